@@ -1,0 +1,5 @@
+import sys
+
+from csa.cli import main
+
+sys.exit(main())

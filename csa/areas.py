@@ -1,0 +1,154 @@
+"""Areas, their groupings, populations, and aggregation from numerators and denominators.
+
+The base areas are the 14 Community Safety Partnership areas (the 12 Lancashire districts
+and the unitaries Blackburn with Darwen and Blackpool), keyed on their ONS local authority
+district code. Groupings above them are computed, never averaged:
+
+* three policing areas (West, South, East), as the CSA defines them;
+* Lancashire-12, the county council area (ONS E10000017);
+* pan-Lancashire, the 14 areas, i.e. the police force area (ONS E23000003). Police figures
+  that the Home Office could not assign to a CSP ("Unassigned Lancashire") count toward
+  pan-Lancashire only, so that force totals reconcile.
+
+A grouping's figure is the sum of its members' numerators over the sum of their
+denominators (times the multiplier); a count is the sum of counts. A grouping is only given
+a figure when every member has one for that period; otherwise it says which are missing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+POLICING_AREAS = {"PA-WEST": "West", "PA-SOUTH": "South", "PA-EAST": "East"}
+LANCASHIRE_12 = "E10000017"
+PAN_LANCASHIRE = "E23000003"
+UNASSIGNED = "UNASSIGNED"
+
+AGGREGATE_KINDS = ("policing_area", "county", "pan")
+BASE_KINDS = ("district", "unitary")
+
+
+def value_from_parts(numerator, denominator, unit: str, multiplier: float):
+    """Figure from numerator and denominator: count = numerator; rate/percentage = n/d*m.
+
+    Works on scalars and arrays; a zero or missing denominator gives NaN.
+    """
+    num = np.asarray(numerator, dtype=float)
+    if unit == "count":
+        return num if num.ndim else float(num)
+    if unit not in ("rate", "percentage"):
+        raise ValueError(f"unit must be 'count', 'rate' or 'percentage', not {unit!r}")
+    den = np.asarray(denominator, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(den > 0, num / den * float(multiplier), np.nan)
+    return out if out.ndim else float(out)
+
+
+def population_for_year(populations: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each area's population for ``year``: that year's estimate, else the latest before it,
+    else the earliest after it. Returns area_code, population, population_year."""
+    rows = []
+    for code, grp in populations.groupby("area_code"):
+        grp = grp.sort_values("year")
+        before = grp[grp["year"] <= year]
+        pick = before.iloc[-1] if not before.empty else grp.iloc[0]
+        rows.append({"area_code": code, "population": int(pick["population"]),
+                     "population_year": int(pick["year"])})
+    return pd.DataFrame(rows, columns=["area_code", "population", "population_year"])
+
+
+def aggregate(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
+              multiplier: float = 1, group_codes=None) -> pd.DataFrame:
+    """Aggregate base-area figures to groupings by summing numerators and denominators.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Columns area_code, period_label, numerator, denominator (one indicator).
+    members : DataFrame
+        Columns group_code, member_code.
+    unit : {"count", "rate", "percentage"}
+    multiplier : number
+        1,000 for a rate per 1,000; 100 for a percentage.
+    group_codes : iterable, optional
+        Only these groupings.
+
+    Returns
+    -------
+    DataFrame
+        area_code (the grouping), period_label, numerator, denominator, value, members_expected,
+        members_reporting, complete, missing (comma-separated names of absent member codes).
+        Incomplete groupings get NaN figures rather than a partial sum.
+    """
+    cols = ["area_code", "period_label", "numerator", "denominator", "value",
+            "members_expected", "members_reporting", "complete", "missing"]
+    if unit not in ("count", "rate", "percentage"):
+        raise ValueError(f"unit must be 'count', 'rate' or 'percentage', not {unit!r}")
+    m = members if group_codes is None else members[members["group_code"].isin(list(group_codes))]
+    if observations.empty or m.empty:
+        return pd.DataFrame(columns=cols)
+    obs = observations[["area_code", "period_label", "numerator", "denominator"]].copy()
+    obs["numerator"] = pd.to_numeric(obs["numerator"], errors="coerce")
+    obs["denominator"] = pd.to_numeric(obs["denominator"], errors="coerce")
+    expected = m.groupby("group_code")["member_code"].apply(set).to_dict()
+    # Unassigned figures only exist for some indicators: a member that never reports for
+    # this indicator in any period is not required (e.g. Unassigned for survey measures).
+    reporting_ever = set(obs["area_code"])
+    joined = m.merge(obs, left_on="member_code", right_on="area_code", how="inner")
+    if joined.empty:
+        return pd.DataFrame(columns=cols)
+    out = []
+    for (group, period), grp in joined.groupby(["group_code", "period_label"], sort=False):
+        required = {c for c in expected[group] if c in reporting_ever}
+        have = set(grp["member_code"][grp["numerator"].notna()])
+        missing = sorted(required - have)
+        num = grp["numerator"].sum(min_count=1)
+        den = grp["denominator"].sum(min_count=1) if unit != "count" else np.nan
+        complete = not missing
+        if unit != "count":
+            # a member with a numerator but no denominator (e.g. Unassigned) adds to the
+            # numerator only when the indicator is a count; for rates it must have one, unless
+            # it is the Unassigned row whose population is genuinely zero.
+            bad = grp[grp["numerator"].notna() & grp["denominator"].isna()
+                      & (grp["member_code"] != UNASSIGNED)]
+            if not bad.empty:
+                complete = False
+                missing = sorted(set(missing) | set(bad["member_code"]))
+        value = value_from_parts(num, den, unit, multiplier) if complete else np.nan
+        out.append({
+            "area_code": group, "period_label": period,
+            "numerator": num if complete else np.nan,
+            "denominator": den if complete else np.nan,
+            "value": value, "members_expected": len(required),
+            "members_reporting": len(have), "complete": complete, "missing": ",".join(missing),
+        })
+    return pd.DataFrame(out, columns=cols)
+
+
+def with_aggregates(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
+                    multiplier: float = 1) -> pd.DataFrame:
+    """Base-area observations plus every grouping's aggregate, one frame."""
+    base = observations.copy()
+    base["complete"] = True
+    base["missing"] = ""
+    agg = aggregate(observations, members, unit, multiplier)
+    if agg.empty:
+        return base
+    agg = agg.drop(columns=["members_expected", "members_reporting"])
+    # columns that describe the indicator or the period carry over from the members
+    for col in ("indicator_code", "data_kind"):
+        if col in base:
+            values = base[col].dropna().unique()
+            agg[col] = values[0] if len(values) == 1 else ("demo" if col == "data_kind" else None)
+    period_cols = [c for c in ("period_start", "period_end", "period_frequency") if c in base]
+    if period_cols:
+        per = base[["period_label", *period_cols]].drop_duplicates("period_label")
+        agg = agg.merge(per, on="period_label", how="left")
+    if "status" in base:
+        prov = set(base.loc[base["status"] == "provisional", "period_label"])
+        agg["status"] = np.where(agg["period_label"].isin(prov), "provisional", "final")
+    for col in base.columns:
+        if col not in agg.columns:
+            agg[col] = np.nan
+    return pd.concat([base, agg[base.columns]], ignore_index=True)

@@ -1,0 +1,112 @@
+"""Engine, transactions, audit and the data version: the base of the database gateway."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
+from sqlalchemy.sql import Executable
+
+from csa.models import AuditEntry
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp (stored the same way on SQLite and PostgreSQL)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("sqlite:///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True)
+
+
+def frame(conn: Connection, stmt: Executable, columns: list[str] | None = None) -> pd.DataFrame:
+    """Run a statement and return its rows as a DataFrame (empty frames keep their columns)."""
+    result = conn.execute(stmt)
+    keys = list(result.keys())
+    rows = result.fetchall()
+    df = pd.DataFrame(rows, columns=keys)
+    if columns is not None:
+        df = df[columns]
+    return df
+
+
+class CoreGateway:
+    """Connection handling shared by every part of the gateway."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One transaction: everything inside commits together or not at all."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def read(self, stmt: Executable) -> pd.DataFrame:
+        with self.reading() as conn:
+            return frame(conn, stmt)
+
+    def scalar(self, stmt: Executable) -> Any:
+        with self.reading() as conn:
+            return conn.execute(stmt).scalar()
+
+    # -- audit and data version -------------------------------------------------------
+    @staticmethod
+    def audit(conn: Connection, user_email: str, action: str, target: str = "",
+              outcome: str = "ok", detail: dict | str | None = None) -> None:
+        """Append an audit entry inside the caller's transaction."""
+        text = detail if isinstance(detail, str) else json.dumps(detail or {}, default=str)
+        conn.execute(insert(AuditEntry).values(
+            at=utcnow(), user_email=user_email or "anonymous", action=action, target=target,
+            outcome=outcome, detail=text))
+
+    def record_audit(self, user_email: str, action: str, target: str = "", outcome: str = "ok",
+                     detail: dict | str | None = None) -> None:
+        """Append an audit entry in its own transaction (e.g. for a refused action)."""
+        with self.transaction() as conn:
+            self.audit(conn, user_email, action, target, outcome, detail)
+
+    def audit_log(self, limit: int = 500, action: str | None = None) -> pd.DataFrame:
+        stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+        if action:
+            stmt = stmt.where(AuditEntry.action == action)
+        return self.read(stmt)
+
+    def data_version(self) -> int:
+        """A number that grows with every write (each write is audited): a cheap cache key."""
+        return int(self.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))))
