@@ -1,0 +1,69 @@
+"""Cached reads through the one gateway, keyed on the data version.
+
+Every cached read takes ``version`` (the highest audit id, which grows with every write),
+so new figures show on the next rerun, on every server, without clearing caches by hand.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from csa import config as csa_config
+from csa.db import Database
+from csa.seed import seed
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def database() -> Database:
+    """The gateway on the configured database, created, migrated and seeded if new."""
+    settings = csa_config.load()
+    db = Database(settings["database_url"])
+    seed(db, csa_config.data_dir(settings))
+    return db
+
+
+@st.cache_data(show_spinner=False)
+def settings() -> dict:
+    return csa_config.load()
+
+
+def version() -> int:
+    return database().data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _table(name: str, version: int) -> pd.DataFrame:
+    return getattr(database(), name)()
+
+
+def areas() -> pd.DataFrame:
+    return _table("areas", version())
+
+
+def area_members() -> pd.DataFrame:
+    return _table("area_members", version())
+
+
+def indicators() -> pd.DataFrame:
+    return _table("indicators", version())
+
+
+def targets() -> pd.DataFrame:
+    return _table("targets", version())
+
+
+def periods() -> pd.DataFrame:
+    return _table("periods", version())
+
+
+def populations() -> pd.DataFrame:
+    return _table("populations", version())
+
+
+def themes() -> pd.DataFrame:
+    return _table("themes", version())
+
+
+def observations() -> pd.DataFrame:
+    return _table("observations", version())

@@ -1,0 +1,74 @@
+"""Role-aware navigation, built on every run.
+
+A page that is not in the navigation cannot be reached, even by typing its URL
+(``st.navigation`` only serves registered pages), so this table is the first line of access
+control. It is not the only one: pages that write check the viewer's permission again, and
+``csa`` checks it once more before any write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ui.session import Viewer
+
+ROOT = Path(__file__).resolve().parent.parent
+EVERYONE = frozenset({"public", "officer", "analyst", "board", "admin"})
+SIGNED_IN = EVERYONE - {"public"}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    section: str
+    roles: frozenset
+    embeddable: bool = False  # may appear in the public website embed
+    default: bool = False
+    url_path: str | None = None
+
+
+#: Every page of the app. Sections appear in this order.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "Overview", ":material/dashboard:", "Scorecard", EVERYONE,
+             embeddable=True, default=True, url_path="overview"),
+    PageSpec("pages/indicator.py", "Indicator", ":material/show_chart:", "Scorecard", EVERYONE,
+             embeddable=True, url_path="indicator"),
+    PageSpec("pages/area.py", "Area profile", ":material/location_city:", "Scorecard",
+             EVERYONE, embeddable=True, url_path="area"),
+    PageSpec("pages/map.py", "Map", ":material/map:", "Scorecard", EVERYONE,
+             embeddable=True, url_path="map"),
+    PageSpec("pages/present.py", "Presentation", ":material/co_present:", "Scorecard",
+             EVERYONE, url_path="present"),
+    PageSpec("pages/about.py", "About the data", ":material/info:", "Scorecard", EVERYONE,
+             embeddable=True, url_path="about"),
+)
+
+
+def pages_for(viewer: Viewer, embedded: bool) -> list[PageSpec]:
+    """The pages this viewer may open: the embed gets only embeddable public pages."""
+    role = "public" if embedded else viewer.role
+    return [p for p in PAGES
+            if role in p.roles and (p.embeddable or not embedded)
+            and (ROOT / p.path).exists()]
+
+
+def build(viewer: Viewer, embedded: bool, presenting: bool = False):
+    """The st.navigation object for this run."""
+    specs = pages_for(viewer, embedded)
+    if presenting:
+        specs = [p for p in specs if p.path == "pages/present.py"] or specs
+    sections: dict[str, list] = {}
+    for spec in specs:
+        page = st.Page(spec.path, title=spec.title, icon=spec.icon,
+                       default=spec.default or (presenting and spec.path == "pages/present.py"),
+                       url_path=spec.url_path)
+        sections.setdefault(spec.section, []).append(page)
+    position = "hidden" if (embedded or presenting) else "sidebar"
+    if len(sections) == 1:
+        return st.navigation(next(iter(sections.values())), position=position)
+    return st.navigation(sections, position=position)
