@@ -6,6 +6,8 @@ so new figures show on the next rerun, on every server, without clearing caches 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -14,26 +16,32 @@ from csa.db import Database
 from csa.seed import seed
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
-def database() -> Database:
-    """The gateway on the configured database, created, migrated and seeded if new."""
-    settings = csa_config.load()
-    db = Database(settings["database_url"])
-    seed(db, csa_config.data_dir(settings))
-    return db
-
-
-@st.cache_data(show_spinner=False)
 def settings() -> dict:
+    """The app's settings (config.toml and the environment), read on each run: cheap."""
     return csa_config.load()
 
 
-def version() -> int:
-    return database().data_version()
+def database() -> Database:
+    """The gateway on the configured database, created, migrated and seeded if new."""
+    s = settings()
+    return _database(s["database_url"], str(csa_config.data_dir(s)))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _table(name: str, version: int) -> pd.DataFrame:
+@st.cache_resource(show_spinner="Preparing the database…")
+def _database(url: str, data_dir: str) -> Database:
+    db = Database(url)
+    seed(db, Path(data_dir))
+    return db
+
+
+def version() -> tuple[str, int]:
+    """Cache key of the data: the database URL and its data version."""
+    db = database()
+    return db.url, db.data_version()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _table(name: str, version: tuple[str, int]) -> pd.DataFrame:
     return getattr(database(), name)()
 
 

@@ -1,0 +1,107 @@
+"""Shared fixtures: throwaway databases, seeded from the bundled data.
+
+``db`` is a fresh, migrated and seeded gateway for each test. On SQLite it is a copy of a
+template file seeded once per session. When ``CSA_TEST_POSTGRES_URL`` is set (``.ci/run`` and
+``make test`` start a local server), ``db`` also runs every test on PostgreSQL, on a new
+database cloned from a seeded template database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from csa import config as csa_config
+from csa.db import Database
+from csa.seed import seed
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_URL = os.environ.get("CSA_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return csa_config.data_dir()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory, data_dir) -> Path:
+    path = tmp_path_factory.mktemp("template") / "seeded.db"
+    db = Database(f"sqlite:///{path}")
+    seed(db, data_dir)
+    db.dispose()
+    return path
+
+
+def _pg_admin_engine():
+    url = make_url(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    return create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT"), url
+
+
+@pytest.fixture(scope="session")
+def postgres_template(data_dir):
+    if not PG_URL:
+        pytest.skip("CSA_TEST_POSTGRES_URL is not set")
+    admin, url = _pg_admin_engine()
+    name = f"csa_template_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(url.set(database=name).render_as_string(hide_password=False))
+    seed(db, data_dir)
+    db.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _fresh(backend: str, request, tmp_path: Path) -> Database:
+    if backend == "sqlite":
+        path = tmp_path / "csa.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return Database(f"sqlite:///{path}")
+    template = request.getfixturevalue("postgres_template")
+    admin, url = _pg_admin_engine()
+    name = f"csa_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    db = Database(url.set(database=name).render_as_string(hide_password=False))
+
+    def drop():
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    request.addfinalizer(drop)
+    return db
+
+
+@pytest.fixture(params=BACKENDS)
+def db(request, tmp_path) -> Database:
+    """A fresh seeded database (SQLite, and PostgreSQL when configured)."""
+    database = _fresh(request.param, request, tmp_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_db(request, tmp_path) -> Database:
+    """A fresh seeded SQLite database (for tests that only need one backend, e.g. AppTest)."""
+    database = _fresh("sqlite", request, tmp_path)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app_env(sqlite_db, monkeypatch):
+    """Point the app (AppTest) at a fresh seeded database; returns the gateway."""
+    monkeypatch.setenv("CSA_DATABASE_URL", sqlite_db.url)
+    return sqlite_db
