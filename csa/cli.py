@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from csa.config import ConfigError
 
 #: Command modules under csa.commands, in the order --help lists them.
@@ -51,5 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, ValueError, PermissionError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+    except SQLAlchemyError as exc:
+        print(f"error: database: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
+        return EXIT_FAILURE
+    except Exception as exc:  # the user gets one line, never a traceback
+        print(f"error: unexpected failure ({type(exc).__name__}): {exc}", file=sys.stderr)
         return EXIT_FAILURE

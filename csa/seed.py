@@ -194,9 +194,9 @@ def build_bundle(data_dir: Path) -> dict[str, pd.DataFrame]:
 
 def seed(db: Database, data_dir: Path) -> dict:
     """Migrate the database and load the bundled data; a second run changes nothing."""
-    db.migrate()
-    sha = bundle_sha256(data_dir)
     bundle = build_bundle(data_dir)
+    sha = bundle_sha256(data_dir)
+    db.migrate()
     with db.transaction() as conn:
         added = db.load_reference(conn, bundle)
         already = conn.execute(select(Upload.id).where(Upload.kind == "seed",
