@@ -16,10 +16,23 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import insert, select
 
-from csa.areas import LANCASHIRE_12, PAN_LANCASHIRE, POLICING_AREAS, UNASSIGNED, \
-    population_for_year, value_from_parts
-from csa.catalogue import EDITION, INDICATORS, ORGANISATIONS, RECORDED_CRIME_GROUPS, \
-    RECORDED_CRIME_PERIOD, RECORDED_CRIME_SOURCE, THEMES
+from csa.areas import (
+    LANCASHIRE_12,
+    PAN_LANCASHIRE,
+    POLICING_AREAS,
+    UNASSIGNED,
+    population_for_year,
+    value_from_parts,
+)
+from csa.catalogue import (
+    EDITION,
+    INDICATORS,
+    ORGANISATIONS,
+    RECORDED_CRIME_GROUPS,
+    RECORDED_CRIME_PERIOD,
+    RECORDED_CRIME_SOURCE,
+    THEMES,
+)
 from csa.db import Database, utcnow
 from csa.models import Upload
 from csa.periods import quarters

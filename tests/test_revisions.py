@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-KEY = dict(indicator_code="VIO-02", area_code="E07000117", period_label="2026-27 Q2")
+KEY = dict(indicator_code="VIO-02", area_code="E07000117", period_label="2025-26 Q2")
 
 
 def current(db):
