@@ -57,7 +57,9 @@ INDICATORS = [
                     "quarter, per 1,000 residents. A rise can mean more victims coming forward, "
                     "so no direction is judged better.",
          source="Lancashire Constabulary, domestic abuse flag on incidents and crimes",
-         target=None),
+         target=None,
+         rephase=("2023-24 Q1", "the Home Office Counting Rules for stalking, harassment and "
+                                "controlling or coercive behaviour changed in May 2023")),
     dict(code="DA-02", theme="DA", title="Domestic abuse crimes resulting in a charge or summons",
          unit="percentage", multiplier=100, polarity="high_is_good", lead="LANCS-POLICE",
          lead_role="Head of Criminal Justice", public=True,

@@ -114,6 +114,8 @@ class Indicator(Base):
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     data_kind: Mapped[str] = mapped_column(String(8), default="demo")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: comma-separated period labels where SPC limits are re-calculated (a known change)
+    spc_rephase: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
 
 

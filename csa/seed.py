@@ -113,7 +113,10 @@ def build_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
             "lead_org_code": spec["lead"], "lead_role": spec["lead_role"],
             "public": spec["public"], "data_kind": "demo",
             "notes": "DEMO DATA: synthetic figures generated for demonstration (csa/demo.py); "
-                     "not real Lancashire statistics.",
+                     "not real Lancashire statistics."
+                     + (f" SPC limits re-phased at {spec['rephase'][0]}: {spec['rephase'][1]}."
+                        if spec.get("rephase") else ""),
+            "spc_rephase": spec["rephase"][0] if spec.get("rephase") else "",
             "sort_order": i,
         })
         if spec["target"]:
@@ -130,7 +133,7 @@ def build_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
             "theme_code": "REC", "unit": "rate", "multiplier": 1000, "polarity": "low_is_good",
             "frequency": "annual", "source": RECORDED_CRIME_SOURCE,
             "lead_org_code": "LANCS-POLICE", "lead_role": "Head of Analysis", "public": True,
-            "data_kind": "real",
+            "data_kind": "real", "spc_rephase": "",
             "notes": "Real figures. 'Unassigned Lancashire' crimes count toward pan-Lancashire "
                      "only, so the force total reconciles to 128,435.",
             "sort_order": 100 + i,

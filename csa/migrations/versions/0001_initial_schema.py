@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-21 22:43:51.934867
+Create Date: 2026-11-21 22:54:41.544836
 """
 
 from alembic import op
@@ -220,6 +220,7 @@ def upgrade() -> None:
     sa.Column('public', sa.Boolean(), nullable=False),
     sa.Column('data_kind', sa.String(length=8), nullable=False),
     sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('spc_rephase', sa.Text(), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['lead_org_code'], ['organisations.code'], ),
     sa.ForeignKeyConstraint(['theme_code'], ['themes.code'], ),
