@@ -18,6 +18,7 @@ from sqlalchemy import inspect
 from csa import config as csa_config
 from csa.db.core import CoreGateway, frame, utcnow
 from csa.db.observations import ObservationGateway
+from csa.db.plans import PlanGateway
 from csa.db.reference import ReferenceGateway
 
 __all__ = ["Database", "connect", "frame", "utcnow"]
@@ -25,7 +26,7 @@ __all__ = ["Database", "connect", "frame", "utcnow"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-class Database(ReferenceGateway, ObservationGateway, CoreGateway):
+class Database(ReferenceGateway, ObservationGateway, PlanGateway, CoreGateway):
     """The gateway: ``Database(url)``; see the mixins for reads and writes."""
 
     def migrate(self) -> None:
