@@ -75,3 +75,81 @@ def themes() -> pd.DataFrame:
 
 def observations() -> pd.DataFrame:
     return _table("observations", version())
+
+
+# -- assessment -------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=8)
+def _inputs(version: tuple[str, int]):
+    from csa.assess import Inputs
+    return Inputs.from_db(database())
+
+
+def inputs():
+    """Everything the assessment reads (cached on the data version)."""
+    return _inputs(version())
+
+
+@st.cache_data(show_spinner="Assessing the indicators…", max_entries=32)
+def _verdicts(period: str, version: tuple[str, int]) -> pd.DataFrame:
+    from csa.assess import assess, to_frame
+    return to_frame(assess(_inputs(version), settings(), period_labels=[period]))
+
+
+def verdicts(period: str) -> pd.DataFrame:
+    """Every indicator x area verdict for a period (cached on the data version)."""
+    return _verdicts(period, version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _series(code: str, version: tuple[str, int]) -> pd.DataFrame:
+    from csa.assess import series_with_ci
+    ins = _inputs(version)
+    ind = ins.indicators.set_index("code").loc[code].to_dict() | {"code": code}
+    return series_with_ci(ind, ins, float(settings()["confidence"]))
+
+
+def series(code: str) -> pd.DataFrame:
+    """One indicator's figures for all areas and groupings, with confidence limits."""
+    return _series(code, version())
+
+
+def visible_indicators(viewer) -> pd.DataFrame:
+    """The indicators this viewer may see (restricted ones only for those allowed)."""
+    from csa.access import Actor, can_see_indicator
+    actor = Actor(viewer.email, viewer.role, viewer.org_code)
+    ind = indicators()
+    keep = [can_see_indicator(actor, p, o) for p, o in zip(ind["public"], ind["lead_org_code"],
+                                                          strict=True)]
+    return ind[keep]
+
+
+def periods_with_figures(frequency: str = "quarterly") -> list[str]:
+    """Period labels of ``frequency`` that have any figure, oldest first."""
+    per = periods()
+    labels = set(observations()["period_label"])
+    per = per[(per["frequency"] == frequency) & per["label"].isin(labels)]
+    return list(per.sort_values("start_date")["label"])
+
+
+def next_periods(label: str, n: int = 1) -> list[str]:
+    """The ``n`` periods of the same frequency after ``label`` (e.g. the quarter now due)."""
+    per = periods()
+    freq = per.loc[per["label"] == label, "frequency"]
+    if freq.empty:
+        return []
+    same = per[per["frequency"] == freq.iloc[0]].sort_values("start_date")["label"].tolist()
+    i = same.index(label)
+    return same[i + 1: i + 1 + n]
+
+
+def plan_trajectory(indicator_code: str, area_code: str) -> dict[str, float] | None:
+    """The expected recovery trajectory of the current plan for this indicator and area."""
+    db = database()
+    if not hasattr(db, "current_trajectory"):
+        return None
+    return _trajectory(indicator_code, area_code, version())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _trajectory(indicator_code: str, area_code: str, version: tuple[str, int]):
+    return database().current_trajectory(indicator_code, area_code)

@@ -1,0 +1,66 @@
+"""About the data: sources and provenance, methods, and the real context figures."""
+
+import streamlit as st
+
+from csa import config as csa_config
+from ui import data
+
+st.title("About the data and methods")
+st.markdown("""
+**What is real.** Police recorded crime by Community Safety Partnership for the year ending
+June 2025 (Home Office), ONS mid-year population estimates, the English Indices of
+Deprivation 2019 and 2025 (MHCLG), the ONS Subnational Indicators, and the ONS boundaries.
+
+**What is demo.** Quarterly figures for the CSA indicators marked DEMO DATA are synthetic:
+partners' returns are not public. They are generated deterministically with realistic
+magnitudes anchored on the real figures (see `csa/demo.py`) and labelled wherever they appear.
+
+**Methods.**
+- Rates: numerator ÷ denominator × multiplier; 95% confidence intervals by the exact Poisson
+  method below 10 events and Byar's method from 10 (as PHEindicatormethods `phe_rate`).
+  Percentages: Wilson score intervals. Groupings (policing areas, Lancashire-12,
+  pan-Lancashire) add up numerators and denominators first, never averaging rates.
+- Benchmark comparison: the Fingertips method; an area is *similar* when Lancashire's figure
+  lies inside its 95% interval, otherwise better or worse according to the indicator's polarity.
+- Statistical process control: NHS England *Making Data Count* XmR charts (limits from the
+  mean moving range ÷ 1.128; special cause from a point beyond 3 sigma, a run of 6 on one side
+  of the mean, 6 rising or falling, or 2 of 3 beyond 2 sigma); shown from 13 points.
+- Targets: on track, at risk (within the amber tolerance) or off track; a recovery plan is
+  required when an indicator is off track in two consecutive periods, or shows special-cause
+  concern while SPC assurance says the target will consistently fail.
+- Small counts: for the public, counts below the suppression threshold are shown as "<N", and
+  a second figure is hidden wherever a total would otherwise reveal the first.
+""")
+
+provenance = csa_config.data_dir() / "PROVENANCE.md"
+with st.expander("Data provenance (data/PROVENANCE.md)"):
+    st.markdown(provenance.read_text(encoding="utf-8"))
+
+areas = data.areas()
+names = dict(zip(areas["code"], areas["name"], strict=True))
+st.subheader("Context: deprivation (real)")
+dep = data.database().deprivation()
+edition = st.radio("Edition", sorted(dep["edition"].unique(), reverse=True), horizontal=True)
+domain = st.selectbox("Domain", sorted(dep["domain"].unique()),
+                      index=sorted(dep["domain"].unique()).index("Crime")
+                      if "Crime" in set(dep["domain"]) else 0)
+view = dep[(dep["edition"] == edition) & (dep["domain"] == domain)].copy()
+view["area"] = view["area_code"].map(names)
+view = view.sort_values("rank_average_score")[
+    ["area", "average_score", "rank_average_score", "proportion_bottom_decile", "lads_ranked"]]
+st.dataframe(view.rename(columns={
+    "average_score": "Average score", "rank_average_score": "Rank of average score (1 = most "
+                                                             "deprived)",
+    "proportion_bottom_decile": "Share of areas in the most deprived 10%",
+    "lads_ranked": "Districts ranked in England"}), hide_index=True, use_container_width=True)
+st.caption(f"MHCLG English Indices of Deprivation {edition}, local authority district "
+           "summaries. Open Government Licence v3.0.")
+
+st.subheader("Context: ONS subnational indicators (real)")
+ctx = data.database().context_indicators()
+choice = st.selectbox("Indicator", sorted(ctx["indicator"].unique()))
+sel = ctx[ctx["indicator"] == choice].copy()
+sel["area"] = sel["area_code"].map(names)
+st.dataframe(sel[["area", "period", "value", "unit", "measure"]].sort_values("value"),
+             hide_index=True, use_container_width=True)
+st.caption("ONS Subnational Indicators Explorer. Open Government Licence v3.0.")

@@ -1,0 +1,88 @@
+"""AppTest of the scorecard pages: what is shown, not only that nothing raised."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.session import Viewer
+
+BOARD = Viewer(email="chair@lancashire.gov.uk", role="board", name="Board chair")
+
+
+def run_app(query=None, viewer=None, embedded=False, page=None):
+    at = AppTest.from_file("app.py", default_timeout=120)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if viewer is not None:
+        at.session_state["viewer"] = viewer
+    if embedded:
+        at.context["is_embedded"] = True
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/indicator.py", "pages/area.py",
+                                  "pages/map.py", "pages/present.py", "pages/about.py"])
+def test_every_public_page_runs(app_env, page):
+    at = run_app(page=page)
+    assert at.title, f"{page} shows no title"
+
+
+def test_overview_shows_east_off_track_with_reasons(app_env):
+    at = run_app(query={"area": "PA-EAST", "period": "2026-27 Q2"})
+    assert at.title[0].value == "Community Safety Agreement scorecard"
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["✖ Off track"]) >= 1
+    text = markdown_text(at)
+    assert "Violence with injury" in text
+    assert "DEMO DATA" in text
+    # the reasons say why, in words
+    assert any("Off track:" in m.value for m in at.markdown)
+
+
+def test_overview_empty_state_for_a_period_not_yet_due(app_env):
+    at = run_app(query={"period": "2026-27 Q3"})
+    assert any("No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027"
+               in w.value for w in at.warning)
+
+
+def test_restricted_indicator_hidden_from_public_and_embed_but_shown_to_board(app_env):
+    public = markdown_text(run_app())
+    embed = markdown_text(run_app(embedded=True))
+    board = markdown_text(run_app(viewer=BOARD))
+    for text in (public, embed):
+        assert "Organised crime group disruptions" not in text
+    assert "Organised crime group disruptions" in board
+
+
+def test_presentation_mode_opens_on_the_summary_screen(app_env):
+    at = run_app(query={"mode": "present"})
+    text = markdown_text(at)
+    assert "Screen 1 of" in text
+    assert at.title[0].value.startswith("Community Safety Agreement:")
+    assert not at.text_input and not at.file_uploader  # no editing controls
+
+
+def test_indicator_page_shows_chart_table_and_downloads(app_env):
+    at = run_app(query={"indicator": "VIO-01", "area": "E07000117"}, page="pages/indicator.py")
+    assert at.title[0].value == "Violence with injury"
+    assert len(at.dataframe) >= 1
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Excel"]
+
+
+def test_public_sees_small_counts_suppressed_on_the_indicator_table(app_env):
+    at = run_app(query={"indicator": "SOC-01", "area": "E07000124"}, page="pages/indicator.py",
+                 viewer=BOARD)
+    board_table = at.dataframe[0].value
+    assert (board_table["numerator"].astype(float) < 5).any()
+    at = run_app(query={"indicator": "ROAD-01", "area": "E07000124"}, page="pages/indicator.py")
+    table = at.dataframe[0].value
+    assert "<5" in set(table["numerator"].astype(str))
