@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from csa.config import ConfigError
 
 #: Command modules under csa.commands, in the order --help lists them.
-COMMAND_MODULES = ("init", "info", "demo")
+COMMAND_MODULES = ("init", "info", "demo", "template", "import_return", "rollback")
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2, 3
 

@@ -46,6 +46,11 @@ PAGES: tuple[PageSpec, ...] = (
              EVERYONE, url_path="present"),
     PageSpec("pages/about.py", "About the data", ":material/info:", "Scorecard", EVERYONE,
              embeddable=True, url_path="about"),
+    # -- returns (issue 5): never embeddable, uploads need the top-level app -----------------
+    PageSpec("pages/returns.py", "Returns", ":material/upload_file:", "Returns",
+             frozenset({"officer", "analyst", "admin"}), url_path="returns"),
+    PageSpec("pages/uploads.py", "Upload history", ":material/history:", "Returns",
+             frozenset({"analyst", "admin"}), url_path="uploads"),
 )
 
 

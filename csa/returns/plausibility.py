@@ -1,0 +1,104 @@
+"""Warnings for values that are valid but look implausible against the series' history.
+
+A new or changed figure is flagged when it lies outside the natural process limits of its
+series (an XmR chart of the earlier periods: mean +/- 3 sigma, sigma = mean moving range /
+1.128, from up to :data:`HISTORY_POINTS` points), or, for a series with fewer than
+:data:`MIN_SPC_POINTS` earlier points, when it is below half or above twice anything seen
+before. A revision within :data:`SMALL_REVISION` (10%) of the figure it replaces is not
+flagged: the series' usual range was already judged when that figure arrived. A flagged
+figure is not an error: the uploader confirms it after checking.
+
+References
+----------
+NHS England, "Making Data Count" (2019): XmR charts and natural process limits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from csa.returns.parse import ref
+from csa.returns.problems import WARNING, Problem
+
+HISTORY_POINTS = 20
+MIN_SPC_POINTS = 8
+D2 = 1.128
+SMALL_REVISION = 0.10
+
+
+def process_limits(values: np.ndarray) -> tuple[float, float] | None:
+    """(lower, upper) XmR natural process limits of a series, or None when too short."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < MIN_SPC_POINTS:
+        return None
+    mean = values.mean()
+    sigma = np.abs(np.diff(values)).mean() / D2
+    return mean - 3 * sigma, mean + 3 * sigma
+
+
+def implausible(rows: pd.DataFrame, history: pd.DataFrame,
+                period_starts: pd.Series) -> list[Problem]:
+    """Warnings for ``rows`` (new or changed figures) against ``history``.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        row, indicator_code, area_code, period_label, value, unit, and optionally
+        old_value (the figure being replaced).
+    history : DataFrame
+        Current figures of the same series: indicator_code, area_code, period_label, value.
+    period_starts : Series
+        Start date of each period, indexed by label (orders the history).
+    """
+    warnings: list[Problem] = []
+    if rows.empty:
+        return warnings
+    hist = history[["indicator_code", "area_code", "period_label", "value"]].copy()
+    hist["start"] = hist["period_label"].map(period_starts)
+    groups = {k: g.sort_values("start") for k, g in
+              hist.groupby(["indicator_code", "area_code"], sort=False)}
+    for rec in rows.itertuples(index=False):
+        if rec.value is None or pd.isna(rec.value):
+            continue
+        series = groups.get((rec.indicator_code, rec.area_code))
+        if series is None:
+            continue
+        start = period_starts.get(rec.period_label)
+        earlier = series[(series["start"] < start)
+                         & (series["period_label"] != rec.period_label)]
+        earlier = earlier["value"].dropna().astype(float).to_numpy()[-HISTORY_POINTS:]
+        value = float(rec.value)
+        old = getattr(rec, "old_value", None)
+        if old is not None and not pd.isna(old) and \
+                abs(value - float(old)) <= SMALL_REVISION * abs(float(old)):
+            continue
+        limits = process_limits(earlier)
+        if limits is not None:
+            low, high = max(limits[0], 0.0), limits[1]
+            how = (f"its usual range ({_fmt(low)} to {_fmt(high)}, the process limits of the "
+                   f"last {len(earlier)} periods)")
+        elif len(earlier) >= 2:
+            low, high = earlier.min() / 2, earlier.max() * 2
+            how = (f"the {len(earlier)} earlier values ({_fmt(earlier.min())} to "
+                   f"{_fmt(earlier.max())}): under half the lowest or over twice the highest")
+        else:
+            continue
+        if low <= value <= high:
+            continue
+        side = "above" if value > high else "below"
+        warnings.append(Problem(
+            ref("numerator", int(rec.row)),
+            f"{rec.indicator_code} {rec.area_code} {rec.period_label}: the value "
+            f"{_fmt(value)} ({rec.unit}) is far {side} {how}",
+            "a value you have checked (confirm it to import, or correct the cell)",
+            severity=WARNING))
+    return warnings
+
+
+def _fmt(x: float) -> str:
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e9:
+        return f"{int(x):,}"
+    return f"{x:,.3g}" if abs(x) < 10 else f"{x:,.1f}"

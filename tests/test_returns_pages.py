@@ -1,0 +1,167 @@
+"""AppTest of the Returns and Upload history pages: template, upload, preview, warnings,
+confirm, stale previews, rejections shown as errors (never tracebacks), and rollback."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from csa.returns import commit_return, window
+from tests.returns_workbooks import (
+    ANALYST,
+    TODAY,
+    XLSX_MIME,
+    cell,
+    edit,
+    settings,
+    template,
+)
+from ui.session import Viewer
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+OFFICER_VIEWER = Viewer(email="officer@lancashire.police.uk", role="officer",
+                        org_code="LANCS-POLICE")
+ANALYST_VIEWER = Viewer(email="analyst@lancashire.gov.uk", role="analyst", name="Analyst")
+
+
+@pytest.fixture
+def app(app_env, monkeypatch):
+    monkeypatch.setattr(window, "today", lambda: TODAY)
+
+    def open_page(viewer, page="pages/returns.py"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["viewer"] = viewer
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, at.exception
+        return at
+
+    open_page.db = app_env
+    return open_page
+
+
+def upload(at, name, content):
+    at.file_uploader(key="return_file_0").upload(name, content, XLSX_MIME)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_officer_template_upload_preview_confirm(app):
+    at = app(OFFICER_VIEWER)
+    assert at.selectbox(key="return_org").options == ["Lancashire Constabulary"]
+    assert at.selectbox(key="return_period").options == ["2026-27 Q2", "2026-27 Q1"]
+    assert "Due by 30 October 2026" in at.markdown[0].value
+    assert at.get("download_button")[0].proto.label == "Download the template (.xlsx)"
+
+    db = app.db
+    police = template(db)
+    r = 18  # DA-02 (a percentage), third area: 100% is far outside its history
+    content = edit(police, {"I4": cell(police, "I4") + 5, f"I{r}": cell(police, f"J{r}")})
+    upload(at, "police.xlsx", content)
+    assert metrics(at) == {"New figures": "0", "Changed figures": "2", "Unchanged": "54",
+                           "Warnings": "1"}
+    assert f"`Return!I{r}`: DA-02" in at.warning[0].value
+    confirm = at.button(key="confirm_return")
+    assert confirm.disabled  # the warning must be acknowledged first
+    at.checkbox[0].check().run()
+    at.button(key="confirm_return").click().run()
+    assert not at.exception
+    assert at.success[0].value == ("Imported police.xlsx as upload #2: 0 new, 2 changed, "
+                                   "54 unchanged.")
+    latest = db.uploads(kinds=["return"]).iloc[0]
+    assert (latest["user_email"], latest["rows_changed"]) == (OFFICER_VIEWER.email, 2)
+    assert db.upload_content(int(latest["id"])) == content
+
+
+def test_a_bad_file_is_an_error_message_not_a_traceback(app):
+    at = upload(app(OFFICER_VIEWER), "figures.xlsx", b"indicator,area,value\nDA-01,X,5\n")
+    assert len(at.error) == 1
+    text = at.error[0].value
+    assert "figures.xlsx was rejected: 1 problem to fix; nothing was written." in text
+    assert "`file`: this is a CSV or text file renamed to .xlsx" in text
+    assert not at.metric and not at.exception
+
+
+def test_every_cell_problem_is_listed(app):
+    police = template(app.db)
+    at = upload(app(OFFICER_VIEWER), "r.xlsx", edit(police, {"I3": "abc", "F5": "2020-21 Q1"}))
+    text = at.error[0].value
+    assert "`Return!I3`: 'abc' is not a number" in text
+    assert "`Return!F5`: the period 2020-21 Q1 is closed for returns" in text
+
+
+def test_an_officer_cannot_send_another_organisations_return(app):
+    lvrn = template(app.db, "LVRN")
+    at = upload(app(OFFICER_VIEWER), "lvrn.xlsx", lvrn)
+    assert at.error[0].value.startswith("You may not upload this return:")
+    assert "not those led by LVRN" in at.error[0].value
+
+
+def test_confirm_after_another_upload_is_refused_with_a_fresh_preview(app):
+    db = app.db
+    police = template(db)
+    mine = edit(police, {"I4": cell(police, "I4") + 5})
+    at = upload(app(OFFICER_VIEWER), "mine.xlsx", mine)
+    assert metrics(at)["Changed figures"] == "1"
+    # meanwhile an analyst imports a return changing that figure and another
+    commit_return(db, ANALYST, edit(police, {"I4": cell(police, "I4") + 1,
+                                             "I5": cell(police, "I5") + 1}),
+                  "theirs.xlsx", today=TODAY, settings=settings(), acknowledge_warnings=True)
+    at.button(key="confirm_return").click().run()
+    assert not at.exception
+    assert "The figures changed since your preview of mine.xlsx" in at.error[0].value
+    assert "Nothing was written" in at.error[0].value
+    assert metrics(at)["Changed figures"] == "2"  # the fresh preview, against the new figures
+    assert len(db.uploads(kinds=["return"])) == 1
+    at.button(key="confirm_return").click().run()
+    assert at.success[0].value.startswith("Imported mine.xlsx as upload #3: 0 new, 2 changed")
+
+
+def test_the_same_file_again_cannot_be_confirmed(app):
+    police = template(app.db)
+    content = edit(police, {"I4": cell(police, "I4") + 5})
+    commit_return(app.db, ANALYST, content, "first.xlsx", today=TODAY, settings=settings())
+    at = upload(app(OFFICER_VIEWER), "again.xlsx", content)
+    assert "already imported as upload #2" in at.info[0].value
+    assert at.button(key="confirm_return").disabled
+
+
+@pytest.mark.parametrize("viewer", [Viewer(), Viewer(email="b@x.org", role="board")])
+def test_the_returns_page_is_not_offered_to_others(app_env, viewer):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["viewer"] = viewer
+    at.run()  # builds this viewer's navigation
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/returns.py")
+
+
+def test_upload_history_shows_revisions_and_rolls_back(app):
+    db = app.db
+    police = template(db)
+    result = commit_return(db, ANALYST, edit(police, {"I4": cell(police, "I4") + 5}),
+                           "police.xlsx", today=TODAY, settings=settings())
+    at = app(ANALYST_VIEWER, "pages/uploads.py")
+    assert at.selectbox(key="upload_id").value == result.upload_id
+    tables = [df.value for df in at.dataframe]
+    history = tables[1]
+    assert list(history["Revision"]) == [2, 1]
+    assert list(history["From"]) == ["this upload", "#1 bundled data (data/) (committed)"]
+    assert at.button(key="rollback_button").disabled
+    at.checkbox(key=f"rollback_sure_{result.upload_id}").check().run()
+    at.button(key="rollback_button").click().run()
+    assert not at.exception
+    assert at.success[0].value.startswith(f"Rolled back upload #{result.upload_id}: 1 figure")
+    assert db.upload(result.upload_id)["outcome"] == "rolled_back"
+
+
+def test_officers_cannot_open_the_upload_history(app_env):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["viewer"] = OFFICER_VIEWER
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/uploads.py")

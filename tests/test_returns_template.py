@@ -1,0 +1,115 @@
+"""The return template: rows, prefilled figures, protection, validation, hidden version."""
+
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from csa.returns import TemplateError, build_template, layout
+from csa.returns.window import due_date, open_periods
+from tests.returns_workbooks import TODAY, settings, template
+
+PERIODS = pd.DataFrame([
+    {"label": "2026-27 Q1", "end_date": date(2026, 6, 30), "frequency": "quarterly"},
+    {"label": "2026-27 Q2", "end_date": date(2026, 9, 30), "frequency": "quarterly"},
+    {"label": "2026-27 Q3", "end_date": date(2026, 12, 31), "frequency": "quarterly"},
+    {"label": "2026-27 Q4", "end_date": date(2027, 3, 31), "frequency": "quarterly"},
+    {"label": "YE Jun 2026", "end_date": date(2026, 6, 30), "frequency": "annual"},
+])
+
+
+@pytest.mark.parametrize("today, count, expected", [
+    (date(2026, 11, 21), 2, ["2026-27 Q1", "2026-27 Q2"]),   # Q3 in progress: not open
+    (date(2026, 11, 21), 1, ["2026-27 Q2"]),
+    (date(2026, 9, 30), 2, ["2026-27 Q1", "2026-27 Q2"]),    # a quarter opens on its last day
+    (date(2026, 9, 29), 2, ["2026-27 Q1"]),
+    (date(2027, 1, 15), 2, ["2026-27 Q2", "2026-27 Q3"]),
+    (date(2026, 11, 21), 0, []),
+])
+def test_open_window_is_the_latest_ended_quarters(today, count, expected):
+    assert open_periods(PERIODS, count, today) == expected
+
+
+def test_due_date_is_days_after_the_period_ends():
+    assert due_date(date(2026, 9, 30), 30) == date(2026, 10, 30)
+
+
+def test_police_template_rows_and_prefilled_figures(db):
+    content = template(db, "LANCS-POLICE", "2026-27 Q2")
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    assert wb.sheetnames == ["Return", "Instructions", "_template"]
+    ws = wb["Return"]
+    header = [c.value for c in ws[1]]
+    assert header == [c.heading for c in layout.COLUMNS]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    # the police lead 4 quarterly indicators (DA-01, DA-02, SOC-01, ASB-01) x 14 areas
+    assert len(rows) == 56
+    assert sorted({r[0] for r in rows}) == ["ASB-01", "DA-01", "DA-02", "SOC-01"]
+    assert {r[5] for r in rows} == {"2026-27 Q2"} and {r[6] for r in rows} == {"2026-27 Q1"}
+    burnley = next(r for r in rows if r[0] == "DA-01" and r[3] == "E07000117")
+    cur = db.observations(indicator_codes=["DA-01"], area_codes=["E07000117"],
+                          period_labels=["2026-27 Q1", "2026-27 Q2"]).set_index("period_label")
+    assert burnley[4] == "Burnley" and burnley[2] == "rate per 1,000"
+    assert burnley[7] == pytest.approx(cur.at["2026-27 Q1", "value"])
+    assert burnley[8] == cur.at["2026-27 Q2", "numerator"]
+    assert burnley[9] == cur.at["2026-27 Q2", "denominator"]
+    assert burnley[10] == "provisional"
+
+
+def test_only_input_cells_are_unlocked_and_sheets_protected(db):
+    wb = openpyxl.load_workbook(io.BytesIO(template(db, "LVRN", "2026-27 Q2")))
+    ws = wb["Return"]
+    assert ws.protection.sheet and wb.security.lockStructure
+    rate_row = next(r for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value == "VIO-01")
+    count_row = next(r for r in range(2, ws.max_row + 1) if ws[f"A{r}"].value == "VIO-02")
+    unlocked = {c.column_letter for c in ws[rate_row] if not c.protection.locked}
+    assert unlocked == {"I", "J", "K", "L"}
+    # a count takes no denominator: that cell stays locked
+    assert {c.column_letter for c in ws[count_row] if not c.protection.locked} == {"I", "K", "L"}
+    meta = wb["_template"]
+    assert meta.sheet_state == "veryHidden"
+    assert (meta["A1"].value, meta["B1"].value) == ("template_version", layout.TEMPLATE_VERSION)
+    assert (meta["B2"].value, meta["B3"].value) == ("LVRN", "2026-27 Q2")
+    assert "Due by 30 October 2026" in wb["Instructions"]["A2"].value
+
+
+def test_data_validation_covers_the_input_columns(db):
+    wb = openpyxl.load_workbook(io.BytesIO(template(db, "LCC-PH", "2026-27 Q2")))
+    ws = wb["Return"]
+    dvs = {dv.type: dv for dv in ws.data_validations.dataValidation}
+    assert dvs["list"].formula1 == '"provisional,final"'
+    assert str(dvs["list"].sqref) == "K2:K29"  # ALC-01 and DRG-01, 14 areas each
+    assert dvs["whole"].operator == "greaterThanOrEqual" and str(dvs["whole"].sqref) == "I2:I15"
+    assert str(dvs["decimal"].sqref) == "J2:J15 J16:J29"
+    # DRG-01 is a percentage: numerator no larger than the denominator
+    assert "I16<=J16" in dvs["custom"].formula1 and str(dvs["custom"].sqref) == "I16:I29"
+
+
+@pytest.mark.parametrize("org, period, message", [
+    ("NOPE", "2026-27 Q2", "organisation 'NOPE' is not known"),
+    ("LCC", "2025-26 Q1", "period 2025-26 Q1 is closed for returns; expected one of the open "
+                          "periods 2026-27 Q1, 2026-27 Q2"),
+    ("LCC", "2026-27 Q3", "period 2026-27 Q3 is closed"),
+    ("LCC", "1999 Q9", "period '1999 Q9' is not known"),
+    ("OPCC", "2026-27 Q2", "OPCC leads no quarterly indicators"),
+])
+def test_template_refuses_with_a_clear_reason(db, org, period, message):
+    with pytest.raises(TemplateError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        build_template(db, org, period, today=TODAY, settings=settings())
+
+
+def test_text_that_looks_like_a_formula_stays_text(db, monkeypatch):
+    from csa.returns import template as tmpl
+    real = tmpl.template_rows
+
+    def evil(*args, **kwargs):
+        rows = real(*args, **kwargs)
+        rows.loc[0, "area_name"] = "=HYPERLINK(\"http://x\")"
+        return rows
+
+    monkeypatch.setattr(tmpl, "template_rows", evil)
+    wb = openpyxl.load_workbook(io.BytesIO(template(db)))
+    cell = wb["Return"]["E2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
