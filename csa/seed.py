@@ -234,5 +234,9 @@ def seed(db: Database, data_dir: Path) -> dict:
         if changed:
             db.audit(conn, SEED_USER, "seed", "bundled data",
                      detail={"reference_rows_added": added, "observations": counts, "sha256": sha})
+    # The labelled DEMO strategic assessment rounds (csa/strategic/demo.py); they are
+    # created once, when missing, so a second run changes nothing.
+    from csa.strategic.demo import seed_demo_rounds
+    seed_demo_rounds(db)
     return {"reference_rows_added": added, "observations": counts, "sha256": sha,
             "changed": bool(changed)}

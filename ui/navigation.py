@@ -51,6 +51,12 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"officer", "analyst", "admin"}), url_path="returns"),
     PageSpec("pages/uploads.py", "Upload history", ":material/history:", "Returns",
              frozenset({"analyst", "admin"}), url_path="uploads"),
+    # -- strategic assessment (issue 8) ----------------------------------------------------
+    PageSpec("pages/strategic.py", "Strategic assessment", ":material/leaderboard:",
+             "Strategic assessment", frozenset({"analyst", "admin", "board", "officer"}),
+             url_path="strategic"),
+    PageSpec("pages/costs.py", "Cost of crime", ":material/payments:", "Strategic assessment",
+             EVERYONE, embeddable=True, url_path="costs"),
 )
 
 

@@ -20,6 +20,7 @@ from csa.db.core import CoreGateway, frame, utcnow
 from csa.db.observations import ObservationGateway
 from csa.db.plans import PlanGateway
 from csa.db.reference import ReferenceGateway
+from csa.db.strategic import StrategicGateway
 from csa.db.uploads import UploadGateway
 
 __all__ = ["Database", "connect", "frame", "utcnow"]
@@ -27,7 +28,8 @@ __all__ = ["Database", "connect", "frame", "utcnow"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-class Database(ReferenceGateway, ObservationGateway, UploadGateway, PlanGateway, CoreGateway):
+class Database(ReferenceGateway, ObservationGateway, UploadGateway, PlanGateway,
+               StrategicGateway, CoreGateway):
     """The gateway: ``Database(url)``; see the mixins for reads and writes."""
 
     def migrate(self) -> None:

@@ -1,0 +1,206 @@
+"""AppTest of the strategic assessment and cost-of-crime pages.
+
+An analyst runs a round in the app (upload, scores, suggestions, priorities, agreement);
+the board reads it; the public sees only the cost of crime, which says it is an estimate
+and names its source.
+"""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from csa.strategic import matrix_io, rounds
+from csa.strategic.results import build
+from ui.session import Viewer
+
+ROOT = Path(__file__).resolve().parent.parent
+OPEN = "Strategic assessment 2026"
+ANALYST = Viewer("ana@example.org", "analyst", None, "Ana")
+BOARD = Viewer("bo@example.org", "board", None, "Bo")
+
+
+def page(path: str, viewer: Viewer | None = None, query: dict | None = None,
+         embedded: bool = False) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if viewer is not None:
+        at.session_state["viewer"] = viewer
+    if embedded:
+        at.context["is_embedded"] = True
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(path)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(elements) -> str:
+    return "\n".join(str(e.value) for e in elements)
+
+
+def test_analyst_sees_the_round_with_demo_label_and_tools(app_env):
+    at = page("pages/strategic.py", ANALYST, {"round": OPEN})
+    assert "DEMO DATA" in texts(at.warning)
+    assert [t.label for t in at.tabs] == ["Ranked issues", "County aggregation",
+                                          "Agreed priorities", "Run the round", "Method"]
+    assert any(b.label == "Save these scores" for b in at.button)
+    assert at.get("download_button")[0].proto.label.startswith("Download the matrix")
+    ranked = at.dataframe[0].value
+    assert len(ranked) == 10  # Blackburn with Darwen's ten issues, ranked
+    assert list(ranked.columns[:3]) == ["Rank", "Issue", "Weighted score (0-100)"]
+    res = build(app_env, OPEN)
+    bwd = res.area_ranked[res.area_ranked["area_code"] == "E06000008"]
+    assert list(ranked["Issue"]) == list(bwd["issue_name"])
+
+
+def test_county_aggregation_table_matches_the_results(app_env):
+    at = page("pages/strategic.py", BOARD, {"round": OPEN})
+    county = next(d.value for d in at.dataframe if "County rank" in d.value.columns)
+    res = build(app_env, OPEN)
+    assert list(county["Partnerships (of 14)"]) == list(res.county["partnerships_top5"])
+    assert "Change" in county.columns
+
+
+def test_board_reads_but_cannot_run_the_round(app_env):
+    at = page("pages/strategic.py", BOARD, {"round": OPEN})
+    assert "Run the round" not in [t.label for t in at.tabs]
+    assert not any(b.label.startswith("Save") for b in at.button)
+
+
+def test_agreed_priorities_link_to_themes_and_indicators(app_env):
+    at = page("pages/strategic.py", BOARD, {"round": "Strategic assessment 2025"})
+    links = next(d.value for d in at.dataframe if "CSA theme" in d.value.columns)
+    assert len(links) == 14 * 5
+    da = links[links["Issue"] == "Domestic abuse"].iloc[0]
+    assert da["CSA theme"] == "Domestic abuse"
+    assert "DA-01: Domestic abuse incidents and crimes" in da["Indicators"]
+
+
+def test_the_public_cannot_open_the_strategic_page(app_env):
+    from ui import navigation
+    from ui.session import ANONYMOUS
+
+    public = [p.path for p in navigation.pages_for(ANONYMOUS, embedded=False)]
+    assert "pages/strategic.py" not in public and "pages/costs.py" in public
+    embed = [p.path for p in navigation.pages_for(ANONYMOUS, embedded=True)]
+    assert "pages/costs.py" in embed
+    # and the page checks the role itself, whatever the navigation does
+    at = page("pages/strategic.py", None)
+    assert "please sign in" in texts(at.error)
+    assert len(at.dataframe) == 0 and len(at.tabs) == 0
+
+
+def _exported(db) -> bytes:
+    return matrix_io.export_workbook(build(db, OPEN), rounds.partnership_codes(db),
+                                     db.indicators())
+
+
+def _edited(content: bytes, cell: str, value) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    wb["Scores"][cell] = value
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_bad_upload_lists_every_problem_and_writes_nothing(app_env):
+    before = app_env.assessment_scores(app_env.assessment_round(OPEN)["id"])
+    at = page("pages/strategic.py", ANALYST, {"round": OPEN})
+    at.file_uploader(key="sa_upload").upload("matrix.xlsx",
+                                             _edited(_exported(app_env), "G6", "high"))
+    at.run()
+    assert "cannot be imported: 1 problem" in texts(at.error)
+    assert "Scores!G6: 'high' is not a number, expected a whole number from 1 to 5" in \
+        texts(at.code)
+    assert not any(b.label == "Import these scores" for b in at.button)
+    after = app_env.assessment_scores(app_env.assessment_round(OPEN)["id"])
+    assert after["score"].tolist() == before["score"].tolist()
+
+
+def test_good_upload_is_previewed_then_imported(app_env):
+    content = _exported(app_env)
+    current = openpyxl.load_workbook(io.BytesIO(content))["Scores"]["G6"].value
+    new = 1 if current != 1 else 2
+    at = page("pages/strategic.py", ANALYST, {"round": OPEN})
+    at.file_uploader(key="sa_upload").upload("matrix.xlsx", _edited(content, "G6", new))
+    at.run()
+    assert "1 changed" in texts(at.info)
+    click(at, "Import these scores")
+    assert "Imported matrix.xlsx: 0 new, 1 changed" in texts(at.success)
+    scores = app_env.assessment_scores(app_env.assessment_round(OPEN)["id"]).set_index(
+        ["area_code", "issue_code", "criterion_code"])
+    assert scores.loc[("E06000008", "VIOLENCE", "HARM"), "score"] == new
+    assert scores.loc[("E06000008", "VIOLENCE", "HARM"), "source"] == "uploaded"
+
+
+def test_scores_entered_in_the_editor_are_saved(app_env):
+    rid = app_env.assessment_round(OPEN)["id"]
+    at = page("pages/strategic.py", ANALYST, {"round": OPEN})
+    key = f"sa_scores_{rid}_E06000008"
+    at.session_state[key] = {"edited_rows": {1: {"HARM": 1, "CONCERN": 5}},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    click(at, "Save these scores")
+    assert "Scores saved" in texts(at.success)
+    scores = app_env.assessment_scores(rid).set_index(["area_code", "issue_code",
+                                                       "criterion_code"])["score"]
+    # row 1 of the matrix is the second issue of the round, domestic abuse
+    assert scores[("E06000008", "DA", "HARM")] == 1
+    assert scores[("E06000008", "DA", "CONCERN")] == 5
+
+
+def test_accepting_suggestions_and_agreeing_priorities_and_the_round(app_env):
+    rid = app_env.assessment_round(OPEN)["id"]
+    at = page("pages/strategic.py", ANALYST, {"round": OPEN})
+    click(at, "Accept for all 14 partnerships")
+    assert "Suggested scores accepted" in texts(at.success)
+    ms = at.multiselect(key=f"sa_priorities_{rid}_E06000008")
+    ms.set_value(["DA", "VIOLENCE"])
+    at.run()
+    click(at, "Save the agreed priorities")
+    pr = app_env.assessment_priorities(rid)
+    assert list(pr[pr["area_code"] == "E06000008"].sort_values("rank")["issue_code"]) == \
+        ["DA", "VIOLENCE"]
+    click(at, "Mark the round agreed (locks it)")
+    assert app_env.assessment_round(OPEN)["status"] == "agreed"
+    assert "is agreed" in texts(at.info)
+
+
+def test_weights_not_summing_to_one_are_refused_in_the_app(app_env):
+    rid = app_env.assessment_round(OPEN)["id"]
+    at = page("pages/strategic.py", ANALYST, {"round": OPEN})
+    at.session_state[f"sa_criteria_{rid}"] = {"edited_rows": {2: {"weight": 0.5}},
+                                              "added_rows": [], "deleted_rows": []}
+    at.run()
+    click(at, "Save criteria and weights")
+    assert "cannot be used" in texts(at.error)
+    assert "add up to 1.25, not 1" in texts(at.markdown)
+    crit = app_env.assessment_criteria(rid).set_index("code")["weight"]
+    assert crit["HARM"] == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize("embedded", [False, True])
+def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, embedded):
+    at = page("pages/costs.py", None, {"area": "E06000008"}, embedded=embedded)
+    info = texts(at.info)
+    assert "Estimate" in info and "Heeks" in info and "GDP deflator" in info
+    metrics = {m.label: m.value for m in at.metric}
+    # £41,810,730 in 2015/16 prices x 1.3248709 = £55.4m; per 1,000 of 155,762 people
+    assert metrics["Estimated cost of recorded crime (2024 prices)"] == "£55.4m"
+    assert metrics["Per 1,000 people"] == "£355,631"
+    assert metrics["Recorded crimes costed"] == "4,890 of 13,780"
+    groups = at.dataframe[0].value.set_index("Offence group")
+    assert groups.loc["Residential burglary", "Estimated cost (2024 prices)"] == "not costed"
+    position = next(d.value for d in at.dataframe if "Position" in d.value.columns)
+    assert position.set_index("Issue").loc["Violent crime", "Position"] == \
+        "10 of 14 (second-highest fifth)"
