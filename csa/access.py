@@ -10,10 +10,19 @@ Roles
 public   anonymous visitors and the website embed: public indicators only, read-only.
 officer  a lead officer: uploads returns and edits recovery plans for the indicators their
          organisation leads; sees restricted indicators their organisation leads.
-analyst  manages indicators, targets, areas and the strategic assessment; can upload any
-         return and roll uploads back.
+analyst  manages indicators, targets, areas, the strategic assessment, users and roles (but
+         may not make or change an admin); can upload any return and roll uploads back.
 board    the board / strategy group: sees restricted indicators, approves or returns plans.
-admin    everything, including users, roles and the audit log.
+admin    everything, including making admins and reading the audit log.
+
+The matrix is also written out in ``docs/access.md``; a test keeps the two the same.
+
+Organisation scoping
+--------------------
+For the actions in :data:`ORG_SCOPED`, an officer is allowed only when every organisation
+passed in ``org_codes`` (the lead organisations of the indicators, return or plan concerned)
+is their own. Called without ``org_codes`` the check answers "may this role do this at all"
+(e.g. whether to show the upload page); the write itself must pass the organisations.
 """
 
 from __future__ import annotations
@@ -39,10 +48,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "view_board_pack": frozenset({"analyst", "board", "admin"}),
     "manage_indicators": frozenset({"analyst", "admin"}),
     "edit_assessment": frozenset({"analyst", "admin"}),
-    "manage_users": frozenset({"admin"}),
+    "manage_users": frozenset({"analyst", "admin"}),
+    "grant_admin": frozenset({"admin"}),
     "view_audit": frozenset({"admin"}),
 }
-ORG_SCOPED = frozenset({"upload_return", "edit_plan", "submit_plan", "view_restricted"})
+ORG_SCOPED = frozenset({"upload_return", "edit_plan", "submit_plan", "monitor_plan",
+                        "view_restricted"})
 
 
 class PermissionDenied(PermissionError):
@@ -88,6 +99,9 @@ def explain(actor: Actor, action: str, org_codes=None) -> str:
     if actor.role not in PERMISSIONS[action]:
         roles = ", ".join(sorted(PERMISSIONS[action]))
         return f"{actor.email} ({actor.role}) may not {what}; it needs the role {roles}."
+    if not actor.org_code:
+        return (f"{actor.email} is an officer with no organisation, so may not {what}; "
+                f"ask an administrator to set their organisation.")
     orgs = {org_codes} if isinstance(org_codes, str) else set(org_codes or ())
     others = sorted(orgs - {actor.org_code})
     return (f"{actor.email} is an officer of {actor.org_code or 'no organisation'} and may only "
@@ -107,5 +121,11 @@ def require(actor: Actor, action: str, org_codes=None, *, db=None, target: str =
 
 
 def can_see_indicator(actor: Actor, public: bool, lead_org_code: str | None) -> bool:
-    """Restricted indicators are for the board, analysts, admins and the leading officers."""
-    return bool(public) or allowed(actor, "view_restricted", lead_org_code)
+    """Restricted indicators are for the board, analysts, admins and the leading officers.
+
+    A restricted indicator with no lead organisation is shown to no officer."""
+    if public:
+        return True
+    if not lead_org_code and actor.role == "officer":
+        return False
+    return allowed(actor, "view_restricted", lead_org_code)

@@ -65,6 +65,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Content-Security-Policy: frame-ancestors (Streamlit sends none)."),
     Setting("login_max_failures", 5, "Failed sign-ins before a local account is locked."),
     Setting("login_lockout_minutes", 15, "How long a locked local account stays locked."),
+    Setting("public_only", False,
+            "Serve only the public, read-only view: nobody can sign in and nothing is written. "
+            "For the public entry of the two-entry deployment (docs/access.md), ideally with a "
+            "read-only database role; set CSA_PUBLIC_ONLY=true on that server."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from csa import config as csa_config
+from csa.access import PERMISSIONS
 from ui.session import Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,14 +59,27 @@ PAGES: tuple[PageSpec, ...] = (
              url_path="strategic"),
     PageSpec("pages/costs.py", "Cost of crime", ":material/payments:", "Strategic assessment",
              EVERYONE, embeddable=True, url_path="costs"),
+    # -- access (issue 7): sign-in only for the public, outside the embed --------------------
+    PageSpec("pages/sign_in.py", "Sign in", ":material/login:", "Account",
+             frozenset({"public"}), url_path="sign-in"),
+    PageSpec("pages/account.py", "Your account", ":material/account_circle:", "Account",
+             SIGNED_IN, url_path="account"),
+    PageSpec("pages/admin_users.py", "Users and roles", ":material/manage_accounts:", "Admin",
+             PERMISSIONS["manage_users"], url_path="users"),
+    PageSpec("pages/audit.py", "Audit log", ":material/policy:", "Admin",
+             PERMISSIONS["view_audit"], url_path="audit"),
 )
 
 
-def pages_for(viewer: Viewer, embedded: bool) -> list[PageSpec]:
-    """The pages this viewer may open: the embed gets only embeddable public pages."""
-    role = "public" if embedded else viewer.role
+def pages_for(viewer: Viewer, embedded: bool, public_only: bool | None = None) -> list[PageSpec]:
+    """The pages this viewer may open: the embed gets only embeddable public pages; a
+    ``public_only`` server (the public entry, docs/access.md) offers no sign-in."""
+    if public_only is None:
+        public_only = bool(csa_config.load()["public_only"])
+    role = "public" if embedded or public_only else viewer.role
     return [p for p in PAGES
             if role in p.roles and (p.embeddable or not embedded)
+            and not (public_only and p.section == "Account")
             and (ROOT / p.path).exists()]
 
 

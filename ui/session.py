@@ -6,19 +6,34 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from csa.access import Actor
+
 
 @dataclass(frozen=True)
 class Viewer:
-    """The person using this session: role public when nobody is signed in."""
+    """The person using this session: role public when nobody is signed in.
+
+    ``via`` says how they signed in: ``"password"`` (a local account), ``"oidc"`` (the
+    identity provider, ``st.login``), ``"headers"`` (the trusted reverse proxy) or ``""``
+    (set directly in session state, as tests do). Viewers from a sign-in are checked
+    against the users table on every run, so a disabled account or a changed role takes
+    effect at once.
+    """
 
     email: str = "anonymous"
     role: str = "public"
     org_code: str | None = None
     name: str = "Public"
+    via: str = ""
 
     @property
     def signed_in(self) -> bool:
         return self.role != "public"
+
+    @property
+    def actor(self) -> Actor:
+        """The :class:`csa.access.Actor` to pass to every ``csa`` write."""
+        return Actor(self.email, self.role, self.org_code)
 
 
 ANONYMOUS = Viewer()
@@ -37,8 +52,15 @@ def is_presenting() -> bool:
 
 
 def current_viewer() -> Viewer:
-    """The signed-in viewer, or the anonymous public one. The embed is always public."""
+    """The signed-in viewer, or the anonymous public one. The embed is always public.
+
+    The identity comes from the identity provider (``st.user`` after ``st.login``), the
+    trusted proxy headers (``st.user`` from ``server.trustedUserHeaders``) or a local
+    sign-in (``st.session_state["viewer"]``), and is mapped to our users table by
+    :func:`ui.auth.resolve_viewer`.
+    """
     if is_embedded():
         return ANONYMOUS
-    viewer = st.session_state.get("viewer")
-    return viewer if isinstance(viewer, Viewer) else ANONYMOUS
+    from ui import auth  # imports this module: import here, not at the top
+
+    return auth.resolve_viewer()

@@ -30,8 +30,6 @@ def run(args) -> int:
 
 def first_run_hints(db) -> list[str]:
     """Lines that tell a newcomer what to do next (e.g. how to create the first admin)."""
-    try:
-        from csa import access  # arrives with the access-control work
-    except ImportError:
-        return []
-    return access.first_run_hints(db) if hasattr(access, "first_run_hints") else []
+    from csa.accounts import first_run_hints as account_hints
+
+    return account_hints(db)

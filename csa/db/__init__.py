@@ -22,13 +22,14 @@ from csa.db.plans import PlanGateway
 from csa.db.reference import ReferenceGateway
 from csa.db.strategic import StrategicGateway
 from csa.db.uploads import UploadGateway
+from csa.db.users import UserGateway
 
 __all__ = ["Database", "connect", "frame", "utcnow"]
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-class Database(ReferenceGateway, ObservationGateway, UploadGateway, PlanGateway,
+class Database(ReferenceGateway, ObservationGateway, UploadGateway, UserGateway, PlanGateway,
                StrategicGateway, CoreGateway):
     """The gateway: ``Database(url)``; see the mixins for reads and writes."""
 
