@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from csa import accounts
 from csa import config as csa_config
 from csa.access import PermissionDenied
 from csa.cli import EXIT_REFUSED, EXIT_REJECTED, CommandError
@@ -80,6 +79,13 @@ def _open(args):
     return db
 
 
+def _actor(db, email: str, target: str):
+    """The registered, enabled user acting (refusals are audited by csa.accounts)."""
+    from csa import accounts  # the accounts module (issue 7); imported only when needed
+
+    return _guard(lambda: accounts.get_actor(db, email, action=rounds.ACTION, target=target))
+
+
 def _guard(action):
     try:
         return action()
@@ -134,8 +140,7 @@ def run_import(args) -> int:
     path = Path(args.file)
     if not path.exists():
         raise CommandError(f"{path}: no such file", EXIT_REJECTED)
-    actor = _guard(lambda: accounts.get_actor(db, args.user, action=rounds.ACTION,
-                                              target=f"assessment round {args.round}"))
+    actor = _actor(db, args.user, f"assessment round {args.round}")
     counts = _guard(lambda: matrix_io.import_scores(db, actor, args.round, path.read_bytes(),
                                                     path.name, csa_config.load()))
     print(f"Imported {path.name} into {args.round}: {counts['new']} new, "
@@ -145,8 +150,7 @@ def run_import(args) -> int:
 
 def run_new_round(args) -> int:
     db = _open(args)
-    actor = _guard(lambda: accounts.get_actor(db, args.user, action=rounds.ACTION,
-                                              target=f"assessment round {args.name}"))
+    actor = _actor(db, args.user, f"assessment round {args.name}")
     _guard(lambda: rounds.create_round(db, actor, args.name, args.year,
                                        copy_from=args.copy_from))
     print(f"Created {args.name} (open).")
