@@ -10,7 +10,7 @@ checks the permission again and audits it.
 import pandas as pd
 import streamlit as st
 
-from csa.access import Actor, PermissionDenied, allowed
+from csa.access import PermissionDenied, allowed
 from csa.strategic import matrix_io, rounds
 from csa.strategic.aggregation import heatmap_frame
 from csa.strategic.population import area_populations
@@ -23,7 +23,7 @@ from ui import strategic_views as views
 READERS = {"analyst", "admin", "board", "officer"}
 
 viewer = session.current_viewer()
-actor = Actor(viewer.email, viewer.role, viewer.org_code)
+actor = viewer.actor
 st.title("Strategic assessment")
 if viewer.role not in READERS:
     st.error("The strategic assessment is for signed-in partners: please sign in.")
