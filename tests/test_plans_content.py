@@ -57,8 +57,8 @@ def test_parse_actions_lists_every_bad_cell():
 
 
 def test_parse_trajectory():
-    table = pd.DataFrame({"period_label": ["2026-27 Q3", "2026-27 Q4", None],
-                          "value": [3.1, "2,9", None]})
+    table = pd.DataFrame({"period_label": ["2026-27 Q3", "2026-27 Q4", None, "2027-28 Q1"],
+                          "value": [3.1, "2,9", None, None]})
     with pytest.raises(pc.PlanContentError, match="Trajectory 2026-27 Q4: '2,9' is not a "
                                                   "number"):
         pc.parse_trajectory(table)
@@ -71,8 +71,6 @@ def test_parse_trajectory():
     ([{"period_label": "2026-27 Q3", "value": 1}, {"period_label": "2026-27 Q3", "value": 2}],
      "Trajectory 2026-27 Q3: the period is given twice."),
     ([{"period_label": None, "value": 1}], "Trajectory row 1: the period is missing."),
-    ([{"period_label": "2026-27 Q3", "value": None}],
-     "Trajectory 2026-27 Q3: the expected value is missing."),
 ])
 def test_parse_trajectory_problems(rows, message):
     with pytest.raises(pc.PlanContentError) as info:
@@ -132,3 +130,16 @@ def test_progress_only_problems_allows_status_and_new_actions():
     assert pc.progress_only_problems(old, new) == []
     assert pc.progress_only_problems(old, old | {"actions": []}) == [
         "Approved actions cannot be removed; set their status to 'dropped'."]
+
+
+@pytest.mark.parametrize("latest,target,polarity,steps,expected", [
+    (3.0, 2.5, "low_is_good", 4, [2.875, 2.75, 2.625, 2.5]),
+    (30.0, 33.0, "high_is_good", 2, [31.5, 33.0]),
+    (2.4, 2.5, "low_is_good", 4, []),  # already meets the target
+    (3.0, None, "low_is_good", 4, []),
+    (3.0, 2.5, "no_judgement", 4, []),
+])
+def test_suggest_trajectory(latest, target, polarity, steps, expected):
+    got = pc.suggest_trajectory(latest, target, PERIODS + ["2027-28 Q2"], polarity, steps)
+    assert list(got.values()) == pytest.approx(expected)
+    assert list(got) == (PERIODS + ["2027-28 Q2"])[:len(expected)]

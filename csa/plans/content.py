@@ -145,7 +145,7 @@ def _number(value) -> float:
 def parse_trajectory(rows: pd.DataFrame | Mapping | Iterable[Mapping]) -> dict[str, float]:
     """``{period: value}`` from a table with columns period_label and value (or a mapping).
 
-    Blank rows are dropped; raises :class:`PlanContentError` for a value that is not a
+    Rows with no value are dropped (quarters left blank); raises :class:`PlanContentError` for a value that is not a
     number or a period given twice."""
     if isinstance(rows, Mapping):
         records = [{"period_label": k, "value": v} for k, v in rows.items()]
@@ -157,15 +157,12 @@ def parse_trajectory(rows: pd.DataFrame | Mapping | Iterable[Mapping]) -> dict[s
     problems = []
     for i, rec in enumerate(records, start=1):
         period, value = rec.get("period_label"), rec.get("value")
-        if _blank(period) and _blank(value):
-            continue
+        if _blank(value):
+            continue  # a quarter left blank: past the recovery, or no expectation
         if _blank(period):
             problems.append(f"Trajectory row {i}: the period is missing.")
             continue
         period = str(period).strip()
-        if _blank(value):
-            problems.append(f"Trajectory {period}: the expected value is missing.")
-            continue
         try:
             number = _number(value)
         except (TypeError, ValueError):
@@ -307,3 +304,19 @@ def progress_only_problems(old: Mapping, new: Mapping) -> list[str]:
                        f"{', '.join(f.replace('_', ' ') for f in fixed)}); add a new action "
                        f"instead.")
     return out
+
+
+def suggest_trajectory(latest: float | None, target: float | None, periods: list[str],
+                       polarity: str, steps: int = 4) -> dict[str, float]:
+    """A starting point for the lead: a straight line from the latest figure to the target,
+    reached after ``steps`` periods (``{}`` when there is no target, no figure, no direction,
+    or the figure already meets the target).
+
+    E.g. latest 3.0, target 2.5, four steps: 2.875, 2.75, 2.625, 2.5."""
+    if latest is None or target is None or polarity not in ("low_is_good", "high_is_good"):
+        return {}
+    if not _worse(float(latest), float(target), polarity):
+        return {}
+    steps = max(1, min(int(steps), len(periods)))
+    gap = float(target) - float(latest)
+    return {periods[i]: round(float(latest) + gap * (i + 1) / steps, 6) for i in range(steps)}
