@@ -176,6 +176,26 @@ def test_pages_check_the_role_again_when_run_directly(app_env, path, viewer, mes
     assert not at.dataframe and not at.text_input and not at.title
 
 
+NOT_FOR_PUBLIC = [p.path for p in PAGES if "public" not in p.roles]
+
+
+@pytest.mark.parametrize("path", NOT_FOR_PUBLIC)
+@pytest.mark.parametrize("embedded", [False, True], ids=["top", "embed"])
+def test_every_page_not_for_the_public_refuses_it_when_run_directly(app_env, path, embedded):
+    """What a first visitor of a fresh server gets by typing the page's address: the page
+    file runs without app.py (ui.auth.guard_page). It must refuse and show nothing else."""
+    if not (ROOT / path).exists():
+        pytest.skip(f"{path} is not written yet")
+    at = AppTest.from_file(str(ROOT / path), default_timeout=90)
+    if embedded:
+        at.context["is_embedded"] = True
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error, f"{path} shows no refusal to the public"
+    assert not (at.dataframe or at.get("file_uploader") or at.text_input or at.text_area
+                or at.get("download_button") or at.button), f"{path} offers more than a refusal"
+
+
 def test_public_only_entry_offers_no_sign_in_and_ignores_any_session(app_env, monkeypatch):
     monkeypatch.setenv("CSA_PUBLIC_ONLY", "true")
     at = app(VIEWERS["admin"])
