@@ -5,6 +5,8 @@ commit_return, which also hold the permission check). Errors are shown in plain 
 their cells, never as a traceback.
 """
 
+import re
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +32,16 @@ ROUND = "_return_round"  # session key: bumped after an import to reset the uplo
 FLASH = "_return_flash"  # session key: the message of the last import
 STALE = "_return_stale"  # session key: why the last confirm was refused (figures moved)
 SEQ = "_return_seq"  # session key: numbers each preview (resets the warnings checkbox)
+
+def md(text: str) -> str:
+    """Text from a file shown as plain words: escape Markdown (no links or formatting)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+def problem_list(problems) -> str:
+    return "\n".join(f"- **{md(p.where)}**: {md(p.what)}, expected {md(p.expected)}"
+                     for p in problems)
+
 
 viewer = session.current_viewer()
 actor = Actor(viewer.email, viewer.role, viewer.org_code)
@@ -104,7 +116,7 @@ held = st.session_state.get(PREVIEW)
 sha = sha256_of(file_bytes)
 stale = st.session_state.pop(STALE, None)
 if stale:
-    st.error(stale)
+    st.error(md(stale))
 if not held or held["sha"] != sha:
     try:
         with st.spinner("Checking the file…"):
@@ -119,8 +131,12 @@ if not held or held["sha"] != sha:
         st.stop()
     except ReturnRejected as exc:
         st.session_state.pop(PREVIEW, None)
-        st.error(exc.summary + "\n\n" + "\n".join(f"- `{p.where}`: {p.what}, expected "
-                                                  f"{p.expected}" for p in exc.problems))
+        st.error(md(exc.summary) + "\n\n" + problem_list(exc.problems))
+        st.stop()
+    except SQLAlchemyError:
+        st.session_state.pop(PREVIEW, None)
+        st.error("The database could not be read to check this file; nothing was written. "
+                 "Try again, and tell an administrator if it keeps failing.")
         st.stop()
 preview = held["preview"]
 
@@ -155,7 +171,7 @@ acknowledged = True
 if preview.warnings:
     st.warning("Some values are valid but look unusual. Check each one; correct the file "
                "and upload it again, or confirm that they are right.\n\n"
-               + "\n".join(f"- `{w.where}`: {w.what}" for w in preview.warnings))
+               + problem_list(preview.warnings))
     acknowledged = st.checkbox("I have checked these values and they are right",
                                key=f"ack_warnings_{held['n']}")
 
@@ -178,7 +194,7 @@ if st.button("Confirm and import", type="primary", disabled=not can_confirm,
     except PermissionDenied as exc:
         st.error(f"You may not upload this return: {exc}")
     except ReturnError as exc:
-        st.error(exc.summary + "\n\n" + "\n".join(f"- {line}" for line in exc.lines))
+        st.error(md(exc.summary) + "\n\n" + problem_list(exc.problems))
     except SQLAlchemyError:
         st.error("The database could not save the return; nothing was written. Try again, "
                  "and tell an administrator if it keeps failing.")

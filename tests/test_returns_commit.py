@@ -188,6 +188,29 @@ def test_an_upload_landing_inside_the_commit_is_caught_in_the_transaction(db, po
     assert len(db.uploads(kinds=["return"])) == 1
 
 
+def test_an_upload_landing_between_the_check_and_the_insert_is_caught(db, police,
+                                                                      monkeypatch):
+    """Under READ COMMITTED the insert sees a commit that landed after our check; the
+    revisions written must then be exactly one above the preview's, or nothing is kept."""
+    mine = edit(police, {"I4": cell(police, "I4") + 1})
+    theirs = edit(police, {"I4": cell(police, "I4") + 2})
+    real = db.insert_upload
+    raced = []
+
+    def racing(*args, **kwargs):  # after our check, before our first write (SQLite's lock)
+        if not raced:
+            raced.append(True)
+            commit(db, theirs, actor=ANALYST, name="theirs.xlsx")  # its own transaction
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db, "insert_upload", racing)
+    with pytest.raises(StaleReturn):
+        commit(db, mine, name="mine.xlsx")
+    assert figure(db, "DA-01")["numerator"] == cell(police, "I4") + 2
+    assert list(db.history("DA-01", BURNLEY, "2026-27 Q2")["revision"]) == [2, 1]
+    assert list(db.uploads(kinds=["return"])["file_name"]) == ["theirs.xlsx"]
+
+
 def test_a_duplicate_revision_from_a_racing_writer_is_a_stale_return(db, police, monkeypatch):
     def clash(*args, **kwargs):
         raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed"))

@@ -1,6 +1,7 @@
 """AppTest of the Returns and Upload history pages: template, upload, preview, warnings,
 confirm, stale previews, rejections shown as errors (never tracebacks), and rollback."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,11 @@ def upload(at, name, content):
     return at
 
 
+def plain(markdown: str) -> str:
+    """What the reader sees: Markdown escapes and bold markers removed."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("**", "")
+
+
 def metrics(at):
     return {m.label: m.value for m in at.metric}
 
@@ -65,7 +71,7 @@ def test_officer_template_upload_preview_confirm(app):
     upload(at, "police.xlsx", content)
     assert metrics(at) == {"New figures": "0", "Changed figures": "2", "Unchanged": "54",
                            "Warnings": "1"}
-    assert f"`Return!I{r}`: DA-02" in at.warning[0].value
+    assert f"- Return!I{r}: DA-02" in plain(at.warning[0].value)
     confirm = at.button(key="confirm_return")
     assert confirm.disabled  # the warning must be acknowledged first
     at.checkbox[0].check().run()
@@ -81,18 +87,25 @@ def test_officer_template_upload_preview_confirm(app):
 def test_a_bad_file_is_an_error_message_not_a_traceback(app):
     at = upload(app(OFFICER_VIEWER), "figures.xlsx", b"indicator,area,value\nDA-01,X,5\n")
     assert len(at.error) == 1
-    text = at.error[0].value
+    text = plain(at.error[0].value)
     assert "figures.xlsx was rejected: 1 problem to fix; nothing was written." in text
-    assert "`file`: this is a CSV or text file renamed to .xlsx" in text
+    assert "- file: this is a CSV or text file renamed to .xlsx" in text
     assert not at.metric and not at.exception
 
 
 def test_every_cell_problem_is_listed(app):
     police = template(app.db)
     at = upload(app(OFFICER_VIEWER), "r.xlsx", edit(police, {"I3": "abc", "F5": "2020-21 Q1"}))
-    text = at.error[0].value
-    assert "`Return!I3`: 'abc' is not a number" in text
-    assert "`Return!F5`: the period 2020-21 Q1 is closed for returns" in text
+    text = plain(at.error[0].value)
+    assert "- Return!I3: 'abc' is not a number" in text
+    assert "- Return!F5: the period 2020-21 Q1 is closed for returns" in text
+
+
+def test_markdown_in_a_cell_is_shown_as_text(app):
+    police = template(app.db)
+    at = upload(app(OFFICER_VIEWER), "r.xlsx", edit(police, {"I3": "[click](http://evil.example)"}))
+    assert "\\[click\\]\\(http://evil\\.example\\)" in at.error[0].value
+    assert "'[click](http://evil.example)' is not a number" in plain(at.error[0].value)
 
 
 def test_an_officer_cannot_send_another_organisations_return(app):
@@ -114,8 +127,8 @@ def test_confirm_after_another_upload_is_refused_with_a_fresh_preview(app):
                   "theirs.xlsx", today=TODAY, settings=settings(), acknowledge_warnings=True)
     at.button(key="confirm_return").click().run()
     assert not at.exception
-    assert "The figures changed since your preview of mine.xlsx" in at.error[0].value
-    assert "Nothing was written" in at.error[0].value
+    assert "The figures changed since your preview of mine.xlsx" in plain(at.error[0].value)
+    assert "Nothing was written" in plain(at.error[0].value)
     assert metrics(at)["Changed figures"] == "2"  # the fresh preview, against the new figures
     assert len(db.uploads(kinds=["return"])) == 1
     at.button(key="confirm_return").click().run()
@@ -131,13 +144,18 @@ def test_the_same_file_again_cannot_be_confirmed(app):
     assert at.button(key="confirm_return").disabled
 
 
-@pytest.mark.parametrize("viewer", [Viewer(), Viewer(email="b@x.org", role="board")])
-def test_the_returns_page_is_not_offered_to_others(app_env, viewer):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["viewer"] = viewer
-    at.run()  # builds this viewer's navigation
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/returns.py")
+@pytest.mark.parametrize("viewer, expected", [
+    (Viewer(), set()),
+    (Viewer(email="b@x.org", role="board"), set()),
+    (OFFICER_VIEWER, {"pages/returns.py"}),
+    (ANALYST_VIEWER, {"pages/returns.py", "pages/uploads.py"}),
+    (Viewer(email="a@x.org", role="admin"), {"pages/returns.py", "pages/uploads.py"}),
+])
+def test_who_is_offered_the_returns_pages(viewer, expected):
+    from ui.navigation import pages_for
+    mine = {"pages/returns.py", "pages/uploads.py"}
+    assert {p.path for p in pages_for(viewer, embedded=False)} & mine == expected
+    assert not {p.path for p in pages_for(viewer, embedded=True)} & mine  # never embedded
 
 
 def test_upload_history_shows_revisions_and_rolls_back(app):
@@ -159,9 +177,18 @@ def test_upload_history_shows_revisions_and_rolls_back(app):
     assert db.upload(result.upload_id)["outcome"] == "rolled_back"
 
 
-def test_officers_cannot_open_the_upload_history(app_env):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["viewer"] = OFFICER_VIEWER
+@pytest.mark.parametrize("page, viewer, message", [
+    ("pages/returns.py", Viewer(email="b@x.org", role="board"),
+     "Only signed-in lead officers, analysts and administrators can send returns."),
+    ("pages/returns.py", Viewer(), "Only signed-in lead officers"),
+    ("pages/uploads.py", OFFICER_VIEWER,
+     "Only analysts and administrators can see the upload history."),
+])
+def test_each_page_checks_the_role_again(app_env, page, viewer, message):
+    """Reached some other way (e.g. a stale navigation), a page still refuses by itself."""
+    at = AppTest.from_file(str(Path(APP).parent / page), default_timeout=60)
+    at.session_state["viewer"] = viewer
     at.run()
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/uploads.py")
+    assert not at.exception
+    assert at.error[0].value.startswith(message)
+    assert not at.get("file_uploader") and not at.get("button")

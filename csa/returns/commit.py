@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from csa import config as csa_config
 from csa.access import Actor, allowed, require
 from csa.db.core import utcnow
+from csa.db.uploads import key_string
 from csa.returns.preview import KEY, Preview, analyse_file, build_preview
 from csa.returns.problems import ReturnRejected, StaleReturn, WarningsNotAcknowledged
 from csa.returns.reference import load_reference
@@ -129,6 +130,10 @@ def commit_return(db, actor: Actor, content: bytes, file_name: str, *,
                 message=f"Return for {', '.join(preview.periods)}")
             counts = db.write_revisions(conn, rows, upload_id=upload_id,
                                         user_email=actor.email, data_kind="real")
+            # Each figure written must sit exactly one revision above what was previewed: a
+            # commit landing between our check and our insert shows up here (READ COMMITTED).
+            if db.revision_basis(conn, rows[KEY]) != _after(expected, preview):
+                raise _stale(file_name, expected, None)
             db.finish_upload(conn, upload_id, counts)
             db.audit(conn, actor.email, ACTION, file_name[:255], detail={
                 "upload_id": upload_id, "sha256": preview.sha256, "counts": counts,
@@ -141,6 +146,13 @@ def commit_return(db, actor: Actor, content: bytes, file_name: str, *,
         raise _stale(file_name, expected, _fresh(db, actor, content, file_name, today,
                                                  settings)) from exc
     return CommitResult("imported", upload_id, file_name, preview.sha256, counts)
+
+
+def _after(expected: dict[str, int], preview: Preview) -> dict[str, int]:
+    """The revisions expected once the previewed changes are written."""
+    written = {key_string(r.indicator_code, r.area_code, r.period_label)
+               for r in preview.changes.itertuples(index=False)}
+    return {k: rev + (1 if k in written else 0) for k, rev in expected.items()}
 
 
 def _fresh(db, actor, content, file_name, today, settings) -> Preview | None:

@@ -55,20 +55,22 @@ def implausible(rows: pd.DataFrame, history: pd.DataFrame,
     warnings: list[Problem] = []
     if rows.empty:
         return warnings
-    hist = history[["indicator_code", "area_code", "period_label", "value"]].copy()
-    hist["start"] = hist["period_label"].map(period_starts)
-    groups = {k: g.sort_values("start") for k, g in
-              hist.groupby(["indicator_code", "area_code"], sort=False)}
+    starts = {label: pd.Timestamp(v) for label, v in period_starts.items()}
+    series: dict[tuple[str, str], list[tuple[pd.Timestamp, float]]] = {}
+    for ind, area, label, val in history[["indicator_code", "area_code", "period_label",
+                                          "value"]].itertuples(index=False):
+        if label in starts and val is not None and not pd.isna(val):
+            series.setdefault((ind, area), []).append((starts[label], float(val)))
+    for points in series.values():
+        points.sort()
     for rec in rows.itertuples(index=False):
         if rec.value is None or pd.isna(rec.value):
             continue
-        series = groups.get((rec.indicator_code, rec.area_code))
-        if series is None:
+        points = series.get((rec.indicator_code, rec.area_code))
+        start = starts.get(rec.period_label)
+        if not points or start is None:
             continue
-        start = period_starts.get(rec.period_label)
-        earlier = series[(series["start"] < start)
-                         & (series["period_label"] != rec.period_label)]
-        earlier = earlier["value"].dropna().astype(float).to_numpy()[-HISTORY_POINTS:]
+        earlier = np.array([v for s, v in points if s < start][-HISTORY_POINTS:], dtype=float)
         value = float(rec.value)
         old = getattr(rec, "old_value", None)
         if old is not None and not pd.isna(old) and \

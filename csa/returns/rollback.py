@@ -88,30 +88,33 @@ def rollback_upload(db, actor: Actor, upload_id: int, reason: str = "") -> Rollb
 def _restoring_records(db, conn, upload_id: int, actor: Actor, now):
     """The revisions that undo an upload, or RollbackRefused naming figures changed since."""
     every = db.revisions_for_keys(conn, db.keys_of_upload(conn, upload_id))
+    by_key: dict[tuple[str, str, str], list[dict]] = {}
+    for rev in every.to_dict("records"):
+        by_key.setdefault((rev["indicator_code"], rev["area_code"], rev["period_label"]),
+                          []).append(rev)
     records, conflicts = [], []
     restored = withdrawn = 0
-    for (ind, area, period), revs in every.groupby(
-            ["indicator_code", "area_code", "period_label"], sort=True):
-        revs = revs.sort_values("revision")
-        ours = revs[revs["upload_id"] == upload_id]
-        current = revs.iloc[-1]
-        if pd.isna(current["upload_id"]) or int(current["upload_id"]) != upload_id:
+    for (ind, area, period), revs in sorted(by_key.items()):
+        revs.sort(key=lambda r: int(r["revision"]))
+        current = revs[-1]
+        if _id(current["upload_id"]) != str(upload_id):
             conflicts.append(f"{ind} {area} {period} (now revision {int(current['revision'])}"
                              f" from upload #{_id(current['upload_id'])})")
             continue
-        first_ours = int(ours["revision"].min())
-        before = revs[revs["revision"] < first_ours]
+        first_ours = min(int(r["revision"]) for r in revs
+                         if _id(r["upload_id"]) == str(upload_id))
+        before = [r for r in revs if int(r["revision"]) < first_ours]
         base = {"indicator_code": ind, "area_code": area, "period_label": period,
                 "revision": int(current["revision"]) + 1, "created_by": actor.email,
                 "created_at": now}
-        if before.empty or bool(before.iloc[-1]["withdrawn"]):
+        if not before or bool(before[-1]["withdrawn"]):
             withdrawn += 1
             records.append(base | {
                 "numerator": None, "denominator": None, "value": None,
                 "status": str(current["status"]), "data_kind": str(current["data_kind"]),
                 "withdrawn": True, "note": f"withdrawn: rollback of upload #{upload_id}"})
         else:
-            prev = before.iloc[-1]
+            prev = before[-1]
             restored += 1
             records.append(base | {
                 "numerator": _num(prev["numerator"]), "denominator": _num(prev["denominator"]),

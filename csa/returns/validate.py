@@ -101,7 +101,9 @@ def _suggest(code: str, known) -> str:
 def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
     """Check the parsed rows; problems are errors (warnings come later, from the preview)."""
     out = Validated(rows=pd.DataFrame(columns=ROW_COLUMNS))
-    inds, areas, periods = ref_data.indicators, ref_data.areas, ref_data.periods
+    inds = ref_data.indicators.to_dict("index")
+    area_names = ref_data.areas["name"].to_dict()
+    frequency = ref_data.periods["frequency"].to_dict()
     allowed_areas = ref_data.reportable_area_codes
     open_list = ", ".join(ref_data.open_periods) or "(none are open)"
     seen: dict[tuple[str, str, str], int] = {}
@@ -119,34 +121,34 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
         if ind_code is None:
             bad("indicator_code", "the indicator code is missing", "an indicator code from the "
                 "template, e.g. DA-01")
-        elif ind_code not in inds.index:
+        elif ind_code not in inds:
             bad("indicator_code", f"'{ind_code}' is not a known indicator code"
-                f"{_suggest(ind_code, inds.index)}", "an indicator code from the template")
+                f"{_suggest(ind_code, inds)}", "an indicator code from the template")
         else:
-            ind = inds.loc[ind_code]
+            ind = inds[ind_code]
             out.org_codes.add(str(ind["lead_org_code"]))
         if area_code is None:
             bad("area_code", "the area code is missing", "an area code from the template, e.g. "
                 "E07000117 (Burnley)")
-        elif area_code not in areas.index:
+        elif area_code not in area_names:
             bad("area_code", f"'{area_code}' is not a known area code"
                 f"{_suggest(area_code, allowed_areas)}", "one of the 14 partnership areas' codes "
                 "(E06/E07...) or UNASSIGNED")
         elif area_code not in allowed_areas:
-            bad("area_code", f"{area_code} ({areas.at[area_code, 'name']}) is a grouping whose "
+            bad("area_code", f"{area_code} ({area_names[area_code]}) is a grouping whose "
                 "figure is calculated from its member areas", "one of the 14 partnership areas "
                 "or UNASSIGNED")
         if period is None:
             bad("period_label", "the period is missing", f"one of the open periods {open_list}")
-        elif period not in periods.index and not _is_quarter(period):
+        elif period not in frequency and not _is_quarter(period):
             bad("period_label", f"'{period}' is not a known period",
                 f"a period like 2026-27 Q2; open now: {open_list}")
         elif period not in ref_data.open_periods:
             bad("period_label", f"the period {period} is closed for returns",
                 f"one of the open periods {open_list}")
-        elif ind is not None and periods.at[period, "frequency"] != ind["frequency"]:
+        elif ind is not None and frequency[period] != ind["frequency"]:
             bad("period_label", f"{ind_code} is reported {ind['frequency']} but {period} is a "
-                f"{periods.at[period, 'frequency']} period",
+                f"{frequency[period]} period",
                 f"a {ind['frequency']} period for this indicator")
 
         num_raw, den_raw = v["numerator"], v["denominator"]
@@ -221,7 +223,7 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
             "period_label": period, "numerator": numerator, "denominator": denominator,
             "value": value, "status": status,
             "note": "" if note is None else str(note).strip()[:1000],
-            "indicator_title": ind["title"], "area_name": areas.at[area_code, "name"],
+            "indicator_title": ind["title"], "area_name": area_names[area_code],
             "unit": layout.unit_label(unit, multiplier), "multiplier": multiplier,
             "lead_org_code": ind["lead_org_code"],
         })
