@@ -25,7 +25,7 @@ from csa.returns.preview import sha256_of
 from csa.returns.reference import load_reference
 from csa.returns.report import changes_table
 from csa.returns.window import due_date
-from ui import data, session
+from ui import auth, data, session
 
 PREVIEW = "_return_preview"  # session key: {"sha": ..., "preview": Preview}
 ROUND = "_return_round"  # session key: bumped after an import to reset the uploader
@@ -43,7 +43,7 @@ def problem_list(problems) -> str:
                      for p in problems)
 
 
-viewer = session.current_viewer()
+viewer = auth.guard_page(__file__)  # a page checks for itself, too
 actor = Actor(viewer.email, viewer.role, viewer.org_code)
 st.title("Returns")
 if session.is_embedded() or not allowed(actor, "upload_return"):

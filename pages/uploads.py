@@ -10,12 +10,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from csa.access import Actor, PermissionDenied, allowed
 from csa.returns import RollbackRefused, rollback_upload
-from ui import data, session
+from ui import auth, data, session
 
 FLASH = "_uploads_flash"
 KINDS = ["return", "rollback", "seed"]
 
-viewer = session.current_viewer()
+viewer = auth.guard_page(__file__)  # a page checks for itself, too
 actor = Actor(viewer.email, viewer.role, viewer.org_code)
 st.title("Upload history")
 if session.is_embedded() or not allowed(actor, "rollback_upload"):
