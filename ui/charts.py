@@ -125,3 +125,175 @@ def comparison_chart(frame: pd.DataFrame, benchmark: float | None, title: str,
                               tooltip=[alt.Tooltip("benchmark:Q", title="Lancashire",
                                                    format=",.2f")]))
     return alt.layer(*layers).properties(title=title, height=max(220, 24 * len(frame)))
+
+
+# -- area profile: spine chart ------------------------------------------------------------
+# (issue 4, area profile) Every indicator for one area against Lancashire on one shared axis.
+
+SPINE_STYLE = {
+    # comparison: (legend words, colour, shape). Better points right, worse points left, so
+    # the shape alone says which way the area differs.
+    "better": ("Better than Lancashire", "#00703C", "triangle-right"),
+    "similar": ("Similar to Lancashire", "#FFBF47", "circle"),
+    "worse": ("Worse than Lancashire", "#B10E1E", "triangle-left"),
+    "higher": ("Higher than Lancashire (no judgement)", "#1D70B8", "triangle-up"),
+    "lower": ("Lower than Lancashire (no judgement)", "#1D70B8", "triangle-down"),
+    "not compared": ("Not compared (a count, or no figure)", "#505A5F", "square"),
+}
+SPINE_RANGE = "#DDE3E8"
+SPINE_IQR = "#A9B4BC"
+
+
+def spine_frame(verdicts: pd.DataFrame, indicators: pd.DataFrame, area_code: str,
+                base_codes: list[str], hidden: set | None = None) -> pd.DataFrame:
+    """Positions for a spine chart of one area, one row per indicator.
+
+    Each indicator is put on a common axis: 0 is the centre (Lancashire's figure; for counts,
+    which have no comparable Lancashire figure, the average of the areas), and the area
+    furthest from the centre among the 14 (or the chosen area, if further) is at -1 or +1.
+    The axis is flipped where low is good, so that right is always better (or higher, where
+    no direction is better).
+
+    Parameters
+    ----------
+    verdicts : DataFrame
+        Verdict rows (indicator_code, area_code, value, comparison, benchmark_value, ...)
+        for the periods shown, base areas and groupings.
+    indicators : DataFrame
+        The indicators to show, in order (code, title, unit, polarity, data_kind, ...).
+    area_code : str
+        The area profiled.
+    base_codes : list of str
+        The 14 areas whose spread makes the grey bars.
+    hidden : set, optional
+        (indicator_code, area_code) pairs the viewer may not see (small counts): left out
+        of the spread, and the area's own point is not drawn.
+
+    Returns
+    -------
+    DataFrame with indicator_code, row_label, centre, area_value, pos_area, pos_min, pos_q1,
+    pos_q3, pos_max, comparison, comparison_words, hidden.
+    """
+    hidden = hidden or set()
+    rows = []
+    for ind in indicators.to_dict("records"):
+        code = ind["code"]
+        v = verdicts[verdicts["indicator_code"] == code]
+        if v.empty:
+            continue
+        by_area = v.drop_duplicates("area_code").set_index("area_code")
+        base = by_area.reindex(base_codes)
+        spread = base["value"][[(code, a) not in hidden for a in base.index]].dropna()
+        if spread.empty:
+            continue
+        own = by_area.loc[area_code] if area_code in by_area.index else None
+        own_hidden = (code, area_code) in hidden
+        area_value = None if own is None or own_hidden or pd.isna(own["value"]) \
+            else float(own["value"])
+        bench = None
+        if ind["unit"] != "count":
+            bv = v["benchmark_value"].dropna()
+            bench = float(bv.iloc[0]) if not bv.empty else None
+        centre = bench if bench is not None else float(spread.mean())
+        distances = list((spread - centre).abs()) + (
+            [abs(area_value - centre)] if area_value is not None else [])
+        scale = max(distances) if distances and max(distances) > 0 else 1.0
+        sign = -1.0 if ind["polarity"] == "low_is_good" else 1.0
+
+        def pos(x, centre=centre, scale=scale, sign=sign):
+            return None if x is None else sign * (x - centre) / scale
+
+        ends = sorted([pos(float(spread.min())), pos(float(spread.max()))])
+        quartiles = sorted([pos(float(spread.quantile(0.25))),
+                            pos(float(spread.quantile(0.75)))])
+        comparison = "not compared"
+        if own is not None and not own_hidden and isinstance(own.get("comparison"), str):
+            comparison = own["comparison"] if own["comparison"] in SPINE_STYLE \
+                else "not compared"
+        n_shown = int(spread.size)
+        label = f"{code} · {ind['title']}" + (" [DEMO]" if ind.get("data_kind") == "demo"
+                                              else "") + ("*" if n_shown < len(base_codes)
+                                                          else "")
+        rows.append({
+            "indicator_code": code, "row_label": label, "unit": ind["unit"],
+            "centre": centre, "centre_is_lancashire": bench is not None,
+            "area_value": area_value, "pos_area": pos(area_value),
+            "pos_min": ends[0], "pos_max": ends[1], "pos_q1": quartiles[0],
+            "pos_q3": quartiles[1], "spread_min": float(spread.min()),
+            "spread_max": float(spread.max()), "comparison": comparison,
+            "comparison_words": SPINE_STYLE[comparison][0], "hidden": own_hidden,
+            "n_shown": n_shown,
+        })
+    return pd.DataFrame(rows, columns=[
+        "indicator_code", "row_label", "unit", "centre", "centre_is_lancashire", "area_value",
+        "pos_area", "pos_min", "pos_max", "pos_q1", "pos_q3", "spread_min", "spread_max",
+        "comparison", "comparison_words", "hidden", "n_shown"])
+
+
+def _spine_text(x, unit):
+    if x is None or pd.isna(x):
+        return "not shown"
+    if unit == "percentage":
+        return f"{x:,.1f}%"
+    return f"{x:,.0f}" if unit == "count" or abs(x) >= 100 else f"{x:,.2f}"
+
+
+def spine_chart(frame: pd.DataFrame, title: str, area_name: str,
+                n_areas: int = 14) -> alt.LayerChart:
+    """Spine chart: per indicator, the spread of the 14 areas (light bar: lowest to highest;
+    darker bar: middle half), Lancashire as the centre line, and the area as a marker whose
+    shape and colour say better, similar or worse."""
+    f = frame.copy()
+    f["area_text"] = [_spine_text(x, u) for x, u in zip(f["area_value"], f["unit"],
+                                                         strict=True)]
+    f["centre_text"] = [_spine_text(x, u) + ("" if lanc else " (average of the areas)")
+                        for x, u, lanc in zip(f["centre"], f["unit"], f["centre_is_lancashire"],
+                                              strict=True)]
+    f["range_text"] = [f"{_spine_text(a, u)} to {_spine_text(b, u)}"
+                       + ("" if n == n_areas else f" ({n} of {n_areas} areas shown)")
+                       for a, b, u, n in zip(f["spread_min"], f["spread_max"], f["unit"],
+                                             f["n_shown"], strict=True)]
+    order = list(f["row_label"])
+    words = [v[0] for v in SPINE_STYLE.values()]
+    colour = alt.Scale(domain=words, range=[v[1] for v in SPINE_STYLE.values()])
+    shape = alt.Scale(domain=words, range=[v[2] for v in SPINE_STYLE.values()])
+    x_scale = alt.Scale(domain=[-1.08, 1.08], nice=False, zero=False)
+    axis = alt.Axis(values=[-1, 0, 1], grid=False, title=None, labelFontSize=12,
+                    labelExpr="datum.value < 0 ? '◀ worse (or lower)' : datum.value > 0 ? "
+                              "'better (or higher) ▶' : 'Lancashire'")
+    y = alt.Y("row_label:N", sort=order, title=None,
+              axis=alt.Axis(labelLimit=380, labelFontSize=12))
+    tip = [alt.Tooltip("row_label:N", title="Indicator"),
+           alt.Tooltip("area_text:N", title=area_name),
+           alt.Tooltip("centre_text:N", title="Lancashire"),
+           alt.Tooltip("range_text:N", title="Range of the 14 areas"),
+           alt.Tooltip("comparison_words:N", title="Compared with Lancashire")]
+    base = alt.Chart(f).encode(y=y)
+    spread = base.mark_bar(height=16, color=SPINE_RANGE).encode(
+        x=alt.X("pos_min:Q", scale=x_scale, axis=axis), x2="pos_max:Q", tooltip=tip)
+    middle = base.mark_bar(height=16, color=SPINE_IQR).encode(x="pos_q1:Q", x2="pos_q3:Q",
+                                                               tooltip=tip)
+    ends = base.transform_fold(["pos_min", "pos_max"], as_=["end", "pos_end"]).mark_tick(
+        color="#6F777B", thickness=2, size=16).encode(x=alt.X("pos_end:Q", scale=x_scale),
+                                                      tooltip=tip)
+    centre = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(
+        color="#0B0C0C", strokeWidth=2).encode(x=alt.X("x:Q", scale=x_scale))
+    marks = base.transform_filter("isValid(datum.pos_area)").mark_point(
+        filled=True, size=190, opacity=1, stroke="#0B0C0C", strokeWidth=1).encode(
+        x=alt.X("pos_area:Q", scale=x_scale),
+        color=alt.Color("comparison_words:N", scale=colour,
+                        legend=alt.Legend(title=f"{area_name} compared with Lancashire",
+                                          orient="bottom", direction="horizontal",
+                                          columns=2, labelLimit=320, titleLimit=480,
+                                          labelFontSize=12, titleFontSize=12,
+                                          symbolSize=170, symbolStrokeWidth=1)),
+        shape=alt.Shape("comparison_words:N", scale=shape),
+        tooltip=tip)
+    subtitle = [f"Grey bar: lowest to highest of the {n_areas} areas; darker: the middle half. "
+                "Black line: Lancashire. Each row is scaled to its own spread."]
+    if (f["n_shown"] < n_areas).any():
+        subtitle.append("* Some areas' figures are small numbers, not shown publicly, so "
+                        "they are left out of the bar.")
+    return alt.layer(spread, middle, ends, centre, marks).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
+        height=alt.Step(30), width="container")

@@ -1,0 +1,121 @@
+"""Map: one indicator across the 14 areas (or the 3 policing areas), with a legend and
+tooltips; click an area to open its profile. Drawn with no basemap, so it needs no network."""
+
+import pandas as pd
+import streamlit as st
+
+from ui import data, filters, maps, scorecard, session, suppression
+from ui import format as fmt
+
+OPEN_KEY = "map_open_area"
+
+viewer = session.current_viewer()
+settings = data.settings()
+threshold = int(settings["suppression_threshold"])
+
+st.title("Map")
+indicators = data.visible_indicators(viewer)
+if indicators.empty:
+    st.info("No indicators to show yet: an analyst adds them on the indicators page.")
+    st.stop()
+titles = dict(zip(indicators["code"], indicators["title"], strict=True))
+kinds = dict(zip(indicators["code"], indicators["data_kind"], strict=True))
+
+top = st.columns([3, 1.4, 1.6, 1.3])
+code = filters.select(
+    "Indicator", "indicator", list(indicators["code"]), container=top[0],
+    format_func=lambda c: f"{c} · {titles[c]}" + (" (DEMO DATA)" if kinds[c] == "demo" else ""))
+ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
+labels = data.periods_with_figures(ind["frequency"])
+period = filters.period_select(labels, container=top[1])
+level = filters.select("Figures for", "level", list(maps.LEVELS), format_func=maps.LEVELS.get,
+                       default="district", container=top[2],
+                       help="Policing-area figures are added up from the districts' "
+                            "numerators and denominators, not averaged.")
+colour_by = filters.select(
+    "Colour by", "colour", list(maps.COLOUR_BY), format_func=maps.COLOUR_BY.get,
+    default="value" if ind["polarity"] == "no_judgement" else "status", container=top[3],
+    help="Status: on/off track against the target, or better/worse than Lancashire. "
+         "Value: the figure itself, in five classes.")
+
+if ind["data_kind"] == "demo":
+    st.markdown(f"{scorecard.DEMO_TAG} This indicator's figures are synthetic, for "
+                "demonstration only.", unsafe_allow_html=True)
+if period is None:
+    st.warning(f"No figures for {ind['title']} yet: nothing has been returned for this "
+               "indicator. Its figures appear here once the lead organisation's first return "
+               "is uploaded.", icon=":material/hourglass_empty:")
+    st.stop()
+
+verdicts = data.verdicts(period)
+verdicts = verdicts[verdicts["indicator_code"] == code]
+if verdicts.empty or verdicts["value"].isna().all():
+    scorecard.empty_state(period)
+    st.stop()
+
+hidden = suppression.hidden_cells(verdicts, data.area_members(), viewer.role, threshold)
+suppressed = {area for (_c, area, _p) in hidden}
+rows = maps.map_rows(verdicts, data.areas(), level, ind, suppressed, threshold)
+deck, classes = maps.build_deck(rows, level, colour_by, ind, period)
+
+unit = fmt.unit_label(ind["unit"], int(ind["multiplier"]))
+st.subheader(f"{ind['title']}, {period}")
+pan = verdicts[verdicts["area_code"] == "E23000003"]
+pan_text = "" if pan.empty or ("E23000003" in suppressed) else \
+    f" Lancashire as a whole: **{fmt.number(pan['value'].iloc[0], ind['unit'])}**."
+st.caption(f"Unit: {unit}. {maps.LEVELS[level].capitalize()}, coloured by "
+           f"{maps.COLOUR_BY[colour_by].lower()}.{pan_text} Hover over an area for its value, "
+           "95% confidence interval, rank and status; click it to open its profile.")
+
+
+def _remember_click() -> None:
+    """Selection callback: note which area was clicked (the page then opens its profile)."""
+    state = st.session_state.get("map_deck")
+    objects = (state or {}).get("selection", {}).get("objects", {}).get(maps.FILL_LAYER) or []
+    if objects:
+        picked = objects[0]
+        props = picked.get("properties", picked) if isinstance(picked, dict) else {}
+        if props.get("area_code"):
+            st.session_state[OPEN_KEY] = props["area_code"]
+
+
+left, right = st.columns([3, 1])
+with left:
+    st.pydeck_chart(deck, on_select=_remember_click, selection_mode="single-object",
+                    key="map_deck", height=maps.MAP_HEIGHT,
+                    alt=f"Map of {ind['title']} for {period} by "
+                        f"{maps.LEVELS[level]}; the same figures are in the table below.")
+with right:
+    st.markdown(maps.legend_html(colour_by, classes, ind["unit"], int(ind["multiplier"]),
+                                 suppressed_any=bool(rows["suppressed"].any()),
+                                 missing_any=bool(rows["value"].isna().any()),
+                                 threshold=threshold), unsafe_allow_html=True)
+    if colour_by == "status":
+        st.caption("Status is the target status where a target is set, otherwise the "
+                   "comparison with Lancashire by 95% confidence intervals.")
+    else:
+        st.caption("Classes are quintiles of the areas shown (each area its own class when "
+                   "there are five or fewer).")
+
+target = st.session_state.pop(OPEN_KEY, None)
+if target:
+    st.switch_page("pages/area.py", query_params={"area": target})
+
+st.markdown("##### The figures on the map")
+table = pd.DataFrame({
+    "Area": rows["name"],
+    "Value": rows["value_text"],
+    "95% CI": rows["ci_text"],
+    "Rank": rows["rank_text"],
+    "Status": rows["status_text"],
+})
+st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
+             column_config={"Area": st.column_config.TextColumn(width="medium"),
+                            "Status": st.column_config.TextColumn(width="large")})
+
+pick = st.columns([2, 1, 3], vertical_alignment="bottom")
+names = dict(zip(rows.index, rows["name"], strict=True))
+chosen = pick[0].selectbox("Open the profile of", list(rows.index),
+                           format_func=names.get, key="map_profile_choice")
+if pick[1].button("Open profile", icon=":material/location_city:"):
+    st.switch_page("pages/area.py", query_params={"area": chosen})
