@@ -17,7 +17,7 @@ from csa.config import ConfigError
 
 #: Command modules under csa.commands, in the order --help lists them.
 COMMAND_MODULES = ("init", "info", "demo", "template", "import_return", "rollback",
-                   "strategic", "user")
+                   "strategic", "user", "plans", "board_pack")
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2, 3
 

@@ -53,6 +53,13 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({"officer", "analyst", "admin"}), url_path="returns"),
     PageSpec("pages/uploads.py", "Upload history", ":material/history:", "Returns",
              frozenset({"analyst", "admin"}), url_path="uploads"),
+    # -- recovery plans and the board pack (issue 6): signed-in partners, never embedded ----
+    PageSpec("pages/plans.py", "Recovery plans", ":material/list_alt:", "Recovery plans",
+             frozenset({"officer", "analyst", "board", "admin"}), url_path="plans"),
+    PageSpec("pages/plan_editor.py", "Plan editor", ":material/edit_note:", "Recovery plans",
+             frozenset({"officer", "analyst", "board", "admin"}), url_path="plan"),
+    PageSpec("pages/board_pack.py", "Board pack", ":material/summarize:", "Recovery plans",
+             frozenset({"analyst", "board", "admin"}), url_path="board-pack"),
     # -- strategic assessment (issue 8) ----------------------------------------------------
     PageSpec("pages/strategic.py", "Strategic assessment", ":material/leaderboard:",
              "Strategic assessment", frozenset({"analyst", "admin", "board", "officer"}),

@@ -1,0 +1,424 @@
+"""The quarterly Performance and Priorities Update for the board, built from the assessment.
+
+:func:`build` returns a :class:`BoardPack`: plain values and DataFrames that the Word and
+Excel exports (:mod:`csa.reports.docx_export`, :mod:`csa.reports.xlsx_export`), the board
+pack page and presentation mode all read, so every view of the pack says the same thing.
+
+Contents
+--------
+1. **Summary by key issue**: for pan-Lancashire, how many indicators in each key issue and
+   contributory factor are on track, at risk, off track or not judged, and how many
+   indicator x area verdicts are critical anywhere.
+2. **Off-track and critical indicators**: every off-track or critical verdict for
+   pan-Lancashire and the three policing areas, and every critical verdict for a district or
+   unitary (``items``), grouped by indicator (``sections``): Lancashire's figure, reasons and
+   chart, a table of the areas concerned, and charts of the areas whose recovery plan has a
+   trajectory.
+3. **Recovery plans**: the register (:func:`csa.plans.tracking.register`) and the overdue
+   actions.
+4. **Changes since last quarter**: verdicts for pan-Lancashire and the policing areas whose
+   RAG or critical flag changed since the previous quarter.
+
+Audience
+--------
+``"board"`` (the default) includes restricted indicators. ``"public"`` leaves them out,
+suppresses small counts as the public dashboard does (:mod:`csa.disclosure`), and gives the
+number of overdue actions but not who owns them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from csa import config as csa_config
+from csa import disclosure
+from csa.access import PUBLIC, Actor, can_see_indicator
+from csa.areas import PAN_LANCASHIRE
+from csa.assess import Inputs, assess, fmt, to_frame
+from csa.periods import parse_quarter, quarter_label
+from csa.plans import tracking
+from csa.plans.workflow import STATE_WORDS
+
+AUDIENCES = ("board", "public")
+HEADLINE_KINDS = ("pan", "policing_area")
+RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
+RAG_WORDS = {"red": "✖ Off track", "amber": "▲ At risk", "green": "✔ On track",
+             "grey": "● Not judged"}
+TITLE = "Performance and Priorities Update"
+MAX_PLAN_CHARTS = 3  # per indicator: areas with a recovery trajectory to draw
+
+
+@dataclass
+class Item:
+    """One off-track or critical indicator x area, with what a reader needs to judge it."""
+
+    indicator_code: str
+    indicator_title: str
+    theme_name: str
+    area_code: str
+    area_name: str
+    unit: str
+    unit_words: str
+    polarity: str
+    data_kind: str
+    value: float | None
+    lower: float | None
+    upper: float | None
+    target: float | None
+    benchmark_value: float | None
+    rag: str
+    label: str
+    critical: bool
+    periods_off_track: int
+    reasons: list[str]
+    plan_state: str
+    suppressed: bool = False
+    spc_rephase: tuple[str, ...] = ()
+    series: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    trajectory: dict[str, float] | None = None
+
+    @property
+    def headline(self) -> str:
+        """e.g. 'Violence with injury, Burnley: 3.10 per 1,000 (target 2.50)'."""
+        value = "below the disclosure threshold" if self.suppressed else \
+            f"{fmt(self.value, self.unit)}{' ' + self.unit_words if self.unit_words else ''}"
+        target = f" (target {fmt(self.target, self.unit)})" if self.target is not None else ""
+        return f"{self.indicator_title}, {self.area_name}: {value}{target}"
+
+    @property
+    def status_words(self) -> str:
+        return f"{RAG_WORDS.get(self.rag, self.rag)}" + (" · CRITICAL" if self.critical else "")
+
+
+@dataclass
+class Section:
+    """One indicator in the off-track and critical section: Lancashire as a whole for
+    context (``headline``, whatever its status), every off-track or critical area
+    (``areas``), and what to chart (Lancashire, then areas whose plan has a trajectory)."""
+
+    indicator_code: str
+    indicator_title: str
+    theme_name: str
+    data_kind: str
+    headline: Item | None
+    areas: list[Item]
+    charts: list[Item]
+
+    def table(self) -> pd.DataFrame:
+        """The areas as a table: area, figure, target, status, quarters off track, plan."""
+        return pd.DataFrame([{
+            "Area": i.area_name,
+            "Figure": "<suppressed>" if i.suppressed else fmt(i.value, i.unit),
+            "Target": fmt(i.target, i.unit) if i.target is not None else "–",
+            "Status": i.status_words, "Quarters off track": i.periods_off_track,
+            "Recovery plan": STATE_WORDS.get(i.plan_state, i.plan_state)} for i in self.areas],
+            columns=["Area", "Figure", "Target", "Status", "Quarters off track",
+                     "Recovery plan"])
+
+
+@dataclass
+class BoardPack:
+    """The pack's content; see the module docstring for the sections."""
+
+    period: str
+    previous_period: str | None
+    audience: str
+    prepared_on: date
+    organisation: str
+    headline_area: str
+    summary: pd.DataFrame
+    items: list[Item]
+    sections: list[Section]
+    plans: pd.DataFrame
+    overdue_actions: pd.DataFrame
+    changes: pd.DataFrame
+    figures: pd.DataFrame
+    demo_data: bool
+    restricted_left_out: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"{TITLE}: {self.period}"
+
+    def counts(self) -> dict[str, int]:
+        """Headline numbers for the opening page (pan-Lancashire and all critical)."""
+        s = self.summary
+        return {"off_track": int(s["Off track"].sum()), "at_risk": int(s["At risk"].sum()),
+                "on_track": int(s["On track"].sum()),
+                "critical": int(s["Critical (any area)"].sum()),
+                "plans_open": int((self.plans["plan_state"].isin(
+                    ["draft", "submitted", "approved", "returned", "monitoring"])).sum())
+                if not self.plans.empty else 0,
+                "actions_overdue": int(self.plans["overdue_actions"].sum())
+                if not self.plans.empty else 0}
+
+
+def previous_quarter(label: str) -> str | None:
+    try:
+        fy, q = parse_quarter(label)
+    except ValueError:
+        return None
+    return quarter_label(fy, q - 1) if q > 1 else quarter_label(fy - 1, 4)
+
+
+def _unit_words(unit: str, multiplier: int) -> str:
+    return f"per {int(multiplier):,}" if unit == "rate" else ""
+
+
+def _suppression(verdicts: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Series:
+    flags = pd.Series(False, index=verdicts.index)
+    for _code, grp in verdicts.groupby("indicator_code"):
+        flags.loc[grp.index] = disclosure.suppress(grp, members, threshold).to_numpy()
+    return flags
+
+
+def _summary(verdicts: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    themed = inds[inds["theme_kind"].isin(["key_issue", "contributory_factor"])]
+    for (theme, kind), group in themed.groupby(["theme_name", "theme_kind"], sort=False):
+        codes = set(group["code"])
+        here = verdicts[verdicts["indicator_code"].isin(codes)]
+        head = here[here["area_code"] == PAN_LANCASHIRE]
+        rows.append({
+            "Key issue": theme,
+            "Kind": "Key issue" if kind == "key_issue" else "Contributory factor",
+            "Indicators": len(codes),
+            "On track": int((head["rag"] == "green").sum()),
+            "At risk": int((head["rag"] == "amber").sum()),
+            "Off track": int((head["rag"] == "red").sum()),
+            "Not judged": int((head["rag"] == "grey").sum()) + len(codes - set(head[
+                "indicator_code"])),
+            "Critical (any area)": int(here["critical"].astype(bool).sum()),
+        })
+    return pd.DataFrame(rows, columns=["Key issue", "Kind", "Indicators", "On track",
+                                       "At risk", "Off track", "Not judged",
+                                       "Critical (any area)"])
+
+
+def _changes(now: pd.DataFrame, before: pd.DataFrame, headline: set[str], titles: dict,
+             names: dict) -> pd.DataFrame:
+    cols = ["Indicator", "Area", "Last quarter", "This quarter", "Change"]
+    if before.empty:
+        return pd.DataFrame(columns=cols)
+    b = before.set_index(["indicator_code", "area_code"])
+    rows = []
+    for r in now[now["area_code"].isin(headline)].itertuples(index=False):
+        key = (r.indicator_code, r.area_code)
+        if key not in b.index:
+            continue
+        p = b.loc[key]
+        if p["rag"] == r.rag and bool(p["critical"]) == bool(r.critical):
+            continue
+        if bool(r.critical) and not bool(p["critical"]):
+            change = "⚠ Newly critical"
+        elif bool(p["critical"]) and not bool(r.critical):
+            change = "✔ No longer critical"
+        elif r.rag in RAG_ORDER and p["rag"] in RAG_ORDER:
+            change = "▲ Improved" if RAG_ORDER[r.rag] < RAG_ORDER[p["rag"]] else "▼ Worsened"
+        else:
+            change = "● Changed"
+        rows.append({"Indicator": titles.get(r.indicator_code, r.indicator_code),
+                     "Area": names.get(r.area_code, r.area_code),
+                     "Last quarter": p["label"] + (" · critical" if p["critical"] else ""),
+                     "This quarter": r.label + (" · critical" if r.critical else ""),
+                     "Change": change})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def build(db, period: str, audience: str = "board", *, settings: dict | None = None,
+          today: date | None = None, inputs: Inputs | None = None,
+          verdicts: pd.DataFrame | None = None,
+          previous_verdicts: pd.DataFrame | None = None) -> BoardPack:
+    """The board pack for ``period`` (a quarter label) and ``audience``.
+
+    Pass ``inputs`` and the verdicts when the caller has them cached (the pages do); the
+    CLI lets this function read and assess everything itself.
+    """
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    settings = settings or csa_config.load()
+    today = today or date.today()
+    inputs = inputs if inputs is not None else Inputs.from_db(db)
+    if period not in set(inputs.periods["label"]):
+        raise ValueError(f"unknown period {period!r}")
+    previous = previous_quarter(period)
+    if verdicts is None:
+        verdicts = to_frame(assess(inputs, settings, period_labels=[period]))
+    if previous_verdicts is None and previous in set(inputs.periods["label"]):
+        previous_verdicts = to_frame(assess(inputs, settings, period_labels=[previous]))
+    previous_verdicts = previous_verdicts if previous_verdicts is not None else \
+        pd.DataFrame(columns=verdicts.columns)
+    if verdicts.empty:
+        raise ValueError(f"there are no figures for {period}, so there is no board pack yet")
+
+    viewer = PUBLIC if audience == "public" else Actor("board-pack", "board")
+    inds = inputs.indicators
+    keep = [can_see_indicator(viewer, bool(p), o)
+            for p, o in zip(inds["public"], inds["lead_org_code"], strict=True)]
+    left_out = int(len(inds) - sum(keep))
+    inds = inds[keep]
+    quarterly = set(inds.loc[inds["frequency"] == "quarterly", "code"])
+    inds = inds[inds["code"].isin(quarterly)]
+    verdicts = verdicts[verdicts["indicator_code"].isin(quarterly)].copy()
+    previous_verdicts = previous_verdicts[previous_verdicts["indicator_code"].isin(quarterly)]
+    threshold = int(settings["suppression_threshold"]) if audience == "public" else 0
+    verdicts["suppressed"] = _suppression(verdicts, inputs.area_members, threshold) \
+        if threshold else False
+
+    names = dict(zip(inputs.areas["code"], inputs.areas["name"], strict=True))
+    kinds = dict(zip(inputs.areas["code"], inputs.areas["kind"], strict=True))
+    headline = {c for c, k in kinds.items() if k in HEADLINE_KINDS}
+    by_code = inds.set_index("code")
+    titles = dict(zip(inds["code"], inds["title"], strict=True))
+
+    register = tracking.register_for_period(db, period, verdicts=verdicts, inputs=inputs,
+                                            settings=settings, today=today, actor=viewer)
+    plan_state = {(r.indicator_code, r.area_code): r.plan_state
+                  for r in register.itertuples(index=False)}
+
+    chosen = verdicts[((verdicts["area_code"].isin(headline)) & (verdicts["rag"] == "red"))
+                      | verdicts["critical"].astype(bool)].copy()
+    chosen["_head"] = ~chosen["area_code"].isin(headline)
+    chosen["_theme"] = chosen["indicator_code"].map(by_code["theme_order"])
+    chosen["_ind"] = chosen["indicator_code"].map(by_code["sort_order"])
+    chosen["_area"] = chosen["area_code"].map(
+        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True)))
+    chosen = chosen.sort_values(["_theme", "_ind", "indicator_code", "_head", "_area"])
+
+    series_cache: dict[str, pd.DataFrame] = {}
+
+    order = inputs.periods.set_index("label")["start_date"]
+    same_freq = inputs.periods[inputs.periods["frequency"] == "quarterly"] \
+        .sort_values("start_date")["label"].tolist()
+    window = same_freq[max(0, same_freq.index(period) - 12): same_freq.index(period) + 1]
+
+    def make_item(v) -> Item:
+        ind = by_code.loc[v.indicator_code]
+        if v.indicator_code not in series_cache:
+            wanted = set(chosen.loc[chosen["indicator_code"] == v.indicator_code,
+                                    "area_code"]) | {PAN_LANCASHIRE}
+            full = tracking.area_series(inputs, v.indicator_code, wanted, window)
+            full["_start"] = full["period_label"].map(order)
+            series_cache[v.indicator_code] = full.sort_values("_start")
+        full = series_cache[v.indicator_code]
+        s = full[full["area_code"] == v.area_code]
+        labels = s["period_label"].tolist()
+        s = s.iloc[: labels.index(period) + 1].tail(13) if period in labels else s.tail(13)
+        small = bool(v.suppressed)
+        if threshold and not s.empty:
+            small = small or bool(disclosure.primary(s["numerator"], threshold).any())
+        return Item(
+            indicator_code=v.indicator_code, indicator_title=ind["title"],
+            theme_name=ind["theme_name"], area_code=v.area_code,
+            area_name=names.get(v.area_code, v.area_code), unit=ind["unit"],
+            unit_words=_unit_words(ind["unit"], ind["multiplier"]), polarity=ind["polarity"],
+            data_kind=ind["data_kind"],
+            value=None if v.suppressed else v.value,
+            lower=None if v.suppressed else v.lower, upper=None if v.suppressed else v.upper,
+            target=v.target, benchmark_value=v.benchmark_value, rag=v.rag, label=v.label,
+            critical=bool(v.critical), periods_off_track=int(v.periods_off_track),
+            reasons=list(v.reasons) if not small else [
+                "Some figures are below the disclosure threshold, so the details are not "
+                "published."] + [r for r in v.reasons if r.startswith("Critical:")],
+            plan_state=plan_state.get((v.indicator_code, v.area_code), "none yet"),
+            suppressed=small,
+            spc_rephase=tuple(p.strip() for p in str(ind.get("spc_rephase") or "").split(",")
+                              if p.strip()),
+            series=pd.DataFrame(columns=["period_label", "value"]) if small or
+            s["value"].isna().any() else s[["period_label", "value"]].reset_index(drop=True),
+            trajectory=db.current_trajectory(v.indicator_code, v.area_code),
+        )
+
+    pan_rows = {r.indicator_code: r for r in verdicts[verdicts["area_code"] == PAN_LANCASHIRE]
+                .itertuples(index=False)}
+    items: list[Item] = []
+    sections: list[Section] = []
+    for code in dict.fromkeys(chosen["indicator_code"]):
+        areas = [make_item(v) for v in chosen[chosen["indicator_code"] == code]
+                 .itertuples(index=False)]
+        items.extend(areas)
+        pan = next((i for i in areas if i.area_code == PAN_LANCASHIRE), None)
+        if pan is None and code in pan_rows:
+            pan = make_item(pan_rows[code])
+        planned = [i for i in areas if i.trajectory and i.area_code != PAN_LANCASHIRE]
+        ind = by_code.loc[code]
+        sections.append(Section(
+            indicator_code=code, indicator_title=ind["title"], theme_name=ind["theme_name"],
+            data_kind=ind["data_kind"], headline=pan, areas=areas,
+            charts=([pan] if pan is not None else [])[:1] + planned[:MAX_PLAN_CHARTS]))
+
+    overdue = []
+    if audience == "board" and not register.empty:
+        ids = [int(i) for i in register["plan_id"].dropna()]
+        contents = db.latest_plan_contents(ids)
+        for r in register.itertuples(index=False):
+            if pd.isna(r.plan_id) or r.plan_state == "closed":
+                continue
+            for a in tracking.overdue_actions(contents.get(int(r.plan_id), {}), today):
+                overdue.append({"Indicator": r.indicator_title, "Area": r.area_name,
+                                "Plan": int(r.plan_id), "Action": a["description"],
+                                "Owner organisation": a["owner_org"], "Owner": a["owner"],
+                                "Due": a["due_date"], "Days overdue": a["days_overdue"],
+                                "Status": a["status"]})
+    overdue_df = pd.DataFrame(overdue, columns=["Indicator", "Area", "Plan", "Action",
+                                                "Owner organisation", "Owner", "Due",
+                                                "Days overdue", "Status"])
+
+    fig = verdicts.copy()
+    fig["Indicator"] = fig["indicator_code"].map(titles)
+    fig["Area"] = fig["area_code"].map(names)
+    for col in ("value", "lower", "upper", "numerator", "denominator"):
+        fig[col] = fig[col].astype(object).where(~fig["suppressed"].astype(bool), None)
+    figures = pd.DataFrame({
+        "Indicator code": fig["indicator_code"], "Indicator": fig["Indicator"],
+        "Area code": fig["area_code"], "Area": fig["Area"], "Period": fig["period_label"],
+        "Value": fig["value"], "95% CI lower": fig["lower"], "95% CI upper": fig["upper"],
+        "Numerator": fig["numerator"], "Denominator": fig["denominator"],
+        "Target": fig["target"], "Status": fig["label"],
+        "Critical": np.where(fig["critical"].astype(bool), "yes", "no"),
+        "Data": fig["data_kind"],
+        "Reasons": [("" if small else " ".join(r)) for r, small in
+                    zip(fig["reasons"], fig["suppressed"].astype(bool), strict=True)],
+    })
+    if threshold:
+        figures["Suppressed"] = fig["suppressed"].astype(bool).map(
+            {True: f"below {threshold}: not shown", False: ""})
+    figures["_t"] = figures["Indicator code"].map(by_code["theme_order"])
+    figures["_i"] = figures["Indicator code"].map(by_code["sort_order"])
+    figures["_a"] = figures["Area code"].map(
+        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True)))
+    figures = figures.sort_values(["_t", "_i", "Indicator code", "_a"]).drop(
+        columns=["_t", "_i", "_a"])
+
+    notes = [
+        "RAG: on track, at risk (within the amber tolerance) or off track against each "
+        "indicator's target; without a target, compared with Lancashire as a whole by 95% "
+        "confidence intervals.",
+        f"Critical: off track for {settings['critical_consecutive_off_track']} periods "
+        "running, or a special-cause concern with failing SPC assurance; a recovery plan is "
+        "then required.",
+        "Statistical process control follows NHS England's Making Data Count (XmR charts).",
+    ]
+    demo = bool((inds["data_kind"] == "demo").any())
+    if demo:
+        notes.insert(0, "DEMO DATA: indicators marked demo show synthetic figures generated "
+                        "to demonstrate the dashboard; they are not real Lancashire "
+                        "statistics.")
+    if audience == "public":
+        notes.append(f"Prepared for publication: {left_out} restricted indicator"
+                     f"{'s are' if left_out != 1 else ' is'} left out, and counts below "
+                     f"{threshold} are not shown.")
+    return BoardPack(
+        period=period, previous_period=previous, audience=audience, prepared_on=today,
+        organisation=str(settings.get("organisation", "")), headline_area=names.get(
+            PAN_LANCASHIRE, PAN_LANCASHIRE),
+        summary=_summary(verdicts, inds), items=items, sections=sections,
+        plans=register, overdue_actions=overdue_df,
+        changes=_changes(verdicts, previous_verdicts, headline, titles, names),
+        figures=figures.reset_index(drop=True), demo_data=demo,
+        restricted_left_out=left_out if audience == "public" else 0, notes=notes)

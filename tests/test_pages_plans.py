@@ -1,0 +1,210 @@
+"""AppTest of the recovery-plan register, the plan editor and the board pack page: from a
+critical indicator to a drafted, submitted and approved plan, as real people would."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from csa import config as csa_config
+from csa.access import Actor
+from csa.assess import Inputs
+from csa.plans import workflow
+from csa.plans.evidence import build_evidence
+from ui.session import Viewer
+
+ROOT = Path(__file__).resolve().parent.parent
+PERIOD = "2026-27 Q2"
+OFFICER = Viewer("officer@lancashire.police.uk", "officer", "LVRN", "Lee Officer")
+POLICE = Viewer("jo@lancashire.police.uk", "officer", "LANCS-POLICE", "Jo")
+BOARD = Viewer("board@lancashire.gov.uk", "board", None, "Chair")
+TIMEOUT = 240  # assessing every indicator for a quarter takes a while on a busy machine
+
+
+def app(viewer: Viewer, page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["viewer"] = viewer
+    at.run()
+    if page:
+        at.switch_page(page)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + \
+        [w.value for w in at.warning] + [e.value for e in at.error] + \
+        [s.value for s in at.success] + [i.value for i in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+def drafted_plan(db) -> int:
+    ev = build_evidence(Inputs.from_db(db), csa_config.load(), "VIO-01", "E07000117", PERIOD)
+    return workflow.create_plan(db, OFFICER.actor, indicator_code="VIO-01",
+                                area_code="E07000117", period_label=PERIOD, evidence=ev)
+
+
+COMPLETE = {
+    "root_causes": ["Night-time economy violence in Burnley town centre"],
+    "actions": [{"description": "Extra patrols on Friday and Saturday nights",
+                 "owner_org": "LANCS-POLICE", "owner": "Chief Inspector, Burnley",
+                 "due_date": "2020-01-31", "status": "in progress"}],
+    "trajectory": {"2026-27 Q3": 3.8, "2026-27 Q4": 3.5, "2027-28 Q1": 3.2},
+    "risks": ["Funding ends in March"], "resources": "Two officers",
+    "review_date": "2020-03-31",
+}
+
+
+def test_register_lists_critical_rows_and_the_lead_drafts_a_plan(app_env):
+    at = app(OFFICER, "pages/plans.py", period=PERIOD)
+    assert not at.exception
+    assert at.title[0].value == "Recovery plans"
+    body = texts(at)
+    assert "**Violence with injury**, Burnley" in body
+    assert "⚠ Critical: no recovery plan yet" in body
+    drafts = [b for b in at.button if b.label == "Draft a recovery plan"]
+    keys = {b.key for b in drafts}
+    assert "draft_VIO-01_E07000117" in keys
+    # the officer of LVRN may not draft plans for indicators the police lead (DA-02)
+    assert not any(k.startswith("draft_DA-02") for k in keys)
+    assert "The lead (Lancashire Constabulary) drafts the plan." in body
+
+    at.button(key="draft_VIO-01_E07000117").click().run()
+    assert not at.exception
+    plans = app_env.plans()
+    assert len(plans) == 1
+    plan = app_env.plan(int(plans["id"].iloc[0]))
+    assert (plan["indicator_code"], plan["area_code"], plan["state"]) == \
+        ("VIO-01", "E07000117", "draft")
+    assert plan["content"]["evidence"]["verdict"]["critical"] is True
+    # the draft opened in the editor, with its evidence
+    assert at.title[0].value == "Recovery plan"
+    assert at.header[0].value == "Recovery plan: Violence with injury, Burnley (2026-27 Q2)"
+    assert "Drafted from the evidence" in texts(at)
+    assert "Which areas drive East policing area's change" in [s.value for s in at.subheader]
+
+
+def test_the_lead_completes_and_submits_then_the_board_approves(app_env):
+    plan_id = drafted_plan(app_env)
+    at = app(OFFICER, "pages/plan_editor.py", plan=str(plan_id))
+    assert not at.exception
+    suffix = f"{plan_id}_1"
+    at.text_area(key=f"causes_{suffix}").input("Night-time economy violence\nLess CCTV")
+    at.text_area(key=f"risks_{suffix}").input("Funding ends in March")
+    at.text_area(key=f"resources_{suffix}").input("Two officers, one analyst")
+    at.date_input(key=f"review_{suffix}").set_value(date(2027, 1, 31))
+    at.session_state[f"actions_{suffix}"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"description": "Extra patrols on Friday and Saturday nights",
+                        "owner_org": "LANCS-POLICE", "owner": "Chief Inspector, Burnley",
+                        "due_date": "2026-12-31", "status": "in progress"}]}
+    submit = next(b for b in at.button if b.label == "Submit to the strategy group")
+    submit.click().run()
+    assert not at.exception, at.exception
+    plan = app_env.plan(plan_id)
+    assert plan["state"] == "submitted", texts(at)
+    content = plan["content"]
+    assert content["root_causes"] == ["Night-time economy violence", "Less CCTV"]
+    assert content["actions"] == [{"description": "Extra patrols on Friday and Saturday nights",
+                                   "owner_org": "LANCS-POLICE",
+                                   "owner": "Chief Inspector, Burnley",
+                                   "due_date": "2026-12-31", "status": "in progress"}]
+    # the trajectory was pre-filled: a straight line from the latest figure to the target
+    ev = content["evidence"]["figures"]
+    traj = content["trajectory"]
+    assert list(traj) == ["2026-27 Q3", "2026-27 Q4", "2027-28 Q1", "2027-28 Q2"]
+    assert traj["2027-28 Q2"] == pytest.approx(ev["target"], rel=1e-5)
+    assert "Submitted to the strategy group for approval." in texts(at)
+
+    board = app(BOARD, "pages/plan_editor.py", plan=str(plan_id))
+    assert not board.exception
+    assert "Submit to the strategy group" not in [b.label for b in board.button]
+    next(b for b in board.button if b.label == "Return with comments").click().run()
+    assert "Say why the plan is returned" in texts(board)
+    assert app_env.plan(plan_id)["state"] == "submitted"
+    next(b for b in board.button if b.label == "Approve").click().run()
+    assert not board.exception
+    assert app_env.plan(plan_id)["state"] == "approved"
+    assert app_env.current_trajectory("VIO-01", "E07000117") == traj
+    versions = app_env.plan_versions(plan_id)
+    assert versions["state"].tolist() == ["draft", "submitted", "approved"]
+    assert versions["saved_by"].tolist()[-1] == BOARD.email
+
+
+def test_submitting_an_incomplete_plan_shows_what_is_missing(app_env):
+    plan_id = drafted_plan(app_env)
+    at = app(OFFICER, "pages/plan_editor.py", plan=str(plan_id))
+    next(b for b in at.button if b.label == "Submit to the strategy group").click().run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Root causes: give at least one" in errors
+    assert "Actions: give at least one" in errors
+    assert "Review date: set the date" in errors
+    assert app_env.plan(plan_id)["state"] == "draft"
+
+
+def test_an_officer_of_another_organisation_only_reads(app_env):
+    plan_id = drafted_plan(app_env)
+    at = app(POLICE, "pages/plan_editor.py", plan=str(plan_id))
+    assert not at.exception
+    labels = {b.label for b in at.button}
+    assert not labels & {"Save version", "Submit to the strategy group", "Approve"}
+    assert "Only the lead organisation (Lancashire Violence Reduction Network)" in texts(at)
+
+
+def test_register_flags_overdue_actions_and_reviews(app_env):
+    plan_id = drafted_plan(app_env)
+    workflow.submit_plan(app_env, OFFICER.actor, plan_id, COMPLETE)
+    workflow.approve_plan(app_env, Actor(BOARD.email, "board"), plan_id)
+    at = app(BOARD, "pages/plans.py", period=PERIOD)
+    assert not at.exception
+    body = texts(at)
+    assert "⏰ 1 action overdue" in body
+    assert "⏰ Review overdue (due 2020-03-31)" in body
+    # the board sees the plan, not a draft button, for a row with a plan
+    assert "draft_VIO-01_E07000117" not in {b.key for b in at.button}
+    editor = app(BOARD, "pages/plan_editor.py", plan=str(plan_id))
+    warnings = " ".join(w.value for w in editor.warning)
+    assert "Overdue actions: 1. Extra patrols on Friday and Saturday nights (due " \
+           "2020-01-31" in warnings
+    assert "Review overdue: the review date 2020-03-31 has passed." in warnings
+
+
+@pytest.mark.parametrize("viewer,reaches", [
+    (None, set()),
+    (OFFICER, {"pages/plans.py", "pages/plan_editor.py"}),
+    (BOARD, {"pages/plans.py", "pages/plan_editor.py", "pages/board_pack.py"}),
+])
+def test_who_reaches_the_plan_pages(app_env, viewer, reaches):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    if viewer is not None:
+        at.session_state["viewer"] = viewer
+    at.run()
+    got = set()
+    for path in ("pages/plans.py", "pages/plan_editor.py", "pages/board_pack.py"):
+        try:
+            at.switch_page(path)
+            got.add(path)
+        except ValueError:
+            pass
+    assert got == reaches
+
+
+def test_board_pack_page_previews_and_offers_downloads(app_env):
+    at = app(BOARD, "pages/board_pack.py", period=PERIOD)
+    assert not at.exception
+    assert at.header[0].value == f"Performance and Priorities Update: {PERIOD}"
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["Download Word document", "Download Excel figures"]
+    expanders = [e.label for e in at.expander]
+    assert any(label.startswith("Violence with injury") for label in expanders)
+    assert any(label.startswith("Organised crime group disruptions") for label in expanders)
+    at.radio(key="pack_audience").set_value("public").run()
+    assert not at.exception
+    expanders = [e.label for e in at.expander]
+    assert not any(label.startswith("Organised crime group disruptions")
+                   for label in expanders)

@@ -1,0 +1,122 @@
+"""Streamlit-side helpers for the recovery-plan and board-pack pages: state badges, cached
+register and board pack, and the chart with the recovery trajectory running past the latest
+figure."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from csa.plans import tracking
+from csa.plans.workflow import NONE_YET, STATE_WORDS
+from ui import data
+
+#: plan state -> (background, text colour, icon). Words always accompany the colour;
+#: contrast at least 4.5:1 (white on these backgrounds, dark text on amber).
+STATE_STYLE = {
+    NONE_YET: ("#B10E1E", "#FFFFFF", "⚠"),
+    "draft": ("#505A5F", "#FFFFFF", "✎"),
+    "submitted": ("#1D70B8", "#FFFFFF", "⏳"),
+    "returned": ("#FFBF47", "#0B0C0C", "↩"),
+    "approved": ("#00703C", "#FFFFFF", "✔"),
+    "monitoring": ("#4C2C92", "#FFFFFF", "◉"),
+    "closed": ("#0B0C0C", "#FFFFFF", "■"),
+}
+
+
+def state_badge(state: str) -> str:
+    """HTML badge for a plan state: icon and words on an accessible background."""
+    bg, fg, icon = STATE_STYLE.get(state, STATE_STYLE["draft"])
+    words = STATE_WORDS.get(state, state)
+    return (f'<span role="img" aria-label="Plan: {html.escape(words)}" style="background:{bg};'
+            f'color:{fg};padding:0.1em 0.55em;border-radius:0.4em;font-weight:600;'
+            f'font-size:0.85rem;white-space:nowrap">{icon} {html.escape(words)}</span>')
+
+
+def flag_lines(flags) -> str:
+    """Markdown for the register's flags (each already starts with an icon)."""
+    return "  \n".join(f"**{html.escape(f)}**" for f in flags)
+
+
+@st.cache_data(show_spinner="Building the register…", max_entries=16)
+def _register(period: str, today: date, role: str, org: str | None, email: str,
+              version: tuple[str, int]) -> pd.DataFrame:
+    from csa.access import Actor
+    db = data.database()
+    ins = data.inputs()
+    plans = db.plans()
+    contents = db.latest_plan_contents(plans["id"]) if not plans.empty else {}
+    pairs = set(zip(plans["indicator_code"], plans["area_code"], strict=True))
+    return tracking.register(data.verdicts(period), plans, contents,
+                             tracking.figures_for(ins, pairs), ins.indicators, ins.areas,
+                             period, today=today, actor=Actor(email, role, org))
+
+
+def register(period: str, viewer, today: date | None = None) -> pd.DataFrame:
+    """The recovery-plan register for ``period`` as this viewer may see it (cached on the
+    data version, which every plan change moves on)."""
+    return _register(period, today or date.today(), viewer.role, viewer.org_code,
+                     viewer.email, data.version())
+
+
+@st.cache_data(show_spinner="Building the board pack…", max_entries=8)
+def _board_pack(period: str, audience: str, today: date, version: tuple[str, int]):
+    from csa.reports import board_pack
+    return board_pack.build(data.database(), period, audience, settings=data.settings(),
+                            today=today, inputs=data.inputs(),
+                            verdicts=data.verdicts(period),
+                            previous_verdicts=_previous_verdicts(period))
+
+
+def _previous_verdicts(period: str):
+    from csa.reports.board_pack import previous_quarter
+    prev = previous_quarter(period)
+    labels = set(data.periods()["label"])
+    return data.verdicts(prev) if prev in labels else None
+
+
+def board_pack(period: str, audience: str, today: date | None = None):
+    """:func:`csa.reports.board_pack.build` cached on the data version."""
+    return _board_pack(period, audience, today or date.today(), data.version())
+
+
+@st.cache_data(show_spinner="Writing the Word document…", max_entries=8)
+def board_pack_docx(period: str, audience: str, today: date, version: tuple[str, int]) -> bytes:
+    from csa.reports.docx_export import board_pack_docx as build_docx
+    return build_docx(_board_pack(period, audience, today, version))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def board_pack_xlsx(period: str, audience: str, today: date, version: tuple[str, int]) -> bytes:
+    from csa.reports.xlsx_export import board_pack_xlsx as build_xlsx
+    return build_xlsx(_board_pack(period, audience, today, version))
+
+
+@st.cache_data(show_spinner="Writing the Word document…", max_entries=16)
+def plan_docx(plan_id: int, today: date, version: tuple[str, int]) -> bytes:
+    from csa.reports.docx_export import plan_document
+    return plan_document(data.database(), plan_id, settings=data.settings(), today=today,
+                         inputs=data.inputs())
+
+
+def with_trajectory(frame: pd.DataFrame, trajectory: dict[str, float] | None) -> pd.DataFrame:
+    """Extend a :func:`ui.charts.spc_frame` with rows for trajectory periods after the latest
+    figure, so the expected recovery is drawn ahead of the data (values there are empty)."""
+    if not trajectory:
+        return frame
+    future = [p for p in trajectory if p not in set(frame["period_label"])]
+    if not future:
+        return frame
+    extra = pd.DataFrame({"period_label": future})
+    for col in frame.columns:
+        if col not in extra:
+            extra[col] = None
+    extra["trajectory"] = [trajectory[p] for p in future]
+    extra["target"] = frame["target"].iloc[-1] if len(frame) else None
+    extra["point_class"] = None
+    extra["rules"] = ""
+    out = pd.concat([frame, extra[frame.columns]], ignore_index=True)
+    return out
