@@ -123,6 +123,8 @@ def _viewer_from_identity(email: str, name: str, *, via: str) -> Viewer:
     db = data.database()
     actor = accounts.lookup(db, email)
     if actor is None or actor.disabled:
+        if isinstance(state.get("viewer"), Viewer) and state["viewer"].signed_in:
+            _clear_session()  # the identity changed or lost its access: start afresh
         key = (via, email.lower())
         if state.get(_REFUSED) != key:  # audit a refusal once per session, not every run
             try:
@@ -133,12 +135,16 @@ def _viewer_from_identity(email: str, name: str, *, via: str) -> Viewer:
         state.pop("viewer", None)
         return ANONYMOUS
     held = state.get("viewer")
-    if not (isinstance(held, Viewer) and held.email == actor.email and held.via == via):
+    if isinstance(held, Viewer) and held.email == actor.email and held.via == via:
+        shown_name = held.name
+    else:
+        if isinstance(held, Viewer) and held.signed_in:
+            _clear_session()  # another person now: nothing of the last one carries over
         accounts.external_sign_in(db, actor.email, via)  # audited once per session
         state.pop(NOTICE, None)
         state.pop(_REFUSED, None)
-    viewer = Viewer(actor.email, actor.role, actor.org_code,
-                    accounts.display_name(db, actor.email) or name or actor.email, via)
+        shown_name = accounts.display_name(db, actor.email) or name or actor.email
+    viewer = Viewer(actor.email, actor.role, actor.org_code, shown_name, via)
     state["viewer"] = viewer
     return viewer
 
