@@ -56,7 +56,7 @@ ref = load_reference(db, settings)
 
 flash = st.session_state.pop(FLASH, None)
 if flash:
-    st.success(flash)
+    st.success(md(flash))
 
 
 @st.cache_data(show_spinner="Preparing the template…", max_entries=16)
@@ -146,13 +146,13 @@ m[0].metric("New figures", counts["new"])
 m[1].metric("Changed figures", counts["changed"])
 m[2].metric("Unchanged", counts["unchanged"])
 m[3].metric("Warnings", len(preview.warnings))
-st.caption(f"{preview.file_name}: periods {', '.join(preview.periods)}; "
+st.caption(f"{md(preview.file_name)}: periods {', '.join(preview.periods)}; "
            f"organisations {', '.join(preview.org_codes)}"
            + (f"; {len(preview.skipped_rows)} empty rows skipped" if preview.skipped_rows
               else ""))
 if preview.duplicate_of is not None:
     d = preview.duplicate_of
-    st.info(f"This exact file was already imported as upload #{d['id']} by {d['user_email']} "
+    st.info(f"This exact file was already imported as upload #{d['id']} by {md(d['user_email'])} "
             f"on {pd.Timestamp(d['created_at']):%d %B %Y %H:%M} UTC. Importing it again "
             "changes nothing.")
 

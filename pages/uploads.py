@@ -4,6 +4,8 @@ Rolling back goes through csa.returns.rollback_upload, which checks the permissi
 appends restoring revisions (nothing is deleted) and audits it.
 """
 
+import re
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +15,13 @@ from csa.returns import RollbackRefused, rollback_upload
 from ui import auth, data, session
 
 FLASH = "_uploads_flash"
+
+
+def md(text) -> str:
+    """Names from uploaded files shown as plain words: escape Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
 KINDS = ["return", "rollback", "seed"]
 
 viewer = auth.guard_page(__file__)  # a page checks for itself, too
@@ -50,15 +59,16 @@ upload = db.upload(chosen)
 if upload is None:  # removed between reads: cannot happen (append-only), but never crash
     st.stop()
 
-st.subheader(f"Upload #{chosen}: {upload['file_name']}")
-st.caption(f"{upload['kind']} by {upload['user_email']} on "
+st.subheader(f"Upload #{chosen}: {md(upload['file_name'])}")
+st.caption(f"{upload['kind']} by {md(upload['user_email'])} on "
            f"{pd.Timestamp(upload['created_at']):%d %B %Y %H:%M} UTC; outcome "
            f"{upload['outcome']}; SHA-256 {upload['sha256']}")
 if upload["kind"] == "return":
     original = db.upload_content(chosen)
     if original:
+        safe_name = re.sub(r"[^A-Za-z0-9._ -]+", "_", str(upload["file_name"]))[:120]
         st.download_button("Download the original file", original,
-                           file_name=f"upload-{chosen}-{upload['file_name']}",
+                           file_name=f"upload-{chosen}-{safe_name}",
                            mime="application/vnd.openxmlformats-officedocument."
                                 "spreadsheetml.sheet", key="download_original")
 

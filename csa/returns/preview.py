@@ -15,7 +15,6 @@ from typing import Any
 
 import pandas as pd
 
-from csa.db.uploads import key_string
 from csa.returns.parse import parse_workbook
 from csa.returns.plausibility import implausible
 from csa.returns.problems import Problem
@@ -117,7 +116,3 @@ def build_preview(db, analysis: Analysis, ref: Reference) -> Preview:
         warnings=warnings, basis=basis, org_codes=sorted(analysis.org_codes),
         skipped_rows=analysis.skipped_rows,
         duplicate_of=db.committed_upload_with_sha(analysis.sha256), meta=analysis.meta)
-
-
-def basis_key(rec) -> str:
-    return key_string(rec["indicator_code"], rec["area_code"], rec["period_label"])

@@ -66,7 +66,9 @@ def sniff(content: bytes) -> str:
     """A short description of what non-zip bytes look like, for the error message."""
     head = content[:2048]
     if head.startswith(OLE2_MAGIC):
-        if ENCRYPTION_MARK in content[:1_000_000]:
+        # an encrypted .xlsx is an OLE2 file with EncryptionInfo and EncryptedPackage streams;
+        # the directory can sit anywhere, so search all of it (the size limit applies first)
+        if ENCRYPTION_MARK in content or "EncryptedPackage".encode("utf-16-le") in content:
             return "a password-protected (encrypted) workbook"
         return "an old Excel 97-2003 .xls file (or another OLE2 document)"
     if head.startswith(b"%PDF"):
