@@ -66,7 +66,7 @@ m[0].metric("✖ Off track", c["off_track"])
 m[1].metric("▲ At risk", c["at_risk"])
 m[2].metric("✔ On track", c["on_track"])
 m[3].metric("⚠ Critical (any area)", c["critical"])
-m[4].metric("⏰ Actions overdue", c["actions_overdue"])
+m[4].metric("◷ Actions overdue", c["actions_overdue"])
 
 st.subheader("1. Summary by key issue")
 st.dataframe(pack.summary, hide_index=True, width="stretch")

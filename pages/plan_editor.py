@@ -44,9 +44,8 @@ if plans.empty:
     st.info("No recovery plans yet. Draft one from the register of critical indicators.")
     st.page_link("pages/plans.py", label="Open the register", icon=":material/list_alt:")
     st.stop()
-labels = {str(r.id): f"Plan {r.id}: {r.indicator_title}, {r.area_name} "
-                     f"({workflow.STATE_WORDS[r.state].lower()})"
-          for r in plans.itertuples(index=False)}
+labels = {str(r.id): f"Plan {r.id}: {r.indicator_title}, {r.area_name}, raised "
+                     f"{r.period_label}" for r in plans.itertuples(index=False)}
 wanted = st.query_params.get("plan")
 if wanted not in labels:
     wanted = next(iter(labels))
@@ -208,6 +207,29 @@ ACTION_COLUMNS = {
 }
 
 
+def new_action_inputs(suffix: str) -> dict:
+    """Fields to add one action (easier than typing into the table); blank: no new action."""
+    st.markdown("**Add an action**")
+    a1, a2, a3 = st.columns([3.2, 2, 2])
+    a4, a5, _ = st.columns([1.6, 1.6, 4])
+    return {"description": a1.text_input("What will be done", key=f"new_desc_{suffix}"),
+            "owner_org": a2.text_input("Owner organisation", key=f"new_org_{suffix}",
+                                       help="A partner code (e.g. LVRN, LANCS-POLICE, LCC) "
+                                            "or the organisation's name"),
+            "owner": a3.text_input("Owner", key=f"new_owner_{suffix}",
+                                   help="A person or post"),
+            "due_date": a4.date_input("Due", value=None, key=f"new_due_{suffix}",
+                                      format="YYYY-MM-DD"),
+            "status": a5.selectbox("Status", pc.ACTION_STATUSES, key=f"new_status_{suffix}")}
+
+
+def with_new_action(actions: list[dict], new: dict) -> list[dict]:
+    """``actions`` plus the action typed in the fields, when its description is filled."""
+    if not (new.get("description") or "").strip():
+        return actions
+    return actions + pc.parse_actions([new])
+
+
 def actions_frame(actions) -> pd.DataFrame:
     df = pd.DataFrame(actions, columns=list(ACTION_COLUMNS))
     df["due_date"] = pd.to_datetime(df["due_date"], errors="coerce")
@@ -234,7 +256,7 @@ def show_plan_read_only() -> None:
     if acts:
         late = {a["number"] for a in overdue}
         df = pd.DataFrame(acts, columns=list(ACTION_COLUMNS))
-        df["status"] = [s + (" · ⏰ overdue" if i in late else "")
+        df["status"] = [s + (" · ◷ overdue" if i in late else "")
                         for i, s in enumerate(df["status"], start=1)]
         st.dataframe(df.rename(columns={"description": "What will be done",
                                         "owner_org": "Owner organisation",
@@ -275,10 +297,13 @@ with tab_plan:
                                   key=f"causes_{suffix}",
                                   help="What the partners think is driving the figures.")
             st.markdown("**Actions**")
+            st.caption("Edit the actions in the table (add or delete rows there too), or add "
+                       "one with the fields below it.")
             edited_actions = st.data_editor(actions_frame(content.get("actions") or []),
                                             column_config=ACTION_COLUMNS, num_rows="dynamic",
                                             hide_index=True, width="stretch",
                                             key=f"actions_{suffix}")
+            new_action = new_action_inputs(suffix)
             st.markdown(f"**Expected recovery trajectory** ({unit_title}), for each quarter "
                         "until the indicator is back on track")
             traj_df, suggested = trajectory_frame()
@@ -311,7 +336,8 @@ with tab_plan:
         if save or submit:
             try:
                 body = {"root_causes": pc.lines(causes),
-                        "actions": pc.parse_actions(edited_actions),
+                        "actions": with_new_action(pc.parse_actions(edited_actions),
+                                                   new_action),
                         "trajectory": pc.parse_trajectory(edited_traj),
                         "risks": pc.lines(risks), "resources": resources.strip(),
                         "review_date": review.isoformat() if review else None}
@@ -335,13 +361,7 @@ with tab_plan:
                 actions_frame(acts), column_config=ACTION_COLUMNS, hide_index=True,
                 disabled=["description", "owner_org", "owner", "due_date"],
                 width="stretch", key=f"progress_actions_{suffix}")
-            st.markdown("**Add an action** (optional)")
-            a1, a2, a3, a4 = st.columns([3, 2, 2, 1.5])
-            new_desc = a1.text_input("What will be done", key=f"new_desc_{suffix}")
-            new_org = a2.text_input("Owner organisation", key=f"new_org_{suffix}")
-            new_owner = a3.text_input("Owner", key=f"new_owner_{suffix}")
-            new_due = a4.date_input("Due", value=None, key=f"new_due_{suffix}",
-                                    format="YYYY-MM-DD")
+            new_action = new_action_inputs(suffix)
             note_text = st.text_area("Progress note", content.get("progress_note") or "",
                                      key=f"progress_note_{suffix}")
             review = st.date_input(
@@ -352,11 +372,7 @@ with tab_plan:
                                          icon=":material/update:")
         if done:
             try:
-                updated = pc.parse_actions(statuses)
-                if new_desc.strip():
-                    updated += pc.parse_actions([{"description": new_desc, "owner_org": new_org,
-                                                  "owner": new_owner, "due_date": new_due,
-                                                  "status": "not started"}])
+                updated = with_new_action(pc.parse_actions(statuses), new_action)
             except pc.PlanContentError as exc:
                 st.error("Progress was not recorded:\n\n"
                          + "\n".join(f"- {p}" for p in exc.problems))

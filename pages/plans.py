@@ -41,8 +41,8 @@ reg = plan_views.register(period, viewer, today)
 c = st.columns(5)
 c[0].metric("⚠ Critical", int(reg["critical"].sum()))
 c[1].metric("⚠ No plan yet", int((reg["plan_state"] == workflow.NONE_YET).sum()))
-c[2].metric("⏳ Awaiting approval", int((reg["plan_state"] == "submitted").sum()))
-c[3].metric("⏰ Overdue (plans or actions)",
+c[2].metric("➤ Awaiting approval", int((reg["plan_state"] == "submitted").sum()))
+c[3].metric("◷ Overdue (plans or actions)",
             int(((reg["overdue_actions"] > 0) | reg["plan_overdue"]).sum()))
 c[4].metric("✖ Below trajectory", int((reg["missed_trajectory"] > 0).sum()))
 
@@ -50,10 +50,15 @@ if reg.empty:
     st.success(f"No indicator is critical in {period} and no recovery plan is open.")
     st.stop()
 
-show = st.segmented_control(
-    "Show", ["All", "Needs attention", "No plan yet", "Open plans"], default="All",
-    key="plans_show", help="Needs attention: no plan yet, returned, overdue or below its "
-                           "trajectory.")
+left, right = st.columns([3, 2])
+show = left.radio("Show", ["All", "Needs attention", "No plan yet", "Open plans"],
+                  horizontal=True, key="plans_show",
+                  help="Needs attention: no plan yet, returned, overdue or below its "
+                       "trajectory.")
+if viewer.role == "officer" and viewer.org_code:
+    mine = right.toggle("Only indicators my organisation leads", value=True, key="plans_mine")
+    if mine:
+        reg = reg[reg["lead_org_code"] == viewer.org_code]
 if show == "Needs attention":
     reg = reg[reg["flags"].map(bool) | (reg["plan_state"] == "returned")]
 elif show == "No plan yet":

@@ -66,12 +66,17 @@ def test_register_lists_critical_rows_and_the_lead_drafts_a_plan(app_env):
     body = texts(at)
     assert "**Violence with injury**, Burnley" in body
     assert "⚠ Critical: no recovery plan yet" in body
-    drafts = [b for b in at.button if b.label == "Draft a recovery plan"]
-    keys = {b.key for b in drafts}
+    keys = {b.key for b in at.button if b.label == "Draft a recovery plan"}
     assert "draft_VIO-01_E07000117" in keys
-    # the officer of LVRN may not draft plans for indicators the police lead (DA-02)
+    # an officer sees the indicators their organisation leads first (VIO-01, VIO-02)
+    assert {k.split("_")[1] for k in keys} <= {"VIO-01", "VIO-02"}
+    assert "The lead (Lancashire Constabulary) drafts the plan." not in body
+    at.toggle(key="plans_mine").set_value(False).run()
+    keys = {b.key for b in at.button if b.label == "Draft a recovery plan"}
+    # ...and may not draft plans for indicators the police lead (DA-02)
+    assert "draft_VIO-01_E07000117" in keys
     assert not any(k.startswith("draft_DA-02") for k in keys)
-    assert "The lead (Lancashire Constabulary) drafts the plan." in body
+    assert "The lead (Lancashire Constabulary) drafts the plan." in texts(at)
 
     at.button(key="draft_VIO-01_E07000117").click().run()
     assert not at.exception
@@ -163,8 +168,8 @@ def test_register_flags_overdue_actions_and_reviews(app_env):
     at = app(BOARD, "pages/plans.py", period=PERIOD)
     assert not at.exception
     body = texts(at)
-    assert "⏰ 1 action overdue" in body
-    assert "⏰ Review overdue (due 2020-03-31)" in body
+    assert "◷ 1 action overdue" in body
+    assert "◷ Review overdue (due 2020-03-31)" in body
     # the board sees the plan, not a draft button, for a row with a plan
     assert "draft_VIO-01_E07000117" not in {b.key for b in at.button}
     editor = app(BOARD, "pages/plan_editor.py", plan=str(plan_id))

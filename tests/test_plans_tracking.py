@@ -99,7 +99,7 @@ def test_register_pure(db):
     assert burnley["missed_trajectory"] == 2
     assert burnley["missed_periods"] == "2026-27 Q1, 2026-27 Q2"
     assert burnley["plan_overdue"] is True
-    assert burnley["flags"] == ["⏰ Review overdue (due 2026-10-01)", "⏰ 2 actions overdue",
+    assert burnley["flags"] == ["◷ Review overdue (due 2026-10-01)", "◷ 2 actions overdue",
                                 "✖ Missed trajectory in 2026-27 Q1, 2026-27 Q2"]
     east = rows[("VIO-01", "PA-EAST")]  # its only plan closed in an earlier period
     assert (east["plan_state"], east["flags"]) == ("none yet",
@@ -144,7 +144,7 @@ def test_flags_for_period_on_the_bundled_data(db):
     assert bool(row["critical"]) is True
     assert row["overdue_actions"] == 1  # due 30 September, still in progress on 20 November
     assert row["missed_trajectory"] == 1  # 2026-27 Q2 figure above the expected 3.0
-    assert row["flags"] == ["⏰ 1 action overdue", "✖ Missed trajectory in 2026-27 Q2"]
+    assert row["flags"] == ["◷ 1 action overdue", "✖ Missed trajectory in 2026-27 Q2"]
     others = flags[flags["plan_state"] == "none yet"]
     assert set(others["indicator_code"]) == {"VIO-01"}
     assert others["critical"].all()

@@ -19,7 +19,7 @@ from ui import data
 STATE_STYLE = {
     NONE_YET: ("#B10E1E", "#FFFFFF", "⚠"),
     "draft": ("#505A5F", "#FFFFFF", "✎"),
-    "submitted": ("#1D70B8", "#FFFFFF", "⏳"),
+    "submitted": ("#1D70B8", "#FFFFFF", "➤"),
     "returned": ("#FFBF47", "#0B0C0C", "↩"),
     "approved": ("#00703C", "#FFFFFF", "✔"),
     "monitoring": ("#4C2C92", "#FFFFFF", "◉"),

@@ -149,10 +149,10 @@ def _flag_words(row: dict) -> list[str]:
     if row["critical"] and row["plan_state"] == NONE_YET:
         words.append("⚠ Critical: no recovery plan yet")
     if row["plan_overdue"]:
-        words.append(f"⏰ Review overdue (due {row['review_date']})")
+        words.append(f"◷ Review overdue (due {row['review_date']})")
     if row["overdue_actions"]:
         n = row["overdue_actions"]
-        words.append(f"⏰ {n} action{'s' if n != 1 else ''} overdue")
+        words.append(f"◷ {n} action{'s' if n != 1 else ''} overdue")
     if row["missed_trajectory"]:
         words.append(f"✖ Missed trajectory in {row['missed_periods']}")
     return words

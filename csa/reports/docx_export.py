@@ -73,7 +73,7 @@ def _repeat_header(row) -> None:
 
 def _cell_text(value, unit: str | None = None) -> str:
     if isinstance(value, str):
-        return value.replace("⏰", "⚠")  # the alarm clock is missing from common fonts
+        return value
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "–"
     if isinstance(value, bool):
