@@ -116,7 +116,10 @@ def with_trajectory(frame: pd.DataFrame, trajectory: dict[str, float] | None) ->
             extra[col] = None
     extra["trajectory"] = [trajectory[p] for p in future]
     extra["target"] = frame["target"].iloc[-1] if len(frame) else None
-    extra["point_class"] = None
+    extra["point_class"] = ""
     extra["rules"] = ""
     out = pd.concat([frame, extra[frame.columns]], ignore_index=True)
+    for col in ("value", "mean", "upl", "lpl", "target", "trajectory"):
+        if col in out:
+            out[col] = pd.to_numeric(out[col], errors="coerce")  # NaN, not mixed None/NaN
     return out
