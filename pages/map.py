@@ -9,6 +9,12 @@ from ui import format as fmt
 
 OPEN_KEY = "map_open_area"
 
+# An area was clicked on the map in the last run (see _remember_click): open its profile
+# before drawing anything.
+target = st.session_state.pop(OPEN_KEY, None)
+if target:
+    st.switch_page("pages/area.py", query_params={"area": target})
+
 viewer = session.current_viewer()
 settings = data.settings()
 threshold = int(settings["suppression_threshold"])
@@ -96,10 +102,6 @@ with right:
     else:
         st.caption("Classes are quintiles of the areas shown (each area its own class when "
                    "there are five or fewer).")
-
-target = st.session_state.pop(OPEN_KEY, None)
-if target:
-    st.switch_page("pages/area.py", query_params={"area": target})
 
 st.markdown("##### The figures on the map")
 table = pd.DataFrame({

@@ -326,3 +326,33 @@ def test_sequential_palette_is_ordered_light_to_dark():
         return fmt.contrast_ratio(colour, "#000000")
     lum = [luminance(c) for c in maps.SEQUENTIAL]
     assert lum == sorted(lum, reverse=True)
+
+
+# -- simplification for drawing ---------------------------------------------------------------
+@pytest.mark.parametrize("points, tolerance, expected", [
+    ([[0, 0], [1, 0.01], [2, 0]], 0.1, [[0, 0], [2, 0]]),             # a bump under tolerance
+    ([[0, 0], [1, 0.5], [2, 0]], 0.1, [[0, 0], [1, 0.5], [2, 0]]),    # one over it stays
+    ([[0, 0], [1, 0], [2, 0], [3, 0]], 0.0, [[0, 0], [3, 0]]),        # collinear points go
+])
+def test_simplify_line(points, tolerance, expected):
+    assert maps.simplify_line(points, tolerance) == expected
+
+
+def test_drawn_boundaries_are_lighter_but_the_same_shapes():
+    full, drawn = maps.load_boundaries(), maps.drawn_boundaries()
+
+    def count(b):
+        return sum(len(r) for f in b["features"] for p in maps.parts(f["geometry"]) for r in p)
+
+    assert count(drawn) < count(full) / 2
+    for f_full, f_drawn in zip(full["features"], drawn["features"], strict=True):
+        assert f_full["properties"] == f_drawn["properties"]
+        original = [r for p in maps.parts(f_full["geometry"]) for r in p]
+        for polygon in maps.parts(f_drawn["geometry"]):
+            for ring in polygon:
+                assert ring[0] == ring[-1]
+                assert len(ring) >= 4 or ring in original   # the data has a 3-point sliver
+        a = maps.centroid([f_full["geometry"]])
+        b = maps.centroid([f_drawn["geometry"]])
+        assert a == pytest.approx(b, abs=0.002)   # well under a pixel at the map's zoom
+    assert maps.bounds(drawn) == pytest.approx(maps.bounds(full), abs=0.002)

@@ -46,8 +46,9 @@ BACKGROUND_LAYER = "background"
 
 #: A light sea-grey behind the land so the map looks finished with no basemap tiles.
 BACKGROUND = [228, 236, 242, 255]
-#: Sequential blue (ColorBrewer PuBu, 5 classes): lighter = lower, darker = higher.
-SEQUENTIAL = ["#F1EEF6", "#BDC9E1", "#74A9CF", "#2B8CBE", "#045A8D"]
+#: Sequential blue (ColorBrewer PuBu, the darker five of six classes, so that the lightest
+#: class is still clearly tinted against "no figure" white): lighter = lower.
+SEQUENTIAL = ["#D0D1E6", "#A6BDDB", "#74A9CF", "#2B8CBE", "#045A8D"]
 NO_FIGURE = "#FFFFFF"
 SUPPRESSED = "#D4D8DB"
 DISTRICT_LINE = [80, 90, 95, 255]
@@ -249,16 +250,26 @@ def policing_groups(boundaries: dict) -> dict[str, list[dict]]:
 
 
 @lru_cache(maxsize=2)
-def _outlines(path: str) -> tuple:
+def _outlines(path: str, tolerance: float) -> tuple:
     boundaries = load_boundaries(Path(path))
-    return tuple((code, tuple(map(tuple, (tuple(map(tuple, p)) for p in outline_paths(geoms)))))
-                 for code, geoms in sorted(policing_groups(boundaries).items()))
+    out = []
+    for code, geoms in sorted(policing_groups(boundaries).items()):
+        paths = []
+        for p in outline_paths(geoms):
+            if tolerance > 0:
+                p = simplify_ring(p, tolerance) if p[0] == p[-1] else \
+                    simplify_line(p, tolerance)
+            paths.append(tuple(tuple(pt) for pt in p))
+        out.append((code, tuple(paths)))
+    return tuple(out)
 
 
-def policing_outlines(path: Path = BOUNDARIES) -> list[dict]:
-    """One row per outline path: {"code", "path"} (cached: the boundaries never change)."""
+def policing_outlines(path: Path = BOUNDARIES, tolerance: float = 0.0) -> list[dict]:
+    """One row per outline path: {"code", "path"}, simplified to ``tolerance`` degrees
+    (cached: the boundaries never change). The shared edges are found on the original
+    boundaries, before any simplification."""
     return [{"code": code, "path": [list(pt) for pt in path_]}
-            for code, paths in _outlines(str(path)) for path_ in paths]
+            for code, paths in _outlines(str(path), tolerance) for path_ in paths]
 
 
 def bounds(boundaries: dict) -> tuple[float, float, float, float]:
@@ -557,7 +568,8 @@ def build_deck(rows: pd.DataFrame, level: str, colour_by: str, indicator: dict, 
                   stroked=True, get_fill_color="properties.fill",
                   get_line_color="properties.line", line_width_min_pixels=1,
                   get_line_width=1),
-        pdk.Layer("PathLayer", id=OUTLINE_LAYER, data=policing_outlines(), get_path="path",
+        pdk.Layer("PathLayer", id=OUTLINE_LAYER, data=policing_outlines(tolerance=DRAW_TOLERANCE),
+                  get_path="path",
                   get_color=OUTLINE, width_min_pixels=3 if level == "policing" else 2.5,
                   get_width=1, pickable=False, joint_rounded=True, cap_rounded=True),
         pdk.Layer("TextLayer", id=LABEL_LAYER, data=labels, get_position="position",
