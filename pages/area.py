@@ -26,7 +26,9 @@ left, right = st.columns(2)
 area = filters.area_select(areas, container=left, default=base_codes[0] if base_codes
                            else PAN_LANCASHIRE)
 quarters = data.periods_with_figures("quarterly")
-period = filters.period_select(quarters, container=right)
+due = data.next_periods(quarters[-1], 1) if quarters else []  # the quarter now being returned
+period = filters.period_select(quarters + due, container=right,
+                               default=quarters[-1] if quarters else None)
 annual = data.periods_with_figures("annual")
 annual_period = annual[-1] if annual else None
 name = names.get(area, area)
@@ -36,14 +38,16 @@ scorecard.demo_notice(indicators)
 
 frames = []
 for label, freq in ((period, "quarterly"), (annual_period, "annual")):
-    if label is None:
+    if label is None or (freq == "quarterly" and label not in quarters):
         continue
     v = data.verdicts(label)
     codes = indicators.loc[indicators["frequency"] == freq, "code"]
     frames.append(v[v["indicator_code"].isin(codes)])
 verdicts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+if period is None or period not in quarters:
+    scorecard.empty_state(period or "this quarter")
 if verdicts.empty or verdicts[verdicts["area_code"] == area]["value"].isna().all():
-    scorecard.empty_state(period or "this period")
+    st.info(f"There are no figures for {name} to show yet.")
     st.stop()
 
 hidden3 = suppression.hidden_cells(verdicts, data.area_members(), viewer.role, threshold)
@@ -64,7 +68,9 @@ m[1].metric("● Similar to Lancashire", int(counts.get("similar", 0)))
 m[2].metric("▲ Better than Lancashire", int(counts.get("better", 0)))
 m[3].metric("✖ Off track against a target", int((shown["target_status"] == "off track").sum()))
 m[4].metric("⚠ Critical: plan required", int(shown["critical"].sum()))
-st.caption(f"{name}, {period} for the quarterly CSA indicators"
+st.caption(f"{name}, "
+           + (f"{period} for the quarterly CSA indicators" if period in quarters
+              else f"no quarterly figures for {period} yet")
            + (f" and {annual_period} for police recorded crime" if annual_period else "")
            + f". Compared: {len(compared)} of {len(shown)} indicators (counts are not "
            "compared: a district's count and Lancashire's total are not like for like).")

@@ -33,7 +33,9 @@ code = filters.select(
     format_func=lambda c: f"{c} · {titles[c]}" + (" (DEMO DATA)" if kinds[c] == "demo" else ""))
 ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
 labels = data.periods_with_figures(ind["frequency"])
-period = filters.period_select(labels, container=top[1])
+due = data.next_periods(labels[-1], 1) if labels and ind["frequency"] == "quarterly" else []
+period = filters.period_select(labels + due, container=top[1],
+                               default=labels[-1] if labels else None)
 level = filters.select("Figures for", "level", list(maps.LEVELS), format_func=maps.LEVELS.get,
                        default="district", container=top[2],
                        help="Policing-area figures are added up from the districts' "
@@ -53,8 +55,8 @@ if period is None:
                "is uploaded.", icon=":material/hourglass_empty:")
     st.stop()
 
-verdicts = data.verdicts(period)
-verdicts = verdicts[verdicts["indicator_code"] == code]
+verdicts = data.verdicts(period) if period in labels else pd.DataFrame()
+verdicts = verdicts[verdicts["indicator_code"] == code] if not verdicts.empty else verdicts
 if verdicts.empty or verdicts["value"].isna().all():
     scorecard.empty_state(period)
     st.stop()

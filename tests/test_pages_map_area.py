@@ -207,3 +207,20 @@ def test_area_profile_of_a_policing_area(shared_db, observations):
     num, den = figure(observations, "VIO-01", QUARTER, EAST)
     assert "How East policing area compares with Lancashire" in text_of(at)
     assert f"{shown(num / den * 1000)}" in text_of(at)
+
+
+# -- empty states -------------------------------------------------------------------------------
+def test_map_says_when_the_next_quarters_figures_are_due(shared_db):
+    at = run("pages/map.py", {"indicator": "VIO-01", "period": "2026-27 Q3"})
+    assert any("No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027"
+               in w.value for w in at.warning)
+    assert not at.dataframe
+
+
+def test_area_profile_in_a_quarter_not_yet_returned_still_shows_recorded_crime(shared_db):
+    at = run("pages/area.py", {"area": BURNLEY, "period": "2026-27 Q3"})
+    assert any("No figures for 2026-27 Q3 yet" in w.value for w in at.warning)
+    whys = [e.label for e in at.expander if e.label.startswith("Why?")]
+    assert any(w.startswith("Why? REC-TOTAL") for w in whys)
+    assert not any(w.startswith("Why? VIO-01") for w in whys)
+    assert "no quarterly figures for 2026-27 Q3 yet" in text_of(at)
