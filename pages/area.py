@@ -116,7 +116,9 @@ def _theme_table(group: pd.DataFrame) -> str:
         tag = f" {scorecard.DEMO_TAG}" if ind["data_kind"] == "demo" else ""
         lanc = fmt.number(row["benchmark_value"], unit) if pd.notna(row["benchmark_value"]) \
             else "–"
-        if unit == "count" and lanc != "–":
+        if (code, PAN_LANCASHIRE) in hidden:
+            lanc = f"<{threshold}"
+        elif unit == "count" and lanc != "–":
             lanc += " (total)"
         comparison = "Not shown" if sup else fmt.COMPARISON_WORDS.get(row["comparison"],
                                                                       row["comparison"])
