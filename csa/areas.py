@@ -91,39 +91,43 @@ def aggregate(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
     obs = observations[["area_code", "period_label", "numerator", "denominator"]].copy()
     obs["numerator"] = pd.to_numeric(obs["numerator"], errors="coerce")
     obs["denominator"] = pd.to_numeric(obs["denominator"], errors="coerce")
-    expected = m.groupby("group_code")["member_code"].apply(set).to_dict()
-    # Unassigned figures only exist for some indicators: a member that never reports for
-    # this indicator in any period is not required (e.g. Unassigned for survey measures).
-    reporting_ever = set(obs["area_code"])
-    joined = m.merge(obs, left_on="member_code", right_on="area_code", how="inner")
-    if joined.empty:
+    # A member that never reports for this indicator in any period is not required (e.g.
+    # Unassigned, which only has police figures).
+    required = m[m["member_code"].isin(set(obs["area_code"]))]
+    if required.empty:
         return pd.DataFrame(columns=cols)
-    out = []
-    for (group, period), grp in joined.groupby(["group_code", "period_label"], sort=False):
-        required = {c for c in expected[group] if c in reporting_ever}
-        have = set(grp["member_code"][grp["numerator"].notna()])
-        missing = sorted(required - have)
-        num = grp["numerator"].sum(min_count=1)
-        den = grp["denominator"].sum(min_count=1) if unit != "count" else np.nan
-        complete = not missing
-        if unit != "count":
-            # a member with a numerator but no denominator (e.g. Unassigned) adds to the
-            # numerator only when the indicator is a count; for rates it must have one, unless
-            # it is the Unassigned row whose population is genuinely zero.
-            bad = grp[grp["numerator"].notna() & grp["denominator"].isna()
-                      & (grp["member_code"] != UNASSIGNED)]
-            if not bad.empty:
-                complete = False
-                missing = sorted(set(missing) | set(bad["member_code"]))
-        value = value_from_parts(num, den, unit, multiplier) if complete else np.nan
-        out.append({
-            "area_code": group, "period_label": period,
-            "numerator": num if complete else np.nan,
-            "denominator": den if complete else np.nan,
-            "value": value, "members_expected": len(required),
-            "members_reporting": len(have), "complete": complete, "missing": ",".join(missing),
-        })
-    return pd.DataFrame(out, columns=cols)
+    expected = required.groupby("group_code")["member_code"].apply(set)
+    joined = required.merge(obs, left_on="member_code", right_on="area_code", how="inner")
+    joined["has_num"] = joined["numerator"].notna()
+    # for rates and percentages a member with a numerator but no denominator makes the sum
+    # meaningless, unless it is the Unassigned row whose population is genuinely nil
+    joined["bad_den"] = (unit != "count") & joined["has_num"] & joined["denominator"].isna() \
+        & (joined["member_code"] != UNASSIGNED)
+    g = joined.groupby(["group_code", "period_label"], sort=False)
+    out = pd.DataFrame({
+        "numerator": g["numerator"].sum(min_count=1),
+        "denominator": g["denominator"].sum(min_count=1) if unit != "count" else np.nan,
+        "members_reporting": g["has_num"].sum().astype(int),
+        "bad": g["bad_den"].sum().astype(int),
+    }).reset_index().rename(columns={"group_code": "area_code"})
+    out["members_expected"] = out["area_code"].map(expected.map(len)).astype(int)
+    out["complete"] = (out["members_reporting"] == out["members_expected"]) & (out["bad"] == 0)
+    missing = []
+    for row in out.itertuples(index=False):
+        if row.complete:
+            missing.append("")
+            continue
+        have = joined[(joined["group_code"] == row.area_code)
+                      & (joined["period_label"] == row.period_label)]
+        absent = expected[row.area_code] - set(have.loc[have["has_num"], "member_code"])
+        absent |= set(have.loc[have["bad_den"], "member_code"])
+        missing.append(",".join(sorted(absent)))
+    out["missing"] = missing
+    value = value_from_parts(out["numerator"], out["denominator"], unit, multiplier)
+    out["value"] = np.where(out["complete"], value, np.nan)
+    for col in ("numerator", "denominator"):
+        out[col] = out[col].where(out["complete"])
+    return out[cols]
 
 
 def with_aggregates(observations: pd.DataFrame, members: pd.DataFrame, unit: str,

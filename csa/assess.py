@@ -177,14 +177,12 @@ def baseline_value(series: pd.DataFrame, periods: pd.DataFrame, baseline: str, u
     return float(rows["numerator"].sum() / den * multiplier) if den > 0 else None
 
 
-def resolve(rule, series, periods, unit, multiplier, benchmark_value):
+def resolve(rule, base, benchmark_value):
+    """The target value for one period, given the area's baseline figure (if any)."""
     if rule is None:
         return None
-    base = None
-    if rule["target_type"] == "change_vs_baseline":
-        base = baseline_value(series, periods, rule["baseline_period"], unit, multiplier)
-        if base is None:
-            return None
+    if rule["target_type"] == "change_vs_baseline" and base is None:
+        return None
     if rule["target_type"] == "benchmark" and benchmark_value is None:
         return None
     return targets.resolve_target(rule["target_type"], float(rule["target_value"]),
@@ -257,16 +255,17 @@ ASSURANCE_WORDS = {
 # -- the verdict ---------------------------------------------------------------------------
 def _statuses(series, rule, periods, unit, multiplier, polarity, tolerance, bench_values):
     """Target value and status for every period of a series (cheap: no SPC)."""
+    base = None
+    if rule is not None and rule["target_type"] == "change_vs_baseline":
+        base = baseline_value(series, periods, rule["baseline_period"], unit, multiplier)
     out = []
-    for row in series.itertuples(index=False):
-        bval = bench_values.get(row.period_label)
-        tgt = resolve(rule, series, periods, unit, multiplier, bval)
-        value = _nan_to_none(row.value)
-        if value is None:
+    for period, raw in zip(series["period_label"], series["value"], strict=True):
+        tgt = resolve(rule, base, bench_values.get(period))
+        value = _nan_to_none(raw)
+        if value is None or tgt is None:
             out.append((tgt, None))
             continue
-        out.append((tgt, targets.target_status(value, tgt, polarity, tolerance)
-                    if tgt is not None else None))
+        out.append((tgt, targets.target_status(value, tgt, polarity, tolerance)))
     return out
 
 
@@ -298,8 +297,10 @@ def assess_indicator(ind, inputs: Inputs, settings: dict, period_labels=None,
     tolerance = settings["default_tolerance_pct"]
     consecutive_needed = int(settings["critical_consecutive_off_track"])
     verdicts = []
+    wanted_areas = None if area_codes is None else set(area_codes)
+    wanted_periods = None if period_labels is None else set(period_labels)
     for area, series in full.groupby("area_code", sort=False):
-        if area_codes is not None and area not in set(area_codes):
+        if wanted_areas is not None and area not in wanted_areas:
             continue
         series = series.reset_index(drop=True)
         rule = target_rule(inputs.targets, code, area)
@@ -307,8 +308,8 @@ def assess_indicator(ind, inputs: Inputs, settings: dict, period_labels=None,
             not pd.isna(rule["tolerance_pct"]) else float(tolerance)
         statuses = _statuses(series, rule, inputs.periods, unit, mult, polarity, tol,
                              bench_values)
-        for k, row in series.iterrows():
-            if period_labels is not None and row["period_label"] not in set(period_labels):
+        for k, period in enumerate(series["period_label"]):
+            if wanted_periods is not None and period not in wanted_periods:
                 continue
             verdicts.append(_verdict(ind, area, series.iloc[: k + 1], statuses[: k + 1],
                                      pan, settings, noun, consecutive_needed))
@@ -357,7 +358,7 @@ def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_neede
     else:
         comparison = "not compared"
     if comparison not in ("not compared",):
-        reasons.append(f"{bench.compare_label(comparison)} Lancashire as a whole "
+        reasons.append(f"{bench.compare_label(comparison, 'Lancashire as a whole')} "
                        f"({fmt(bval, unit)}), by 95% confidence intervals.")
 
     # SPC on the series so far
@@ -444,7 +445,11 @@ def assess(inputs: Inputs, settings: dict, period_labels: Iterable[str] | None =
     for ind in inputs.indicators.to_dict("records"):
         if wanted is not None and ind["code"] not in wanted:
             continue
-        out.extend(assess_indicator(ind, inputs, settings, period_labels, area_codes))
+        own_targets = inputs.targets[inputs.targets["indicator_code"] == ind["code"]]
+        scoped = Inputs(inputs.indicators, own_targets, inputs.observations[
+            inputs.observations["indicator_code"] == ind["code"]], inputs.area_members,
+            inputs.areas, inputs.periods)
+        out.extend(assess_indicator(ind, scoped, settings, period_labels, area_codes))
     return out
 
 

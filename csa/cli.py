@@ -13,10 +13,11 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from csa.access import PermissionDenied
 from csa.config import ConfigError
 
 #: Command modules under csa.commands, in the order --help lists them.
-COMMAND_MODULES = ("init", "info", "demo", "template", "import_return", "rollback",
+COMMAND_MODULES = ("init", "info", "demo", "assess", "template", "import_return", "rollback",
                    "strategic", "user", "plans", "board_pack")
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2, 3
@@ -51,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
+    except PermissionDenied as exc:
+        print(f"error: refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     except (ConfigError, ValueError, PermissionError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_FAILURE

@@ -33,5 +33,5 @@ def test_every_registered_page_exists():
 def test_every_page_file_is_registered():
     from ui.navigation import PAGES
     registered = {spec.path for spec in PAGES}
-    for path in sorted((ROOT / "pages").glob("*.py")):
-        assert f"pages/{path.name}" in registered, f"pages/{path.name} is not in ui.navigation"
+    for path in sorted((ROOT / "views").glob("*.py")):
+        assert f"views/{path.name}" in registered, f"views/{path.name} is not in ui.navigation"

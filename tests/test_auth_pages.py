@@ -17,8 +17,8 @@ from ui.session import Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "correct horse battery"
-SIGN_IN, ACCOUNT, USERS, AUDIT = ("pages/sign_in.py", "pages/account.py",
-                                  "pages/admin_users.py", "pages/audit.py")
+SIGN_IN, ACCOUNT, USERS, AUDIT = ("views/sign_in.py", "views/account.py",
+                                  "views/admin_users.py", "views/audit.py")
 MINE = (SIGN_IN, ACCOUNT, USERS, AUDIT)
 #: Written out by hand: which of the access pages each role reaches (outside the embed).
 EXPECTED = {
@@ -55,7 +55,7 @@ def light_home_page(monkeypatch):
 
     from ui import navigation
 
-    home = "pages/about.py"
+    home = "views/about.py"
     assert any(p.path == home for p in navigation.PAGES)
     monkeypatch.setattr(navigation, "PAGES", tuple(
         replace(p, default=p.path == home) for p in navigation.PAGES))

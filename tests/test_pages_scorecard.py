@@ -1,15 +1,18 @@
 """AppTest of the scorecard pages: what is shown, not only that nothing raised."""
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from ui.session import Viewer
 
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
 BOARD = Viewer(email="chair@lancashire.gov.uk", role="board", name="Board chair")
 
 
 def run_app(query=None, viewer=None, embedded=False, page=None):
-    at = AppTest.from_file("app.py", default_timeout=120)
+    at = AppTest.from_file(APP, default_timeout=180)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     if viewer is not None:
@@ -28,8 +31,8 @@ def markdown_text(at) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/indicator.py", "pages/area.py",
-                                  "pages/map.py", "pages/present.py", "pages/about.py"])
+@pytest.mark.parametrize("page", ["views/overview.py", "views/indicator.py", "views/area.py",
+                                  "views/map.py", "views/present.py", "views/about.py"])
 def test_every_public_page_runs(app_env, page):
     at = run_app(page=page)
     assert at.title, f"{page} shows no title"
@@ -71,7 +74,7 @@ def test_presentation_mode_opens_on_the_summary_screen(app_env):
 
 
 def test_indicator_page_shows_chart_table_and_downloads(app_env):
-    at = run_app(query={"indicator": "VIO-01", "area": "E07000117"}, page="pages/indicator.py")
+    at = run_app(query={"indicator": "VIO-01", "area": "E07000117"}, page="views/indicator.py")
     assert at.title[0].value == "Violence with injury"
     assert len(at.dataframe) >= 1
     labels = [b.label for b in at.get("download_button")]
@@ -79,10 +82,10 @@ def test_indicator_page_shows_chart_table_and_downloads(app_env):
 
 
 def test_public_sees_small_counts_suppressed_on_the_indicator_table(app_env):
-    at = run_app(query={"indicator": "SOC-01", "area": "E07000124"}, page="pages/indicator.py",
+    at = run_app(query={"indicator": "SOC-01", "area": "E07000124"}, page="views/indicator.py",
                  viewer=BOARD)
     board_table = at.dataframe[0].value
     assert (board_table["numerator"].astype(float) < 5).any()
-    at = run_app(query={"indicator": "ROAD-01", "area": "E07000124"}, page="pages/indicator.py")
+    at = run_app(query={"indicator": "ROAD-01", "area": "E07000124"}, page="views/indicator.py")
     table = at.dataframe[0].value
     assert "<5" in set(table["numerator"].astype(str))

@@ -29,7 +29,7 @@ ANALYST_VIEWER = Viewer(email="analyst@lancashire.gov.uk", role="analyst", name=
 def app(app_env, monkeypatch):
     monkeypatch.setattr(window, "today", lambda: TODAY)
 
-    def open_page(viewer, page="pages/returns.py"):
+    def open_page(viewer, page="views/returns.py"):
         at = AppTest.from_file(APP, default_timeout=60)
         at.session_state["viewer"] = viewer
         at.switch_page(page)
@@ -148,13 +148,13 @@ def test_the_same_file_again_cannot_be_confirmed(app):
 @pytest.mark.parametrize("viewer, expected", [
     (Viewer(), set()),
     (Viewer(email="b@x.org", role="board"), set()),
-    (OFFICER_VIEWER, {"pages/returns.py"}),
-    (ANALYST_VIEWER, {"pages/returns.py", "pages/uploads.py"}),
-    (Viewer(email="a@x.org", role="admin"), {"pages/returns.py", "pages/uploads.py"}),
+    (OFFICER_VIEWER, {"views/returns.py"}),
+    (ANALYST_VIEWER, {"views/returns.py", "views/uploads.py"}),
+    (Viewer(email="a@x.org", role="admin"), {"views/returns.py", "views/uploads.py"}),
 ])
 def test_who_is_offered_the_returns_pages(viewer, expected):
     from ui.navigation import pages_for
-    mine = {"pages/returns.py", "pages/uploads.py"}
+    mine = {"views/returns.py", "views/uploads.py"}
     assert {p.path for p in pages_for(viewer, embedded=False)} & mine == expected
     assert not {p.path for p in pages_for(viewer, embedded=True)} & mine  # never embedded
 
@@ -164,7 +164,7 @@ def test_upload_history_shows_revisions_and_rolls_back(app):
     police = template(db)
     result = commit_return(db, ANALYST, edit(police, {"I4": cell(police, "I4") + 5}),
                            "police.xlsx", today=TODAY, settings=settings())
-    at = app(ANALYST_VIEWER, "pages/uploads.py")
+    at = app(ANALYST_VIEWER, "views/uploads.py")
     assert at.selectbox(key="upload_id").value == result.upload_id
     tables = [df.value for df in at.dataframe]
     history = tables[1]
@@ -182,9 +182,9 @@ NOT_AVAILABLE = "This page is not available. Open the dashboard's home page"
 
 
 @pytest.mark.parametrize("page, viewer, message", [
-    ("pages/returns.py", Viewer(email="b@x.org", role="board"), NOT_AVAILABLE + "."),
-    ("pages/returns.py", Viewer(), NOT_AVAILABLE + " and sign in if you have an account."),
-    ("pages/uploads.py", OFFICER_VIEWER, NOT_AVAILABLE + "."),
+    ("views/returns.py", Viewer(email="b@x.org", role="board"), NOT_AVAILABLE + "."),
+    ("views/returns.py", Viewer(), NOT_AVAILABLE + " and sign in if you have an account."),
+    ("views/uploads.py", OFFICER_VIEWER, NOT_AVAILABLE + "."),
 ])
 def test_each_page_checks_the_role_again(app_env, page, viewer, message):
     """Reached some other way (e.g. a stale navigation), a page still refuses by itself."""

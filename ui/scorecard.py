@@ -7,9 +7,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from csa.access import Actor, allowed
 from ui import charts, data
-from ui.format import COMPARISON_WORDS, assurance_text, badge, number, unit_label, \
-    variation_text
+from ui.format import COMPARISON_WORDS, assurance_text, badge, number, unit_label, variation_text
 
 DEMO_TAG = ('<span style="border:1px solid #505A5F;color:#0B0C0C;padding:0 0.4em;'
             'border-radius:0.3em;font-size:0.75rem;font-weight:700">DEMO DATA</span>')
@@ -90,9 +90,14 @@ def indicator_row(ind: dict, verdict: dict, viewer, threshold: int, area: str) -
                 st.markdown(f"- {reason}")
             if suppressed:
                 st.caption(f"Counts below {threshold} are not shown to the public.")
-            st.page_link("pages/indicator.py", label="Open the indicator",
+            st.page_link("views/indicator.py", label="Open the indicator",
                          icon=":material/show_chart:",
                          query_params={"indicator": ind["code"], "area": area})
+            if verdict["critical"] and viewer.role != "public" and \
+                    allowed(Actor(viewer.email, viewer.role, viewer.org_code), "view_plans"):
+                st.page_link("views/plans.py", label="Recovery plans register",
+                             icon=":material/assignment_late:",
+                             query_params={"period": verdict["period_label"]})
 
 
 def summary_metrics(verdicts: pd.DataFrame) -> None:

@@ -15,6 +15,9 @@ from sqlalchemy.sql import Executable
 
 from csa.models import AuditEntry
 
+#: Audited actions that change no data (they do not move the data version).
+NON_DATA_ACTIONS = ("sign_in", "sign_out", "view_audit")
+
 
 def utcnow() -> datetime:
     """Naive UTC timestamp (stored the same way on SQLite and PostgreSQL)."""
@@ -89,11 +92,12 @@ class CoreGateway:
     @staticmethod
     def audit(conn: Connection, user_email: str, action: str, target: str = "",
               outcome: str = "ok", detail: dict | str | None = None) -> None:
-        """Append an audit entry inside the caller's transaction."""
+        """Append an audit entry inside the caller's transaction (long fields are clipped to
+        their columns, so a typed-in value can never make the audit write fail)."""
         text = detail if isinstance(detail, str) else json.dumps(detail or {}, default=str)
         conn.execute(insert(AuditEntry).values(
-            at=utcnow(), user_email=user_email or "anonymous", action=action, target=target,
-            outcome=outcome, detail=text))
+            at=utcnow(), user_email=(user_email or "anonymous")[:254], action=action[:40],
+            target=(target or "")[:255], outcome=outcome[:12], detail=text))
 
     def record_audit(self, user_email: str, action: str, target: str = "", outcome: str = "ok",
                      detail: dict | str | None = None) -> None:
@@ -108,5 +112,13 @@ class CoreGateway:
         return self.read(stmt)
 
     def data_version(self) -> int:
-        """A number that grows with every write (each write is audited): a cheap cache key."""
-        return int(self.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))))
+        """A number that grows with every write of data (each is audited): a cheap cache key.
+
+        Sign-ins, refusals and exports are audited too but change no data, so they are left
+        out: a stream of failed sign-ins must not empty every cache.
+        """
+        stmt = select(func.coalesce(func.max(AuditEntry.id), 0)).where(
+            AuditEntry.outcome == "ok",
+            AuditEntry.action.not_in(NON_DATA_ACTIONS),
+            AuditEntry.action.not_like("%export%"))
+        return int(self.scalar(stmt))

@@ -169,11 +169,8 @@ def test_embed_has_no_navigation_to_other_pages(page, app_url):
     assert not [h for h in links if re.search(r"/(returns|uploads|audit|users|sign-in)", h)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Streamlit 1.67 serves the legacy pages/ directory until the first run of app.py: on a "
-    "freshly started server the first request for /returns runs pages/returns.py directly, "
-    "without st.navigation (PagesManager.uses_pages_directory). The page's own guard still "
-    "refuses; the fix is to move the page files out of a folder named pages/."))
+# The page files live in views/, not pages/: Streamlit 1.67 would otherwise serve a legacy
+# pages/ folder before the first run of app.py, bypassing the role-aware navigation.
 def test_fresh_server_first_request_for_an_officer_page_in_the_embed(page, app_database_url):
     server = AppServer(app_database_url, log_name="fresh-server-embed").start()
     try:

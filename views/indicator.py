@@ -7,7 +7,7 @@ from csa import spc
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import IMPROVEMENT
 from csa.exports import csv_bytes, excel_bytes
-from ui import charts, data, filters, scorecard, session
+from ui import charts, data, filters, plan_views, scorecard, session
 from ui.format import COMPARISON_WORDS, badge, number, unit_label
 
 viewer = session.current_viewer()
@@ -71,8 +71,9 @@ else:
         else float(verdict.iloc[0]["target"])
     result = spc.xmr(values, IMPROVEMENT[ind["polarity"]], target=target,
                      run_length=int(settings["spc_run_length"]), rephase_at=tuple(rephase))
-    frame = charts.spc_frame(labels, result, target,
-                             trajectory=data.plan_trajectory(code, area))
+    trajectory = data.plan_trajectory(code, area)
+    frame = plan_views.with_trajectory(charts.spc_frame(labels, result, target, trajectory),
+                                       trajectory)
     st.altair_chart(charts.spc_chart(frame, f"{ind['title']}: {names.get(area, area)}",
                                      unit_title, show_limits=result.enough_points),
                     use_container_width=True)
@@ -123,8 +124,9 @@ table = here[["period_label", "numerator", "denominator", "value", "lower", "upp
                   "upper": "95% CI upper", "data_kind": "data"})
 if threshold:
     small = table["numerator"].between(1, threshold - 1)
-    table = table.astype({"numerator": object})
-    table.loc[small, ["numerator", unit_title, "95% CI lower", "95% CI upper"]] = f"<{threshold}"
+    hide = ["numerator", unit_title, "95% CI lower", "95% CI upper"]
+    table = table.astype({c: object for c in hide})
+    table.loc[small, hide] = f"<{threshold}"
 st.dataframe(table, hide_index=True, use_container_width=True)
 stem = f"{code}_{names.get(area, area).replace(' ', '_')}"
 d1, d2 = st.columns(2)
