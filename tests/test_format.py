@@ -28,3 +28,10 @@ def test_badge_has_icon_and_words(rag, label, icon):
     html = badge(rag, label)
     assert f"{icon} {label}" in html
     assert f'aria-label="{label}"' in html
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), ""])
+def test_missing_spc_codes_read_as_words_not_nan(value):
+    from ui.format import assurance_text, variation_text
+    assert variation_text(value) == "SPC: not enough points"
+    assert assurance_text(value) == "Assurance: no target"

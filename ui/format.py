@@ -69,15 +69,19 @@ def unit_label(unit: str, multiplier: int) -> str:
     return "count"
 
 
+def _missing(code) -> bool:
+    return code is None or (isinstance(code, float) and np.isnan(code)) or code == ""
+
+
 def variation_text(code: str | None) -> str:
-    if not code:
+    if _missing(code):
         return "SPC: not enough points"
     icon, words = VARIATION_WORDS.get(code, ("", code))
     return f"{icon} {words}"
 
 
 def assurance_text(code: str | None) -> str:
-    if not code:
+    if _missing(code):
         return "Assurance: no target"
     icon, words = ASSURANCE_WORDS.get(code, ("", code))
     return f"[{icon}] {words}"
