@@ -86,6 +86,6 @@ def test_public_sees_small_counts_suppressed_on_the_indicator_table(app_env):
                  viewer=BOARD)
     board_table = at.dataframe[0].value
     assert (board_table["numerator"].astype(float) < 5).any()
-    at = run_app(query={"indicator": "ROAD-01", "area": "E07000124"}, page="views/indicator.py")
+    at = run_app(query={"indicator": "VIO-02", "area": "E07000124"}, page="views/indicator.py")
     table = at.dataframe[0].value
     assert "<5" in set(table["numerator"].astype(str))

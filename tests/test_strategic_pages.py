@@ -94,8 +94,11 @@ def test_the_public_cannot_open_the_strategic_page(app_env):
     assert "views/strategic.py" not in public and "views/costs.py" in public
     embed = [p.path for p in navigation.pages_for(ANONYMOUS, embedded=True)]
     assert "views/costs.py" in embed
-    # and the page checks the role itself, whatever the navigation does
-    at = page("views/strategic.py", None)
+    # and the page checks the role itself, whatever the navigation does: run the page file
+    # on its own, without app.py and its navigation
+    at = AppTest.from_file(str(ROOT / "views" / "strategic.py"), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
     assert "please sign in" in texts(at.error)
     assert len(at.dataframe) == 0 and len(at.tabs) == 0
 
