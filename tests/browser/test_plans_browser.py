@@ -37,7 +37,12 @@ def sign_in(page, app_url: str, email: str) -> None:
     wait_for_app(page, timeout=SLOW)
 
 
-def alerts(page) -> list[str]:
+def alerts(page, expect: str | None = None) -> list[str]:
+    """The alerts on the page; with ``expect``, first wait for one containing it (a workflow
+    move shows its news after a rerun, which can start just after the page looked idle)."""
+    if expect is not None:
+        page.locator("[data-testid=stAlertContainer]", has_text=expect).first.wait_for(
+            timeout=SLOW)
     return [e.inner_text() for e in page.query_selector_all("[data-testid=stAlertContainer]")]
 
 
@@ -83,7 +88,8 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     screenshot(page, "plans_editor_completed")
     page.get_by_role("button", name="Submit to the strategy group").click()
     wait_for_app(page, timeout=SLOW)
-    assert "Submitted to the strategy group for approval." in alerts(page)
+    assert "Submitted to the strategy group for approval." in alerts(
+        page, "Submitted to the strategy group")
     assert not exceptions(page)
     plan = db.plan(plan_id)
     assert plan["state"] == "submitted"
@@ -110,7 +116,7 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
         "Agreed at the strategy group")
     page.get_by_role("button", name="Approve").click()
     wait_for_app(page, timeout=SLOW)
-    assert "Approved. The lead can now start monitoring it." in alerts(page)
+    assert "Approved. The lead can now start monitoring it." in alerts(page, "Approved.")
     assert not exceptions(page)
     screenshot(page, "plans_editor_approved", full_page=False)
     assert db.plan(plan_id)["state"] == "approved"
