@@ -123,25 +123,12 @@ def _period_noun(frequency: str) -> str:
 
 # -- confidence intervals --------------------------------------------------------------------
 def with_ci(series: pd.DataFrame, unit: str, multiplier: float, confidence: float) -> pd.DataFrame:
-    """Add lower/upper 95% limits to a series (NaN where they cannot be calculated)."""
+    """Add lower/upper 95% limits to a series (NaN where they cannot be calculated), by
+    :func:`csa.stats.add_ci`; the series keeps its own values."""
+    limits = stats.add_ci(series[["numerator", "denominator"]], unit, multiplier, confidence)
     out = series.copy()
-    lows, highs = [], []
-    for num, den in zip(out["numerator"], out["denominator"], strict=True):
-        lo = hi = np.nan
-        try:
-            if unit == "count" and not pd.isna(num):
-                lo, hi = (stats.exact_poisson_ci(num, confidence) if num < 10
-                          else stats.byars_ci(num, confidence))
-            elif unit == "rate" and not pd.isna(num) and not pd.isna(den) and den > 0:
-                _v, lo, hi = stats.rate_ci(num, den, multiplier, confidence)
-            elif unit == "percentage" and not pd.isna(num) and not pd.isna(den) and den > 0:
-                _v, lo, hi = stats.proportion_ci(num, den, multiplier, confidence)
-        except ValueError:
-            lo = hi = np.nan
-        lows.append(lo)
-        highs.append(hi)
-    out["lower"] = lows
-    out["upper"] = highs
+    out["lower"] = limits["lower"].to_numpy()
+    out["upper"] = limits["upper"].to_numpy()
     return out
 
 
