@@ -1,12 +1,13 @@
 """Warnings for values that are valid but look implausible against the series' history.
 
 A new or changed figure is flagged when it lies outside the natural process limits of its
-series (an XmR chart of the earlier periods: mean +/- 3 sigma, sigma = mean moving range /
-1.128, from up to :data:`HISTORY_POINTS` points), or, for a series with fewer than
-:data:`MIN_SPC_POINTS` earlier points, when it is below half or above twice anything seen
-before. A revision within :data:`SMALL_REVISION` (10%) of the figure it replaces is not
-flagged: the series' usual range was already judged when that figure arrived. A flagged
-figure is not an error: the uploader confirms it after checking.
+series (an XmR chart of the earlier periods, from up to :data:`HISTORY_POINTS` points, by
+:func:`csa.spc.xmr`: mean +/- 3 sigma, sigma = mean moving range / 1.128), or, for a series
+with fewer than :data:`MIN_SPC_POINTS` (``csa.spc.MIN_POINTS``, 13) earlier points, when it
+is below half or above twice anything seen before. A revision within
+:data:`SMALL_REVISION` (10%) of the figure it replaces is not flagged: the series' usual
+range was already judged when that figure arrived. A flagged figure is not an error: the
+uploader confirms it after checking.
 
 References
 ----------
@@ -20,22 +21,23 @@ import pandas as pd
 
 from csa.returns.parse import ref
 from csa.returns.problems import WARNING, Problem
+from csa.spc import MIN_POINTS, xmr
 
 HISTORY_POINTS = 20
-MIN_SPC_POINTS = 8
-D2 = 1.128
+MIN_SPC_POINTS = MIN_POINTS  # csa.spc gives no limits for a shorter series
 SMALL_REVISION = 0.10
 
 
 def process_limits(values: np.ndarray) -> tuple[float, float] | None:
-    """(lower, upper) XmR natural process limits of a series, or None when too short."""
+    """(lower, upper) XmR natural process limits of a series, or None when too short.
+
+    NaNs are dropped; the limits are :func:`csa.spc.xmr`'s (one phase, no baseline).
+    """
     values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
-    if len(values) < MIN_SPC_POINTS:
+    chart = xmr(values[~np.isnan(values)], "neither")
+    if not chart.enough_points:
         return None
-    mean = values.mean()
-    sigma = np.abs(np.diff(values)).mean() / D2
-    return mean - 3 * sigma, mean + 3 * sigma
+    return chart.lower_process_limit[-1], chart.upper_process_limit[-1]
 
 
 def implausible(rows: pd.DataFrame, history: pd.DataFrame,
