@@ -8,6 +8,7 @@ at risk #0B0C0C on #FFBF47 (12.6:1), on track white on #00703C (6.0:1), not judg
 from __future__ import annotations
 
 import html
+import re
 
 import numpy as np
 
@@ -47,6 +48,16 @@ def badge(rag: str, label: str, large: bool = False) -> str:
     return (f'<span role="img" aria-label="{html.escape(label)}" style="background:{bg};'
             f'color:{fg};padding:0.1em 0.55em;border-radius:0.4em;font-weight:600;'
             f'font-size:{size};white-space:nowrap">{icon} {html.escape(label)}</span>')
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def md(text) -> str:
+    """Text from users or their files (file names, cell values, e-mail addresses) shown as
+    plain words: backslash-escape every Markdown special, so none can add links, formatting,
+    HTML or LaTeX. Escaped: \\ ` * _ { } [ ] ( ) # + - . ! | < > ~ $."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def number(x, unit: str = "count", suppressed: bool = False, threshold: int = 5) -> str:

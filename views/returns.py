@@ -5,8 +5,6 @@ commit_return, which also hold the permission check). Errors are shown in plain 
 their cells, never as a traceback.
 """
 
-import re
-
 import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,16 +24,13 @@ from csa.returns.reference import load_reference
 from csa.returns.report import changes_table
 from csa.returns.window import due_date
 from ui import auth, data, session
+from ui.format import md
 
 PREVIEW = "_return_preview"  # session key: {"sha": ..., "preview": Preview}
 ROUND = "_return_round"  # session key: bumped after an import to reset the uploader
 FLASH = "_return_flash"  # session key: the message of the last import
 STALE = "_return_stale"  # session key: why the last confirm was refused (figures moved)
 SEQ = "_return_seq"  # session key: numbers each preview (resets the warnings checkbox)
-
-def md(text: str) -> str:
-    """Text from a file shown as plain words: escape Markdown (no links or formatting)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def problem_list(problems) -> str:

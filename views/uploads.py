@@ -13,13 +13,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from csa.access import Actor, PermissionDenied, allowed
 from csa.returns import RollbackRefused, rollback_upload
 from ui import auth, data, session
+from ui.format import md
 
 FLASH = "_uploads_flash"
-
-
-def md(text) -> str:
-    """Names from uploaded files shown as plain words: escape Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 KINDS = ["return", "rollback", "seed"]
