@@ -341,3 +341,22 @@ class ContextIndicator(Base):
     unit: Mapped[str] = mapped_column(String(40))
     value: Mapped[float | None] = mapped_column(Float)
     geography_level: Mapped[str] = mapped_column(String(80))
+
+
+class UnitCost(Base):
+    """A published unit cost of crime (Home Office, The economic and social costs of crime,
+    second edition, 2018, Table 1) for one cost category, in 2015/16 prices.
+
+    The bundled figures (``data/unit_costs_of_crime_2015_16.csv``) are loaded by the seed;
+    analysts may add a category's figure, or correct one, from the report, naming their
+    source. Every change is audited with the old and new figure.
+    """
+
+    __tablename__ = "unit_costs"
+    category: Mapped[str] = mapped_column(String(80), primary_key=True)
+    unit_cost_gbp: Mapped[float] = mapped_column(Float)
+    price_year: Mapped[str] = mapped_column(String(8))
+    precision: Mapped[str] = mapped_column(String(200), default="as published")
+    source: Mapped[str] = mapped_column(Text)
+    entered_by: Mapped[str] = mapped_column(String(254))
+    entered_at: Mapped[datetime] = mapped_column(DateTime)

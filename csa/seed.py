@@ -36,6 +36,7 @@ from csa.catalogue import (
 from csa.db import Database, utcnow
 from csa.models import Upload
 from csa.periods import quarters
+from csa.strategic.costs import bundled_unit_cost_rows
 
 SEED_USER = "system:bundled-data"
 FILES = {
@@ -45,6 +46,7 @@ FILES = {
     "deprivation": "lancashire_indices_of_deprivation_lad.csv",
     "context": "lancashire_ons_subnational_indicators_lad.csv",
     "demo": "demo_observations.csv",
+    "unit_costs": "unit_costs_of_crime_2015_16.csv",
 }
 BOUNDARY_FILES = {
     "lad": "lancashire_lad_dec2023_bgc.geojson",
@@ -203,6 +205,8 @@ def build_bundle(data_dir: Path) -> dict[str, pd.DataFrame]:
         "targets": targets.assign(id=range(1, len(targets) + 1)),
         "periods": build_periods(),
         "deprivation": dep, "context_indicators": ctx,
+        "unit_costs": bundled_unit_cost_rows(data_dir, entered_by=SEED_USER,
+                                             entered_at=utcnow()),
         "observations": pd.concat([build_crime_observations(crime, populations), demo],
                                   ignore_index=True),
     }

@@ -9,6 +9,7 @@ as an estimate, with its source and method.
 import pandas as pd
 import streamlit as st
 
+from csa.access import PermissionDenied, allowed
 from csa.areas import PAN_LANCASHIRE
 from csa.catalogue import RECORDED_CRIME_PERIOD
 from csa.config import data_dir
@@ -17,7 +18,8 @@ from csa.strategic.model import default_issues
 from csa.strategic.population import area_populations, population_year_used
 from csa.strategic.position import relative_position
 from csa.strategic.rounds import partnership_codes
-from ui import data, filters
+from csa.strategic.scoring import AssessmentError
+from ui import data, filters, session
 from ui import strategic_views as views
 
 
@@ -43,6 +45,9 @@ def _position(version: tuple[str, int]) -> pd.DataFrame:
 
 
 st.title("Cost of crime (estimate)")
+flash = st.session_state.pop("_uc_flash", None)
+if flash:
+    st.success(flash)
 table = _costs(data.version())
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
@@ -143,9 +148,57 @@ with st.expander("Method and sources"):
         "available are *not costed* and shown as such.\n"
         f"- **Uprating**: {up.description}.\n"
         "- Full method, mapping and provenance: docs/strategic.md and data/PROVENANCE.md.")
-    st.dataframe(costs.mapping_table(costs.load_unit_costs(data_dir(data.settings())))
+    st.dataframe(costs.mapping_table(costs.held_unit_costs(data.database()))
                  .rename(columns={"indicator_code": "Code", "offence_group": "Offence group",
                                   "ho_category": "Unit-cost category",
                                   "unit_cost_2015_16": "Unit cost 2015/16 (£)",
                                   "basis": "How costed", "note": "Note"}),
                  hide_index=True, width="stretch")
+
+st.header("Unit costs of crime")
+held = costs.held_unit_costs(data.database())
+listed = pd.DataFrame({"ho_category": list(costs.REPORT_CATEGORIES)}).merge(
+    held, on="ho_category", how="left")
+listed["Unit cost 2015/16"] = listed["unit_cost_gbp"].map(
+    lambda v: "not held: groups it costs are not costed" if pd.isna(v) else f"£{v:,.0f}")
+listed["Entered"] = [
+    "" if pd.isna(v) else ("bundled with the app" if str(who).startswith("system:")
+                           else f"by an analyst, {pd.Timestamp(at):%d %b %Y}")
+    for v, who, at in zip(listed["unit_cost_gbp"], listed["entered_by"],
+                          listed["entered_at"], strict=True)]
+st.caption("The Home Office report's Table 1 unit costs, 2015/16 prices, for the categories "
+           "the offence groups above are costed with. A category not held leaves its groups "
+           "not costed; an analyst can enter its figure from the report.")
+st.dataframe(listed.rename(columns={"ho_category": "Category", "precision": "Precision",
+                                    "source": "Source"})[
+    ["Category", "Unit cost 2015/16", "Precision", "Source", "Entered"]],
+    hide_index=True, width="stretch")
+
+actor = session.current_viewer().actor
+if allowed(actor, "edit_assessment"):
+    with st.form("unit_cost_form"):
+        st.markdown("**Enter or correct a unit cost** (analysts). Type the figure exactly "
+                    "as the report gives it, in 2015/16 prices, and say where you read it. "
+                    "The change is audited with the old and new figure.")
+        missing = [c for c in costs.REPORT_CATEGORIES if c not in set(held["ho_category"])]
+        category = st.selectbox("Category", list(costs.REPORT_CATEGORIES),
+                                index=costs.REPORT_CATEGORIES.index(missing[0])
+                                if missing else 0)
+        amount = st.number_input("Unit cost per crime (£, 2015/16 prices)", min_value=0.0,
+                                 max_value=costs.MAX_UNIT_COST, step=10.0, value=None)
+        source = st.text_input("Source", placeholder="Heeks et al. (2018), The economic and "
+                                                     "social costs of crime, Table 1, p.15")
+        precision = st.text_input("Precision", value="as published")
+        if st.form_submit_button("Save the unit cost"):
+            try:
+                outcome = costs.set_unit_cost(data.database(), actor, category, amount,
+                                              source, precision)
+            except AssessmentError as exc:
+                st.error(exc.summary)
+                for line in exc.problems:
+                    st.markdown(f"- {line}")
+            except PermissionDenied as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["_uc_flash"] = f"{category}: unit cost {outcome}."
+                st.rerun()

@@ -9,6 +9,9 @@
         --copy-from "Strategic assessment 2026" --user analyst@example.org
     python -m csa strategic seed-round
     python -m csa strategic costs [--format csv]
+    python -m csa strategic unit-costs
+    python -m csa strategic unit-cost "Domestic burglary" 1234 \\
+        --source "Heeks et al. (2018), Table 1, p.15" --user analyst@example.org
 
 Exit codes: 0 done, 1 failure, 2 rejected input (nothing written), 3 refused.
 """
@@ -70,6 +73,20 @@ def register(sub) -> None:
     cost = cmds.add_parser("costs", help="estimated cost of recorded crime per area")
     cost.add_argument("--format", choices=("table", "csv"), default="table")
     cost.set_defaults(func=run_costs)
+
+    units = cmds.add_parser("unit-costs", help="the unit costs of crime held, with sources")
+    units.set_defaults(func=run_unit_costs)
+
+    unit = cmds.add_parser("unit-cost", help="enter or correct one category's unit cost "
+                                             "(2015/16 prices) from the report")
+    unit.add_argument("category", help="one of: " + ", ".join(costs.REPORT_CATEGORIES))
+    unit.add_argument("unit_cost", help="pounds per crime, 2015/16 prices, as published")
+    unit.add_argument("--source", required=True,
+                      help="where the figure was read, e.g. 'Heeks et al. (2018), Table 1'")
+    unit.add_argument("--precision", default="as published",
+                      help="e.g. 'as published' or 'rounded to £0.1m as reported'")
+    unit.add_argument("--user", required=True, help="email of the analyst")
+    unit.set_defaults(func=run_unit_cost)
 
 
 def _open(args):
@@ -178,3 +195,25 @@ def run_costs(args) -> int:
         print(f"Source: {costs.SOURCE}")
     return 0
 
+
+
+def run_unit_costs(args) -> int:
+    db = _open(args)
+    held = costs.held_unit_costs(db).set_index("ho_category")
+    for category in costs.REPORT_CATEGORIES:
+        if category in held.index:
+            row = held.loc[category]
+            print(f"{category}: £{row['unit_cost_gbp']:,.0f} ({row['price_year']} prices, "
+                  f"{row['precision']}); {row['source']}")
+        else:
+            print(f"{category}: not held (the groups it costs are not costed)")
+    return 0
+
+
+def run_unit_cost(args) -> int:
+    db = _open(args)
+    actor = _actor(db, args.user, f"unit cost {args.category}")
+    outcome = _guard(lambda: costs.set_unit_cost(db, actor, args.category, args.unit_cost,
+                                                 args.source, args.precision))
+    print(f"{args.category}: unit cost {outcome}.")
+    return 0

@@ -18,6 +18,7 @@ from csa.models import (
     Population,
     Target,
     Theme,
+    UnitCost,
 )
 
 #: Load order respects foreign keys.
@@ -33,6 +34,7 @@ REFERENCE_TABLES = {
     "periods": Period,
     "deprivation": Deprivation,
     "context_indicators": ContextIndicator,
+    "unit_costs": UnitCost,
 }
 
 

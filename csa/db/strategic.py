@@ -21,6 +21,7 @@ from csa.models import (
     AssessmentRound,
     AssessmentScore,
     Theme,
+    UnitCost,
 )
 
 ROUND_COLUMNS = ["id", "name", "year", "status", "data_kind", "created_by", "created_at"]
@@ -31,10 +32,18 @@ ISSUE_COLUMNS = ["id", "round_id", "code", "name", "theme_code", "theme_name",
 SCORE_COLUMNS = ["round_id", "area_code", "issue_code", "criterion_code", "score", "source",
                  "entered_by", "entered_at"]
 PRIORITY_COLUMNS = ["round_id", "area_code", "issue_code", "rank", "agreed_by", "agreed_at"]
+UNIT_COST_COLUMNS = ["category", "unit_cost_gbp", "price_year", "precision", "source",
+                     "entered_by", "entered_at"]
 
 
 class StrategicGateway:
     # -- reads ------------------------------------------------------------------------
+    def unit_costs(self, conn: Connection | None = None) -> pd.DataFrame:
+        """The unit costs of crime held (bundled and analyst-entered), by category."""
+        stmt = select(UnitCost).order_by(UnitCost.unit_cost_gbp.desc(), UnitCost.category)
+        df = frame(conn, stmt) if conn is not None else self.read(stmt)
+        return df.reindex(columns=UNIT_COST_COLUMNS)
+
     def assessment_rounds(self) -> pd.DataFrame:
         """Every round, oldest year first."""
         stmt = select(*[AssessmentRound.__table__.c[c] for c in ROUND_COLUMNS]).order_by(
@@ -82,6 +91,17 @@ class StrategicGateway:
         return self.read(stmt)
 
     # -- writes (inside the caller's transaction) --------------------------------------
+    @staticmethod
+    def upsert_unit_cost(conn: Connection, row: dict[str, Any]) -> None:
+        """Insert the category's unit cost, or replace the one held."""
+        held = conn.execute(select(UnitCost.category).where(
+            UnitCost.category == row["category"])).first()
+        if held is None:
+            conn.execute(insert(UnitCost).values(**row))
+        else:
+            conn.execute(update(UnitCost).where(UnitCost.category == row["category"])
+                         .values(**{k: v for k, v in row.items() if k != "category"}))
+
     @staticmethod
     def insert_round(conn: Connection, *, name: str, year: int, status: str, data_kind: str,
                      created_by: str, created_at: datetime) -> int:

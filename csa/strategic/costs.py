@@ -7,9 +7,11 @@ Method
    cost of one crime in 2015/16 prices, adding costs in anticipation of crime (e.g. security
    spending), as a consequence (property, physical and emotional harm, lost output, health
    and victim services) and in response (police and criminal justice). The figures we use
-   are in ``data/unit_costs_of_crime_2015_16.csv``; only figures we could read in a stored
-   public source are there (see ``data/PROVENANCE.md``). A group whose unit cost we could
-   not find is **not costed**: it is shown as such, never guessed.
+   bundled in ``data/unit_costs_of_crime_2015_16.csv`` are only those we could read in a
+   stored public source (see ``data/PROVENANCE.md``); the seed loads them into the
+   ``unit_costs`` table, where an analyst can add a missing category's figure from the
+   report, naming the source (:func:`set_unit_cost`, audited). A group whose unit cost is
+   not held is **not costed**: it is shown as such, never guessed.
 2. **Mapping.** Each of the 23 offence groups of the Home Office CSP table is mapped to one
    unit-cost category (:data:`COST_MAPPING`, written out in ``docs/strategic.md``). Where a
    recorded group mixes categories with different unit costs and the table does not split
@@ -46,12 +48,16 @@ https://www.gov.uk/government/collections/gdp-deflators-at-market-prices-and-mon
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from csa.access import require
 from csa.catalogue import RECORDED_CRIME_GROUPS
+from csa.db.core import utcnow
+from csa.strategic.scoring import AssessmentError
 
 UNIT_COST_FILE = "unit_costs_of_crime_2015_16.csv"
 DEFLATOR_FILE = "gdp_deflator_hmt_dec2025.csv"
@@ -70,59 +76,70 @@ ESTIMATE_LABEL = (
     "groups are not costed, so the full cost of crime is higher."
 )
 
+#: The report's Table 1 categories for crimes against individuals that a group below is
+#: costed with, or that a note refers to. An analyst may enter or correct the unit cost of
+#: any of them (:func:`set_unit_cost`); the bundled figures cover those we could read.
+REPORT_CATEGORIES = (
+    "Homicide", "Violence with injury", "Violence without injury", "Rape",
+    "Other sexual offences", "Robbery", "Domestic burglary", "Theft of vehicle",
+    "Theft from vehicle", "Theft from the person", "Criminal damage - arson",
+    "Criminal damage - other", "Cyber crime",
+)
+
 #: How each recorded-crime group is costed: code -> (unit-cost category or None, basis,
 #: note). Bases: "unit cost" (the category's unit cost), "lower bound" (the lowest unit
 #: cost of the categories the group mixes), "approximation", "not costed", "sum" (a parent
-#: group: the sum of its costed parts).
+#: group: the sum of its costed parts). A group whose category has no unit cost held is
+#: "not costed" until an analyst enters it. ``{Category}`` in a note is replaced by the
+#: unit cost held (2015/16 prices).
 COST_MAPPING: dict[str, tuple[str | None, str, str]] = {
     "REC-TOTAL": (None, "sum", "The sum of the costed groups below; the rest is not costed."),
-    "REC-VAP": (None, "sum", "Homicide + violence with injury; the other parts are not "
-                             "costed."),
-    "REC-HOM": ("Homicide", "unit cost",
-                "The unit cost is the published figure rounded to £0.1 million (£3.2m)."),
+    "REC-VAP": (None, "sum", "The sum of its costed parts below."),
+    "REC-HOM": ("Homicide", "unit cost", ""),
     "REC-DSIUD": (None, "not costed",
                   "No unit cost for death or serious injury by unlawful driving in the "
                   "report's categories."),
     "REC-VWI": ("Violence with injury", "unit cost", ""),
-    "REC-VWOI": (None, "not costed",
-                 "The report has a unit cost for violence without injury, but we could not "
-                 "read the figure in a stored source, so it is not costed rather than guessed."),
+    "REC-VWOI": ("Violence without injury", "unit cost", ""),
     "REC-STALK": (None, "not costed",
                   "No unit cost available to us for stalking and harassment."),
     "REC-SEX": ("Other sexual offences", "lower bound",
-                "The CSP table does not separate rape (unit cost £39,360) from other sexual "
-                "offences (£6,520); all are costed at £6,520, so this is a lower bound."),
+                "The CSP table does not separate rape (unit cost {Rape}) from other sexual "
+                "offences ({Other sexual offences}); all are costed at the lower, so this is "
+                "a lower bound."),
     "REC-ROB": ("Robbery", "unit cost",
                 "The report's robbery cost is for robbery of individuals; the few business "
                 "robberies in the recorded figures are costed the same."),
-    "REC-THEFT": (None, "sum", "Vehicle offences only; the other theft groups are not "
-                               "costed."),
-    "REC-BURG": (None, "sum", "Neither burglary group is costed."),
-    "REC-RBURG": (None, "not costed",
-                  "The report has a unit cost for domestic burglary, but we could not read "
-                  "the figure in a stored source."),
+    "REC-THEFT": (None, "sum", "The sum of its costed parts below."),
+    "REC-BURG": (None, "sum", "The sum of its costed parts below."),
+    "REC-RBURG": ("Domestic burglary", "unit cost", ""),
     "REC-NRBURG": (None, "not costed",
                    "The report's commercial burglary costs are by business sector; not "
                    "available to us."),
     "REC-VEH": ("Theft from vehicle", "approximation",
-                "Vehicle offences mix theft of a vehicle (£10,290), theft from a vehicle "
-                "(£870) and interference; the table does not split them, so all are costed "
-                "at £870, the lower unit cost."),
-    "REC-TFTP": (None, "not costed", "Unit cost for theft from the person not available to "
-                                     "us."),
+                "Vehicle offences mix theft of a vehicle ({Theft of vehicle}), theft from a "
+                "vehicle ({Theft from vehicle}) and interference; the table does not split "
+                "them, so all are costed at the theft-from-a-vehicle unit cost, the lower."),
+    "REC-TFTP": ("Theft from the person", "unit cost", ""),
     "REC-BIKE": (None, "not costed", "No unit cost available to us for bicycle theft."),
     "REC-SHOP": (None, "not costed", "The report's shoplifting cost (a crime against "
                                      "business) was not available to us."),
     "REC-OTHTHEFT": (None, "not costed", "No unit cost available to us for other theft."),
     "REC-CDA": ("Criminal damage - other", "lower bound",
-                "Arson (£8,420) is not separated from other criminal damage (£1,350) in the "
-                "table; all are costed at £1,350, so this is a lower bound."),
+                "Arson ({Criminal damage - arson}) is not separated from other criminal "
+                "damage ({Criminal damage - other}) in the table; all are costed at the "
+                "lower, so this is a lower bound."),
     "REC-DRUG": (None, "not costed", "A crime against society: outside the report's scope."),
     "REC-WEAP": (None, "not costed", "A crime against society: outside the report's scope."),
     "REC-PUBORD": (None, "not costed", "A crime against society: outside the report's "
                                        "scope."),
     "REC-MISC": (None, "not costed", "A crime against society: outside the report's scope."),
 }
+NOT_HELD_NOTE = (
+    "The report has a unit cost for {category}, but it was not in any source available to "
+    "us, so the group is not costed rather than guessed. An analyst can enter it from the "
+    "report's Table 1 (Cost of crime page, or `python -m csa strategic unit-cost`)."
+)
 
 #: Parent groups and the groups they are the sum of (checked against the data in tests).
 PARENTS: dict[str, tuple[str, ...]] = {
@@ -147,7 +164,9 @@ class Uprating:
 
 
 def load_unit_costs(data_dir: Path) -> pd.DataFrame:
-    """The unit-cost table: ho_category, unit_cost_gbp (2015/16 prices), precision, source."""
+    """The bundled unit-cost file: ho_category, unit_cost_gbp (2015/16 prices), precision,
+    source. The seed loads it into the database; the costs are computed from the database
+    (:func:`held_unit_costs`), where analysts may add figures."""
     path = Path(data_dir) / UNIT_COST_FILE
     if not path.exists():
         raise FileNotFoundError(f"{path}: unit-cost table is missing (see data/PROVENANCE.md)")
@@ -157,7 +176,86 @@ def load_unit_costs(data_dir: Path) -> pd.DataFrame:
         raise ValueError(f"{path}: missing columns {', '.join(sorted(missing))}")
     if (df["price_year"].astype(str) != BASE_PRICE_YEAR).any():
         raise ValueError(f"{path}: every unit cost must be in {BASE_PRICE_YEAR} prices")
+    unknown = sorted(set(df["ho_category"]) - set(REPORT_CATEGORIES))
+    if unknown:
+        raise ValueError(f"{path}: unknown unit-cost categories {', '.join(unknown)}")
     return df
+
+
+def bundled_unit_cost_rows(data_dir: Path, *, entered_by: str,
+                           entered_at: datetime) -> pd.DataFrame:
+    """The bundled unit costs as rows of the ``unit_costs`` table, for the seed."""
+    df = load_unit_costs(data_dir)
+    return pd.DataFrame({
+        "category": df["ho_category"], "unit_cost_gbp": df["unit_cost_gbp"].astype(float),
+        "price_year": df["price_year"].astype(str),
+        "precision": df.get("precision", pd.Series("as published", index=df.index))
+        .fillna("as published"),
+        "source": df.get("source", pd.Series("", index=df.index)).fillna("")
+        .map(lambda s: f"{s} (bundled: data/{UNIT_COST_FILE}; see data/PROVENANCE.md)"),
+        "entered_by": entered_by, "entered_at": entered_at,
+    })
+
+
+def held_unit_costs(db) -> pd.DataFrame:
+    """The unit costs in the database (bundled and analyst-entered), with the column names
+    :func:`mapping_table` and :func:`cost_of_crime` use (``ho_category``)."""
+    return db.unit_costs().rename(columns={"category": "ho_category"})
+
+
+MAX_UNIT_COST = 10_000_000.0  # above the report's highest (homicide, about £3.2m)
+
+
+def set_unit_cost(db, actor, category: str, unit_cost, source: str,
+                  precision: str = "as published") -> str:
+    """Enter or correct the 2015/16 unit cost of one of :data:`REPORT_CATEGORIES`.
+
+    Analysts and admins only (``edit_assessment``; a refusal is audited). The figure must be
+    a number above 0 and at most £10m, and ``source`` must say where it was read (at least
+    10 characters, e.g. "Heeks et al. (2018), Table 1, p.15"). Written with an audit entry
+    holding the old and new figure, or nothing is written and
+    :class:`~csa.strategic.scoring.AssessmentError` lists every problem. Returns "added",
+    "changed" or "unchanged".
+    """
+    category = (category or "").strip()
+    require(actor, "edit_assessment", db=db, target=f"unit cost {category}")
+    problems = []
+    if category not in REPORT_CATEGORIES:
+        problems.append(f"category {category!r} is not one of the report's categories used "
+                        f"here: {', '.join(REPORT_CATEGORIES)}")
+    try:
+        value = float(unit_cost)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not np.isfinite(value) or value <= 0 or value > MAX_UNIT_COST:
+        problems.append(f"unit cost {unit_cost!r} must be a number of pounds above 0 and at "
+                        f"most £{MAX_UNIT_COST:,.0f} (2015/16 prices)")
+    source = (source or "").strip()
+    if len(source) < 10:
+        problems.append("source must say where the figure was read, e.g. 'Heeks et al. "
+                        "(2018), Table 1, p.15' (at least 10 characters)")
+    precision = (precision or "").strip() or "as published"
+    if len(precision) > 200:
+        problems.append(f"precision is {len(precision)} characters; at most 200")
+    if problems:
+        raise AssessmentError(f"The unit cost for {category or '(no category)'} was not "
+                              "saved.", problems)
+    with db.transaction() as conn:
+        held = db.unit_costs(conn)
+        old = held[held["category"] == category]
+        before = None if old.empty else old.iloc[0]
+        if (before is not None and float(before["unit_cost_gbp"]) == value
+                and before["source"] == source and before["precision"] == precision):
+            return "unchanged"
+        db.upsert_unit_cost(conn, {
+            "category": category, "unit_cost_gbp": value, "price_year": BASE_PRICE_YEAR,
+            "precision": precision, "source": source, "entered_by": actor.email,
+            "entered_at": utcnow()})
+        db.audit(conn, actor.email, "unit_cost_set", f"unit cost {category}", detail={
+            "old": None if before is None else float(before["unit_cost_gbp"]),
+            "new": value, "price_year": BASE_PRICE_YEAR, "source": source,
+            "precision": precision})
+    return "added" if before is None else "changed"
 
 
 def uprating(data_dir: Path) -> Uprating:
@@ -178,19 +276,31 @@ def uprating_from(index_2015: float, index_2016: float, index_target: float) -> 
 
 
 def mapping_table(unit_costs: pd.DataFrame) -> pd.DataFrame:
-    """The mapping as a table: code, title, category, unit cost (2015/16), basis, note."""
+    """The mapping as a table: code, title, category, unit cost (2015/16), basis, note.
+
+    A group whose category has no unit cost in ``unit_costs`` is "not costed", and its note
+    says how to add the figure."""
     costs = unit_costs.set_index("ho_category")["unit_cost_gbp"]
+    amounts = _Amounts({str(c): f"£{float(v):,.0f}" for c, v in costs.items()})
     rows = []
     for _col, code, title in RECORDED_CRIME_GROUPS:
         category, basis, note = COST_MAPPING[code]
-        if category is not None and category not in costs.index:
-            raise ValueError(f"{code}: unit-cost category {category!r} is not in "
-                             f"{UNIT_COST_FILE}")
+        unit = np.nan
+        if category is not None and category in costs.index:
+            unit = float(costs[category])
+        elif category is not None:
+            basis, note = "not costed", NOT_HELD_NOTE.format(category=category.lower())
         rows.append({"indicator_code": code, "offence_group": title,
-                     "ho_category": category or "",
-                     "unit_cost_2015_16": float(costs[category]) if category else np.nan,
-                     "basis": basis, "note": note})
+                     "ho_category": category or "", "unit_cost_2015_16": unit,
+                     "basis": basis, "note": note.format_map(amounts)})
     return pd.DataFrame(rows)
+
+
+class _Amounts(dict):
+    """Unit costs for a note's ``{Category}`` fields; a category not held reads so."""
+
+    def __missing__(self, key: str) -> str:
+        return "not held"
 
 
 def cost_of_crime(counts: pd.DataFrame, populations: pd.Series, unit_costs: pd.DataFrame,
@@ -295,7 +405,7 @@ def cost_table(db, data_dir: Path) -> pd.DataFrame:
     obs = db.observations(indicator_codes=rec)
     members = db.area_members()
     pops = area_populations(db.populations(), members)
-    table = cost_of_crime(recorded_counts(obs), pops, load_unit_costs(data_dir),
+    table = cost_of_crime(recorded_counts(obs), pops, held_unit_costs(db),
                           uprating(data_dir))
     table = with_groupings(table, members, pops)
     areas = db.areas()
