@@ -207,3 +207,38 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
     position = next(d.value for d in at.dataframe if "Position" in d.value.columns)
     assert position.set_index("Issue").loc["Violent crime", "Position"] == \
         "10 of 14 (second-highest fifth)"
+    units = next(d.value for d in at.dataframe if "Unit cost 2015/16" in d.value.columns)
+    units = units.set_index("Category")
+    assert units.loc["Rape", "Unit cost 2015/16"] == "£39,360"
+    assert units.loc["Domestic burglary", "Unit cost 2015/16"].startswith("not held")
+    assert units.loc["Rape", "Entered"] == "bundled with the app"
+    assert not any(b.label == "Save the unit cost" for b in at.button)  # public: no form
+
+
+def test_analyst_enters_a_missing_unit_cost_and_the_group_is_costed(app_env):
+    at = page("views/costs.py", ANALYST, {"area": "E06000008"})
+    form_button = next(b for b in at.button if b.label == "Save the unit cost")
+    category = next(s for s in at.selectbox if s.label == "Category")
+    assert category.value == "Violence without injury"  # the first category not held
+    category.set_value("Domestic burglary")
+    next(n for n in at.number_input if n.label.startswith("Unit cost per crime")).set_value(
+        1000.0)
+    next(t for t in at.text_input if t.label == "Source").set_value("a")
+    form_button.click()
+    at.run()
+    assert "was not saved" in texts(at.error)
+    assert "source must say where" in texts(at.markdown)
+    next(t for t in at.text_input if t.label == "Source").set_value(
+        "test figure for the arithmetic, not from the report")
+    next(b for b in at.button if b.label == "Save the unit cost").click()
+    at.run()
+    assert not at.exception
+    assert "Domestic burglary: unit cost added." in texts(at.success)
+    groups = at.dataframe[0].value.set_index("Offence group")
+    # 386 residential burglaries x £1,000 x 1.32487 = £511,400
+    assert groups.loc["Residential burglary", "Estimated cost (2024 prices)"] == "£511,400"
+    units = next(d.value for d in at.dataframe if "Unit cost 2015/16" in d.value.columns)
+    assert units.set_index("Category").loc["Domestic burglary", "Entered"].startswith(
+        "by an analyst")
+    entry = app_env.audit_entries(actions=["unit_cost_set"]).iloc[0]
+    assert entry["user_email"] == "ana@example.org"
