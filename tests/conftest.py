@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from streamlit.testing.v1 import AppTest
 
 from csa import config as csa_config
 from csa.db import Database
@@ -105,3 +106,45 @@ def app_env(sqlite_db, monkeypatch):
     """Point the app (AppTest) at a fresh seeded database; returns the gateway."""
     monkeypatch.setenv("CSA_DATABASE_URL", sqlite_db.url)
     return sqlite_db
+
+
+# -- AppTest helpers -----------------------------------------------------------------------
+def app_test(viewer=None, *, script: str = "app.py", query: dict | None = None,
+             embedded: bool = False, user: dict | None = None, secrets: dict | None = None,
+             timeout: float = 90, run: bool = True) -> AppTest:
+    """An AppTest of ``script`` (app.py, or a page file run on its own), by absolute path.
+
+    ``viewer`` goes into session state, ``query`` into the query parameters, ``embedded``
+    sets ``st.context.is_embedded``, ``user`` and ``secrets`` set ``st.user`` and
+    ``st.secrets``. Run once unless ``run`` is false (e.g. to switch page first).
+    """
+    at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    if viewer is not None:
+        at.session_state["viewer"] = viewer
+    if embedded:
+        at.context["is_embedded"] = True
+    if user is not None:
+        at.user = user
+    if secrets is not None:
+        at.secrets = secrets
+    return at.run() if run else at
+
+
+def open_page(at: AppTest, path: str) -> AppTest:
+    """Switch to ``path`` (a page app.py's navigation registered), run it, check nothing
+    raised."""
+    at.switch_page(path).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def reachable(at: AppTest, path: str) -> bool:
+    """True when the navigation built for this session registered ``path``."""
+    try:
+        at.switch_page(path)
+    except ValueError as exc:
+        assert "Could not find a navigation page" in str(exc)
+        return False
+    return True

@@ -3,7 +3,6 @@ local sign-in form, OIDC through `at.user`, trusted proxy headers; pages re-chec
 sign-in and sign-out are audited; the users and audit pages work for those allowed."""
 
 import json
-from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -12,10 +11,10 @@ from streamlit.testing.v1.util import patch_config_options
 
 from csa import accounts
 from csa.access import SYSTEM
+from tests.conftest import ROOT, app_test, open_page, reachable
 from ui.navigation import PAGES
 from ui.session import Viewer
 
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = "correct horse battery"
 SIGN_IN, ACCOUNT, USERS, AUDIT = ("views/sign_in.py", "views/account.py",
                                   "views/admin_users.py", "views/audit.py")
@@ -68,29 +67,6 @@ def cheap_hashing(monkeypatch):
     monkeypatch.setattr(accounts, "_dummy_hash", None)
 
 
-def app(viewer=None, *, embedded=False, user=None, secrets=None, run=True) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
-    if viewer is not None:
-        at.session_state["viewer"] = viewer
-    if embedded:
-        at.context["is_embedded"] = True
-    if user is not None:
-        at.user = user
-    if secrets is not None:
-        at.secrets = secrets
-    return at.run() if run else at
-
-
-def reachable(at: AppTest, path: str) -> bool:
-    """True when the navigation built for this session registered ``path``."""
-    try:
-        at.switch_page(path)
-    except ValueError as exc:
-        assert "Could not find a navigation page" in str(exc)
-        return False
-    return True
-
-
 def reach_now(at: AppTest) -> set[str]:
     """The access pages app.py's navigation now offers this session's identity.
 
@@ -98,14 +74,8 @@ def reach_now(at: AppTest) -> set[str]:
     page registry can be Streamlit's legacy list of every file (see ui.auth.guard_page); a
     new AppTest with the same identity always starts at app.py and its navigation."""
     viewer = at.session_state["viewer"] if "viewer" in at.session_state else None
-    fresh = app(viewer, user=dict(at.user), secrets=dict(at.secrets) or None)
+    fresh = app_test(viewer, user=dict(at.user), secrets=dict(at.secrets) or None)
     return {p for p in MINE if reachable(fresh, p)}
-
-
-def open_page(at: AppTest, path: str) -> AppTest:
-    at.switch_page(path).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def by_label(elements, label):
@@ -119,13 +89,13 @@ def existing_pages():
 # -- each role sees exactly its pages -------------------------------------------------------
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_each_role_reaches_exactly_its_access_pages(app_env, role):
-    at = app(VIEWERS[role])
+    at = app_test(VIEWERS[role])
     assert {p for p in MINE if reachable(at, p)} == EXPECTED[role]
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_each_role_reaches_exactly_the_pages_registered_for_it(app_env, role):
-    at = app(VIEWERS[role])
+    at = app_test(VIEWERS[role])
     expected = {p.path for p in existing_pages() if role in p.roles}
     assert {p.path for p in existing_pages() if reachable(at, p.path)} == expected
 
@@ -133,7 +103,7 @@ def test_each_role_reaches_exactly_the_pages_registered_for_it(app_env, role):
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_the_embed_is_public_and_reaches_only_embeddable_pages_whoever_is_signed_in(app_env,
                                                                                     role):
-    at = app(VIEWERS[role], embedded=True)
+    at = app_test(VIEWERS[role], embedded=True)
     reached = {p.path for p in existing_pages() if reachable(at, p.path)}
     assert reached == {p.path for p in existing_pages() if p.embeddable}
     assert not reached & set(MINE)
@@ -141,7 +111,7 @@ def test_the_embed_is_public_and_reaches_only_embeddable_pages_whoever_is_signed
 
 @pytest.mark.parametrize("path", [ACCOUNT, USERS, AUDIT])
 def test_the_public_cannot_switch_to_signed_in_pages(app_env, path):
-    at = app()
+    at = app_test()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(path)
 
@@ -154,13 +124,13 @@ def test_the_public_cannot_switch_to_signed_in_pages(app_env, path):
     ("admin", AUDIT, "Audit log"),
 ])
 def test_access_pages_render_for_their_roles(app_env, role, path, title):
-    at = open_page(app(VIEWERS[role]), path)
+    at = open_page(app_test(VIEWERS[role]), path)
     assert at.title[0].value == title
     assert not at.error
 
 
 def test_losing_the_role_mid_session_leaves_the_admin_page_at_once(app_env):
-    at = open_page(app(VIEWERS["admin"]), AUDIT)
+    at = open_page(app_test(VIEWERS["admin"]), AUDIT)
     assert at.title[0].value == "Audit log"
     at.session_state["viewer"] = Viewer()
     at.run()
@@ -185,9 +155,7 @@ SIGN_IN_HINT = NOT_AVAILABLE + " and sign in if you have an account."
 def test_pages_check_the_role_again_when_run_directly(app_env, path, viewer, message):
     """Run without app.py (as Streamlit does on a fresh server while pages/ exists, see
     ui.auth.guard_page), each page still refuses those its navigation would not offer."""
-    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
-    at.session_state["viewer"] = viewer
-    at.run()
+    at = app_test(viewer, script=path, timeout=60)
     assert not at.exception
     assert [e.value for e in at.error] == [message]
     assert not at.dataframe and not at.text_input and not at.title
@@ -203,10 +171,7 @@ def test_every_page_not_for_the_public_refuses_it_when_run_directly(app_env, pat
     file runs without app.py (ui.auth.guard_page). It must refuse and show nothing else."""
     if not (ROOT / path).exists():
         pytest.skip(f"{path} is not written yet")
-    at = AppTest.from_file(str(ROOT / path), default_timeout=90)
-    if embedded:
-        at.context["is_embedded"] = True
-    at.run()
+    at = app_test(script=path, embedded=embedded)
     assert not at.exception, [e.value for e in at.exception]
     assert at.error, f"{path} shows no refusal to the public"
     assert not (at.dataframe or at.get("file_uploader") or at.text_input or at.text_area
@@ -215,7 +180,7 @@ def test_every_page_not_for_the_public_refuses_it_when_run_directly(app_env, pat
 
 def test_public_only_entry_offers_no_sign_in_and_ignores_any_session(app_env, monkeypatch):
     monkeypatch.setenv("CSA_PUBLIC_ONLY", "true")
-    at = app(VIEWERS["admin"])
+    at = app_test(VIEWERS["admin"])
     assert not any(reachable(at, p) for p in MINE)
     assert {p.path for p in existing_pages() if reachable(at, p.path)} == {
         p.path for p in existing_pages() if "public" in p.roles and p.section != "Account"}
@@ -234,7 +199,7 @@ def test_local_sign_in_success_then_sign_out_are_audited(app_env):
     db = app_env
     accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
                       name="Jo Bloggs", password=GOOD)
-    at = sign_in(app(), "Jo@Police.uk", GOOD)
+    at = sign_in(app_test(), "Jo@Police.uk", GOOD)
     viewer = at.session_state["viewer"]
     assert viewer == Viewer("jo@police.uk", "officer", "LANCS-POLICE", "Jo Bloggs", "password")
     assert reach_now(at) == {ACCOUNT}
@@ -254,7 +219,7 @@ def test_wrong_password_shows_one_plain_message_and_is_audited(app_env):
     db = app_env
     accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
                       password=GOOD)
-    at = sign_in(app(), "jo@police.uk", "not the password")
+    at = sign_in(app_test(), "jo@police.uk", "not the password")
     assert [e.value for e in at.error] == ["Email or password not recognised."]
     assert not at.exception
     assert "viewer" not in at.session_state
@@ -267,7 +232,7 @@ def test_lock_out_shows_in_the_form(app_env, monkeypatch):
     db = app_env
     accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
                       password=GOOD)
-    at = sign_in(app(), "jo@police.uk", "wrong one here")
+    at = sign_in(app_test(), "jo@police.uk", "wrong one here")
     at = sign_in(at, "jo@police.uk", "wrong two here")
     assert "Too many failed sign-ins: this account is locked until" in at.error[0].value
     at = sign_in(at, "jo@police.uk", GOOD)
@@ -279,7 +244,7 @@ def test_disabling_a_signed_in_user_signs_them_out_on_the_next_run(app_env):
     db = app_env
     accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
                       password=GOOD)
-    at = sign_in(app(), "jo@police.uk", GOOD)
+    at = sign_in(app_test(), "jo@police.uk", GOOD)
     assert reach_now(at) == {ACCOUNT}
     accounts.disable_user(db, SYSTEM, "jo@police.uk")
     at.run()
@@ -292,7 +257,7 @@ def test_a_role_change_takes_effect_on_the_next_run(app_env):
     db = app_env
     accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
                       password=GOOD)
-    at = sign_in(app(), "jo@police.uk", GOOD)
+    at = sign_in(app_test(), "jo@police.uk", GOOD)
     assert reach_now(at) == {ACCOUNT}
     accounts.set_role(db, SYSTEM, "jo@police.uk", "analyst")
     at.run()
@@ -304,7 +269,7 @@ def test_without_sso_configured_st_user_is_not_trusted(app_env):
     """AppTest's default st.user is test@example.com: registered as admin, it must still not
     sign anyone in unless OIDC or trusted headers are configured."""
     accounts.add_user(app_env, SYSTEM, "test@example.com", "admin")
-    at = app()
+    at = app_test()
     assert at.user == {"email": "test@example.com"}
     assert reachable(at, SIGN_IN) and not reachable(at, AUDIT)
 
@@ -313,7 +278,7 @@ def test_without_sso_configured_st_user_is_not_trusted(app_env):
 def test_oidc_user_is_mapped_to_their_role_and_the_sign_in_audited_once(app_env):
     db = app_env
     accounts.add_user(db, SYSTEM, "ana@example.org", "analyst", name="Ana Lyst")
-    at = app(user={"is_logged_in": True, "email": "Ana@Example.org", "name": "A. L."},
+    at = app_test(user={"is_logged_in": True, "email": "Ana@Example.org", "name": "A. L."},
              secrets=OIDC_SECRETS)
     assert at.session_state["viewer"] == Viewer("ana@example.org", "analyst", None, "Ana Lyst",
                                                 "oidc")
@@ -336,7 +301,7 @@ def test_oidc_user_not_registered_or_disabled_stays_public(app_env, email, disab
     accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE")
     if disabled:
         accounts.disable_user(db, SYSTEM, "jo@police.uk")
-    at = app(user={"is_logged_in": True, "email": email}, secrets=OIDC_SECRETS)
+    at = app_test(user={"is_logged_in": True, "email": email}, secrets=OIDC_SECRETS)
     assert reachable(at, SIGN_IN) and not reachable(at, ACCOUNT)
     open_page(at, SIGN_IN)
     assert notice in at.warning[0].value
@@ -346,7 +311,7 @@ def test_oidc_user_not_registered_or_disabled_stays_public(app_env, email, disab
 
 
 def test_oidc_sign_in_page_offers_the_provider_button(app_env):
-    at = app(user={"is_logged_in": False}, secrets=OIDC_SECRETS)
+    at = app_test(user={"is_logged_in": False}, secrets=OIDC_SECRETS)
     open_page(at, SIGN_IN)
     assert [b.label for b in at.button] == ["Sign in with the council account"]
     assert not at.text_input  # no password form when an identity provider is configured
@@ -354,7 +319,7 @@ def test_oidc_sign_in_page_offers_the_provider_button(app_env):
 
 def test_oidc_unverified_email_is_refused(app_env):
     accounts.add_user(app_env, SYSTEM, "ana@example.org", "analyst")
-    at = app(user={"is_logged_in": True, "email": "ana@example.org", "email_verified": False},
+    at = app_test(user={"is_logged_in": True, "email": "ana@example.org", "email_verified": False},
              secrets=OIDC_SECRETS)
     assert not reachable(at, USERS)
     open_page(at, SIGN_IN)
@@ -366,7 +331,7 @@ def test_trusted_headers_map_the_proxy_email_to_a_role(app_env):
     db = app_env
     accounts.add_user(db, SYSTEM, "ann@example.org", "admin")
     with patch_config_options(HEADERS):
-        at = app(user={"email": "ann@example.org", "name": "Ann"})
+        at = app_test(user={"email": "ann@example.org", "name": "Ann"})
         assert at.session_state["viewer"].via == "headers"
         assert reachable(at, AUDIT) and not reachable(at, SIGN_IN)
         open_page(at, ACCOUNT)
@@ -382,7 +347,7 @@ def test_trusted_headers_map_the_proxy_email_to_a_role(app_env):
 
 def test_trusted_headers_do_not_offer_a_password_form(app_env):
     with patch_config_options(HEADERS):
-        at = open_page(app(user={"email": None}), SIGN_IN)
+        at = open_page(app_test(user={"email": None}), SIGN_IN)
     assert not at.text_input
     assert "handled by your organisation's network" in at.info[0].value
 
@@ -390,7 +355,7 @@ def test_trusted_headers_do_not_offer_a_password_form(app_env):
 # -- the users and audit pages --------------------------------------------------------------------
 def test_admin_adds_a_user_on_the_users_page(app_env):
     db = app_env
-    at = open_page(app(VIEWERS["admin"]), USERS)
+    at = open_page(app_test(VIEWERS["admin"]), USERS)
     by_label(at.text_input, "Email").input("New.Officer@police.uk")
     by_label(at.text_input, "Name").input("=HYPERLINK(\"x\")")
     by_label(at.selectbox, "Role").select("officer")
@@ -408,7 +373,7 @@ def test_admin_adds_a_user_on_the_users_page(app_env):
 
 
 def test_users_page_shows_domain_errors_in_plain_words(app_env):
-    at = open_page(app(VIEWERS["admin"]), USERS)
+    at = open_page(app_test(VIEWERS["admin"]), USERS)
     by_label(at.text_input, "Email").input("someone@example.org")
     by_label(at.selectbox, "Role").select("officer")
     by_label(at.button, "Add user").click().run()
@@ -418,7 +383,7 @@ def test_users_page_shows_domain_errors_in_plain_words(app_env):
 
 
 def test_an_analyst_is_not_offered_the_admin_role(app_env):
-    at = open_page(app(VIEWERS["analyst"]), USERS)
+    at = open_page(app_test(VIEWERS["analyst"]), USERS)
     assert by_label(at.selectbox, "Role").options == ["public", "officer", "analyst", "board"]
 
 
@@ -428,7 +393,7 @@ def test_audit_page_lists_and_filters_entries(app_env):
                     detail={"reason": "wrong password"})
     db.record_audit("=cmd|' /C calc'!A0", "sign_in", "y", outcome="failed")
     db.record_audit("ann@example.org", "user_add", "z@example.org")
-    at = open_page(app(VIEWERS["admin"]), AUDIT)
+    at = open_page(app_test(VIEWERS["admin"]), AUDIT)
     table = at.dataframe[0].value
     assert list(table["Action"][:3]) == ["user_add", "sign_in", "sign_in"]
     assert "'=cmd|' /C calc'!A0" in set(table["User"])  # formula injection neutralised

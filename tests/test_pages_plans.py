@@ -4,7 +4,6 @@ critical indicator to a drafted, submitted and approved plan, as real people wou
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,9 +13,9 @@ from csa.access import Actor
 from csa.assess import Inputs
 from csa.plans import workflow
 from csa.plans.evidence import build_evidence
+from tests.conftest import app_test, reachable
 from ui.session import Viewer
 
-ROOT = Path(__file__).resolve().parent.parent
 PERIOD = "2026-27 Q2"
 OFFICER = Viewer("officer@lancashire.police.uk", "officer", "LVRN", "Lee Officer")
 POLICE = Viewer("jo@lancashire.police.uk", "officer", "LANCS-POLICE", "Jo")
@@ -25,9 +24,7 @@ TIMEOUT = 240  # assessing every indicator for a quarter takes a while on a busy
 
 
 def app(viewer: Viewer, page: str | None = None, **query) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["viewer"] = viewer
-    at.run()
+    at = app_test(viewer, timeout=TIMEOUT)
     if page:
         at.switch_page(page)
     for key, value in query.items():
@@ -185,17 +182,9 @@ def test_register_flags_overdue_actions_and_reviews(app_env):
     (BOARD, {"views/plans.py", "views/plan_editor.py", "views/board_pack.py"}),
 ])
 def test_who_reaches_the_plan_pages(app_env, viewer, reaches):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    if viewer is not None:
-        at.session_state["viewer"] = viewer
-    at.run()
-    got = set()
-    for path in ("views/plans.py", "views/plan_editor.py", "views/board_pack.py"):
-        try:
-            at.switch_page(path)
-            got.add(path)
-        except ValueError:
-            pass
+    at = app_test(viewer, timeout=TIMEOUT)
+    got = {p for p in ("views/plans.py", "views/plan_editor.py", "views/board_pack.py")
+           if reachable(at, p)}
     assert got == reaches
 
 

@@ -1,28 +1,17 @@
 """AppTest of the scorecard pages: what is shown, not only that nothing raised."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.conftest import app_test, open_page
 from ui.session import Viewer
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 BOARD = Viewer(email="chair@lancashire.gov.uk", role="board", name="Board chair")
 
 
 def run_app(query=None, viewer=None, embedded=False, page=None):
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    if viewer is not None:
-        at.session_state["viewer"] = viewer
-    if embedded:
-        at.context["is_embedded"] = True
-    at.run()
+    at = app_test(viewer, query=query, embedded=embedded, timeout=180)
     if page:
-        at.switch_page(page)
-        at.run()
+        return open_page(at, page)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -2,12 +2,11 @@
 confirm, stale previews, rejections shown as errors (never tracebacks), and rollback."""
 
 import re
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from csa.returns import commit_return, window
+from tests.conftest import app_test, open_page
 from tests.returns_workbooks import (
     ANALYST,
     TODAY,
@@ -19,7 +18,6 @@ from tests.returns_workbooks import (
 )
 from ui.session import Viewer
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 OFFICER_VIEWER = Viewer(email="officer@lancashire.police.uk", role="officer",
                         org_code="LANCS-POLICE")
 ANALYST_VIEWER = Viewer(email="analyst@lancashire.gov.uk", role="analyst", name="Analyst")
@@ -29,16 +27,11 @@ ANALYST_VIEWER = Viewer(email="analyst@lancashire.gov.uk", role="analyst", name=
 def app(app_env, monkeypatch):
     monkeypatch.setattr(window, "today", lambda: TODAY)
 
-    def open_page(viewer, page="views/returns.py"):
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.session_state["viewer"] = viewer
-        at.switch_page(page)
-        at.run()
-        assert not at.exception, at.exception
-        return at
+    def open_as(viewer, page="views/returns.py"):
+        return open_page(app_test(viewer, timeout=60, run=False), page)
 
-    open_page.db = app_env
-    return open_page
+    open_as.db = app_env
+    return open_as
 
 
 def upload(at, name, content):
@@ -188,9 +181,7 @@ NOT_AVAILABLE = "This page is not available. Open the dashboard's home page"
 ])
 def test_each_page_checks_the_role_again(app_env, page, viewer, message):
     """Reached some other way (e.g. a stale navigation), a page still refuses by itself."""
-    at = AppTest.from_file(str(Path(APP).parent / page), default_timeout=60)
-    at.session_state["viewer"] = viewer
-    at.run()
+    at = app_test(viewer, script=page, timeout=60)
     assert not at.exception
     assert [e.value for e in at.error] == [message]
     assert not at.get("file_uploader") and not at.get("button")
