@@ -13,12 +13,15 @@ district code. Groupings above them are computed, never averaged:
 A grouping's figure is the sum of its members' numerators over the sum of their
 denominators (times the multiplier); a count is the sum of counts. A grouping is only given
 a figure when every member has one for that period; otherwise it says which are missing.
+A grouping's figure is demo data when any member's figure for that period is demo.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from csa import demo_labels
 
 POLICING_AREAS = {"PA-WEST": "West", "PA-SOUTH": "South", "PA-EAST": "East"}
 LANCASHIRE_12 = "E10000017"
@@ -141,10 +144,11 @@ def with_aggregates(observations: pd.DataFrame, members: pd.DataFrame, unit: str
         return base
     agg = agg.drop(columns=["members_expected", "members_reporting"])
     # columns that describe the indicator or the period carry over from the members
-    for col in ("indicator_code", "data_kind"):
-        if col in base:
-            values = base[col].dropna().unique()
-            agg[col] = values[0] if len(values) == 1 else ("demo" if col == "data_kind" else None)
+    if "indicator_code" in base:
+        values = base["indicator_code"].dropna().unique()
+        agg["indicator_code"] = values[0] if len(values) == 1 else None
+    if "data_kind" in base:
+        agg["data_kind"] = group_kinds(base, members, agg)
     period_cols = [c for c in ("period_start", "period_end", "period_frequency") if c in base]
     if period_cols:
         per = base[["period_label", *period_cols]].drop_duplicates("period_label")
@@ -156,3 +160,21 @@ def with_aggregates(observations: pd.DataFrame, members: pd.DataFrame, unit: str
         if col not in agg.columns:
             agg[col] = np.nan
     return pd.concat([base, agg[base.columns]], ignore_index=True)
+
+
+def group_kinds(base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame) -> list:
+    """The data kind of each grouping's figure (rows of ``groups``: area_code, period_label):
+    demo when any member's figure for that period is demo, real when all are real
+    (:func:`csa.demo_labels.combine`), so one real return does not relabel other periods."""
+    joined = members.merge(base[["area_code", "period_label", "data_kind"]],
+                           left_on="member_code", right_on="area_code", how="inner")
+    kind = joined["data_kind"].map(demo_labels.kind_of)
+    joined = joined.assign(_demo=kind == demo_labels.DEMO, _known=kind.notna())
+    g = joined.groupby(["group_code", "period_label"], sort=False)[["_demo", "_known"]].any()
+    out = []
+    for key in zip(groups["area_code"], groups["period_label"], strict=True):
+        if key not in g.index or not g.at[key, "_known"]:
+            out.append(None)
+        else:
+            out.append(demo_labels.DEMO if g.at[key, "_demo"] else demo_labels.REAL)
+    return out

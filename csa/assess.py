@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from csa import benchmark as bench
-from csa import spc, stats, targets, trend
+from csa import demo_labels, spc, stats, targets, trend
 from csa.areas import PAN_LANCASHIRE, with_aggregates
 
 RAG_LABELS = {"red": "Off track", "amber": "At risk", "green": "On track", "grey": "Not judged"}
@@ -408,7 +408,7 @@ def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_neede
 
     return Verdict(
         indicator_code=code, area_code=area, period_label=period, unit=unit,
-        data_kind=str(row.get("data_kind") or ind["data_kind"]),
+        data_kind=str(demo_labels.kind_of(row.get("data_kind"), ind["data_kind"])),
         figure_status=str(row.get("status") or "final"),
         value=value, lower=lower, upper=upper,
         numerator=_nan_to_none(row["numerator"]), denominator=_nan_to_none(row["denominator"]),

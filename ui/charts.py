@@ -10,6 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from csa import demo_labels
+
 CLASS_STYLE = {
     # point class: (legend words, colour, shape)
     "common": ("Common cause", "#505A5F", "circle"),
@@ -39,8 +41,13 @@ def sparkline(series: pd.DataFrame, title: str = "") -> alt.Chart:
 
 
 def spc_frame(periods: list[str], result, target: float | None = None,
-              trajectory: dict[str, float] | None = None) -> pd.DataFrame:
-    """Tidy frame of an XmR result for charting, one row per point."""
+              trajectory: dict[str, float] | None = None,
+              data_kinds: list | None = None) -> pd.DataFrame:
+    """Tidy frame of an XmR result for charting, one row per point.
+
+    ``data_kinds``: each point's ``data_kind`` ("demo" or "real"), written to the column
+    ``data`` as "Demo" or "Real" so that the chart can tell synthetic points apart.
+    """
     df = pd.DataFrame({
         "period_label": periods,
         "value": list(result.values),
@@ -56,26 +63,49 @@ def spc_frame(periods: list[str], result, target: float | None = None,
     })
     df["target"] = target
     df["trajectory"] = [trajectory.get(p) if trajectory else None for p in periods]
+    if data_kinds is not None:
+        if len(data_kinds) != len(periods):
+            raise ValueError(f"data_kinds has {len(data_kinds)} entries for {len(periods)} "
+                             "periods")
+        df["data"] = [demo_labels.word(k) for k in data_kinds]
     return df
+
+
+#: How the SPC chart draws a point by where its figure comes from: demo points are hollow
+#: (outline only), real points solid, so the difference does not rest on colour.
+DATA_FILL = {"Real": 1.0, "Demo": 0.0}
 
 
 def spc_chart(frame: pd.DataFrame, title: str, unit_title: str,
               show_limits: bool = True) -> alt.LayerChart:
     """Trend with mean, process limits (stepping where re-phased), target, trajectory and
-    special-cause points (colour and shape)."""
+    special-cause points (colour and shape). When the frame has a ``data`` column (see
+    :func:`spc_frame`), demo points are drawn hollow and real ones solid, the subtitle says
+    so, a dotted rule marks where a series turns from demo to real (e.g. "Real from
+    2026-27 Q2"), and the tooltip gives "Data: Demo/Real"."""
     colour, shape = _class_scales()
     base = alt.Chart(frame).encode(x=alt.X("period_label:O", sort=None, title="Period",
                                            axis=alt.Axis(labelAngle=-45)))
     line = base.mark_line(color="#505A5F", strokeWidth=1.5).encode(
         y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False)))
-    points = base.mark_point(filled=True, size=90, opacity=1).encode(
-        y="value:Q",
-        color=alt.Color("point_class:N", scale=colour, title="Variation"),
-        shape=alt.Shape("point_class:N", scale=shape, title="Variation"),
-        tooltip=[alt.Tooltip("period_label:N", title="Period"),
-                 alt.Tooltip("value:Q", title=unit_title, format=",.2f"),
-                 alt.Tooltip("point_class:N", title="Variation"),
-                 alt.Tooltip("rules:N", title="Rules fired")])
+    tooltip = [alt.Tooltip("period_label:N", title="Period"),
+               alt.Tooltip("value:Q", title=unit_title, format=",.2f"),
+               alt.Tooltip("point_class:N", title="Variation"),
+               alt.Tooltip("rules:N", title="Rules fired")]
+    encoding = {"y": "value:Q",
+                "color": alt.Color("point_class:N", scale=colour, title="Variation"),
+                "shape": alt.Shape("point_class:N", scale=shape, title="Variation")}
+    has_kind = "data" in frame and frame["data"].isin(list(DATA_FILL)).any()
+    if has_kind:
+        tooltip.append(alt.Tooltip("data:N", title="Data"))
+        encoding["stroke"] = alt.Stroke("point_class:N", scale=colour, title="Variation")
+        # Vega-Lite draws no legend for a nominal opacity, so the subtitle says it instead
+        encoding["fillOpacity"] = alt.FillOpacity(
+            "data:N", scale=alt.Scale(domain=list(DATA_FILL), range=list(DATA_FILL.values())),
+            legend=None)
+    points = base.mark_point(filled=True, size=90, opacity=1,
+                             strokeWidth=2 if has_kind else alt.Undefined).encode(
+        **encoding, tooltip=tooltip)
     layers = [line]
     if show_limits and frame["mean"].notna().any():
         layers.append(base.mark_line(color="#0B0C0C", strokeDash=[2, 0], strokeWidth=1)
@@ -97,14 +127,59 @@ def spc_chart(frame: pd.DataFrame, title: str, unit_title: str,
                               tooltip=[alt.Tooltip("trajectory:Q", title="Recovery trajectory",
                                                    format=",.2f")]))
     layers.append(points)
-    return alt.layer(*layers).properties(title=title, height=340)
+    subtitle = alt.Undefined
+    if has_kind:
+        layers.extend(_data_change_marks(frame))
+        subtitle = data_subtitle(frame["data"]) or alt.Undefined
+    return alt.layer(*layers).properties(
+        title=title if subtitle is alt.Undefined else alt.TitleParams(title, subtitle=subtitle),
+        height=340)
+
+
+def data_subtitle(words: pd.Series) -> list[str]:
+    """The chart's key to hollow and solid points, for the kinds it shows."""
+    shown = set(words)
+    if shown >= {"Demo", "Real"}:
+        return ["Hollow points: synthetic demo figures. Solid points: real returns."]
+    if "Demo" in shown:
+        return ["Hollow points: synthetic demo figures, not real statistics."]
+    return []
+
+
+def _data_change_marks(frame: pd.DataFrame) -> list[alt.Chart]:
+    """A dotted rule and a note ("Real from here", "Demo from here") where a series turns
+    from demo to real figures or back, so the change reads without the tooltip. Drawn for a
+    single change only: with more, notes would collide, and the hollow and solid points,
+    the tooltip and the page's words say which periods are which."""
+    known = frame[frame["data"].isin(list(DATA_FILL))]
+    change = known[known["data"] != known["data"].shift()].iloc[1:]
+    if len(change) != 1:
+        return []
+    periods = list(frame["period_label"])
+    # notes in the right half of the chart sit left of their rule, so they stay inside it
+    late = [periods.index(p) > len(periods) / 2 for p in change["period_label"]]
+    marks = pd.DataFrame({
+        "period_label": list(change["period_label"]),
+        "note": [f"{d} from {p}" for d, p in zip(change["data"], change["period_label"],
+                                                 strict=True)],
+        "late": late})
+    base = alt.Chart(marks).encode(x=alt.X("period_label:O", sort=None))
+    out = [base.mark_rule(color="#0B0C0C", strokeDash=[2, 3], strokeWidth=1.5)
+           .encode(tooltip=[alt.Tooltip("note:N", title="Data")])]
+    for right, align, dx in ((True, "right", -4), (False, "left", 4)):
+        if (marks["late"] == right).any():
+            out.append(alt.Chart(marks[marks["late"] == right]).mark_text(
+                align=align, baseline="top", dx=dx, dy=4, fontSize=12, color="#0B0C0C")
+                .encode(x=alt.X("period_label:O", sort=None), y=alt.value(0), text="note:N"))
+    return out
 
 
 def comparison_chart(frame: pd.DataFrame, benchmark: float | None, title: str,
                      unit_title: str) -> alt.LayerChart:
     """Areas with 95% confidence intervals and the benchmark line.
 
-    ``frame``: name, value, lower, upper, comparison_words (e.g. "▼ Worse than Lancashire").
+    ``frame``: name, value, lower, upper, comparison_words (e.g. "▼ Worse than Lancashire"),
+    and optionally data ("Demo" or "Real", shown in the tooltip).
     """
     order = list(frame.sort_values("value", ascending=False)["name"])
     base = alt.Chart(frame).encode(y=alt.Y("name:N", sort=order, title=None))
@@ -115,7 +190,8 @@ def comparison_chart(frame: pd.DataFrame, benchmark: float | None, title: str,
                  alt.Tooltip("value:Q", title=unit_title, format=",.2f"),
                  alt.Tooltip("lower:Q", title="95% CI lower", format=",.2f"),
                  alt.Tooltip("upper:Q", title="95% CI upper", format=",.2f"),
-                 alt.Tooltip("comparison_words:N", title="Comparison")])
+                 alt.Tooltip("comparison_words:N", title="Comparison")]
+        + ([alt.Tooltip("data:N", title="Data")] if "data" in frame else []))
     errors = base.mark_rule(color="#505A5F").encode(x="lower:Q", x2="upper:Q")
     layers = [errors, bars]
     if benchmark is not None:
@@ -211,9 +287,10 @@ def spine_frame(verdicts: pd.DataFrame, indicators: pd.DataFrame, area_code: str
             comparison = own["comparison"] if own["comparison"] in SPINE_STYLE \
                 else "not compared"
         n_shown = int(spread.size)
-        label = f"{code} · {ind['title']}" + (" [DEMO]" if ind.get("data_kind") == "demo"
-                                              else "") + ("*" if n_shown < len(base_codes)
-                                                          else "")
+        own_kind = own.get("data_kind") if own is not None else None
+        demo = demo_labels.is_demo(own_kind, ind.get("data_kind"))
+        label = f"{code} · {ind['title']}" + (" [DEMO]" if demo else "") + (
+            "*" if n_shown < len(base_codes) else "")
         rows.append({
             "indicator_code": code, "row_label": label, "unit": ind["unit"],
             "centre": centre, "centre_is_lancashire": bench is not None,

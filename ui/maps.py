@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import pydeck as pdk
 
+from csa import demo_labels
 from ui import format as fmt
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -411,16 +412,20 @@ def map_rows(verdicts: pd.DataFrame, areas: pd.DataFrame, level: str, indicator:
     Returns
     -------
     DataFrame indexed by area code with name, value, lower, upper, rag, label, comparison,
-    suppressed, rank, value_text, ci_text, rank_text, status_text.
+    data_kind (the figure's own, else the indicator's), suppressed, rank, value_text,
+    ci_text, rank_text, status_text.
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     kinds = ("district", "unitary") if level == "district" else ("policing_area",)
     shown = areas[areas["kind"].isin(kinds)][["code", "name"]].set_index("code")
     suppressed = suppressed or set()
-    cols = ["value", "lower", "upper", "numerator", "rag", "label", "comparison"]
+    cols = ["value", "lower", "upper", "numerator", "rag", "label", "comparison", "data_kind"]
     v = verdicts.drop_duplicates("area_code").set_index("area_code")
     rows = shown.join(v[[c for c in cols if c in v.columns]], how="left")
+    # each area's figure says what it is: its own data_kind, else the indicator's default
+    rows["data_kind"] = [demo_labels.kind_of(k, indicator.get("data_kind")) for k in
+                         (rows["data_kind"] if "data_kind" in rows else [None] * len(rows))]
     rows["suppressed"] = rows.index.isin(suppressed)
     unit, mult = indicator["unit"], int(indicator.get("multiplier") or 1)
     polarity = indicator["polarity"]
@@ -478,9 +483,9 @@ def tooltip_fields(row, indicator: dict, period: str, level: str) -> dict[str, s
     words = ""
     if isinstance(comparison, str) and comparison != "not compared" and not row["suppressed"]:
         words = fmt.COMPARISON_WORDS.get(comparison, comparison)
+    demo = demo_labels.is_demo(row.get("data_kind"), indicator.get("data_kind"))
     return {
-        "t_indicator": f"{indicator['title']}, {period}"
-                       + (" [DEMO DATA]" if indicator.get("data_kind") == "demo" else ""),
+        "t_indicator": f"{indicator['title']}, {period}" + (" [DEMO DATA]" if demo else ""),
         "t_value": row["value_text"],
         "t_ci": row["ci_text"],
         "t_rank": row["rank_text"],

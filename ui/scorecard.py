@@ -7,6 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from csa import demo_labels
 from csa.access import Actor, allowed
 from ui import charts, data
 from ui.format import COMPARISON_WORDS, assurance_text, badge, number, unit_label, variation_text
@@ -15,14 +16,30 @@ DEMO_TAG = ('<span style="border:1px solid #505A5F;color:#0B0C0C;padding:0 0.4em
             'border-radius:0.3em;font-size:0.75rem;font-weight:700">DEMO DATA</span>')
 
 
-def demo_notice(indicators: pd.DataFrame) -> None:
-    if (indicators["data_kind"] == "demo").any():
+def demo_notice(kinds) -> None:
+    """Explain the DEMO DATA tag when any figure shown is demo.
+
+    ``kinds``: the ``data_kind`` of each figure on the screen (e.g. a verdict frame's column),
+    not the indicators' defaults: a real return for a normally-demo indicator is real.
+    """
+    if demo_labels.summary(kinds) in (demo_labels.DEMO, "mixed"):
         st.info(
-            "**Demo data.** Indicators tagged DEMO DATA show synthetic figures, generated to "
-            "demonstrate the dashboard until partners' quarterly returns are loaded; they are "
-            "not real Lancashire statistics. Police recorded crime (year ending June 2025), "
-            "populations, deprivation and the ONS context indicators are real.",
+            "**Demo data.** Figures tagged DEMO DATA are synthetic, generated to demonstrate "
+            "the dashboard until partners' quarterly returns are loaded; they are not real "
+            "Lancashire statistics. Figures without the tag are real: partners' uploaded "
+            "returns, police recorded crime (year ending June 2025), populations, deprivation "
+            "and the ONS context indicators.",
             icon=":material/science:")
+
+
+def demo_tag(figure, ind: dict | None = None) -> str:
+    """The DEMO DATA tag (with a leading space) when the figure shown is demo, else "".
+
+    ``figure``: a verdict or observation (dict or row) with its own ``data_kind``; the
+    indicator's default is used only when the figure has none.
+    """
+    default = (ind or {}).get("data_kind")
+    return f" {DEMO_TAG}" if demo_labels.is_demo(figure.get("data_kind"), default) else ""
 
 
 def is_suppressed(row, viewer, threshold: int) -> bool:
@@ -62,7 +79,7 @@ def indicator_row(ind: dict, verdict: dict, viewer, threshold: int, area: str) -
     suppressed = is_suppressed(verdict, viewer, threshold)
     cols = st.columns([3.2, 1.3, 1.2, 1.6, 2.4, 1.8])
     with cols[0]:
-        tag = f" {DEMO_TAG}" if ind["data_kind"] == "demo" else ""
+        tag = demo_tag(verdict, ind)
         st.markdown(f"**{ind['title']}**{tag}", unsafe_allow_html=True)
         st.caption(f"{ind['code']} · {unit} · lead: {ind['lead_organisation']}")
     with cols[1]:

@@ -11,9 +11,13 @@ st.markdown("""
 June 2025 (Home Office), ONS mid-year population estimates, the English Indices of
 Deprivation 2019 and 2025 (MHCLG), the ONS Subnational Indicators, and the ONS boundaries.
 
-**What is demo.** Quarterly figures for the CSA indicators marked DEMO DATA are synthetic:
-partners' returns are not public. They are generated deterministically with realistic
-magnitudes anchored on the real figures (see `csa/demo.py`) and labelled wherever they appear.
+**What is demo.** Quarterly figures marked DEMO DATA are synthetic: partners' returns are not
+public. They are generated deterministically with realistic magnitudes anchored on the real
+figures (see `csa/demo.py`) and labelled wherever they appear. The label follows each figure,
+not the indicator: once a lead organisation uploads its quarterly return, those figures are
+real and lose the tag, and a trend that mixes both says which periods are synthetic (demo
+points are drawn hollow). A policing-area or Lancashire figure is demo if any district's
+figure in it is.
 
 **Methods.**
 - Rates: numerator ÷ denominator × multiplier; 95% confidence intervals by the exact Poisson

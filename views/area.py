@@ -9,6 +9,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from csa import demo_labels
 from csa.areas import PAN_LANCASHIRE
 from ui import charts, data, filters, scorecard, session, suppression
 from ui import format as fmt
@@ -34,7 +35,6 @@ annual_period = annual[-1] if annual else None
 name = names.get(area, area)
 
 indicators = data.visible_indicators(viewer).sort_values(["theme_order", "sort_order"])
-scorecard.demo_notice(indicators)
 
 frames = []
 for label, freq in ((period, "quarterly"), (annual_period, "annual")):
@@ -50,6 +50,7 @@ if verdicts.empty or verdicts[verdicts["area_code"] == area]["value"].isna().all
     st.info(f"There are no figures for {name} to show yet.")
     st.stop()
 
+scorecard.demo_notice(verdicts["data_kind"])
 hidden3 = suppression.hidden_cells(verdicts, data.area_members(), viewer.role, threshold)
 hidden = {(c, a) for (c, a, _p) in hidden3}
 mine = verdicts[verdicts["area_code"] == area].set_index("indicator_code")
@@ -84,8 +85,11 @@ for freq, heading in SECTIONS:
     frame = charts.spine_frame(verdicts, inds, area, base_codes, hidden)
     if frame.empty:
         continue
-    demo = bool((inds["data_kind"] == "demo").any())
-    title = heading + (" · DEMO DATA" if demo else "")
+    # the figures this chart draws: every area's, for these indicators (not their defaults)
+    drawn = verdicts[verdicts["indicator_code"].isin(frame["indicator_code"])]
+    kind = demo_labels.summary(drawn["data_kind"])
+    title = heading + {demo_labels.DEMO: " · DEMO DATA",
+                       "mixed": " · includes DEMO DATA"}.get(kind, "")
     st.altair_chart(charts.spine_chart(frame, title, name, n_areas=len(base_codes)),
                     width="stretch")
 
@@ -113,7 +117,7 @@ def _theme_table(group: pd.DataFrame) -> str:
         row = mine.loc[code]
         sup = (code, area) in hidden
         unit = ind["unit"]
-        tag = f" {scorecard.DEMO_TAG}" if ind["data_kind"] == "demo" else ""
+        tag = scorecard.demo_tag(row, ind)
         lanc = fmt.number(row["benchmark_value"], unit) if pd.notna(row["benchmark_value"]) \
             else "–"
         if (code, PAN_LANCASHIRE) in hidden:

@@ -4,6 +4,7 @@ tooltips; click an area to open its profile. Drawn with no basemap, so it needs 
 import pandas as pd
 import streamlit as st
 
+from csa import demo_labels
 from ui import data, filters, maps, scorecard, session, suppression
 from ui import format as fmt
 
@@ -25,12 +26,16 @@ if indicators.empty:
     st.info("No indicators to show yet: an analyst adds them on the indicators page.")
     st.stop()
 titles = dict(zip(indicators["code"], indicators["title"], strict=True))
-kinds = dict(zip(indicators["code"], indicators["data_kind"], strict=True))
+# what each indicator's current figures are (not its default): all demo, all real or mixed
+obs = data.observations()
+kinds = {c: demo_labels.summary(group)
+         for c, group in obs.groupby("indicator_code")["data_kind"]}
+PICKER_TAG = {demo_labels.DEMO: " (DEMO DATA)", "mixed": " (partly DEMO DATA)"}
 
 top = st.columns([3, 1.4, 1.6, 1.3])
 code = filters.select(
     "Indicator", "indicator", list(indicators["code"]), container=top[0],
-    format_func=lambda c: f"{c} · {titles[c]}" + (" (DEMO DATA)" if kinds[c] == "demo" else ""))
+    format_func=lambda c: f"{c} · {titles[c]}" + PICKER_TAG.get(kinds.get(c), ""))
 ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
 labels = data.periods_with_figures(ind["frequency"])
 due = data.next_periods(labels[-1], 1) if labels and ind["frequency"] == "quarterly" else []
@@ -46,9 +51,6 @@ colour_by = filters.select(
     help="Status: on/off track against the target, or better/worse than Lancashire. "
          "Value: the figure itself, in five classes.")
 
-if ind["data_kind"] == "demo":
-    st.markdown(f"{scorecard.DEMO_TAG} This indicator's figures are synthetic, for "
-                "demonstration only.", unsafe_allow_html=True)
 if period is None:
     st.warning(f"No figures for {ind['title']} yet: nothing has been returned for this "
                "indicator. Its figures appear here once the lead organisation's first return "
@@ -65,6 +67,17 @@ hidden = suppression.hidden_cells(verdicts, data.area_members(), viewer.role, th
 suppressed = {area for (_c, area, _p) in hidden}
 rows = maps.map_rows(verdicts, data.areas(), level, ind, suppressed, threshold)
 deck, classes = maps.build_deck(rows, level, colour_by, ind, period)
+# the banner follows the figures drawn: a real return for a normally-demo indicator is real
+has_figure = rows["value"].notna() | rows["suppressed"]
+drawn_kind = demo_labels.summary(rows.loc[has_figure, "data_kind"])
+if drawn_kind == demo_labels.DEMO:
+    st.markdown(f"{scorecard.DEMO_TAG} These figures for {period} are synthetic, for "
+                "demonstration only.", unsafe_allow_html=True)
+elif drawn_kind == "mixed":
+    demo_names = rows.loc[has_figure & (rows["data_kind"] == demo_labels.DEMO), "name"]
+    st.markdown(f"{scorecard.DEMO_TAG} Some figures for {period} are synthetic, for "
+                f"demonstration only: {', '.join(demo_names)}. The others are real returns; "
+                "the Data column below says which.", unsafe_allow_html=True)
 
 unit = fmt.unit_label(ind["unit"], int(ind["multiplier"]))
 st.subheader(f"{ind['title']}, {period}")
@@ -112,6 +125,8 @@ table = pd.DataFrame({
     "95% CI": rows["ci_text"],
     "Rank": rows["rank_text"],
     "Status": rows["status_text"],
+    "Data": [demo_labels.word(k) if shown else "" for k, shown in
+             zip(rows["data_kind"], has_figure, strict=True)],
 })
 st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
              column_config={"Area": st.column_config.TextColumn(width="medium"),

@@ -23,7 +23,6 @@ st.caption(f"Showing **{names.get(area, area)}**, **{period}**. Copy the address
            "this view.")
 
 indicators = data.visible_indicators(viewer)
-scorecard.demo_notice(indicators)
 if period is None or period not in quarters:
     scorecard.empty_state(period or "this period")
     st.stop()
@@ -31,6 +30,7 @@ if period is None or period not in quarters:
 verdicts = data.verdicts(period)
 verdicts = verdicts[(verdicts["area_code"] == area)
                     & verdicts["indicator_code"].isin(indicators["code"])]
+scorecard.demo_notice(verdicts["data_kind"])
 scorecard.summary_metrics(verdicts)
 
 by_code = verdicts.set_index("indicator_code")

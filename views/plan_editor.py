@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from csa import spc
+from csa import demo_labels, spc
 from csa.access import PermissionDenied, allowed, can_see_indicator
 from csa.assess import IMPROVEMENT
 from csa.plans import content as pc
@@ -157,7 +157,8 @@ with tab_evidence:
         result = spc.xmr(here["value"].tolist(), IMPROVEMENT[ind["polarity"]], target=target,
                          run_length=int(data.settings()["spc_run_length"]))
         frame = charts.spc_frame(here["period_label"].tolist(), result, target,
-                                 trajectory=content.get("trajectory") or None)
+                                 trajectory=content.get("trajectory") or None,
+                                 data_kinds=demo_labels.series_kinds(here, ind["data_kind"]))
         frame = plan_views.with_trajectory(frame, content.get("trajectory"))
         st.altair_chart(charts.spc_chart(frame, f"{ind['title']}: {ev.get('area_name')}",
                                          unit_title, show_limits=result.enough_points),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from csa import spc
+from csa import demo_labels, spc
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import IMPROVEMENT
 from ui import charts, data, filters, scorecard, session
@@ -51,7 +51,7 @@ if slide == 0:
     st.title(f"Community Safety Agreement: {period}")
     st.subheader(names[area])
     scorecard.summary_metrics(verdicts)
-    scorecard.demo_notice(indicators)
+    scorecard.demo_notice(verdicts["data_kind"])
     for theme in themes:
         codes = indicators.loc[indicators["theme_name"] == theme, "code"]
         row = by_code.loc[by_code.index.intersection(codes)]
@@ -72,7 +72,7 @@ else:
         small = scorecard.is_suppressed(v.to_dict(), viewer, threshold) if threshold else False
         left, right = st.columns([2, 3])
         with left:
-            demo = " " + scorecard.DEMO_TAG if ind["data_kind"] == "demo" else ""
+            demo = scorecard.demo_tag(v, ind)
             st.markdown(f"## {ind['title']}{demo}", unsafe_allow_html=True)
             st.metric(f"{period} ({unit})", number(v["value"], ind["unit"], small, threshold))
             st.markdown(badge(v["rag"], v["label"] + (" · CRITICAL" if v["critical"] else ""),
@@ -87,7 +87,9 @@ else:
             if len(s) >= 2 and not s["value"].isna().any() and not small:
                 result = spc.xmr(s["value"].tolist(), IMPROVEMENT[ind["polarity"]],
                                  target=v["target"])
-                frame = charts.spc_frame(s["period_label"].tolist(), result, v["target"])
+                kinds = demo_labels.series_kinds(s, ind["data_kind"])
+                frame = charts.spc_frame(s["period_label"].tolist(), result, v["target"],
+                                         data_kinds=kinds)
                 st.altair_chart(charts.spc_chart(frame, ind["title"], unit,
                                                  show_limits=result.enough_points),
                                 use_container_width=True)

@@ -22,6 +22,7 @@ import math
 
 import pandas as pd
 
+from csa import demo_labels
 from csa.areas import AGGREGATE_KINDS, PAN_LANCASHIRE
 from csa.assess import Inputs, assess, fmt, series_with_ci
 from csa.plans.contributions import METHODS, ContributionError, decompose
@@ -197,7 +198,7 @@ def build_evidence(inputs: Inputs, settings: dict, indicator_code: str, area_cod
         "indicator_code": indicator_code, "indicator_title": ind["title"],
         "unit": ind["unit"], "multiplier": multiplier, "unit_words": unit_words,
         "polarity": ind["polarity"], "frequency": ind["frequency"],
-        "data_kind": ind["data_kind"],
+        "data_kind": v.data_kind,  # the figure's own (a real return is real), not the default
         "lead_org_code": ind["lead_org_code"],
         "lead_organisation": ind.get("lead_organisation") or ind["lead_org_code"],
         "public": bool(ind["public"]),
@@ -218,7 +219,9 @@ def build_evidence(inputs: Inputs, settings: dict, indicator_code: str, area_cod
                 "message": v.spc_message},
         "trend": {"direction": v.trend_direction, "judgement": v.trend_judgement},
         "series": [{"period_label": r.period_label, "value": _num(r.value),
-                    "lower": _num(r.lower), "upper": _num(r.upper)}
+                    "lower": _num(r.lower), "upper": _num(r.upper),
+                    "data_kind": demo_labels.kind_of(getattr(r, "data_kind", None),
+                                                ind["data_kind"])}
                    for r in here.itertuples(index=False)],
         "contributions": blocks,
     }

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from csa import config as csa_config
-from csa import disclosure
+from csa import demo_labels, disclosure
 from csa.access import PUBLIC, Actor, can_see_indicator
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import Inputs, assess, fmt, to_frame
@@ -317,7 +317,7 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
             theme_name=ind["theme_name"], area_code=v.area_code,
             area_name=names.get(v.area_code, v.area_code), unit=ind["unit"],
             unit_words=_unit_words(ind["unit"], ind["multiplier"]), polarity=ind["polarity"],
-            data_kind=ind["data_kind"],
+            data_kind=demo_labels.kind_of(v.data_kind, ind["data_kind"]),
             value=None if v.suppressed else v.value,
             lower=None if v.suppressed else v.lower, upper=None if v.suppressed else v.upper,
             target=v.target, benchmark_value=v.benchmark_value, rag=v.rag, label=v.label,
@@ -347,9 +347,12 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
             pan = make_item(pan_rows[code])
         planned = [i for i in areas if i.trajectory and i.area_code != PAN_LANCASHIRE]
         ind = by_code.loc[code]
+        # demo when any figure in the section is (as for an aggregate)
+        section_kind = demo_labels.combine(i.data_kind for i in [pan, *areas] if i is not None) \
+            or ind["data_kind"]
         sections.append(Section(
             indicator_code=code, indicator_title=ind["title"], theme_name=ind["theme_name"],
-            data_kind=ind["data_kind"], headline=pan, areas=areas,
+            data_kind=section_kind, headline=pan, areas=areas,
             charts=([pan] if pan is not None else [])[:1] + planned[:MAX_PLAN_CHARTS]))
 
     overdue = []
@@ -404,10 +407,10 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
         "then required.",
         "Statistical process control follows NHS England's Making Data Count (XmR charts).",
     ]
-    demo = bool((inds["data_kind"] == "demo").any())
+    demo = bool((verdicts["data_kind"] == demo_labels.DEMO).any())
     if demo:
-        notes.insert(0, "DEMO DATA: indicators marked demo show synthetic figures generated "
-                        "to demonstrate the dashboard; they are not real Lancashire "
+        notes.insert(0, "DEMO DATA: figures marked demo are synthetic, generated to "
+                        "demonstrate the dashboard; they are not real Lancashire "
                         "statistics.")
     if audience == "public":
         notes.append(f"Prepared for publication: {left_out} restricted indicator"
