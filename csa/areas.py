@@ -154,8 +154,7 @@ def with_aggregates(observations: pd.DataFrame, members: pd.DataFrame, unit: str
         per = base[["period_label", *period_cols]].drop_duplicates("period_label")
         agg = agg.merge(per, on="period_label", how="left")
     if "status" in base:
-        prov = set(base.loc[base["status"] == "provisional", "period_label"])
-        agg["status"] = np.where(agg["period_label"].isin(prov), "provisional", "final")
+        agg["status"] = group_statuses(base, members, agg)
     for col in base.columns:
         if col not in agg.columns:
             agg[col] = np.nan
@@ -166,15 +165,28 @@ def group_kinds(base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame)
     """The data kind of each grouping's figure (rows of ``groups``: area_code, period_label):
     demo when any member's figure for that period is demo, real when all are real
     (:func:`csa.demo_labels.combine`), so one real return does not relabel other periods."""
-    joined = members.merge(base[["area_code", "period_label", "data_kind"]],
+    kind = base["data_kind"].map(demo_labels.kind_of)
+    flags = _any_member(base.assign(_demo=kind == demo_labels.DEMO, _known=kind.notna()),
+                        members, groups, ["_demo", "_known"])
+    return [None if not known else (demo_labels.DEMO if demo else demo_labels.REAL)
+            for demo, known in zip(flags["_demo"], flags["_known"], strict=True)]
+
+
+def group_statuses(base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame) -> list:
+    """Each grouping's status: provisional when any member's figure for that period is
+    provisional (per group and period: a provisional figure in Blackpool does not make the
+    East policing area provisional)."""
+    flags = _any_member(base.assign(_prov=base["status"] == "provisional"), members, groups,
+                        ["_prov"])
+    return ["provisional" if p else "final" for p in flags["_prov"]]
+
+
+def _any_member(base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame,
+                flags: list[str]) -> pd.DataFrame:
+    """For each row of ``groups`` (area_code, period_label), whether any member's row of
+    ``base`` for that period has each boolean column in ``flags`` set (False when none)."""
+    joined = members.merge(base[["area_code", "period_label", *flags]],
                            left_on="member_code", right_on="area_code", how="inner")
-    kind = joined["data_kind"].map(demo_labels.kind_of)
-    joined = joined.assign(_demo=kind == demo_labels.DEMO, _known=kind.notna())
-    g = joined.groupby(["group_code", "period_label"], sort=False)[["_demo", "_known"]].any()
-    out = []
-    for key in zip(groups["area_code"], groups["period_label"], strict=True):
-        if key not in g.index or not g.at[key, "_known"]:
-            out.append(None)
-        else:
-            out.append(demo_labels.DEMO if g.at[key, "_demo"] else demo_labels.REAL)
-    return out
+    g = joined.groupby(["group_code", "period_label"], sort=False)[flags].any()
+    keys = pd.MultiIndex.from_arrays([groups["area_code"], groups["period_label"]])
+    return g.reindex(keys).fillna(False).astype(bool).reset_index(drop=True)

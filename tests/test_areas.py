@@ -89,3 +89,18 @@ def test_with_aggregates_keeps_base_rows_and_adds_groups(db):
     assert pan["data_kind"] == "demo"
     base = obs_df
     assert pan["value"] == pytest.approx(base["numerator"].sum() / base["denominator"].sum() * 1000)
+
+
+def test_a_grouping_is_provisional_only_when_one_of_its_own_members_is():
+    members = pd.DataFrame({"group_code": ["G", "G", "H", "H"],
+                            "member_code": ["A", "B", "C", "D"]})
+    rows = pd.DataFrame([
+        {"area_code": a, "period_label": p, "numerator": 1.0, "denominator": 10.0,
+         "status": "provisional" if (a, p) == ("A", "Q1") else "final"}
+        for a in "ABCD" for p in ("Q1", "Q2")])
+    out = with_aggregates(rows, members, "rate", 100)
+    status = out.set_index(["area_code", "period_label"])["status"]
+    assert status[("G", "Q1")] == "provisional"
+    assert status[("G", "Q2")] == "final"
+    assert status[("H", "Q1")] == "final"  # A is not one of H's members
+    assert status[("H", "Q2")] == "final"
