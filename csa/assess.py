@@ -152,16 +152,30 @@ def baseline_value(series: pd.DataFrame, periods: pd.DataFrame, baseline: str, u
     Rates and percentages: sum of numerators over sum of denominators; counts: the mean
     per period, so that a quarterly target compares like with like.
     """
+    labels = _baseline_labels(periods, baseline)
+    rows = series[series["period_label"].isin(labels)]
+    return _baseline_from(rows["numerator"].to_numpy(dtype=float),
+                          rows["denominator"].to_numpy(dtype=float), unit, multiplier)
+
+
+def _baseline_labels(periods: pd.DataFrame, baseline: str) -> set:
+    """The period labels a baseline stands for: the period itself, or the non-annual periods
+    of that financial year."""
     labels = set(periods.loc[periods["financial_year"] == baseline, "label"]) \
         if baseline not in set(periods["label"]) else {baseline}
     labels &= set(periods.loc[periods["frequency"] != "annual", "label"]) | {baseline}
-    rows = series[series["period_label"].isin(labels)]
-    if rows.empty or rows["numerator"].isna().any():
+    return labels
+
+
+def _baseline_from(numerators: np.ndarray, denominators: np.ndarray, unit: str,
+                   multiplier: float) -> float | None:
+    """:func:`baseline_value` from the baseline periods' numerators and denominators."""
+    if len(numerators) == 0 or np.isnan(numerators).any():
         return None
     if unit == "count":
-        return float(rows["numerator"].mean())
-    den = rows["denominator"].sum()
-    return float(rows["numerator"].sum() / den * multiplier) if den > 0 else None
+        return float(numerators.mean())
+    den = np.nansum(denominators)
+    return float(numerators.sum() / den * multiplier) if den > 0 else None
 
 
 def resolve(rule, base, benchmark_value):
@@ -240,33 +254,132 @@ ASSURANCE_WORDS = {
 
 
 # -- the verdict ---------------------------------------------------------------------------
-def _statuses(series, rule, periods, unit, multiplier, polarity, tolerance, bench_values):
-    """Target value and status for every period of a series (cheap: no SPC)."""
-    base = None
-    if rule is not None and rule["target_type"] == "change_vs_baseline":
-        base = baseline_value(series, periods, rule["baseline_period"], unit, multiplier)
+@dataclass(frozen=True)
+class _AreaSeries:
+    """One area's figures, oldest first, as plain lists: a verdict reads a prefix of them
+    for every period, which is far cheaper than slicing a DataFrame each time. ``first`` is
+    the position of its oldest figure in the indicator's frame."""
+
+    area: str
+    first: int
+    period_label: list
+    value: list
+    numerator: list
+    denominator: list
+    missing: list
+    data_kind: list
+    status: list
+
+
+_SERIES_COLUMNS = ("period_label", "value", "numerator", "denominator", "missing",
+                   "data_kind", "status")
+
+
+def _area_series(full: pd.DataFrame) -> list[_AreaSeries]:
+    """Split an indicator's figures (:func:`_figures`, sorted by area) into one series per
+    area, in the frame's order. A column the frame lacks reads as None, like ``row.get``."""
+    n = len(full)
+    columns = {c: full[c].tolist() if c in full.columns else [None] * n
+               for c in _SERIES_COLUMNS}
+    areas = full["area_code"].tolist()
     out = []
-    for period, raw in zip(series["period_label"], series["value"], strict=True):
-        tgt = resolve(rule, base, bench_values.get(period))
-        value = _nan_to_none(raw)
-        if value is None or tgt is None:
-            out.append((tgt, None))
+    start = 0
+    for end in range(1, n + 1):
+        if end < n and areas[end] == areas[start]:
             continue
-        out.append((tgt, targets.target_status(value, tgt, polarity, tolerance)))
+        if not pd.isna(areas[start]):  # groupby leaves out a missing area code
+            out.append(_AreaSeries(areas[start], start,
+                                   *(columns[c][start:end] for c in _SERIES_COLUMNS)))
+        start = end
     return out
+
+
+def _target_rules(targets_df: pd.DataFrame, indicator_code: str) -> dict:
+    """An indicator's target rows as a lookup for :func:`_rule_for`: area code -> its own
+    rule, None -> the indicator-wide rule (the last row of each, as :func:`target_rule`)."""
+    rules: dict = {}
+    for rule in targets_df[targets_df["indicator_code"] == indicator_code].to_dict("records"):
+        area = rule["area_code"]
+        rules[None if pd.isna(area) else area] = rule
+    return rules
+
+
+def _rule_for(rules: dict, area_code: str):
+    """:func:`target_rule` from a :func:`_target_rules` lookup."""
+    return rules.get(area_code, rules.get(None))
+
+
+class _TargetStatuses:
+    """Target value and status for each period of one area's series (cheap: no SPC), each
+    worked out the first time it is asked for: a verdict needs its own period's and, to count
+    how long the area has been off track, those running back to the last period that was not.
+    """
+
+    def __init__(self, series: _AreaSeries, rule, base, polarity, tolerance, bench_values):
+        self._series, self._rule, self._base = series, rule, base
+        self._polarity, self._tolerance, self._bench_values = polarity, tolerance, bench_values
+        self._known: dict[int, tuple] = {}
+
+    def __getitem__(self, k: int) -> tuple:
+        """(target, status) for period ``k``; status None without a figure or a target."""
+        if k not in self._known:
+            tgt = resolve(self._rule, self._base,
+                          self._bench_values.get(self._series.period_label[k]))
+            value = _nan_to_none(self._series.value[k])
+            status = None if value is None or tgt is None else \
+                targets.target_status(value, tgt, self._polarity, self._tolerance)
+            self._known[k] = (tgt, status)
+        return self._known[k]
+
+    def off_track_run(self, k: int) -> int:
+        """How many periods running, ending at ``k``, have been off track."""
+        run = 0
+        while run <= k:
+            status = self[k - run][1]
+            if status is None or status.status != "off track":
+                break
+            run += 1
+        return run
+
+
+def _area_baseline(series: _AreaSeries, labels: set, unit: str, multiplier: float):
+    """:func:`baseline_value` for one area's series."""
+    rows = [i for i, p in enumerate(series.period_label) if p in labels]
+    return _baseline_from(np.array([series.numerator[i] for i in rows], dtype=float),
+                          np.array([series.denominator[i] for i in rows], dtype=float),
+                          unit, multiplier)
+
+
+def _limits(figures: pd.DataFrame, rows: list[int], unit: str, multiplier: float,
+            confidence: float) -> list[tuple]:
+    """(lower, upper) for the figures at positions ``rows``, as :func:`with_ci` gives them:
+    an assessment of a few periods needs limits only for those."""
+    if not rows:
+        return []
+    limits = stats.add_ci(figures[["numerator", "denominator"]].iloc[rows], unit, multiplier,
+                          confidence)
+    return list(zip(limits["lower"].tolist(), limits["upper"].tolist(), strict=True))
+
+
+def _figures(ind, inputs: Inputs) -> pd.DataFrame | None:
+    """One indicator's figures for every area and grouping, sorted by area and then oldest
+    first (:func:`series_with_ci` without the limits); None when it has no observations."""
+    obs = inputs.observations[inputs.observations["indicator_code"] == ind["code"]]
+    if obs.empty:
+        return None
+    full = with_aggregates(obs, inputs.area_members, ind["unit"], float(ind["multiplier"]))
+    order = inputs.periods.set_index("label")["start_date"]
+    full = full[full["period_label"].isin(order.index)].copy()
+    full["_start"] = full["period_label"].map(order)
+    return full.sort_values(["area_code", "_start"])
 
 
 def series_with_ci(ind, inputs: Inputs, confidence: float = 0.95) -> pd.DataFrame:
     """One indicator's figures for every area and grouping, oldest first, with 95% limits."""
-    obs = inputs.observations[inputs.observations["indicator_code"] == ind["code"]]
-    if obs.empty:
+    full = _figures(ind, inputs)
+    if full is None:
         return pd.DataFrame()
-    unit, mult = ind["unit"], float(ind["multiplier"])
-    full = with_aggregates(obs, inputs.area_members, unit, mult)
-    order = inputs.periods.set_index("label")["start_date"]
-    full = full[full["period_label"].isin(order.index)].copy()
-    full["_start"] = full["period_label"].map(order)
-    return with_ci(full.sort_values(["area_code", "_start"]), unit, mult, confidence)
+    return with_ci(full, ind["unit"], float(ind["multiplier"]), confidence)
 
 
 def assess_indicator(ind, inputs: Inputs, settings: dict, period_labels=None,
@@ -276,50 +389,68 @@ def assess_indicator(ind, inputs: Inputs, settings: dict, period_labels=None,
     polarity, frequency = ind["polarity"], ind["frequency"]
     noun = _period_noun(frequency)
     confidence = float(settings["confidence"])
-    full = series_with_ci(ind, inputs, confidence)
-    if full.empty:
+    figures = _figures(ind, inputs)
+    if figures is None or figures.empty:
         return []
-    pan = full[full["area_code"] == PAN_LANCASHIRE].set_index("period_label")
-    bench_values = {p: _nan_to_none(v) for p, v in pan["value"].items()}
+    all_series = _area_series(figures)
+    bench_values = {p: _nan_to_none(v) for s in all_series if s.area == PAN_LANCASHIRE
+                    for p, v in zip(s.period_label, s.value, strict=True)}
     tolerance = settings["default_tolerance_pct"]
     consecutive_needed = int(settings["critical_consecutive_off_track"])
+    rules = _target_rules(inputs.targets, code)
+    baseline_labels: dict = {}  # baseline period -> its labels, worked out once
     verdicts = []
-    wanted_areas = None if area_codes is None else set(area_codes)
-    wanted_periods = None if period_labels is None else set(period_labels)
-    for area, series in full.groupby("area_code", sort=False):
-        if wanted_areas is not None and area not in wanted_areas:
-            continue
-        series = series.reset_index(drop=True)
-        rule = target_rule(inputs.targets, code, area)
+    plan = _wanted(all_series, period_labels, area_codes)
+    limits = iter(_limits(figures, [s.first + k for s, ks in plan for k in ks], unit, mult,
+                          confidence))
+    for series, wanted in plan:
+        rule = _rule_for(rules, series.area)
         tol = float(rule["tolerance_pct"]) if rule is not None and \
             not pd.isna(rule["tolerance_pct"]) else float(tolerance)
-        statuses = _statuses(series, rule, inputs.periods, unit, mult, polarity, tol,
-                             bench_values)
-        for k, period in enumerate(series["period_label"]):
-            if wanted_periods is not None and period not in wanted_periods:
-                continue
-            verdicts.append(_verdict(ind, area, series.iloc[: k + 1], statuses[: k + 1],
-                                     pan, settings, noun, consecutive_needed))
+        base = None
+        if rule is not None and rule["target_type"] == "change_vs_baseline":
+            baseline = rule["baseline_period"]
+            if baseline not in baseline_labels:
+                baseline_labels[baseline] = _baseline_labels(inputs.periods, baseline)
+            base = _area_baseline(series, baseline_labels[baseline], unit, mult)
+        statuses = _TargetStatuses(series, rule, base, polarity, tol, bench_values)
+        for k in wanted:
+            verdicts.append(_verdict(ind, series, k, statuses[k], statuses.off_track_run(k),
+                                     next(limits), bench_values, settings, noun,
+                                     consecutive_needed))
     return verdicts
 
 
-def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_needed) -> Verdict:
+def _wanted(all_series: list[_AreaSeries], period_labels, area_codes) -> list[tuple]:
+    """(series, positions of the wanted periods in it) for each area that has any."""
+    wanted_areas = None if area_codes is None else set(area_codes)
+    wanted_periods = None if period_labels is None else set(period_labels)
+    plan = []
+    for series in all_series:
+        if wanted_areas is not None and series.area not in wanted_areas:
+            continue
+        wanted = [k for k, period in enumerate(series.period_label)
+                  if wanted_periods is None or period in wanted_periods]
+        if wanted:
+            plan.append((series, wanted))
+    return plan
+
+
+def _verdict(ind, series: _AreaSeries, k: int, target_and_status, run: int, limits,
+             bench_values, settings, noun, consecutive_needed) -> Verdict:
+    """The verdict for period ``k`` of an area's series, from the series up to it; ``run``
+    is how many periods running (ending at ``k``) it has been off track, ``limits`` the
+    figure's (lower, upper) confidence limits."""
     code, unit, polarity = ind["code"], ind["unit"], ind["polarity"]
-    row = series.iloc[-1]
-    period = row["period_label"]
-    value = _nan_to_none(row["value"])
-    tgt, status = statuses[-1]
+    area = series.area
+    period = series.period_label[k]
+    value = _nan_to_none(series.value[k])
+    tgt, status = target_and_status
     reasons: list[str] = []
 
     # target and how long it has been off track
-    run = 0
-    for _t, s in reversed(statuses):
-        if s is not None and s.status == "off track":
-            run += 1
-        else:
-            break
     if value is None:
-        missing = row.get("missing") or ""
+        missing = series.missing[k] or ""
         target_status, target_message = "no data", (
             f"No figure for {period}" + (f": waiting for {missing}." if missing else "."))
         reasons.append(target_message)
@@ -338,8 +469,8 @@ def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_neede
 
     # benchmark comparison against pan-Lancashire
     bcode = None if area == PAN_LANCASHIRE else PAN_LANCASHIRE
-    bval = _nan_to_none(pan["value"].get(period)) if bcode and period in pan.index else None
-    lower, upper = _nan_to_none(row["lower"]), _nan_to_none(row["upper"])
+    bval = bench_values.get(period) if bcode else None
+    lower, upper = (_nan_to_none(x) for x in limits)
     if value is not None and bcode and unit != "count":
         comparison = bench.compare(value, lower, upper, bval, polarity)
     else:
@@ -349,7 +480,7 @@ def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_neede
                        f"({fmt(bval, unit)}), by 95% confidence intervals.")
 
     # SPC on the series so far
-    values = [v for v in series["value"].tolist() if not pd.isna(v)]
+    values = [v for v in series.value[: k + 1] if not pd.isna(v)]
     variation = assurance = None
     spc_message = ""
     if value is not None and len(values) >= 2 and ind["frequency"] != "annual":
@@ -366,10 +497,12 @@ def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_neede
     # recent trend
     trend_direction = trend_judgement = "cannot be calculated"
     n_trend = int(settings["trend_points"])
-    tail = series.dropna(subset=["numerator"]).tail(n_trend)
+    tail = [i for i in range(k + 1) if not pd.isna(series.numerator[i])][-n_trend:] \
+        if n_trend else []  # as DataFrame.tail(n_trend) of the rows with a numerator
     if value is not None and len(tail) >= n_trend and ind["frequency"] != "annual":
-        t = trend.recent_trend(tail["numerator"].tolist(),
-                               None if unit == "count" else tail["denominator"].tolist(),
+        t = trend.recent_trend([series.numerator[i] for i in tail],
+                               None if unit == "count" else
+                               [series.denominator[i] for i in tail],
                                unit=unit, n_points=n_trend, polarity=polarity)
         trend_direction, trend_judgement = t.direction, t.judgement
         if t.direction in ("increasing", "decreasing"):
@@ -408,10 +541,11 @@ def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_neede
 
     return Verdict(
         indicator_code=code, area_code=area, period_label=period, unit=unit,
-        data_kind=str(demo_labels.kind_of(row.get("data_kind"), ind["data_kind"])),
-        figure_status=str(row.get("status") or "final"),
+        data_kind=str(demo_labels.kind_of(series.data_kind[k], ind["data_kind"])),
+        figure_status=str(series.status[k] or "final"),
         value=value, lower=lower, upper=upper,
-        numerator=_nan_to_none(row["numerator"]), denominator=_nan_to_none(row["denominator"]),
+        numerator=_nan_to_none(series.numerator[k]),
+        denominator=_nan_to_none(series.denominator[k]),
         target=tgt, target_status=target_status, target_message=target_message,
         benchmark_code=bcode, benchmark_value=bval, comparison=comparison,
         variation=variation, assurance=assurance, spc_message=spc_message,
@@ -421,6 +555,17 @@ def _verdict(ind, area, series, statuses, pan, settings, noun, consecutive_neede
     )
 
 
+# The observation columns an assessment reads (see _SERIES_COLUMNS); the others (ids, upload
+# details, period dates) are left out, since aggregating carries every column along at a cost.
+_ASSESSED_COLUMNS = ("indicator_code", "area_code", "period_label", "numerator", "denominator",
+                     "value", "status", "data_kind")
+
+
+def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A frame's rows split by indicator_code, each part in the frame's order."""
+    return {code: part for code, part in frame.groupby("indicator_code", sort=False)}
+
+
 def assess(inputs: Inputs, settings: dict, period_labels: Iterable[str] | None = None,
            area_codes: Iterable[str] | None = None,
            indicator_codes: Iterable[str] | None = None) -> list[Verdict]:
@@ -428,14 +573,18 @@ def assess(inputs: Inputs, settings: dict, period_labels: Iterable[str] | None =
     period_labels = None if period_labels is None else set(period_labels)
     area_codes = None if area_codes is None else set(area_codes)
     wanted = None if indicator_codes is None else set(indicator_codes)
+    observations = inputs.observations[[c for c in inputs.observations.columns
+                                        if c in _ASSESSED_COLUMNS]]
+    own_observations = _by_indicator(observations)
+    own_targets = _by_indicator(inputs.targets)
     out: list[Verdict] = []
     for ind in inputs.indicators.to_dict("records"):
         if wanted is not None and ind["code"] not in wanted:
             continue
-        own_targets = inputs.targets[inputs.targets["indicator_code"] == ind["code"]]
-        scoped = Inputs(inputs.indicators, own_targets, inputs.observations[
-            inputs.observations["indicator_code"] == ind["code"]], inputs.area_members,
-            inputs.areas, inputs.periods)
+        scoped = Inputs(inputs.indicators,
+                        own_targets.get(ind["code"], inputs.targets.iloc[:0]),
+                        own_observations.get(ind["code"], observations.iloc[:0]),
+                        inputs.area_members, inputs.areas, inputs.periods)
         out.extend(assess_indicator(ind, scoped, settings, period_labels, area_codes))
     return out
 
