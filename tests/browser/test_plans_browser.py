@@ -57,9 +57,14 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
 
     # Draft from the evidence: the editor opens on the pre-filled plan
     page.locator(".st-key-draft_VIO-01_E07000117 button").click()
+    # the click reruns the script, which then switches page: wait for the switch itself,
+    # not just an idle app (the old page can look finished before the rerun starts)
+    page.wait_for_function(r"() => location.pathname.replace(/\/$/, '').endsWith('/plan')",
+                           timeout=SLOW)
     wait_for_app(page, timeout=SLOW)
     assert "/plan" in page.url
-    assert any(a.startswith("Drafted from the evidence") for a in alerts(page))
+    assert any(a.startswith("Drafted from the evidence")
+               for a in alerts(page, expect="Drafted from the evidence"))
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "Recovery plan: Violence with injury, Burnley (2026-27 Q2)" in body
     assert "Violence with injury in Burnley was" in body
