@@ -17,6 +17,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pydeck as pdk
+import streamlit as st
+
+from csa.access import PermissionDenied
+from csa.strategic.scoring import AssessmentError
 
 ROOT = Path(__file__).resolve().parent.parent
 BOUNDARIES = ROOT / "data" / "lancashire_lad_dec2023_bgc.geojson"
@@ -189,3 +193,20 @@ def legend(items: list[tuple[str, str]]) -> str:
 
 RANK_LEGEND = [(c, f"rank {i}") for i, c in enumerate(TOP_COLOURS, start=1)] + [
     (OUTSIDE_TOP, "outside the top five"), (UNRANKED, "not ranked")]
+
+
+def act(change, message: str, flash_key: str) -> None:
+    """Run one strategic-assessment write; show its problems in plain words, or keep
+    ``message`` (``{result}`` is the write's return value) under ``flash_key`` for the page
+    to show after the rerun."""
+    try:
+        result = change()
+    except AssessmentError as exc:
+        st.error(exc.summary)
+        for line in exc.problems:
+            st.markdown(f"- {line}")
+    except PermissionDenied as exc:
+        st.error(str(exc))
+    else:
+        st.session_state[flash_key] = message.format(result=result)
+        st.rerun()

@@ -9,7 +9,7 @@ as an estimate, with its source and method.
 import pandas as pd
 import streamlit as st
 
-from csa.access import PermissionDenied, allowed
+from csa.access import allowed
 from csa.areas import PAN_LANCASHIRE
 from csa.catalogue import RECORDED_CRIME_PERIOD
 from csa.config import data_dir
@@ -18,7 +18,6 @@ from csa.strategic.model import default_issues
 from csa.strategic.population import area_populations, population_year_used
 from csa.strategic.position import relative_position
 from csa.strategic.rounds import partnership_codes
-from csa.strategic.scoring import AssessmentError
 from ui import data, filters, session
 from ui import strategic_views as views
 
@@ -190,15 +189,6 @@ if allowed(actor, "edit_assessment"):
                                                      "social costs of crime, Table 1, p.15")
         precision = st.text_input("Precision", value="as published")
         if st.form_submit_button("Save the unit cost"):
-            try:
-                outcome = costs.set_unit_cost(data.database(), actor, category, amount,
-                                              source, precision)
-            except AssessmentError as exc:
-                st.error(exc.summary)
-                for line in exc.problems:
-                    st.markdown(f"- {line}")
-            except PermissionDenied as exc:
-                st.error(str(exc))
-            else:
-                st.session_state["_uc_flash"] = f"{category}: unit cost {outcome}."
-                st.rerun()
+            views.act(lambda: costs.set_unit_cost(data.database(), actor, category, amount,
+                                                  source, precision),
+                      f"{category}: unit cost {{result}}.", "_uc_flash")

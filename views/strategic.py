@@ -10,7 +10,7 @@ checks the permission again and audits it.
 import pandas as pd
 import streamlit as st
 
-from csa.access import PermissionDenied, allowed
+from csa.access import allowed
 from csa.strategic import matrix_io, rounds
 from csa.strategic.aggregation import heatmap_frame
 from csa.strategic.population import area_populations
@@ -37,18 +37,7 @@ if flash:
 
 
 def act(change, message: str) -> None:
-    """Run one write; show its problems in plain words, or rerun with the news."""
-    try:
-        result = change()
-    except AssessmentError as exc:
-        st.error(exc.summary)
-        for line in exc.problems:
-            st.markdown(f"- {line}")
-    except PermissionDenied as exc:
-        st.error(str(exc))
-    else:
-        st.session_state["_sa_flash"] = message.format(result=result)
-        st.rerun()
+    views.act(change, message, "_sa_flash")
 
 
 @st.cache_data(show_spinner="Ranking the issues…", max_entries=16)
