@@ -33,5 +33,12 @@ def test_every_registered_page_exists():
 def test_every_page_file_is_registered():
     from ui.navigation import PAGES
     registered = {spec.path for spec in PAGES}
-    for path in sorted((ROOT / "views").glob("*.py")):
-        assert f"views/{path.name}" in registered, f"views/{path.name} is not in ui.navigation"
+    for path in sorted((ROOT / "pages").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        assert rel in registered, f"{rel} is not in ui.navigation"
+
+
+def test_no_page_file_directly_in_pages():
+    """Streamlit's legacy multipage mode globs pages/*.py and would serve such a file on a
+    fresh server before app.py's role-aware navigation has run."""
+    assert sorted((ROOT / "pages").glob("*.py")) == []

@@ -16,8 +16,8 @@ from ui.navigation import PAGES
 from ui.session import Viewer
 
 GOOD = "correct horse battery"
-SIGN_IN, ACCOUNT, USERS, AUDIT = ("views/sign_in.py", "views/account.py",
-                                  "views/admin_users.py", "views/audit.py")
+SIGN_IN, ACCOUNT, USERS, AUDIT = ("pages/account/sign_in.py", "pages/account/account.py",
+                                  "pages/admin/users.py", "pages/admin/audit.py")
 MINE = (SIGN_IN, ACCOUNT, USERS, AUDIT)
 #: Written out by hand: which of the access pages each role reaches (outside the embed).
 EXPECTED = {
@@ -54,7 +54,7 @@ def light_home_page(monkeypatch):
 
     from ui import navigation
 
-    home = "views/about.py"
+    home = "pages/scorecard/about.py"
     assert any(p.path == home for p in navigation.PAGES)
     monkeypatch.setattr(navigation, "PAGES", tuple(
         replace(p, default=p.path == home) for p in navigation.PAGES))

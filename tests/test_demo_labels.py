@@ -286,7 +286,7 @@ def test_a_real_return_loses_the_demo_tag_on_screen(app_env):
     assert any("Figures tagged DEMO DATA are synthetic" in i.value for i in at.info)
 
     # indicator page: the banner names the demo periods, the figure is not called demo
-    at = run_app({"indicator": REAL_CODE, "area": BURNLEY}, page="views/indicator.py")
+    at = run_app({"indicator": REAL_CODE, "area": BURNLEY}, page="pages/scorecard/indicator.py")
     text = "\n".join(m.value for m in at.markdown)
     assert (f"Figures up to {previous} are synthetic demo data; {QUARTER} onward are real "
             "returns.") in text
@@ -298,21 +298,21 @@ def test_a_real_return_loses_the_demo_tag_on_screen(app_env):
     assert any("hollow points are synthetic demo figures" in c.value for c in at.caption)
 
     # ... while a demo indicator's page still says it is synthetic throughout
-    at = run_app({"indicator": DEMO_CODE, "area": BURNLEY}, page="views/indicator.py")
+    at = run_app({"indicator": DEMO_CODE, "area": BURNLEY}, page="pages/scorecard/indicator.py")
     assert any("Synthetic figures for demonstration, not real statistics." in m.value
                for m in at.markdown)
     assert at.metric[0].label == f"Burnley, {QUARTER} (demo data)"
 
     # area profile: Burnley's VIO-01 row is untagged, its VIO-02 row tagged
-    at = run_app({"area": BURNLEY, "period": QUARTER}, page="views/area.py")
+    at = run_app({"area": BURNLEY, "period": QUARTER}, page="pages/scorecard/area.py")
     assert "DEMO DATA" not in profile_row(at, REAL_CODE)
     assert "DEMO DATA" in profile_row(at, DEMO_CODE)
 
     # map: every district's VIO-01 figure is a real return; the picker says the series mixes
-    at = run_app({"indicator": REAL_CODE, "period": QUARTER}, page="views/map.py")
+    at = run_app({"indicator": REAL_CODE, "period": QUARTER}, page="pages/scorecard/map.py")
     assert set(at.dataframe[0].value["Data"]) == {"Real"}
     assert not any("DEMO DATA" in m.value for m in at.markdown)
     assert f"{REAL_CODE} · {REAL_TITLE} (partly DEMO DATA)" in \
         at.selectbox(key="qp_indicator").options
-    at = run_app({"indicator": DEMO_CODE, "period": QUARTER}, page="views/map.py")
+    at = run_app({"indicator": DEMO_CODE, "period": QUARTER}, page="pages/scorecard/map.py")
     assert set(at.dataframe[0].value["Data"]) == {"Demo"}

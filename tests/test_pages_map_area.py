@@ -82,7 +82,7 @@ def map_table(at: AppTest) -> pd.DataFrame:
 
 # -- map ----------------------------------------------------------------------------------------
 def test_map_shows_each_districts_real_figure(shared_db, observations):
-    at = run("views/map.py", {"indicator": "REC-TOTAL", "period": YEAR})
+    at = run("pages/scorecard/map.py", {"indicator": "REC-TOTAL", "period": YEAR})
     assert at.title[0].value == "Map"
     assert at.subheader[0].value == f"Total recorded crime (excluding fraud), {YEAR}"
     table = map_table(at)
@@ -97,7 +97,7 @@ def test_map_shows_each_districts_real_figure(shared_db, observations):
 
 def test_map_policing_areas_are_added_up_from_numerators_and_denominators(shared_db,
                                                                           observations):
-    at = run("views/map.py", {"indicator": "VIO-01", "period": QUARTER, "level": "policing"})
+    at = run("pages/scorecard/map.py", {"indicator": "VIO-01", "period": QUARTER, "level": "policing"})
     table = map_table(at)
     assert list(table.index) == ["West policing area", "South policing area",
                                  "East policing area"]
@@ -109,7 +109,7 @@ def test_map_policing_areas_are_added_up_from_numerators_and_denominators(shared
 
 @pytest.mark.parametrize("viewer, visible", [(None, False), (BOARD, True)])
 def test_map_hides_small_counts_from_the_public(shared_db, observations, viewer, visible):
-    at = run("views/map.py", {"indicator": "REC-HOM", "period": YEAR}, viewer=viewer)
+    at = run("pages/scorecard/map.py", {"indicator": "REC-HOM", "period": YEAR}, viewer=viewer)
     table = map_table(at)
     num, den = figure(observations, "REC-HOM", YEAR, [BLACKBURN])
     assert 0 < num < 5   # the bundled data: 3 homicides in Blackburn with Darwen
@@ -126,21 +126,21 @@ def test_map_hides_small_counts_from_the_public(shared_db, observations, viewer,
     (None, False, False), (None, True, False), (BOARD, False, True)])
 def test_map_offers_restricted_indicators_only_to_those_allowed(shared_db, viewer, embedded,
                                                                 visible):
-    at = run("views/map.py", viewer=viewer, embedded=embedded)
+    at = run("pages/scorecard/map.py", viewer=viewer, embedded=embedded)
     options = at.selectbox(key="qp_indicator").options
     assert any(o.startswith("DA-01") for o in options)
     assert any(o.startswith("SOC-01") for o in options) is visible
 
 
 def test_map_colours_by_value_with_a_legend_of_classes(shared_db):
-    at = run("views/map.py", {"indicator": "VIO-01", "period": QUARTER, "colour": "value"})
+    at = run("pages/scorecard/map.py", {"indicator": "VIO-01", "period": QUARTER, "colour": "value"})
     legend = next(m.value for m in at.markdown if "Map legend" in m.value)
     assert "Value (per 1,000), lighter = lower" in legend
     assert legend.count(" to ") == 5  # five quintile classes
 
 
 def test_map_opens_an_area_profile(shared_db):
-    at = run("views/map.py", {"indicator": "VIO-01", "period": QUARTER})
+    at = run("pages/scorecard/map.py", {"indicator": "VIO-01", "period": QUARTER})
     at.selectbox(key="map_profile_choice").set_value(BURNLEY)
     at.button[0].click()
     at.run()
@@ -152,7 +152,7 @@ def test_map_opens_an_area_profile(shared_db):
 
 # -- area profile -------------------------------------------------------------------------------
 def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observations):
-    at = run("views/area.py", {"area": BURNLEY, "period": QUARTER})
+    at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER})
     assert at.title[0].value == "Area profile"
     text = text_of(at)
     assert "How Burnley compares with Lancashire" in text
@@ -179,7 +179,7 @@ def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observ
 
 
 def test_area_profile_reasons_are_in_words(shared_db):
-    at = run("views/area.py", {"area": BURNLEY, "period": QUARTER})
+    at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER})
     why = next(e for e in at.expander if e.label.startswith("Why? VIO-01"))
     reasons = " ".join(m.value for m in why.markdown)
     assert "Lancashire as a whole" in reasons
@@ -187,7 +187,7 @@ def test_area_profile_reasons_are_in_words(shared_db):
 
 @pytest.mark.parametrize("viewer, suppressed", [(None, True), (BOARD, False)])
 def test_area_profile_hides_small_counts_from_the_public(shared_db, viewer, suppressed):
-    at = run("views/area.py", {"area": BLACKBURN, "period": QUARTER}, viewer=viewer)
+    at = run("pages/scorecard/area.py", {"area": BLACKBURN, "period": QUARTER}, viewer=viewer)
     text = text_of(at)
     why = next(e for e in at.expander if e.label.startswith("Why? REC-HOM"))
     assert ("Not shown: fewer than 5" in text) is suppressed
@@ -197,13 +197,13 @@ def test_area_profile_hides_small_counts_from_the_public(shared_db, viewer, supp
 @pytest.mark.parametrize("viewer, embedded, visible", [
     (None, False, False), (None, True, False), (BOARD, False, True)])
 def test_area_profile_restricted_indicator(shared_db, viewer, embedded, visible):
-    at = run("views/area.py", {"area": BURNLEY, "period": QUARTER}, viewer=viewer,
+    at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER}, viewer=viewer,
              embedded=embedded)
     assert ("Organised crime group disruptions" in text_of(at)) is visible
 
 
 def test_area_profile_of_a_policing_area(shared_db, observations):
-    at = run("views/area.py", {"area": "PA-EAST", "period": QUARTER})
+    at = run("pages/scorecard/area.py", {"area": "PA-EAST", "period": QUARTER})
     num, den = figure(observations, "VIO-01", QUARTER, EAST)
     assert "How East policing area compares with Lancashire" in text_of(at)
     assert f"{shown(num / den * 1000)}" in text_of(at)
@@ -211,14 +211,14 @@ def test_area_profile_of_a_policing_area(shared_db, observations):
 
 # -- empty states -------------------------------------------------------------------------------
 def test_map_says_when_the_next_quarters_figures_are_due(shared_db):
-    at = run("views/map.py", {"indicator": "VIO-01", "period": "2026-27 Q3"})
+    at = run("pages/scorecard/map.py", {"indicator": "VIO-01", "period": "2026-27 Q3"})
     assert any("No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027"
                in w.value for w in at.warning)
     assert not at.dataframe
 
 
 def test_area_profile_in_a_quarter_not_yet_returned_still_shows_recorded_crime(shared_db):
-    at = run("views/area.py", {"area": BURNLEY, "period": "2026-27 Q3"})
+    at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": "2026-27 Q3"})
     assert any("No figures for 2026-27 Q3 yet" in w.value for w in at.warning)
     whys = [e.label for e in at.expander if e.label.startswith("Why?")]
     assert any(w.startswith("Why? REC-TOTAL") for w in whys)

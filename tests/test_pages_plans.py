@@ -57,7 +57,7 @@ COMPLETE = {
 
 
 def test_register_lists_critical_rows_and_the_lead_drafts_a_plan(app_env):
-    at = app(OFFICER, "views/plans.py", period=PERIOD)
+    at = app(OFFICER, "pages/plans/plans.py", period=PERIOD)
     assert not at.exception
     assert at.title[0].value == "Recovery plans"
     body = texts(at)
@@ -92,7 +92,7 @@ def test_register_lists_critical_rows_and_the_lead_drafts_a_plan(app_env):
 
 def test_the_lead_completes_and_submits_then_the_board_approves(app_env):
     plan_id = drafted_plan(app_env)
-    at = app(OFFICER, "views/plan_editor.py", plan=str(plan_id))
+    at = app(OFFICER, "pages/plans/plan_editor.py", plan=str(plan_id))
     assert not at.exception
     suffix = f"{plan_id}_1"
     at.text_area(key=f"causes_{suffix}").input("Night-time economy violence\nLess CCTV")
@@ -122,7 +122,7 @@ def test_the_lead_completes_and_submits_then_the_board_approves(app_env):
     assert traj["2027-28 Q2"] == pytest.approx(ev["target"], rel=1e-5)
     assert "Submitted to the strategy group for approval." in texts(at)
 
-    board = app(BOARD, "views/plan_editor.py", plan=str(plan_id))
+    board = app(BOARD, "pages/plans/plan_editor.py", plan=str(plan_id))
     assert not board.exception
     assert "Submit to the strategy group" not in [b.label for b in board.button]
     next(b for b in board.button if b.label == "Return with comments").click().run()
@@ -139,7 +139,7 @@ def test_the_lead_completes_and_submits_then_the_board_approves(app_env):
 
 def test_submitting_an_incomplete_plan_shows_what_is_missing(app_env):
     plan_id = drafted_plan(app_env)
-    at = app(OFFICER, "views/plan_editor.py", plan=str(plan_id))
+    at = app(OFFICER, "pages/plans/plan_editor.py", plan=str(plan_id))
     next(b for b in at.button if b.label == "Submit to the strategy group").click().run()
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
@@ -151,7 +151,7 @@ def test_submitting_an_incomplete_plan_shows_what_is_missing(app_env):
 
 def test_an_officer_of_another_organisation_only_reads(app_env):
     plan_id = drafted_plan(app_env)
-    at = app(POLICE, "views/plan_editor.py", plan=str(plan_id))
+    at = app(POLICE, "pages/plans/plan_editor.py", plan=str(plan_id))
     assert not at.exception
     labels = {b.label for b in at.button}
     assert not labels & {"Save version", "Submit to the strategy group", "Approve"}
@@ -162,14 +162,14 @@ def test_register_flags_overdue_actions_and_reviews(app_env):
     plan_id = drafted_plan(app_env)
     workflow.submit_plan(app_env, OFFICER.actor, plan_id, COMPLETE)
     workflow.approve_plan(app_env, Actor(BOARD.email, "board"), plan_id)
-    at = app(BOARD, "views/plans.py", period=PERIOD)
+    at = app(BOARD, "pages/plans/plans.py", period=PERIOD)
     assert not at.exception
     body = texts(at)
     assert "◷ 1 action overdue" in body
     assert "◷ Review overdue (due 2020-03-31)" in body
     # the board sees the plan, not a draft button, for a row with a plan
     assert "draft_VIO-01_E07000117" not in {b.key for b in at.button}
-    editor = app(BOARD, "views/plan_editor.py", plan=str(plan_id))
+    editor = app(BOARD, "pages/plans/plan_editor.py", plan=str(plan_id))
     warnings = " ".join(w.value for w in editor.warning)
     assert "Overdue actions: 1. Extra patrols on Friday and Saturday nights (due " \
            "2020-01-31" in warnings
@@ -178,18 +178,18 @@ def test_register_flags_overdue_actions_and_reviews(app_env):
 
 @pytest.mark.parametrize("viewer,reaches", [
     (None, set()),
-    (OFFICER, {"views/plans.py", "views/plan_editor.py"}),
-    (BOARD, {"views/plans.py", "views/plan_editor.py", "views/board_pack.py"}),
+    (OFFICER, {"pages/plans/plans.py", "pages/plans/plan_editor.py"}),
+    (BOARD, {"pages/plans/plans.py", "pages/plans/plan_editor.py", "pages/plans/board_pack.py"}),
 ])
 def test_who_reaches_the_plan_pages(app_env, viewer, reaches):
     at = app_test(viewer, timeout=TIMEOUT)
-    got = {p for p in ("views/plans.py", "views/plan_editor.py", "views/board_pack.py")
+    got = {p for p in ("pages/plans/plans.py", "pages/plans/plan_editor.py", "pages/plans/board_pack.py")
            if reachable(at, p)}
     assert got == reaches
 
 
 def test_board_pack_page_previews_and_offers_downloads(app_env):
-    at = app(BOARD, "views/board_pack.py", period=PERIOD)
+    at = app(BOARD, "pages/plans/board_pack.py", period=PERIOD)
     assert not at.exception
     assert at.header[0].value == f"Performance and Priorities Update: {PERIOD}"
     labels = [d.label for d in at.get("download_button")]

@@ -27,7 +27,7 @@ ANALYST_VIEWER = Viewer(email="analyst@lancashire.gov.uk", role="analyst", name=
 def app(app_env, monkeypatch):
     monkeypatch.setattr(window, "today", lambda: TODAY)
 
-    def open_as(viewer, page="views/returns.py"):
+    def open_as(viewer, page="pages/returns/returns.py"):
         return open_page(app_test(viewer, timeout=60, run=False), page)
 
     open_as.db = app_env
@@ -141,13 +141,13 @@ def test_the_same_file_again_cannot_be_confirmed(app):
 @pytest.mark.parametrize("viewer, expected", [
     (Viewer(), set()),
     (Viewer(email="b@x.org", role="board"), set()),
-    (OFFICER_VIEWER, {"views/returns.py"}),
-    (ANALYST_VIEWER, {"views/returns.py", "views/uploads.py"}),
-    (Viewer(email="a@x.org", role="admin"), {"views/returns.py", "views/uploads.py"}),
+    (OFFICER_VIEWER, {"pages/returns/returns.py"}),
+    (ANALYST_VIEWER, {"pages/returns/returns.py", "pages/returns/uploads.py"}),
+    (Viewer(email="a@x.org", role="admin"), {"pages/returns/returns.py", "pages/returns/uploads.py"}),
 ])
 def test_who_is_offered_the_returns_pages(viewer, expected):
     from ui.navigation import pages_for
-    mine = {"views/returns.py", "views/uploads.py"}
+    mine = {"pages/returns/returns.py", "pages/returns/uploads.py"}
     assert {p.path for p in pages_for(viewer, embedded=False)} & mine == expected
     assert not {p.path for p in pages_for(viewer, embedded=True)} & mine  # never embedded
 
@@ -157,7 +157,7 @@ def test_upload_history_shows_revisions_and_rolls_back(app):
     police = template(db)
     result = commit_return(db, ANALYST, edit(police, {"I4": cell(police, "I4") + 5}),
                            "police.xlsx", today=TODAY, settings=settings())
-    at = app(ANALYST_VIEWER, "views/uploads.py")
+    at = app(ANALYST_VIEWER, "pages/returns/uploads.py")
     assert at.selectbox(key="upload_id").value == result.upload_id
     tables = [df.value for df in at.dataframe]
     history = tables[1]
@@ -175,9 +175,9 @@ NOT_AVAILABLE = "This page is not available. Open the dashboard's home page"
 
 
 @pytest.mark.parametrize("page, viewer, message", [
-    ("views/returns.py", Viewer(email="b@x.org", role="board"), NOT_AVAILABLE + "."),
-    ("views/returns.py", Viewer(), NOT_AVAILABLE + " and sign in if you have an account."),
-    ("views/uploads.py", OFFICER_VIEWER, NOT_AVAILABLE + "."),
+    ("pages/returns/returns.py", Viewer(email="b@x.org", role="board"), NOT_AVAILABLE + "."),
+    ("pages/returns/returns.py", Viewer(), NOT_AVAILABLE + " and sign in if you have an account."),
+    ("pages/returns/uploads.py", OFFICER_VIEWER, NOT_AVAILABLE + "."),
 ])
 def test_each_page_checks_the_role_again(app_env, page, viewer, message):
     """Reached some other way (e.g. a stale navigation), a page still refuses by itself."""

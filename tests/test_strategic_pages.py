@@ -49,7 +49,7 @@ def texts(elements) -> str:
 
 
 def test_analyst_sees_the_round_with_demo_label_and_tools(app_env):
-    at = page("views/strategic.py", ANALYST, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     assert "DEMO DATA" in texts(at.warning)
     assert [t.label for t in at.tabs] == ["Ranked issues", "County aggregation",
                                           "Agreed priorities", "Run the round", "Method"]
@@ -64,7 +64,7 @@ def test_analyst_sees_the_round_with_demo_label_and_tools(app_env):
 
 
 def test_county_aggregation_table_matches_the_results(app_env):
-    at = page("views/strategic.py", BOARD, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", BOARD, {"round": OPEN})
     county = next(d.value for d in at.dataframe if "County rank" in d.value.columns)
     res = build(app_env, OPEN)
     assert list(county["Partnerships (of 14)"]) == list(res.county["partnerships_top5"])
@@ -72,13 +72,13 @@ def test_county_aggregation_table_matches_the_results(app_env):
 
 
 def test_board_reads_but_cannot_run_the_round(app_env):
-    at = page("views/strategic.py", BOARD, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", BOARD, {"round": OPEN})
     assert "Run the round" not in [t.label for t in at.tabs]
     assert not any(b.label.startswith("Save") for b in at.button)
 
 
 def test_agreed_priorities_link_to_themes_and_indicators(app_env):
-    at = page("views/strategic.py", BOARD, {"round": "Strategic assessment 2025"})
+    at = page("pages/strategic/strategic.py", BOARD, {"round": "Strategic assessment 2025"})
     links = next(d.value for d in at.dataframe if "CSA theme" in d.value.columns)
     assert len(links) == 14 * 5
     da = links[links["Issue"] == "Domestic abuse"].iloc[0]
@@ -91,12 +91,12 @@ def test_the_public_cannot_open_the_strategic_page(app_env):
     from ui.session import ANONYMOUS
 
     public = [p.path for p in navigation.pages_for(ANONYMOUS, embedded=False)]
-    assert "views/strategic.py" not in public and "views/costs.py" in public
+    assert "pages/strategic/strategic.py" not in public and "pages/strategic/costs.py" in public
     embed = [p.path for p in navigation.pages_for(ANONYMOUS, embedded=True)]
-    assert "views/costs.py" in embed
+    assert "pages/strategic/costs.py" in embed
     # and the page checks the role itself, whatever the navigation does: run the page file
     # on its own, without app.py and its navigation
-    at = AppTest.from_file(str(ROOT / "views" / "strategic.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "pages" / "strategic" / "strategic.py"), default_timeout=120)
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert "please sign in" in texts(at.error)
@@ -118,7 +118,7 @@ def _edited(content: bytes, cell: str, value) -> bytes:
 
 def test_bad_upload_lists_every_problem_and_writes_nothing(app_env):
     before = app_env.assessment_scores(app_env.assessment_round(OPEN)["id"])
-    at = page("views/strategic.py", ANALYST, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     at.file_uploader(key="sa_upload").upload("matrix.xlsx",
                                              _edited(_exported(app_env), "G6", "high"))
     at.run()
@@ -134,7 +134,7 @@ def test_good_upload_is_previewed_then_imported(app_env):
     content = _exported(app_env)
     current = openpyxl.load_workbook(io.BytesIO(content))["Scores"]["G6"].value
     new = 1 if current != 1 else 2
-    at = page("views/strategic.py", ANALYST, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     at.file_uploader(key="sa_upload").upload("matrix.xlsx", _edited(content, "G6", new))
     at.run()
     assert "1 changed" in texts(at.info)
@@ -148,7 +148,7 @@ def test_good_upload_is_previewed_then_imported(app_env):
 
 def test_scores_entered_in_the_editor_are_saved(app_env):
     rid = app_env.assessment_round(OPEN)["id"]
-    at = page("views/strategic.py", ANALYST, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     key = f"sa_scores_{rid}_E06000008"
     at.session_state[key] = {"edited_rows": {1: {"HARM": 1, "CONCERN": 5}},
                              "added_rows": [], "deleted_rows": []}
@@ -164,7 +164,7 @@ def test_scores_entered_in_the_editor_are_saved(app_env):
 
 def test_accepting_suggestions_and_agreeing_priorities_and_the_round(app_env):
     rid = app_env.assessment_round(OPEN)["id"]
-    at = page("views/strategic.py", ANALYST, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     click(at, "Accept for all 14 partnerships")
     assert "Suggested scores accepted" in texts(at.success)
     ms = at.multiselect(key=f"sa_priorities_{rid}_E06000008")
@@ -181,7 +181,7 @@ def test_accepting_suggestions_and_agreeing_priorities_and_the_round(app_env):
 
 def test_weights_not_summing_to_one_are_refused_in_the_app(app_env):
     rid = app_env.assessment_round(OPEN)["id"]
-    at = page("views/strategic.py", ANALYST, {"round": OPEN})
+    at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     at.session_state[f"sa_criteria_{rid}"] = {"edited_rows": {2: {"weight": 0.5}},
                                               "added_rows": [], "deleted_rows": []}
     at.run()
@@ -194,7 +194,7 @@ def test_weights_not_summing_to_one_are_refused_in_the_app(app_env):
 
 @pytest.mark.parametrize("embedded", [False, True])
 def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, embedded):
-    at = page("views/costs.py", None, {"area": "E06000008"}, embedded=embedded)
+    at = page("pages/strategic/costs.py", None, {"area": "E06000008"}, embedded=embedded)
     info = texts(at.info)
     assert "Estimate" in info and "Heeks" in info and "GDP deflator" in info
     metrics = {m.label: m.value for m in at.metric}
@@ -216,7 +216,7 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
 
 
 def test_analyst_enters_a_missing_unit_cost_and_the_group_is_costed(app_env):
-    at = page("views/costs.py", ANALYST, {"area": "E06000008"})
+    at = page("pages/strategic/costs.py", ANALYST, {"area": "E06000008"})
     form_button = next(b for b in at.button if b.label == "Save the unit cost")
     category = next(s for s in at.selectbox if s.label == "Category")
     assert category.value == "Violence without injury"  # the first category not held

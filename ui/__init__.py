@@ -1,4 +1,4 @@
 """Streamlit-side helpers: cached reads, navigation, session, chart and map builders.
 
-Only ``app.py``, ``views/`` and this package import streamlit; ``csa/`` never does.
+Only ``app.py``, ``pages/`` and this package import streamlit; ``csa/`` never does.
 """

@@ -200,11 +200,12 @@ def guard_page(page_file: str) -> Viewer:
     """Stop this page unless the navigation built for this viewer includes it; return the
     viewer. Call it first in every page: ``viewer = auth.guard_page(__file__)``.
 
-    Why (defence in depth): were the page files in a ``pages/`` folder beside ``app.py``,
-    Streamlit would treat the app as a legacy multipage app until some session called
-    ``st.navigation``, and on a freshly started server ``/audit`` would run the page file
-    directly, without the role-aware navigation. They live in ``views/`` for that reason,
-    and this check makes each page safe on its own as well (docs/access.md).
+    Why (defence in depth): a page file directly in ``pages/`` would make Streamlit treat
+    the app as a legacy multipage app until some session called ``st.navigation``, and on a
+    freshly started server ``/audit`` would run the page file directly, without the
+    role-aware navigation. Page files therefore live only in ``pages/<section>/`` subfolders
+    (which the legacy glob of ``pages/*.py`` never finds; a test checks), and this check
+    makes each page safe on its own as well (docs/access.md).
     """
     from ui import navigation  # navigation imports ui.session: import here
 

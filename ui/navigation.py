@@ -36,44 +36,44 @@ class PageSpec:
 
 #: Every page of the app. Sections appear in this order.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("views/overview.py", "Overview", ":material/dashboard:", "Scorecard", EVERYONE,
+    PageSpec("pages/scorecard/overview.py", "Overview", ":material/dashboard:", "Scorecard", EVERYONE,
              embeddable=True, default=True, url_path="overview"),
-    PageSpec("views/indicator.py", "Indicator", ":material/show_chart:", "Scorecard", EVERYONE,
+    PageSpec("pages/scorecard/indicator.py", "Indicator", ":material/show_chart:", "Scorecard", EVERYONE,
              embeddable=True, url_path="indicator"),
-    PageSpec("views/area.py", "Area profile", ":material/location_city:", "Scorecard",
+    PageSpec("pages/scorecard/area.py", "Area profile", ":material/location_city:", "Scorecard",
              EVERYONE, embeddable=True, url_path="area"),
-    PageSpec("views/map.py", "Map", ":material/map:", "Scorecard", EVERYONE,
+    PageSpec("pages/scorecard/map.py", "Map", ":material/map:", "Scorecard", EVERYONE,
              embeddable=True, url_path="map"),
-    PageSpec("views/present.py", "Presentation", ":material/co_present:", "Scorecard",
+    PageSpec("pages/scorecard/present.py", "Presentation", ":material/co_present:", "Scorecard",
              EVERYONE, url_path="present"),
-    PageSpec("views/about.py", "About the data", ":material/info:", "Scorecard", EVERYONE,
+    PageSpec("pages/scorecard/about.py", "About the data", ":material/info:", "Scorecard", EVERYONE,
              embeddable=True, url_path="about"),
     # -- returns (issue 5): never embeddable, uploads need the top-level app -----------------
-    PageSpec("views/returns.py", "Returns", ":material/upload_file:", "Returns",
+    PageSpec("pages/returns/returns.py", "Returns", ":material/upload_file:", "Returns",
              frozenset({"officer", "analyst", "admin"}), url_path="returns"),
-    PageSpec("views/uploads.py", "Upload history", ":material/history:", "Returns",
+    PageSpec("pages/returns/uploads.py", "Upload history", ":material/history:", "Returns",
              frozenset({"analyst", "admin"}), url_path="uploads"),
     # -- recovery plans and the board pack (issue 6): signed-in partners, never embedded ----
-    PageSpec("views/plans.py", "Recovery plans", ":material/list_alt:", "Recovery plans",
+    PageSpec("pages/plans/plans.py", "Recovery plans", ":material/list_alt:", "Recovery plans",
              frozenset({"officer", "analyst", "board", "admin"}), url_path="plans"),
-    PageSpec("views/plan_editor.py", "Plan editor", ":material/edit_note:", "Recovery plans",
+    PageSpec("pages/plans/plan_editor.py", "Plan editor", ":material/edit_note:", "Recovery plans",
              frozenset({"officer", "analyst", "board", "admin"}), url_path="plan"),
-    PageSpec("views/board_pack.py", "Board pack", ":material/summarize:", "Recovery plans",
+    PageSpec("pages/plans/board_pack.py", "Board pack", ":material/summarize:", "Recovery plans",
              frozenset({"analyst", "board", "admin"}), url_path="board-pack"),
     # -- strategic assessment (issue 8) ----------------------------------------------------
-    PageSpec("views/strategic.py", "Strategic assessment", ":material/leaderboard:",
+    PageSpec("pages/strategic/strategic.py", "Strategic assessment", ":material/leaderboard:",
              "Strategic assessment", frozenset({"analyst", "admin", "board", "officer"}),
              url_path="strategic"),
-    PageSpec("views/costs.py", "Cost of crime", ":material/payments:", "Strategic assessment",
+    PageSpec("pages/strategic/costs.py", "Cost of crime", ":material/payments:", "Strategic assessment",
              EVERYONE, embeddable=True, url_path="costs"),
     # -- access (issue 7): sign-in only for the public, outside the embed --------------------
-    PageSpec("views/sign_in.py", "Sign in", ":material/login:", "Account",
+    PageSpec("pages/account/sign_in.py", "Sign in", ":material/login:", "Account",
              frozenset({"public"}), url_path="sign-in"),
-    PageSpec("views/account.py", "Your account", ":material/account_circle:", "Account",
+    PageSpec("pages/account/account.py", "Your account", ":material/account_circle:", "Account",
              SIGNED_IN, url_path="account"),
-    PageSpec("views/admin_users.py", "Users and roles", ":material/manage_accounts:", "Admin",
+    PageSpec("pages/admin/users.py", "Users and roles", ":material/manage_accounts:", "Admin",
              PERMISSIONS["manage_users"], url_path="users"),
-    PageSpec("views/audit.py", "Audit log", ":material/policy:", "Admin",
+    PageSpec("pages/admin/audit.py", "Audit log", ":material/policy:", "Admin",
              PERMISSIONS["view_audit"], url_path="audit"),
 )
 
@@ -94,11 +94,11 @@ def build(viewer: Viewer, embedded: bool, presenting: bool = False):
     """The st.navigation object for this run."""
     specs = pages_for(viewer, embedded)
     if presenting:
-        specs = [p for p in specs if p.path == "views/present.py"] or specs
+        specs = [p for p in specs if p.path == "pages/scorecard/present.py"] or specs
     sections: dict[str, list] = {}
     for spec in specs:
         page = st.Page(spec.path, title=spec.title, icon=spec.icon,
-                       default=spec.default or (presenting and spec.path == "views/present.py"),
+                       default=spec.default or (presenting and spec.path == "pages/scorecard/present.py"),
                        url_path=spec.url_path)
         sections.setdefault(spec.section, []).append(page)
     position = "hidden" if (embedded or presenting) else "sidebar"

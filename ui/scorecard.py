@@ -107,12 +107,12 @@ def indicator_row(ind: dict, verdict: dict, viewer, threshold: int, area: str) -
                 st.markdown(f"- {reason}")
             if suppressed:
                 st.caption(f"Counts below {threshold} are not shown to the public.")
-            st.page_link("views/indicator.py", label="Open the indicator",
+            st.page_link("pages/scorecard/indicator.py", label="Open the indicator",
                          icon=":material/show_chart:",
                          query_params={"indicator": ind["code"], "area": area})
             if verdict["critical"] and viewer.role != "public" and \
                     allowed(Actor(viewer.email, viewer.role, viewer.org_code), "view_plans"):
-                st.page_link("views/plans.py", label="Recovery plans register",
+                st.page_link("pages/plans/plans.py", label="Recovery plans register",
                              icon=":material/assignment_late:",
                              query_params={"period": verdict["period_label"]})
 

@@ -169,8 +169,8 @@ def test_embed_has_no_navigation_to_other_pages(page, app_url):
     assert not [h for h in links if re.search(r"/(returns|uploads|audit|users|sign-in)", h)]
 
 
-# The page files live in views/, not pages/: Streamlit 1.67 would otherwise serve a legacy
-# pages/ folder before the first run of app.py, bypassing the role-aware navigation.
+# The page files live in pages/<section>/ only: a page directly in pages/ would make Streamlit
+# 1.67 serve a legacy multipage app before the first run of app.py, bypassing the navigation.
 def test_fresh_server_first_request_for_an_officer_page_in_the_embed(page, app_database_url):
     server = AppServer(app_database_url, log_name="fresh-server-embed").start()
     try:

@@ -166,6 +166,6 @@ for theme, group in indicators.groupby("theme_name", sort=False):
             else:
                 for reason in row["reasons"]:
                     st.markdown(f"- {reason}")
-            st.page_link("views/indicator.py", label="Open the indicator",
+            st.page_link("pages/scorecard/indicator.py", label="Open the indicator",
                          icon=":material/show_chart:",
                          query_params={"indicator": ind["code"], "area": area})

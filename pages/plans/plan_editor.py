@@ -42,7 +42,7 @@ plans = plans[[can_see_indicator(actor, bool(indicators.loc[c, "public"]),
                for c in plans["indicator_code"]]]
 if plans.empty:
     st.info("No recovery plans yet. Draft one from the register of critical indicators.")
-    st.page_link("views/plans.py", label="Open the register", icon=":material/list_alt:")
+    st.page_link("pages/plans/plans.py", label="Open the register", icon=":material/list_alt:")
     st.stop()
 labels = {str(r.id): f"Plan {r.id}: {r.indicator_title}, {r.area_name}, raised "
                      f"{r.period_label}" for r in plans.itertuples(index=False)}

@@ -21,7 +21,7 @@ if not allowed(actor, "view_plans"):
 
 opened = st.session_state.pop("_open_plan", None)  # set by "Draft a recovery plan"
 if opened is not None:
-    st.switch_page("views/plan_editor.py", query_params={"plan": str(opened)})
+    st.switch_page("pages/plans/plan_editor.py", query_params={"plan": str(opened)})
 
 flash = st.session_state.pop("_plans_flash", None)
 if flash:
@@ -109,7 +109,7 @@ for row in reg.to_dict("records"):
             key = f"{row['indicator_code']}_{row['area_code']}"
             if row["plan_id"] is not None and not pd.isna(row["plan_id"]) \
                     and row["plan_state"] != "closed":
-                st.page_link("views/plan_editor.py", label="Open the plan",
+                st.page_link("pages/plans/plan_editor.py", label="Open the plan",
                              icon=":material/edit_note:",
                              query_params={"plan": str(int(row["plan_id"]))})
             elif workflow.can(actor, "create", None, ind["lead_org_code"]):
@@ -118,7 +118,7 @@ for row in reg.to_dict("records"):
                           icon=":material/note_add:")
             else:
                 st.caption(f"The lead ({ind['lead_organisation']}) drafts the plan.")
-            st.page_link("views/indicator.py", label="See the indicator",
+            st.page_link("pages/scorecard/indicator.py", label="See the indicator",
                          icon=":material/show_chart:",
                          query_params={"indicator": row["indicator_code"],
                                        "area": row["area_code"]})

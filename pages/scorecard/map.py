@@ -14,7 +14,7 @@ OPEN_KEY = "map_open_area"
 # before drawing anything.
 target = st.session_state.pop(OPEN_KEY, None)
 if target:
-    st.switch_page("views/area.py", query_params={"area": target})
+    st.switch_page("pages/scorecard/area.py", query_params={"area": target})
 
 viewer = session.current_viewer()
 settings = data.settings()
@@ -137,4 +137,4 @@ names = dict(zip(rows.index, rows["name"], strict=True))
 chosen = pick[0].selectbox("Open the profile of", list(rows.index),
                            format_func=names.get, key="map_profile_choice")
 if pick[1].button("Open profile", icon=":material/location_city:"):
-    st.switch_page("views/area.py", query_params={"area": chosen})
+    st.switch_page("pages/scorecard/area.py", query_params={"area": chosen})
