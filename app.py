@@ -4,8 +4,12 @@ import streamlit as st
 
 from ui import chrome, navigation, session
 
-st.set_page_config(page_title="Safer Lancashire: CSA performance", page_icon=":shield:",
-                   layout="wide", initial_sidebar_state="auto")
+st.set_page_config(
+    page_title="Safer Lancashire: CSA performance",
+    page_icon=":shield:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
 
 viewer = session.current_viewer()
 embedded = session.is_embedded()

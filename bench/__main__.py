@@ -51,8 +51,12 @@ def main() -> int:
         assess_mib = peak_mib(lambda: assess(inputs, settings, period_labels=[period]))
         results = {
             "verdicts_per_period": len(verdicts),
-            "seconds": {"first_seed": seed_s, "idempotent_reseed": reseed_s,
-                        "read_inputs": read_s, "assess_one_period": one_period_s},
+            "seconds": {
+                "first_seed": seed_s,
+                "idempotent_reseed": reseed_s,
+                "read_inputs": read_s,
+                "assess_one_period": one_period_s,
+            },
             "ratios": {
                 # a period's assessment (CIs, targets, SPC, trend for ~700 verdicts) against
                 # reading its inputs from the database once
@@ -61,8 +65,11 @@ def main() -> int:
                 "reseed_over_first_seed": reseed_s / seed_s,
                 "assess_memory_over_read_memory": assess_mib / read_mib,
             },
-            "bounds": {"assess_period_over_read": 60.0, "reseed_over_first_seed": 0.8,
-                       "assess_memory_over_read_memory": 10.0},
+            "bounds": {
+                "assess_period_over_read": 60.0,
+                "reseed_over_first_seed": 0.8,
+                "assess_memory_over_read_memory": 10.0,
+            },
         }
         failures = [k for k, bound in results["bounds"].items() if results["ratios"][k] > bound]
         results["passed"] = not failures

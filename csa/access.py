@@ -52,8 +52,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "grant_admin": frozenset({"admin"}),
     "view_audit": frozenset({"admin"}),
 }
-ORG_SCOPED = frozenset({"upload_return", "edit_plan", "submit_plan", "monitor_plan",
-                        "view_restricted"})
+ORG_SCOPED = frozenset(
+    {"upload_return", "edit_plan", "submit_plan", "monitor_plan", "view_restricted"}
+)
 
 
 class PermissionDenied(PermissionError):
@@ -100,13 +101,17 @@ def explain(actor: Actor, action: str, org_codes=None) -> str:
         roles = ", ".join(sorted(PERMISSIONS[action]))
         return f"{actor.email} ({actor.role}) may not {what}; it needs the role {roles}."
     if not actor.org_code:
-        return (f"{actor.email} is an officer with no organisation, so may not {what}; "
-                f"ask an administrator to set their organisation.")
+        return (
+            f"{actor.email} is an officer with no organisation, so may not {what}; "
+            f"ask an administrator to set their organisation."
+        )
     orgs = {org_codes} if isinstance(org_codes, str) else set(org_codes or ())
     others = sorted(orgs - {actor.org_code})
-    return (f"{actor.email} is an officer of {actor.org_code or 'no organisation'} and may only "
-            f"{what} for indicators their organisation leads, not those led by "
-            f"{', '.join(others)}.")
+    return (
+        f"{actor.email} is an officer of {actor.org_code or 'no organisation'} and may only "
+        f"{what} for indicators their organisation leads, not those led by "
+        f"{', '.join(others)}."
+    )
 
 
 def require(actor: Actor, action: str, org_codes=None, *, db=None, target: str = "") -> None:

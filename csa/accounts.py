@@ -84,8 +84,9 @@ def check_role(role: str) -> str:
 def check_password_strength(password: str, email: str = "") -> None:
     """Raise :class:`AccountError` with the reason when a password is too weak."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"The password is too short: it needs at least "
-                           f"{MIN_PASSWORD_LENGTH} characters.")
+        raise AccountError(
+            f"The password is too short: it needs at least {MIN_PASSWORD_LENGTH} characters."
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise AccountError(f"The password is too long (over {MAX_PASSWORD_LENGTH} characters).")
     if password.strip() != password or not password.strip():
@@ -124,8 +125,12 @@ def _waste_a_verification(password: str) -> None:
 
 # -- looking users up --------------------------------------------------------------------
 def _actor(record: dict[str, Any]) -> Actor:
-    return Actor(email=record["email"], role=record["role"], org_code=record["org_code"],
-                 disabled=bool(record["disabled"]))
+    return Actor(
+        email=record["email"],
+        role=record["role"],
+        org_code=record["org_code"],
+        disabled=bool(record["disabled"]),
+    )
 
 
 def lookup(db, email: str) -> Actor | None:
@@ -152,8 +157,10 @@ def get_actor(db, email: str, *, action: str = "act_as", target: str = "") -> Ac
     """
     actor = lookup(db, email)
     if actor is None:
-        message = (f"{email!r} is not a registered user; an administrator can add them with "
-                   f"`python -m csa user add EMAIL --role ROLE`.")
+        message = (
+            f"{email!r} is not a registered user; an administrator can add them with "
+            f"`python -m csa user add EMAIL --role ROLE`."
+        )
         db.record_audit(_clip(email), action, _clip(target), outcome="refused", detail=message)
         raise UnknownUser(message)
     if actor.disabled:
@@ -179,11 +186,14 @@ def _clip(text: str, size: int = 254) -> str:
 def _check_org(db, role: str, org_code: str | None) -> str | None:
     org_code = (org_code or "").strip().upper() or None
     if org_code is not None and org_code not in db.organisation_codes():
-        raise AccountError(f"Unknown organisation {org_code!r}; known: "
-                           f"{', '.join(db.organisation_codes())}.")
+        raise AccountError(
+            f"Unknown organisation {org_code!r}; known: {', '.join(db.organisation_codes())}."
+        )
     if role == "officer" and org_code is None:
-        raise AccountError("An officer needs an organisation (--org CODE): officers upload "
-                           "and plan only for the indicators their organisation leads.")
+        raise AccountError(
+            "An officer needs an organisation (--org CODE): officers upload "
+            "and plan only for the indicators their organisation leads."
+        )
     return org_code
 
 
@@ -193,8 +203,16 @@ def _require_manage(db, actor: Actor, target: str, *, touches_admin: bool) -> No
         require(actor, "grant_admin", db=db, target=target)
 
 
-def add_user(db, actor: Actor, email: str, role: str, *, org_code: str | None = None,
-             name: str = "", password: str | None = None) -> Actor:
+def add_user(
+    db,
+    actor: Actor,
+    email: str,
+    role: str,
+    *,
+    org_code: str | None = None,
+    name: str = "",
+    password: str | None = None,
+) -> Actor:
     """Register a user. Without ``password`` the account can sign in only through the
     identity provider or the trusted proxy headers."""
     email, role = normalise_email(email), check_role(role)
@@ -205,14 +223,30 @@ def add_user(db, actor: Actor, email: str, role: str, *, org_code: str | None = 
     name = (name or "").strip()[:160]
     with db.transaction() as conn:
         if db.user_record(email, conn) is not None:
-            raise AccountError(f"{email} is already a user; use `user set-role` to change "
-                               f"their role.")
-        db.insert_user(conn, email=email, name=name, role=role, org_code=org_code,
-                       password_hash=hash_password(password) if password else None,
-                       created_at=utcnow())
-        db.audit(conn, actor.email, "user_add", email, detail={
-            "role": role, "org_code": org_code, "name": name,
-            "password": "set" if password else "none"})
+            raise AccountError(
+                f"{email} is already a user; use `user set-role` to change their role."
+            )
+        db.insert_user(
+            conn,
+            email=email,
+            name=name,
+            role=role,
+            org_code=org_code,
+            password_hash=hash_password(password) if password else None,
+            created_at=utcnow(),
+        )
+        db.audit(
+            conn,
+            actor.email,
+            "user_add",
+            email,
+            detail={
+                "role": role,
+                "org_code": org_code,
+                "name": name,
+                "password": "set" if password else "none",
+            },
+        )
     return Actor(email, role, org_code)
 
 
@@ -221,22 +255,30 @@ def set_role(db, actor: Actor, email: str, role: str, *, org_code: Any = _KEEP) 
     email, role = normalise_email(email), check_role(role)
     with db.transaction() as conn:
         record = _existing(db, conn, email)
-        _require_manage(db, actor, email,
-                        touches_admin="admin" in (role, record["role"]))
+        _require_manage(db, actor, email, touches_admin="admin" in (role, record["role"]))
         new_org = _check_org(db, role, record["org_code"] if org_code is _KEEP else org_code)
         if record["role"] == "admin" and role != "admin" and not record["disabled"]:
             _keep_one_admin(db, conn, email)
         db.update_user(conn, email, role=role, org_code=new_org)
-        db.audit(conn, actor.email, "user_set_role", email, detail={
-            "from": {"role": record["role"], "org_code": record["org_code"]},
-            "to": {"role": role, "org_code": new_org}})
+        db.audit(
+            conn,
+            actor.email,
+            "user_set_role",
+            email,
+            detail={
+                "from": {"role": record["role"], "org_code": record["org_code"]},
+                "to": {"role": role, "org_code": new_org},
+            },
+        )
     return Actor(email, role, new_org, bool(record["disabled"]))
 
 
 def _keep_one_admin(db, conn, email: str) -> None:
     if db.count_enabled_admins(conn) <= 1:
-        raise AccountError(f"{email} is the only enabled admin; add another admin first, "
-                           f"or nobody could manage users.")
+        raise AccountError(
+            f"{email} is the only enabled admin; add another admin first, "
+            f"or nobody could manage users."
+        )
 
 
 def disable_user(db, actor: Actor, email: str) -> None:
@@ -263,9 +305,16 @@ def enable_user(db, actor: Actor, email: str) -> None:
         record = _existing(db, conn, email)
         _require_manage(db, actor, email, touches_admin=record["role"] == "admin")
         db.update_user(conn, email, disabled=False, failed_logins=0, locked_until=None)
-        db.audit(conn, actor.email, "user_enable", email, detail={
-            "was_disabled": bool(record["disabled"]),
-            "was_locked": record["locked_until"] is not None})
+        db.audit(
+            conn,
+            actor.email,
+            "user_enable",
+            email,
+            detail={
+                "was_disabled": bool(record["disabled"]),
+                "was_locked": record["locked_until"] is not None,
+            },
+        )
 
 
 def set_password(db, actor: Actor, email: str, password: str | None) -> None:
@@ -277,10 +326,20 @@ def set_password(db, actor: Actor, email: str, password: str | None) -> None:
         record = _existing(db, conn, email)
         if actor.email != email or actor.disabled:
             _require_manage(db, actor, email, touches_admin=record["role"] == "admin")
-        db.update_user(conn, email, password_hash=hash_password(password) if password else None,
-                       failed_logins=0, locked_until=None)
-        db.audit(conn, actor.email, "user_password", email,
-                 detail={"password": "set" if password else "removed"})
+        db.update_user(
+            conn,
+            email,
+            password_hash=hash_password(password) if password else None,
+            failed_logins=0,
+            locked_until=None,
+        )
+        db.audit(
+            conn,
+            actor.email,
+            "user_password",
+            email,
+            detail={"password": "set" if password else "removed"},
+        )
 
 
 def change_own_password(db, actor: Actor, current: str, new: str) -> None:
@@ -289,8 +348,13 @@ def change_own_password(db, actor: Actor, current: str, new: str) -> None:
     if record is None or record["disabled"]:
         raise AccountError("Your account is not active.")
     if not verify_password(record["password_hash"], current):
-        db.record_audit(actor.email, "user_password", actor.email, outcome="failed",
-                        detail="current password wrong")
+        db.record_audit(
+            actor.email,
+            "user_password",
+            actor.email,
+            outcome="failed",
+            detail="current password wrong",
+        )
         raise AccountError("The current password is wrong.")
     if current == new:
         raise AccountError("The new password must differ from the current one.")
@@ -310,8 +374,9 @@ def audit_log(db, actor: Actor, **filters) -> pd.DataFrame:
 
 
 # -- signing in --------------------------------------------------------------------------
-def authenticate(db, email: str, password: str, *, settings: dict | None = None,
-                 now: datetime | None = None) -> Actor:
+def authenticate(
+    db, email: str, password: str, *, settings: dict | None = None, now: datetime | None = None
+) -> Actor:
     """Check a local account's password and return its :class:`Actor`.
 
     Every attempt is audited (``sign_in``: ok, failed or refused). Raises
@@ -326,14 +391,27 @@ def authenticate(db, email: str, password: str, *, settings: dict | None = None,
     record = db.user_record(typed) if _EMAIL.match(typed) else None
     if record is None:
         _waste_a_verification(password)
-        db.record_audit(typed, "sign_in", typed, outcome="failed",
-                        detail={"via": "password", "reason": "unknown account"})
+        db.record_audit(
+            typed,
+            "sign_in",
+            typed,
+            outcome="failed",
+            detail={"via": "password", "reason": "unknown account"},
+        )
         raise SignInRefused(SIGN_IN_FAILED, "unknown")
     locked_until = record["locked_until"]
     if locked_until is not None and locked_until > now:
-        db.record_audit(typed, "sign_in", typed, outcome="refused",
-                        detail={"via": "password", "reason": "locked",
-                                "locked_until": locked_until.isoformat(timespec="minutes")})
+        db.record_audit(
+            typed,
+            "sign_in",
+            typed,
+            outcome="refused",
+            detail={
+                "via": "password",
+                "reason": "locked",
+                "locked_until": locked_until.isoformat(timespec="minutes"),
+            },
+        )
         raise SignInRefused(_locked_message(locked_until), "locked")
     if not verify_password(record["password_hash"], password):
         if not record["password_hash"]:
@@ -343,8 +421,11 @@ def authenticate(db, email: str, password: str, *, settings: dict | None = None,
                 db.update_user(conn, typed, failed_logins=0, locked_until=None)
             failures = db.count_failed_login(conn, typed)
             lock = max_failures > 0 and failures >= max_failures
-            detail = {"via": "password", "reason": "wrong password"
-                      if record["password_hash"] else "no local password", "failures": failures}
+            detail = {
+                "via": "password",
+                "reason": "wrong password" if record["password_hash"] else "no local password",
+                "failures": failures,
+            }
             if lock:
                 until = now + timedelta(minutes=lock_minutes)
                 db.update_user(conn, typed, locked_until=until)
@@ -354,10 +435,16 @@ def authenticate(db, email: str, password: str, *, settings: dict | None = None,
             raise SignInRefused(_locked_message(until), "locked")
         raise SignInRefused(SIGN_IN_FAILED, "bad_credentials")
     if record["disabled"]:
-        db.record_audit(typed, "sign_in", typed, outcome="refused",
-                        detail={"via": "password", "reason": "disabled"})
-        raise SignInRefused("This account is disabled; ask an administrator to enable it.",
-                            "disabled")
+        db.record_audit(
+            typed,
+            "sign_in",
+            typed,
+            outcome="refused",
+            detail={"via": "password", "reason": "disabled"},
+        )
+        raise SignInRefused(
+            "This account is disabled; ask an administrator to enable it.", "disabled"
+        )
     values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
     if HASHER.check_needs_rehash(record["password_hash"]):
         values["password_hash"] = hash_password(password)
@@ -368,8 +455,10 @@ def authenticate(db, email: str, password: str, *, settings: dict | None = None,
 
 
 def _locked_message(until: datetime) -> str:
-    return (f"Too many failed sign-ins: this account is locked until "
-            f"{until:%H:%M} UTC on {until:%d %b %Y}. Try again then, or ask an administrator.")
+    return (
+        f"Too many failed sign-ins: this account is locked until "
+        f"{until:%H:%M} UTC on {until:%d %b %Y}. Try again then, or ask an administrator."
+    )
 
 
 def external_sign_in(db, email: str, via: str, *, now: datetime | None = None) -> Actor:
@@ -381,15 +470,25 @@ def external_sign_in(db, email: str, via: str, *, now: datetime | None = None) -
     typed = _clip((email or "").strip().lower())
     actor = lookup(db, typed)
     if actor is None:
-        db.record_audit(typed, "sign_in", typed, outcome="refused",
-                        detail={"via": via, "reason": "not a registered user"})
-        raise SignInRefused(f"{typed} signed in, but is not a user of this dashboard; "
-                            f"ask an administrator to add them.", "unknown")
+        db.record_audit(
+            typed,
+            "sign_in",
+            typed,
+            outcome="refused",
+            detail={"via": via, "reason": "not a registered user"},
+        )
+        raise SignInRefused(
+            f"{typed} signed in, but is not a user of this dashboard; "
+            f"ask an administrator to add them.",
+            "unknown",
+        )
     if actor.disabled:
-        db.record_audit(typed, "sign_in", typed, outcome="refused",
-                        detail={"via": via, "reason": "disabled"})
-        raise SignInRefused(f"{typed}'s account is disabled; ask an administrator to "
-                            f"enable it.", "disabled")
+        db.record_audit(
+            typed, "sign_in", typed, outcome="refused", detail={"via": via, "reason": "disabled"}
+        )
+        raise SignInRefused(
+            f"{typed}'s account is disabled; ask an administrator to enable it.", "disabled"
+        )
     with db.transaction() as conn:
         db.update_user(conn, actor.email, last_login_at=now or utcnow())
         db.audit(conn, actor.email, "sign_in", actor.email, detail={"via": via})
@@ -409,7 +508,7 @@ def first_run_hints(db) -> list[str]:
         "",
         "No administrator account exists yet (the app ships with no default password).",
         "Create the first admin, who can then add everyone else:",
-        "    python -m csa user add you@example.org --role admin --name \"Your Name\"",
+        '    python -m csa user add you@example.org --role admin --name "Your Name"',
         "It asks for a password (at least 12 characters); to pipe one in, add",
         "--password-stdin. With an identity provider or trusted proxy headers, an account",
         "needs no password: see docs/access.md.",

@@ -56,13 +56,23 @@ def population_for_year(populations: pd.DataFrame, year: int) -> pd.DataFrame:
         grp = grp.sort_values("year")
         before = grp[grp["year"] <= year]
         pick = before.iloc[-1] if not before.empty else grp.iloc[0]
-        rows.append({"area_code": code, "population": int(pick["population"]),
-                     "population_year": int(pick["year"])})
+        rows.append(
+            {
+                "area_code": code,
+                "population": int(pick["population"]),
+                "population_year": int(pick["year"]),
+            }
+        )
     return pd.DataFrame(rows, columns=["area_code", "population", "population_year"])
 
 
-def aggregate(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
-              multiplier: float = 1, group_codes=None) -> pd.DataFrame:
+def aggregate(
+    observations: pd.DataFrame,
+    members: pd.DataFrame,
+    unit: str,
+    multiplier: float = 1,
+    group_codes=None,
+) -> pd.DataFrame:
     """Aggregate base-area figures to groupings by summing numerators and denominators.
 
     Parameters
@@ -84,8 +94,17 @@ def aggregate(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
         members_reporting, complete, missing (comma-separated names of absent member codes).
         Incomplete groupings get NaN figures rather than a partial sum.
     """
-    cols = ["area_code", "period_label", "numerator", "denominator", "value",
-            "members_expected", "members_reporting", "complete", "missing"]
+    cols = [
+        "area_code",
+        "period_label",
+        "numerator",
+        "denominator",
+        "value",
+        "members_expected",
+        "members_reporting",
+        "complete",
+        "missing",
+    ]
     if unit not in ("count", "rate", "percentage"):
         raise ValueError(f"unit must be 'count', 'rate' or 'percentage', not {unit!r}")
     m = members if group_codes is None else members[members["group_code"].isin(list(group_codes))]
@@ -104,15 +123,25 @@ def aggregate(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
     joined["has_num"] = joined["numerator"].notna()
     # for rates and percentages a member with a numerator but no denominator makes the sum
     # meaningless, unless it is the Unassigned row whose population is genuinely nil
-    joined["bad_den"] = (unit != "count") & joined["has_num"] & joined["denominator"].isna() \
+    joined["bad_den"] = (
+        (unit != "count")
+        & joined["has_num"]
+        & joined["denominator"].isna()
         & (joined["member_code"] != UNASSIGNED)
+    )
     g = joined.groupby(["group_code", "period_label"], sort=False)
-    out = pd.DataFrame({
-        "numerator": g["numerator"].sum(min_count=1),
-        "denominator": g["denominator"].sum(min_count=1) if unit != "count" else np.nan,
-        "members_reporting": g["has_num"].sum().astype(int),
-        "bad": g["bad_den"].sum().astype(int),
-    }).reset_index().rename(columns={"group_code": "area_code"})
+    out = (
+        pd.DataFrame(
+            {
+                "numerator": g["numerator"].sum(min_count=1),
+                "denominator": g["denominator"].sum(min_count=1) if unit != "count" else np.nan,
+                "members_reporting": g["has_num"].sum().astype(int),
+                "bad": g["bad_den"].sum().astype(int),
+            }
+        )
+        .reset_index()
+        .rename(columns={"group_code": "area_code"})
+    )
     out["members_expected"] = out["area_code"].map(expected.map(len)).astype(int)
     out["complete"] = (out["members_reporting"] == out["members_expected"]) & (out["bad"] == 0)
     missing = []
@@ -120,8 +149,9 @@ def aggregate(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
         if row.complete:
             missing.append("")
             continue
-        have = joined[(joined["group_code"] == row.area_code)
-                      & (joined["period_label"] == row.period_label)]
+        have = joined[
+            (joined["group_code"] == row.area_code) & (joined["period_label"] == row.period_label)
+        ]
         absent = expected[row.area_code] - set(have.loc[have["has_num"], "member_code"])
         absent |= set(have.loc[have["bad_den"], "member_code"])
         missing.append(",".join(sorted(absent)))
@@ -133,8 +163,9 @@ def aggregate(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
     return out[cols]
 
 
-def with_aggregates(observations: pd.DataFrame, members: pd.DataFrame, unit: str,
-                    multiplier: float = 1) -> pd.DataFrame:
+def with_aggregates(
+    observations: pd.DataFrame, members: pd.DataFrame, unit: str, multiplier: float = 1
+) -> pd.DataFrame:
     """Base-area observations plus every grouping's aggregate, one frame."""
     base = observations.copy()
     base["complete"] = True
@@ -166,27 +197,39 @@ def group_kinds(base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame)
     demo when any member's figure for that period is demo, real when all are real
     (:func:`csa.demo_labels.combine`), so one real return does not relabel other periods."""
     kind = base["data_kind"].map(demo_labels.kind_of)
-    flags = _any_member(base.assign(_demo=kind == demo_labels.DEMO, _known=kind.notna()),
-                        members, groups, ["_demo", "_known"])
-    return [None if not known else (demo_labels.DEMO if demo else demo_labels.REAL)
-            for demo, known in zip(flags["_demo"], flags["_known"], strict=True)]
+    flags = _any_member(
+        base.assign(_demo=kind == demo_labels.DEMO, _known=kind.notna()),
+        members,
+        groups,
+        ["_demo", "_known"],
+    )
+    return [
+        None if not known else (demo_labels.DEMO if demo else demo_labels.REAL)
+        for demo, known in zip(flags["_demo"], flags["_known"], strict=True)
+    ]
 
 
 def group_statuses(base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame) -> list:
     """Each grouping's status: provisional when any member's figure for that period is
     provisional (per group and period: a provisional figure in Blackpool does not make the
     East policing area provisional)."""
-    flags = _any_member(base.assign(_prov=base["status"] == "provisional"), members, groups,
-                        ["_prov"])
+    flags = _any_member(
+        base.assign(_prov=base["status"] == "provisional"), members, groups, ["_prov"]
+    )
     return ["provisional" if p else "final" for p in flags["_prov"]]
 
 
-def _any_member(base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame,
-                flags: list[str]) -> pd.DataFrame:
+def _any_member(
+    base: pd.DataFrame, members: pd.DataFrame, groups: pd.DataFrame, flags: list[str]
+) -> pd.DataFrame:
     """For each row of ``groups`` (area_code, period_label), whether any member's row of
     ``base`` for that period has each boolean column in ``flags`` set (False when none)."""
-    joined = members.merge(base[["area_code", "period_label", *flags]],
-                           left_on="member_code", right_on="area_code", how="inner")
+    joined = members.merge(
+        base[["area_code", "period_label", *flags]],
+        left_on="member_code",
+        right_on="area_code",
+        how="inner",
+    )
     g = joined.groupby(["group_code", "period_label"], sort=False)[flags].any()
     keys = pd.MultiIndex.from_arrays([groups["area_code"], groups["period_label"]])
     return g.reindex(keys).fillna(False).astype(bool).reset_index(drop=True)

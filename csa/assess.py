@@ -38,10 +38,21 @@ from csa import demo_labels, spc, stats, targets, trend
 from csa.areas import PAN_LANCASHIRE, with_aggregates
 
 RAG_LABELS = {"red": "Off track", "amber": "At risk", "green": "On track", "grey": "Not judged"}
-IMPROVEMENT = {"low_is_good": "decrease", "high_is_good": "increase",
-               "no_judgement": "neither"}
-_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-             "ninth", "tenth", "eleventh", "twelfth"]
+IMPROVEMENT = {"low_is_good": "decrease", "high_is_good": "increase", "no_judgement": "neither"}
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+]
 
 
 @dataclass(frozen=True)
@@ -57,9 +68,14 @@ class Inputs:
 
     @classmethod
     def from_db(cls, db) -> Inputs:
-        return cls(indicators=db.indicators(), targets=db.targets(),
-                   observations=db.observations(), area_members=db.area_members(),
-                   areas=db.areas(), periods=db.periods())
+        return cls(
+            indicators=db.indicators(),
+            targets=db.targets(),
+            observations=db.observations(),
+            area_members=db.area_members(),
+            areas=db.areas(),
+            periods=db.periods(),
+        )
 
 
 @dataclass(frozen=True)
@@ -145,8 +161,9 @@ def target_rule(targets_df: pd.DataFrame, indicator_code: str, area_code: str):
     return None if general.empty else general.iloc[-1]
 
 
-def baseline_value(series: pd.DataFrame, periods: pd.DataFrame, baseline: str, unit: str,
-                   multiplier: float) -> float | None:
+def baseline_value(
+    series: pd.DataFrame, periods: pd.DataFrame, baseline: str, unit: str, multiplier: float
+) -> float | None:
     """The area's figure for a baseline period or financial year (e.g. '2022-23').
 
     Rates and percentages: sum of numerators over sum of denominators; counts: the mean
@@ -154,21 +171,29 @@ def baseline_value(series: pd.DataFrame, periods: pd.DataFrame, baseline: str, u
     """
     labels = _baseline_labels(periods, baseline)
     rows = series[series["period_label"].isin(labels)]
-    return _baseline_from(rows["numerator"].to_numpy(dtype=float),
-                          rows["denominator"].to_numpy(dtype=float), unit, multiplier)
+    return _baseline_from(
+        rows["numerator"].to_numpy(dtype=float),
+        rows["denominator"].to_numpy(dtype=float),
+        unit,
+        multiplier,
+    )
 
 
 def _baseline_labels(periods: pd.DataFrame, baseline: str) -> set:
     """The period labels a baseline stands for: the period itself, or the non-annual periods
     of that financial year."""
-    labels = set(periods.loc[periods["financial_year"] == baseline, "label"]) \
-        if baseline not in set(periods["label"]) else {baseline}
+    labels = (
+        set(periods.loc[periods["financial_year"] == baseline, "label"])
+        if baseline not in set(periods["label"])
+        else {baseline}
+    )
     labels &= set(periods.loc[periods["frequency"] != "annual", "label"]) | {baseline}
     return labels
 
 
-def _baseline_from(numerators: np.ndarray, denominators: np.ndarray, unit: str,
-                   multiplier: float) -> float | None:
+def _baseline_from(
+    numerators: np.ndarray, denominators: np.ndarray, unit: str, multiplier: float
+) -> float | None:
     """:func:`baseline_value` from the baseline periods' numerators and denominators."""
     if len(numerators) == 0 or np.isnan(numerators).any():
         return None
@@ -186,8 +211,12 @@ def resolve(rule, base, benchmark_value):
         return None
     if rule["target_type"] == "benchmark" and benchmark_value is None:
         return None
-    return targets.resolve_target(rule["target_type"], float(rule["target_value"]),
-                                  baseline_value=base, benchmark_value=benchmark_value)
+    return targets.resolve_target(
+        rule["target_type"],
+        float(rule["target_value"]),
+        baseline_value=base,
+        benchmark_value=benchmark_value,
+    )
 
 
 # -- SPC in words ------------------------------------------------------------------------
@@ -220,8 +249,11 @@ def spc_reasons(result, noun: str, unit: str) -> list[str]:
     cls = result.point_classes[-1]
     if cls == "common":
         return ["Common-cause variation: the latest figure is within the usual ups and downs."]
-    kind = {"improvement": "Special-cause improvement", "concern": "Special-cause concern",
-            "neither": "Special-cause variation"}[cls]
+    kind = {
+        "improvement": "Special-cause improvement",
+        "concern": "Special-cause concern",
+        "neither": "Special-cause variation",
+    }[cls]
     values = list(result.values)
     mean = result.mean[-1]
     bits = []
@@ -229,8 +261,10 @@ def spc_reasons(result, noun: str, unit: str) -> list[str]:
     if "outside_limits" in rules:
         above = values[-1] > result.upper_process_limit[-1]
         limit = result.upper_process_limit[-1] if above else result.lower_process_limit[-1]
-        bits.append(f"{'above the upper' if above else 'below the lower'} process limit "
-                    f"({fmt(limit, unit)})")
+        bits.append(
+            f"{'above the upper' if above else 'below the lower'} process limit "
+            f"({fmt(limit, unit)})"
+        )
     if "shift" in rules:
         n, side = _run_length_on_side(values, mean)
         bits.append(f"{n} {noun}s in a row {side} the average ({fmt(mean, unit)})")
@@ -245,11 +279,11 @@ def spc_reasons(result, noun: str, unit: str) -> list[str]:
 
 ASSURANCE_WORDS = {
     "fail": "SPC assurance: the target is outside the process limits on the wrong side, so it "
-            "will consistently be missed unless something changes.",
+    "will consistently be missed unless something changes.",
     "pass": "SPC assurance: the target is outside the process limits on the right side, so it "
-            "will consistently be met if nothing changes.",
+    "will consistently be met if nothing changes.",
     "hit_or_miss": "SPC assurance: the target is within the process limits, so it will be met "
-                   "in some periods and missed in others.",
+    "in some periods and missed in others.",
 }
 
 
@@ -271,16 +305,22 @@ class _AreaSeries:
     status: list
 
 
-_SERIES_COLUMNS = ("period_label", "value", "numerator", "denominator", "missing",
-                   "data_kind", "status")
+_SERIES_COLUMNS = (
+    "period_label",
+    "value",
+    "numerator",
+    "denominator",
+    "missing",
+    "data_kind",
+    "status",
+)
 
 
 def _area_series(full: pd.DataFrame) -> list[_AreaSeries]:
     """Split an indicator's figures (:func:`_figures`, sorted by area) into one series per
     area, in the frame's order. A column the frame lacks reads as None, like ``row.get``."""
     n = len(full)
-    columns = {c: full[c].tolist() if c in full.columns else [None] * n
-               for c in _SERIES_COLUMNS}
+    columns = {c: full[c].tolist() if c in full.columns else [None] * n for c in _SERIES_COLUMNS}
     areas = full["area_code"].tolist()
     out = []
     start = 0
@@ -288,8 +328,9 @@ def _area_series(full: pd.DataFrame) -> list[_AreaSeries]:
         if end < n and areas[end] == areas[start]:
             continue
         if not pd.isna(areas[start]):  # groupby leaves out a missing area code
-            out.append(_AreaSeries(areas[start], start,
-                                   *(columns[c][start:end] for c in _SERIES_COLUMNS)))
+            out.append(
+                _AreaSeries(areas[start], start, *(columns[c][start:end] for c in _SERIES_COLUMNS))
+            )
         start = end
     return out
 
@@ -323,11 +364,15 @@ class _TargetStatuses:
     def __getitem__(self, k: int) -> tuple:
         """(target, status) for period ``k``; status None without a figure or a target."""
         if k not in self._known:
-            tgt = resolve(self._rule, self._base,
-                          self._bench_values.get(self._series.period_label[k]))
+            tgt = resolve(
+                self._rule, self._base, self._bench_values.get(self._series.period_label[k])
+            )
             value = _nan_to_none(self._series.value[k])
-            status = None if value is None or tgt is None else \
-                targets.target_status(value, tgt, self._polarity, self._tolerance)
+            status = (
+                None
+                if value is None or tgt is None
+                else targets.target_status(value, tgt, self._polarity, self._tolerance)
+            )
             self._known[k] = (tgt, status)
         return self._known[k]
 
@@ -345,19 +390,24 @@ class _TargetStatuses:
 def _area_baseline(series: _AreaSeries, labels: set, unit: str, multiplier: float):
     """:func:`baseline_value` for one area's series."""
     rows = [i for i, p in enumerate(series.period_label) if p in labels]
-    return _baseline_from(np.array([series.numerator[i] for i in rows], dtype=float),
-                          np.array([series.denominator[i] for i in rows], dtype=float),
-                          unit, multiplier)
+    return _baseline_from(
+        np.array([series.numerator[i] for i in rows], dtype=float),
+        np.array([series.denominator[i] for i in rows], dtype=float),
+        unit,
+        multiplier,
+    )
 
 
-def _limits(figures: pd.DataFrame, rows: list[int], unit: str, multiplier: float,
-            confidence: float) -> list[tuple]:
+def _limits(
+    figures: pd.DataFrame, rows: list[int], unit: str, multiplier: float, confidence: float
+) -> list[tuple]:
     """(lower, upper) for the figures at positions ``rows``, as :func:`with_ci` gives them:
     an assessment of a few periods needs limits only for those."""
     if not rows:
         return []
-    limits = stats.add_ci(figures[["numerator", "denominator"]].iloc[rows], unit, multiplier,
-                          confidence)
+    limits = stats.add_ci(
+        figures[["numerator", "denominator"]].iloc[rows], unit, multiplier, confidence
+    )
     return list(zip(limits["lower"].tolist(), limits["upper"].tolist(), strict=True))
 
 
@@ -382,8 +432,9 @@ def series_with_ci(ind, inputs: Inputs, confidence: float = 0.95) -> pd.DataFram
     return with_ci(full, ind["unit"], float(ind["multiplier"]), confidence)
 
 
-def assess_indicator(ind, inputs: Inputs, settings: dict, period_labels=None,
-                     area_codes=None) -> list[Verdict]:
+def assess_indicator(
+    ind, inputs: Inputs, settings: dict, period_labels=None, area_codes=None
+) -> list[Verdict]:
     """Verdicts for one indicator (a row of ``inputs.indicators``)."""
     code, unit, mult = ind["code"], ind["unit"], float(ind["multiplier"])
     polarity, frequency = ind["polarity"], ind["frequency"]
@@ -393,20 +444,28 @@ def assess_indicator(ind, inputs: Inputs, settings: dict, period_labels=None,
     if figures is None or figures.empty:
         return []
     all_series = _area_series(figures)
-    bench_values = {p: _nan_to_none(v) for s in all_series if s.area == PAN_LANCASHIRE
-                    for p, v in zip(s.period_label, s.value, strict=True)}
+    bench_values = {
+        p: _nan_to_none(v)
+        for s in all_series
+        if s.area == PAN_LANCASHIRE
+        for p, v in zip(s.period_label, s.value, strict=True)
+    }
     tolerance = settings["default_tolerance_pct"]
     consecutive_needed = int(settings["critical_consecutive_off_track"])
     rules = _target_rules(inputs.targets, code)
     baseline_labels: dict = {}  # baseline period -> its labels, worked out once
     verdicts = []
     plan = _wanted(all_series, period_labels, area_codes)
-    limits = iter(_limits(figures, [s.first + k for s, ks in plan for k in ks], unit, mult,
-                          confidence))
+    limits = iter(
+        _limits(figures, [s.first + k for s, ks in plan for k in ks], unit, mult, confidence)
+    )
     for series, wanted in plan:
         rule = _rule_for(rules, series.area)
-        tol = float(rule["tolerance_pct"]) if rule is not None and \
-            not pd.isna(rule["tolerance_pct"]) else float(tolerance)
+        tol = (
+            float(rule["tolerance_pct"])
+            if rule is not None and not pd.isna(rule["tolerance_pct"])
+            else float(tolerance)
+        )
         base = None
         if rule is not None and rule["target_type"] == "change_vs_baseline":
             baseline = rule["baseline_period"]
@@ -415,9 +474,20 @@ def assess_indicator(ind, inputs: Inputs, settings: dict, period_labels=None,
             base = _area_baseline(series, baseline_labels[baseline], unit, mult)
         statuses = _TargetStatuses(series, rule, base, polarity, tol, bench_values)
         for k in wanted:
-            verdicts.append(_verdict(ind, series, k, statuses[k], statuses.off_track_run(k),
-                                     next(limits), bench_values, settings, noun,
-                                     consecutive_needed))
+            verdicts.append(
+                _verdict(
+                    ind,
+                    series,
+                    k,
+                    statuses[k],
+                    statuses.off_track_run(k),
+                    next(limits),
+                    bench_values,
+                    settings,
+                    noun,
+                    consecutive_needed,
+                )
+            )
     return verdicts
 
 
@@ -429,15 +499,28 @@ def _wanted(all_series: list[_AreaSeries], period_labels, area_codes) -> list[tu
     for series in all_series:
         if wanted_areas is not None and series.area not in wanted_areas:
             continue
-        wanted = [k for k, period in enumerate(series.period_label)
-                  if wanted_periods is None or period in wanted_periods]
+        wanted = [
+            k
+            for k, period in enumerate(series.period_label)
+            if wanted_periods is None or period in wanted_periods
+        ]
         if wanted:
             plan.append((series, wanted))
     return plan
 
 
-def _verdict(ind, series: _AreaSeries, k: int, target_and_status, run: int, limits,
-             bench_values, settings, noun, consecutive_needed) -> Verdict:
+def _verdict(
+    ind,
+    series: _AreaSeries,
+    k: int,
+    target_and_status,
+    run: int,
+    limits,
+    bench_values,
+    settings,
+    noun,
+    consecutive_needed,
+) -> Verdict:
     """The verdict for period ``k`` of an area's series, from the series up to it; ``run``
     is how many periods running (ending at ``k``) it has been off track, ``limits`` the
     figure's (lower, upper) confidence limits."""
@@ -451,12 +534,16 @@ def _verdict(ind, series: _AreaSeries, k: int, target_and_status, run: int, limi
     # target and how long it has been off track
     if value is None:
         missing = series.missing[k] or ""
-        target_status, target_message = "no data", (
-            f"No figure for {period}" + (f": waiting for {missing}." if missing else "."))
+        target_status, target_message = (
+            "no data",
+            (f"No figure for {period}" + (f": waiting for {missing}." if missing else ".")),
+        )
         reasons.append(target_message)
     elif status is None:
-        target_status, target_message = ("no judgement" if polarity == "no_judgement"
-                                         else "no target"), ""
+        target_status, target_message = (
+            ("no judgement" if polarity == "no_judgement" else "no target"),
+            "",
+        )
     else:
         target_status, target_message = status.status, status.message
         if status.status == "off track":
@@ -476,8 +563,10 @@ def _verdict(ind, series: _AreaSeries, k: int, target_and_status, run: int, limi
     else:
         comparison = "not compared"
     if comparison not in ("not compared",):
-        reasons.append(f"{bench.compare_label(comparison, 'Lancashire as a whole')} "
-                       f"({fmt(bval, unit)}), by 95% confidence intervals.")
+        reasons.append(
+            f"{bench.compare_label(comparison, 'Lancashire as a whole')} "
+            f"({fmt(bval, unit)}), by 95% confidence intervals."
+        )
 
     # SPC on the series so far
     values = [v for v in series.value[: k + 1] if not pd.isna(v)]
@@ -485,8 +574,9 @@ def _verdict(ind, series: _AreaSeries, k: int, target_and_status, run: int, limi
     spc_message = ""
     if value is not None and len(values) >= 2 and ind["frequency"] != "annual":
         improvement = IMPROVEMENT[polarity]
-        result = spc.xmr(values, improvement, target=tgt,
-                         run_length=int(settings["spc_run_length"]))
+        result = spc.xmr(
+            values, improvement, target=tgt, run_length=int(settings["spc_run_length"])
+        )
         variation, assurance = result.variation, result.assurance
         words = spc_reasons(result, noun, unit)
         spc_message = " ".join(words)
@@ -497,33 +587,43 @@ def _verdict(ind, series: _AreaSeries, k: int, target_and_status, run: int, limi
     # recent trend
     trend_direction = trend_judgement = "cannot be calculated"
     n_trend = int(settings["trend_points"])
-    tail = [i for i in range(k + 1) if not pd.isna(series.numerator[i])][-n_trend:] \
-        if n_trend else []  # as DataFrame.tail(n_trend) of the rows with a numerator
+    tail = (
+        [i for i in range(k + 1) if not pd.isna(series.numerator[i])][-n_trend:] if n_trend else []
+    )  # as DataFrame.tail(n_trend) of the rows with a numerator
     if value is not None and len(tail) >= n_trend and ind["frequency"] != "annual":
-        t = trend.recent_trend([series.numerator[i] for i in tail],
-                               None if unit == "count" else
-                               [series.denominator[i] for i in tail],
-                               unit=unit, n_points=n_trend, polarity=polarity)
+        t = trend.recent_trend(
+            [series.numerator[i] for i in tail],
+            None if unit == "count" else [series.denominator[i] for i in tail],
+            unit=unit,
+            n_points=n_trend,
+            polarity=polarity,
+        )
         trend_direction, trend_judgement = t.direction, t.judgement
         if t.direction in ("increasing", "decreasing"):
             judged = "" if t.judgement in ("no judgement",) else f" ({t.judgement})"
-            reasons.append(f"Recent trend: significantly {t.direction} over the last "
-                           f"{n_trend} {noun}s{judged}.")
+            reasons.append(
+                f"Recent trend: significantly {t.direction} over the last "
+                f"{n_trend} {noun}s{judged}."
+            )
 
     # RAG and the critical flag
     concern = variation is not None and "concern" in variation
     if value is None or polarity == "no_judgement":
         rag = "grey"
     elif status is not None:
-        rag = {"on track": "green", "at risk": "amber", "off track": "red"}.get(status.status,
-                                                                                "grey")
+        rag = {"on track": "green", "at risk": "amber", "off track": "red"}.get(
+            status.status, "grey"
+        )
     else:
         rag = {"better": "green", "similar": "amber", "worse": "red"}.get(comparison, "grey")
     if concern and assurance == "fail":
         rag = "red"
     if status is None and value is not None and polarity != "no_judgement":
-        label = {"green": "Better than Lancashire", "amber": "Similar to Lancashire",
-                 "red": "Worse than Lancashire"}.get(rag, "No target")
+        label = {
+            "green": "Better than Lancashire",
+            "amber": "Similar to Lancashire",
+            "red": "Worse than Lancashire",
+        }.get(rag, "No target")
     elif value is None:
         label = "No data"
     else:
@@ -531,34 +631,63 @@ def _verdict(ind, series: _AreaSeries, k: int, target_and_status, run: int, limi
     critical = False
     if run >= consecutive_needed:
         critical = True
-        reasons.append(f"Critical: off track for {run} {noun}s running (the rule is "
-                       f"{consecutive_needed}); a recovery plan is required.")
-    elif settings["critical_on_spc_concern_with_failing_assurance"] and concern \
-            and assurance == "fail":
+        reasons.append(
+            f"Critical: off track for {run} {noun}s running (the rule is "
+            f"{consecutive_needed}); a recovery plan is required."
+        )
+    elif (
+        settings["critical_on_spc_concern_with_failing_assurance"]
+        and concern
+        and assurance == "fail"
+    ):
         critical = True
-        reasons.append("Critical: special-cause concern with failing assurance; a recovery "
-                       "plan is required.")
+        reasons.append(
+            "Critical: special-cause concern with failing assurance; a recovery plan is required."
+        )
 
     return Verdict(
-        indicator_code=code, area_code=area, period_label=period, unit=unit,
+        indicator_code=code,
+        area_code=area,
+        period_label=period,
+        unit=unit,
         data_kind=str(demo_labels.kind_of(series.data_kind[k], ind["data_kind"])),
         figure_status=str(series.status[k] or "final"),
-        value=value, lower=lower, upper=upper,
+        value=value,
+        lower=lower,
+        upper=upper,
         numerator=_nan_to_none(series.numerator[k]),
         denominator=_nan_to_none(series.denominator[k]),
-        target=tgt, target_status=target_status, target_message=target_message,
-        benchmark_code=bcode, benchmark_value=bval, comparison=comparison,
-        variation=variation, assurance=assurance, spc_message=spc_message,
-        trend_direction=trend_direction, trend_judgement=trend_judgement,
-        rag=rag, label=label, periods_off_track=run, critical=critical,
+        target=tgt,
+        target_status=target_status,
+        target_message=target_message,
+        benchmark_code=bcode,
+        benchmark_value=bval,
+        comparison=comparison,
+        variation=variation,
+        assurance=assurance,
+        spc_message=spc_message,
+        trend_direction=trend_direction,
+        trend_judgement=trend_judgement,
+        rag=rag,
+        label=label,
+        periods_off_track=run,
+        critical=critical,
         reasons=tuple(reasons),
     )
 
 
 # The observation columns an assessment reads (see _SERIES_COLUMNS); the others (ids, upload
 # details, period dates) are left out, since aggregating carries every column along at a cost.
-_ASSESSED_COLUMNS = ("indicator_code", "area_code", "period_label", "numerator", "denominator",
-                     "value", "status", "data_kind")
+_ASSESSED_COLUMNS = (
+    "indicator_code",
+    "area_code",
+    "period_label",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+    "data_kind",
+)
 
 
 def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -566,25 +695,34 @@ def _by_indicator(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {code: part for code, part in frame.groupby("indicator_code", sort=False)}
 
 
-def assess(inputs: Inputs, settings: dict, period_labels: Iterable[str] | None = None,
-           area_codes: Iterable[str] | None = None,
-           indicator_codes: Iterable[str] | None = None) -> list[Verdict]:
+def assess(
+    inputs: Inputs,
+    settings: dict,
+    period_labels: Iterable[str] | None = None,
+    area_codes: Iterable[str] | None = None,
+    indicator_codes: Iterable[str] | None = None,
+) -> list[Verdict]:
     """Verdicts for every indicator x area (and grouping) x period asked for."""
     period_labels = None if period_labels is None else set(period_labels)
     area_codes = None if area_codes is None else set(area_codes)
     wanted = None if indicator_codes is None else set(indicator_codes)
-    observations = inputs.observations[[c for c in inputs.observations.columns
-                                        if c in _ASSESSED_COLUMNS]]
+    observations = inputs.observations[
+        [c for c in inputs.observations.columns if c in _ASSESSED_COLUMNS]
+    ]
     own_observations = _by_indicator(observations)
     own_targets = _by_indicator(inputs.targets)
     out: list[Verdict] = []
     for ind in inputs.indicators.to_dict("records"):
         if wanted is not None and ind["code"] not in wanted:
             continue
-        scoped = Inputs(inputs.indicators,
-                        own_targets.get(ind["code"], inputs.targets.iloc[:0]),
-                        own_observations.get(ind["code"], observations.iloc[:0]),
-                        inputs.area_members, inputs.areas, inputs.periods)
+        scoped = Inputs(
+            inputs.indicators,
+            own_targets.get(ind["code"], inputs.targets.iloc[:0]),
+            own_observations.get(ind["code"], observations.iloc[:0]),
+            inputs.area_members,
+            inputs.areas,
+            inputs.periods,
+        )
         out.extend(assess_indicator(ind, scoped, settings, period_labels, area_codes))
     return out
 

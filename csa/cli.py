@@ -17,8 +17,19 @@ from csa.access import PermissionDenied
 from csa.config import ConfigError
 
 #: Command modules under csa.commands, in the order --help lists them.
-COMMAND_MODULES = ("init", "info", "demo", "assess", "template", "import_return", "rollback",
-                   "strategic", "user", "plans", "board_pack")
+COMMAND_MODULES = (
+    "init",
+    "info",
+    "demo",
+    "assess",
+    "template",
+    "import_return",
+    "rollback",
+    "strategic",
+    "user",
+    "plans",
+    "board_pack",
+)
 
 EXIT_OK, EXIT_FAILURE, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2, 3
 
@@ -34,9 +45,11 @@ class CommandError(Exception):
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m csa",
-        description="Lancashire Community Safety Agreement dashboard: data and reports.")
-    parser.add_argument("--database-url", help="override the database (else config.toml or "
-                                               "CSA_DATABASE_URL)")
+        description="Lancashire Community Safety Agreement dashboard: data and reports.",
+    )
+    parser.add_argument(
+        "--database-url", help="override the database (else config.toml or CSA_DATABASE_URL)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"csa.commands.{name}")

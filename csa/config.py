@@ -29,46 +29,85 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database_url", "sqlite:///data/csa.db",
-            "SQLAlchemy URL of the database. A relative SQLite path is taken from the repository "
-            "top. Overridden by the environment variable CSA_DATABASE_URL."),
+    Setting(
+        "database_url",
+        "sqlite:///data/csa.db",
+        "SQLAlchemy URL of the database. A relative SQLite path is taken from the repository "
+        "top. Overridden by the environment variable CSA_DATABASE_URL.",
+    ),
     Setting("data_dir", "data", "Folder holding the bundled data files and their PROVENANCE.md."),
-    Setting("title", "Safer Lancashire: Community Safety Agreement performance",
-            "Title shown at the top of every page and on exports."),
-    Setting("organisation", "Lancashire Community Safety Partnership Board",
-            "Owner named in the footer, the board pack and exports."),
+    Setting(
+        "title",
+        "Safer Lancashire: Community Safety Agreement performance",
+        "Title shown at the top of every page and on exports.",
+    ),
+    Setting(
+        "organisation",
+        "Lancashire Community Safety Partnership Board",
+        "Owner named in the footer, the board pack and exports.",
+    ),
     Setting("confidence", 0.95, "Confidence level for intervals and benchmark comparison."),
-    Setting("suppression_threshold", 5,
-            "Counts below this are shown as '<N' to the public; 0 turns suppression off."),
+    Setting(
+        "suppression_threshold",
+        5,
+        "Counts below this are shown as '<N' to the public; 0 turns suppression off.",
+    ),
     Setting("spc_min_points", 13, "Fewest points before SPC limits and icons are shown."),
     Setting("spc_run_length", 6, "Length of a run or trend that counts as special cause."),
     Setting("trend_points", 5, "How many latest points the recent-trend test uses."),
-    Setting("default_tolerance_pct", 5.0,
-            "Amber tolerance (percent of target) for indicators that set none of their own."),
-    Setting("critical_consecutive_off_track", 2,
-            "An indicator is critical (recovery plan required) when off track this many periods "
-            "running."),
-    Setting("critical_on_spc_concern_with_failing_assurance", True,
-            "Also critical when the latest point is special-cause concern and SPC assurance "
-            "against the target is 'fail'."),
-    Setting("return_due_days", 30,
-            "Days after a period ends by which the lead organisation's return is due."),
-    Setting("returns_open_periods", 2,
-            "How many of the latest periods accept returns (older periods are closed)."),
+    Setting(
+        "default_tolerance_pct",
+        5.0,
+        "Amber tolerance (percent of target) for indicators that set none of their own.",
+    ),
+    Setting(
+        "critical_consecutive_off_track",
+        2,
+        "An indicator is critical (recovery plan required) when off track this many periods "
+        "running.",
+    ),
+    Setting(
+        "critical_on_spc_concern_with_failing_assurance",
+        True,
+        "Also critical when the latest point is special-cause concern and SPC assurance "
+        "against the target is 'fail'.",
+    ),
+    Setting(
+        "return_due_days",
+        30,
+        "Days after a period ends by which the lead organisation's return is due.",
+    ),
+    Setting(
+        "returns_open_periods",
+        2,
+        "How many of the latest periods accept returns (older periods are closed).",
+    ),
     Setting("upload_max_mb", 10, "Largest Excel return accepted, in megabytes."),
-    Setting("upload_max_uncompressed_mb", 50,
-            "Largest total uncompressed size of an .xlsx (zip) before it is refused as a zip bomb."),
-    Setting("upload_max_compression_ratio", 100,
-            "Largest uncompressed/compressed ratio of an .xlsx before it is refused."),
-    Setting("frame_ancestors", "'self' https://www.saferlancashire.co.uk",
-            "Sites allowed to embed the public view; the reverse proxy sends it as "
-            "Content-Security-Policy: frame-ancestors (Streamlit sends none)."),
+    Setting(
+        "upload_max_uncompressed_mb",
+        50,
+        "Largest total uncompressed size of an .xlsx (zip) before it is refused as a zip bomb.",
+    ),
+    Setting(
+        "upload_max_compression_ratio",
+        100,
+        "Largest uncompressed/compressed ratio of an .xlsx before it is refused.",
+    ),
+    Setting(
+        "frame_ancestors",
+        "'self' https://www.saferlancashire.co.uk",
+        "Sites allowed to embed the public view; the reverse proxy sends it as "
+        "Content-Security-Policy: frame-ancestors (Streamlit sends none).",
+    ),
     Setting("login_max_failures", 5, "Failed sign-ins before a local account is locked."),
     Setting("login_lockout_minutes", 15, "How long a locked local account stays locked."),
-    Setting("public_only", False,
-            "Serve only the public, read-only view: nobody can sign in and nothing is written. "
-            "For the public entry of the two-entry deployment (docs/access.md), ideally with a "
-            "read-only database role; set CSA_PUBLIC_ONLY=true on that server."),
+    Setting(
+        "public_only",
+        False,
+        "Serve only the public, read-only view: nobody can sign in and nothing is written. "
+        "For the public entry of the two-entry deployment (docs/access.md), ideally with a "
+        "read-only database role; set CSA_PUBLIC_ONLY=true on that server.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -132,7 +171,7 @@ def resolve_database_url(url: str) -> str:
     """Make a relative SQLite path absolute from the repository top."""
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        return prefix + str(ROOT / url[len(prefix):])
+        return prefix + str(ROOT / url[len(prefix) :])
     return url
 
 

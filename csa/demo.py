@@ -66,28 +66,57 @@ WEST = ("E06000009", "E07000119", "E07000121", "E07000128")
 SOUTH = ("E07000118", "E07000123", "E07000126", "E07000127")
 BURNLEY = ("E07000117",)
 
-SPECS = {s.code: s for s in [
-    Spec("DA-01", per_1000_year=28.0, seasonal=(1.02, 1.06, 0.98, 0.94), trend_per_year=0.04),
-    Spec("DA-02", proportion=0.104, proportion_trend_per_year=0.004,
-         denominator_per_1000_quarter=4.2),
-    Spec("VIO-01", anchor_column="violence_with_injury", seasonal=(1.04, 1.07, 0.98, 0.91),
-         trend_per_year=-0.03,
-         stories=(Story(EAST, 15, 0.05, 0.35), Story(BURNLEY, 16, 0.02, 0.1))),
-    Spec("VIO-02", anchor_column="possession_of_weapons_offences", trend_per_year=-0.04,
-         stories=(Story(SOUTH, 14, 0.02, 0.15),)),
-    Spec("EXP-01", per_1000_year=2.4, seasonal=(1.0, 1.05, 1.02, 0.93), trend_per_year=-0.05),
-    Spec("EXP-02", per_1000_year=0.35, trend_per_year=0.06),
-    Spec("SOC-01", per_1000_year=0.12, trend_per_year=0.03, area_elasticity=1.0),
-    Spec("ROAD-01", per_1000_year=0.55, seasonal=(0.98, 1.05, 1.04, 0.93), trend_per_year=-0.045,
-         area_elasticity=0.0),
-    Spec("ASB-01", per_1000_year=29.0, seasonal=(1.12, 1.18, 0.92, 0.78), trend_per_year=-0.06),
-    Spec("ASB-02", per_1000_year=2.2, seasonal=(1.45, 1.15, 0.75, 0.65), trend_per_year=-0.04,
-         stories=(Story(WEST, 16, 0.05, 0.3),)),
-    Spec("ALC-01", per_1000_year=6.5, trend_per_year=0.02),
-    Spec("DRG-01", proportion=0.345, denominator_per_1000_quarter=0.9,
-         stories=(Story(SOUTH, 16, -0.035, 0.2),)),
-    Spec("REO-01", proportion=0.257, denominator_per_1000_quarter=0.6),
-]}
+SPECS = {
+    s.code: s
+    for s in [
+        Spec("DA-01", per_1000_year=28.0, seasonal=(1.02, 1.06, 0.98, 0.94), trend_per_year=0.04),
+        Spec(
+            "DA-02",
+            proportion=0.104,
+            proportion_trend_per_year=0.004,
+            denominator_per_1000_quarter=4.2,
+        ),
+        Spec(
+            "VIO-01",
+            anchor_column="violence_with_injury",
+            seasonal=(1.04, 1.07, 0.98, 0.91),
+            trend_per_year=-0.03,
+            stories=(Story(EAST, 15, 0.05, 0.35), Story(BURNLEY, 16, 0.02, 0.1)),
+        ),
+        Spec(
+            "VIO-02",
+            anchor_column="possession_of_weapons_offences",
+            trend_per_year=-0.04,
+            stories=(Story(SOUTH, 14, 0.02, 0.15),),
+        ),
+        Spec("EXP-01", per_1000_year=2.4, seasonal=(1.0, 1.05, 1.02, 0.93), trend_per_year=-0.05),
+        Spec("EXP-02", per_1000_year=0.35, trend_per_year=0.06),
+        Spec("SOC-01", per_1000_year=0.12, trend_per_year=0.03, area_elasticity=1.0),
+        Spec(
+            "ROAD-01",
+            per_1000_year=0.55,
+            seasonal=(0.98, 1.05, 1.04, 0.93),
+            trend_per_year=-0.045,
+            area_elasticity=0.0,
+        ),
+        Spec("ASB-01", per_1000_year=29.0, seasonal=(1.12, 1.18, 0.92, 0.78), trend_per_year=-0.06),
+        Spec(
+            "ASB-02",
+            per_1000_year=2.2,
+            seasonal=(1.45, 1.15, 0.75, 0.65),
+            trend_per_year=-0.04,
+            stories=(Story(WEST, 16, 0.05, 0.3),),
+        ),
+        Spec("ALC-01", per_1000_year=6.5, trend_per_year=0.02),
+        Spec(
+            "DRG-01",
+            proportion=0.345,
+            denominator_per_1000_quarter=0.9,
+            stories=(Story(SOUTH, 16, -0.035, 0.2),),
+        ),
+        Spec("REO-01", proportion=0.257, denominator_per_1000_quarter=0.6),
+    ]
+}
 
 EAST_ASB_PER_YEAR = 15_579  # Pennine Lancashire, published strategic assessment
 
@@ -96,8 +125,11 @@ def _story_factor(spec: Spec, area: str, t: int) -> float:
     factor = 1.0
     for story in spec.stories:
         if area in story.areas and t >= story.start:
-            ramp = min(story.step * (t - story.start + 1), story.cap) if story.step > 0 else \
-                max(story.step * (t - story.start + 1), -story.cap)
+            ramp = (
+                min(story.step * (t - story.start + 1), story.cap)
+                if story.step > 0
+                else max(story.step * (t - story.start + 1), -story.cap)
+            )
             factor *= 1.0 + ramp
     return factor
 
@@ -121,7 +153,8 @@ def generate(populations: pd.DataFrame, crime: pd.DataFrame) -> pd.DataFrame:
     crime_rate = csp["total_recorded_crime_excl_fraud"] / pop22.reindex(csp.index)
     relative = crime_rate / (csp["total_recorded_crime_excl_fraud"].sum() / pop22.sum())
     east_asb_scale = EAST_ASB_PER_YEAR / sum(
-        29.0 / 1000 * pop22[a] * relative[a] ** 0.7 for a in EAST)
+        29.0 / 1000 * pop22[a] * relative[a] ** 0.7 for a in EAST
+    )
 
     catalogue = {ind["code"]: ind for ind in INDICATORS}
     anchor_t = 14.5  # middle of the year ending June 2025 (quarters 13 to 16)
@@ -132,13 +165,17 @@ def generate(populations: pd.DataFrame, crime: pd.DataFrame) -> pd.DataFrame:
             for t, period in enumerate(periods):
                 q = int(period["label"][-1])
                 year = period["start_date"].year
-                pop = float(population_for_year(populations[populations["area_code"] == area],
-                                                 year)["population"].iloc[0])
+                pop = float(
+                    population_for_year(populations[populations["area_code"] == area], year)[
+                        "population"
+                    ].iloc[0]
+                )
                 years_from_anchor = (t - anchor_t) / 4
                 story = _story_factor(spec, area, t)
                 if spec.proportion is not None:
-                    den = rng.poisson(spec.denominator_per_1000_quarter * pop / 1000 *
-                                      relative[area] ** 0.5)
+                    den = rng.poisson(
+                        spec.denominator_per_1000_quarter * pop / 1000 * relative[area] ** 0.5
+                    )
                     p = spec.proportion + spec.proportion_trend_per_year * years_from_anchor
                     p = float(np.clip(p * story, 0.01, 0.99))
                     num = rng.binomial(den, p)
@@ -146,22 +183,36 @@ def generate(populations: pd.DataFrame, crime: pd.DataFrame) -> pd.DataFrame:
                     if spec.anchor_column:
                         level = csp.loc[area, spec.anchor_column] / 4
                     else:
-                        level = spec.per_1000_year / 1000 * pop / 4 * \
-                            relative[area] ** spec.area_elasticity
+                        level = (
+                            spec.per_1000_year
+                            / 1000
+                            * pop
+                            / 4
+                            * relative[area] ** spec.area_elasticity
+                        )
                         if code == "ASB-01":
                             level *= east_asb_scale
-                    mean = level * spec.seasonal[q - 1] * \
-                        (1 + spec.trend_per_year) ** years_from_anchor * story
+                    mean = (
+                        level
+                        * spec.seasonal[q - 1]
+                        * (1 + spec.trend_per_year) ** years_from_anchor
+                        * story
+                    )
                     num = rng.poisson(max(mean, 0.0))
                     den = pop if ind["unit"] == "rate" else np.nan
                 if ind["unit"] == "count":
                     den = np.nan
                 value = value_from_parts(num, den, ind["unit"], ind["multiplier"])
-                rows.append({
-                    "indicator_code": code, "area_code": area, "period_label": period["label"],
-                    "numerator": float(num), "denominator": float(den),
-                    "value": round(float(value), 6),
-                    "status": "provisional" if t == len(periods) - 1 else "final",
-                    "data_kind": "demo",
-                })
+                rows.append(
+                    {
+                        "indicator_code": code,
+                        "area_code": area,
+                        "period_label": period["label"],
+                        "numerator": float(num),
+                        "denominator": float(den),
+                        "value": round(float(value), 6),
+                        "status": "provisional" if t == len(periods) - 1 else "final",
+                        "data_kind": "demo",
+                    }
+                )
     return pd.DataFrame(rows)

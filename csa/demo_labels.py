@@ -83,8 +83,7 @@ def runs(periods: Sequence[str], kinds: Sequence, default: str | None = None) ->
     break a run.
     """
     if len(periods) != len(kinds):
-        raise ValueError(f"periods and kinds differ in length ({len(periods)} and "
-                         f"{len(kinds)})")
+        raise ValueError(f"periods and kinds differ in length ({len(periods)} and {len(kinds)})")
     out: list[Run] = []
     for period, raw in zip(periods, kinds, strict=True):
         kind = kind_of(raw, default)
@@ -97,8 +96,9 @@ def runs(periods: Sequence[str], kinds: Sequence, default: str | None = None) ->
     return out
 
 
-def describe_series(periods: Sequence[str], kinds: Sequence,
-                    default: str | None = None) -> str | None:
+def describe_series(
+    periods: Sequence[str], kinds: Sequence, default: str | None = None
+) -> str | None:
     """One sentence saying which figures of a series (oldest first) are synthetic demo data.
 
     Returns None when every figure is real (nothing to say), a sentence that the series is
@@ -122,10 +122,14 @@ def describe_series(periods: Sequence[str], kinds: Sequence,
     if len(found) == 2:
         before, after = found
         if before.kind == DEMO:
-            return (f"Figures up to {before.last} are synthetic demo data; {after.first} "
-                    "onward are real returns.")
-        return (f"Figures up to {before.last} are real returns; {after.first} onward are "
-                "synthetic demo data.")
+            return (
+                f"Figures up to {before.last} are synthetic demo data; {after.first} "
+                "onward are real returns."
+            )
+        return (
+            f"Figures up to {before.last} are real returns; {after.first} onward are "
+            "synthetic demo data."
+        )
     demo = ", ".join(r.span() for r in found if r.kind == DEMO)
     real = ", ".join(r.span() for r in found if r.kind == REAL)
     return f"Synthetic demo data: {demo}. Real returns: {real}."
@@ -140,6 +144,6 @@ def series_kinds(frame: pd.DataFrame, default: str | None = None) -> list[str | 
 
 
 def word(kind) -> str:
-    """"Demo" or "Real" for a table cell or a tooltip; "" when unknown."""
+    """ "Demo" or "Real" for a table cell or a tooltip; "" when unknown."""
     k = kind_of(kind)
     return {DEMO: "Demo", REAL: "Real"}.get(k, "")

@@ -60,8 +60,7 @@ def suppress(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.S
                 hidden = [r for r in rows if flags[r]]
                 if len(hidden) != 1:
                     continue
-                shown = [r for r in rows if not flags[r]
-                         and pd.notna(frame.at[r, "numerator"])]
+                shown = [r for r in rows if not flags[r] and pd.notna(frame.at[r, "numerator"])]
                 if not shown:
                     continue
                 smallest = min(shown, key=lambda r: frame.at[r, "numerator"])

@@ -54,7 +54,9 @@ def _cell(value):
     return neutralise(value)
 
 
-def excel_bytes(sheets: Mapping[str, pd.DataFrame], notes: Mapping[str, str] | None = None) -> bytes:
+def excel_bytes(
+    sheets: Mapping[str, pd.DataFrame], notes: Mapping[str, str] | None = None
+) -> bytes:
     """An .xlsx with one sheet per frame (bold header, frozen top row, sized columns).
 
     ``notes`` maps sheet name to a line written above the table (e.g. "DEMO DATA").

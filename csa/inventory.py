@@ -16,18 +16,36 @@ def inventory(db: Database) -> dict:
     with_figures = periods[periods["label"].isin(set(obs["period_label"]))]
     revisions = db.scalar_count_revisions()
     return {
-        "areas": [{"code": r.code, "name": r.name,
-                   "policing_area": names.get(r.policing_area, r.policing_area)
-                   .replace(" policing area", "") if r.policing_area else None}
-                  for r in base.itertuples(index=False)],
-        "indicators": [{"code": r.code, "title": r.title, "theme": r.theme_name,
-                        "unit": r.unit, "polarity": r.polarity,
-                        "lead_organisation": r.lead_organisation, "public": bool(r.public),
-                        "data_kind": r.data_kind}
-                       for r in indicators.itertuples(index=False)],
+        "areas": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "policing_area": names.get(r.policing_area, r.policing_area).replace(
+                    " policing area", ""
+                )
+                if r.policing_area
+                else None,
+            }
+            for r in base.itertuples(index=False)
+        ],
+        "indicators": [
+            {
+                "code": r.code,
+                "title": r.title,
+                "theme": r.theme_name,
+                "unit": r.unit,
+                "polarity": r.polarity,
+                "lead_organisation": r.lead_organisation,
+                "public": bool(r.public),
+                "data_kind": r.data_kind,
+            }
+            for r in indicators.itertuples(index=False)
+        ],
         "periods": {"labels": list(with_figures["label"])},
-        "observations": {"count": int(len(obs)),
-                         "real": int((obs["data_kind"] == "real").sum()),
-                         "demo": int((obs["data_kind"] == "demo").sum()),
-                         "revisions": int(revisions)},
+        "observations": {
+            "count": int(len(obs)),
+            "real": int((obs["data_kind"] == "real").sum()),
+            "demo": int((obs["data_kind"] == "demo").sum()),
+            "revisions": int(revisions),
+        },
     }

@@ -182,8 +182,13 @@ class Observation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (
-        UniqueConstraint("indicator_code", "area_code", "period_label", "revision",
-                         name="uq_observation_revision"),
+        UniqueConstraint(
+            "indicator_code",
+            "area_code",
+            "period_label",
+            "revision",
+            name="uq_observation_revision",
+        ),
         Index("ix_observation_series", "indicator_code", "area_code", "period_label"),
     )
 
@@ -295,8 +300,9 @@ class AssessmentScore(Base):
     entered_by: Mapped[str] = mapped_column(String(254))
     entered_at: Mapped[datetime] = mapped_column(DateTime)
     __table_args__ = (
-        UniqueConstraint("round_id", "area_code", "issue_code", "criterion_code",
-                         name="uq_sa_score"),
+        UniqueConstraint(
+            "round_id", "area_code", "issue_code", "criterion_code", name="uq_sa_score"
+        ),
     )
 
 

@@ -45,8 +45,15 @@ def quarters(first: tuple[int, int], last: tuple[int, int]) -> list[dict]:
     fy, q = first
     while (fy, q) <= last:
         start, end = quarter_dates(fy, q)
-        out.append({"label": quarter_label(fy, q), "start_date": start, "end_date": end,
-                    "frequency": "quarterly", "financial_year": financial_year(fy)})
+        out.append(
+            {
+                "label": quarter_label(fy, q),
+                "start_date": start,
+                "end_date": end,
+                "frequency": "quarterly",
+                "financial_year": financial_year(fy),
+            }
+        )
         fy, q = (fy, q + 1) if q < 4 else (fy + 1, 1)
     return out
 
@@ -55,4 +62,3 @@ def quarter_of(d: date) -> tuple[int, int]:
     """The financial-year quarter containing ``d``."""
     fy = d.year if d.month >= 4 else d.year - 1
     return fy, (d.month - 4) % 12 // 3 + 1
-

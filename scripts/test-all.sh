@@ -34,4 +34,5 @@ export CSA_TEST_POSTGRES_URL="postgresql://csa@127.0.0.1:$PGPORT/postgres"
 echo "PostgreSQL ($($PGBIN/postgres --version)) on 127.0.0.1:$PGPORT"
 
 "$PYTHON" -m ruff check .
+"$PYTHON" -m ruff format --check .
 "$PYTHON" -m pytest "$@"

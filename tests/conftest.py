@@ -109,9 +109,17 @@ def app_env(sqlite_db, monkeypatch):
 
 
 # -- AppTest helpers -----------------------------------------------------------------------
-def app_test(viewer=None, *, script: str = "app.py", query: dict | None = None,
-             embedded: bool = False, user: dict | None = None, secrets: dict | None = None,
-             timeout: float = 90, run: bool = True) -> AppTest:
+def app_test(
+    viewer=None,
+    *,
+    script: str = "app.py",
+    query: dict | None = None,
+    embedded: bool = False,
+    user: dict | None = None,
+    secrets: dict | None = None,
+    timeout: float = 90,
+    run: bool = True,
+) -> AppTest:
     """An AppTest of ``script`` (app.py, or a page file run on its own), by absolute path.
 
     ``viewer`` goes into session state, ``query`` into the query parameters, ``embedded``

@@ -26,14 +26,17 @@ def settings(**overrides) -> dict:
     return csa_config.load() | overrides
 
 
-def template(db, org: str = "LANCS-POLICE", period: str = "2026-27 Q2",
-             today: date = TODAY) -> bytes:
+def template(
+    db, org: str = "LANCS-POLICE", period: str = "2026-27 Q2", today: date = TODAY
+) -> bytes:
     from csa.returns import build_template
+
     return build_template(db, org, period, today=today, settings=settings())
 
 
-def edit(content: bytes, changes: dict[str, object] | None = None,
-         fn: Callable | None = None) -> bytes:
+def edit(
+    content: bytes, changes: dict[str, object] | None = None, fn: Callable | None = None
+) -> bytes:
     """Open with openpyxl (full mode), set ``{"I2": 5, ...}`` on Return, or run ``fn(wb)``."""
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb["Return"]
@@ -59,13 +62,19 @@ def rows_of(content: bytes) -> list[tuple]:
         wb.close()
 
 
-def rezip(content: bytes, replace: dict[str, bytes] | None = None,
-          add: dict[str, bytes] | None = None, drop: tuple[str, ...] = ()) -> bytes:
+def rezip(
+    content: bytes,
+    replace: dict[str, bytes] | None = None,
+    add: dict[str, bytes] | None = None,
+    drop: tuple[str, ...] = (),
+) -> bytes:
     """Copy the zip, replacing, adding or dropping members."""
     replace, add = replace or {}, add or {}
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for info in src.infolist():
             if info.filename in drop:
                 continue

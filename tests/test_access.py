@@ -32,23 +32,23 @@ ROOT = Path(__file__).resolve().parent.parent
 # The matrix the issue asks for, written out by hand (not derived from csa.access).
 # "org" = an officer only for their own organisation's indicators.
 EXPECTED = {
-    "view_public":       {"public": 1, "officer": 1, "analyst": 1, "board": 1, "admin": 1},
-    "view_restricted":   {"public": 0, "officer": "org", "analyst": 1, "board": 1, "admin": 1},
-    "upload_return":     {"public": 0, "officer": "org", "analyst": 1, "board": 0, "admin": 1},
-    "rollback_upload":   {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
-    "edit_plan":         {"public": 0, "officer": "org", "analyst": 1, "board": 0, "admin": 1},
-    "submit_plan":       {"public": 0, "officer": "org", "analyst": 1, "board": 0, "admin": 1},
-    "approve_plan":      {"public": 0, "officer": 0, "analyst": 0, "board": 1, "admin": 1},
-    "return_plan":       {"public": 0, "officer": 0, "analyst": 0, "board": 1, "admin": 1},
-    "monitor_plan":      {"public": 0, "officer": "org", "analyst": 1, "board": 1, "admin": 1},
-    "close_plan":        {"public": 0, "officer": 0, "analyst": 1, "board": 1, "admin": 1},
-    "view_plans":        {"public": 0, "officer": 1, "analyst": 1, "board": 1, "admin": 1},
-    "view_board_pack":   {"public": 0, "officer": 0, "analyst": 1, "board": 1, "admin": 1},
+    "view_public": {"public": 1, "officer": 1, "analyst": 1, "board": 1, "admin": 1},
+    "view_restricted": {"public": 0, "officer": "org", "analyst": 1, "board": 1, "admin": 1},
+    "upload_return": {"public": 0, "officer": "org", "analyst": 1, "board": 0, "admin": 1},
+    "rollback_upload": {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
+    "edit_plan": {"public": 0, "officer": "org", "analyst": 1, "board": 0, "admin": 1},
+    "submit_plan": {"public": 0, "officer": "org", "analyst": 1, "board": 0, "admin": 1},
+    "approve_plan": {"public": 0, "officer": 0, "analyst": 0, "board": 1, "admin": 1},
+    "return_plan": {"public": 0, "officer": 0, "analyst": 0, "board": 1, "admin": 1},
+    "monitor_plan": {"public": 0, "officer": "org", "analyst": 1, "board": 1, "admin": 1},
+    "close_plan": {"public": 0, "officer": 0, "analyst": 1, "board": 1, "admin": 1},
+    "view_plans": {"public": 0, "officer": 1, "analyst": 1, "board": 1, "admin": 1},
+    "view_board_pack": {"public": 0, "officer": 0, "analyst": 1, "board": 1, "admin": 1},
     "manage_indicators": {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
-    "edit_assessment":   {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
-    "manage_users":      {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
-    "grant_admin":       {"public": 0, "officer": 0, "analyst": 0, "board": 0, "admin": 1},
-    "view_audit":        {"public": 0, "officer": 0, "analyst": 0, "board": 0, "admin": 1},
+    "edit_assessment": {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
+    "manage_users": {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
+    "grant_admin": {"public": 0, "officer": 0, "analyst": 0, "board": 0, "admin": 1},
+    "view_audit": {"public": 0, "officer": 0, "analyst": 0, "board": 0, "admin": 1},
 }
 OWN, OTHER = "LANCS-POLICE", "LVRN"
 CASES = [(role, action, rule) for action, row in EXPECTED.items() for role, rule in row.items()]
@@ -63,8 +63,7 @@ def test_the_matrix_covers_every_action_and_role():
     assert ROLES == ("public", "officer", "analyst", "board", "admin")
 
 
-@pytest.mark.parametrize(("role", "action", "rule"), CASES,
-                         ids=[f"{r}-{a}" for r, a, _ in CASES])
+@pytest.mark.parametrize(("role", "action", "rule"), CASES, ids=[f"{r}-{a}" for r, a, _ in CASES])
 def test_permission_matrix(role, action, rule):
     actor = actor_for(role)
     if rule == "org":
@@ -79,8 +78,7 @@ def test_permission_matrix(role, action, rule):
             assert allowed(actor, action, orgs) is bool(rule)
 
 
-@pytest.mark.parametrize(("role", "action", "rule"), CASES,
-                         ids=[f"{r}-{a}" for r, a, _ in CASES])
+@pytest.mark.parametrize(("role", "action", "rule"), CASES, ids=[f"{r}-{a}" for r, a, _ in CASES])
 def test_require_refuses_exactly_what_the_matrix_refuses(db, role, action, rule):
     actor = actor_for(role)
     orgs = [OTHER] if rule == "org" else [OWN]
@@ -93,8 +91,7 @@ def test_require_refuses_exactly_what_the_matrix_refuses(db, role, action, rule)
     entries = db.audit_entries(outcomes=["refused"])
     assert len(entries) == 1
     entry = entries.iloc[0]
-    assert (entry["user_email"], entry["action"], entry["target"]) == (actor.email, action,
-                                                                        "T-1")
+    assert (entry["user_email"], entry["action"], entry["target"]) == (actor.email, action, "T-1")
     assert entry["detail"] == explain(actor, action, orgs)
 
 
@@ -125,9 +122,11 @@ def test_refusal_messages_say_why():
     officer = Actor("jo@police.uk", "officer", OWN)
     assert explain(officer, "upload_return", [OWN, OTHER]) == (
         "jo@police.uk is an officer of LANCS-POLICE and may only upload return for "
-        "indicators their organisation leads, not those led by LVRN.")
+        "indicators their organisation leads, not those led by LVRN."
+    )
     assert explain(PUBLIC, "approve_plan") == (
-        "anonymous (public) may not approve plan; it needs the role admin, board.")
+        "anonymous (public) may not approve plan; it needs the role admin, board."
+    )
 
 
 def test_unknown_actions_and_roles_are_errors():
@@ -137,20 +136,22 @@ def test_unknown_actions_and_roles_are_errors():
         Actor("x@example.org", "superuser")
 
 
-@pytest.mark.parametrize(("role", "org", "public", "lead", "visible"), [
-    ("public", None, True, OWN, True),
-    ("public", None, False, OWN, False),
-    ("officer", OWN, False, OWN, True),
-    ("officer", OWN, False, OTHER, False),
-    ("officer", OWN, False, None, False),       # restricted, no lead: no officer sees it
-    ("officer", OWN, True, OTHER, True),
-    ("board", None, False, OTHER, True),
-    ("board", None, False, None, True),
-    ("analyst", None, False, OTHER, True),
-    ("admin", None, False, OTHER, True),
-])
-def test_restricted_indicators_are_seen_only_by_those_entitled(role, org, public, lead,
-                                                               visible):
+@pytest.mark.parametrize(
+    ("role", "org", "public", "lead", "visible"),
+    [
+        ("public", None, True, OWN, True),
+        ("public", None, False, OWN, False),
+        ("officer", OWN, False, OWN, True),
+        ("officer", OWN, False, OTHER, False),
+        ("officer", OWN, False, None, False),  # restricted, no lead: no officer sees it
+        ("officer", OWN, True, OTHER, True),
+        ("board", None, False, OTHER, True),
+        ("board", None, False, None, True),
+        ("analyst", None, False, OTHER, True),
+        ("admin", None, False, OTHER, True),
+    ],
+)
+def test_restricted_indicators_are_seen_only_by_those_entitled(role, org, public, lead, visible):
     assert can_see_indicator(Actor("a@example.org", role, org), public, lead) is visible
 
 
@@ -171,7 +172,7 @@ def documented_matrix() -> dict[str, dict[str, str]]:
     header = next(i for i, line in enumerate(lines) if line.startswith("| action |"))
     roles = [c.strip() for c in lines[header].strip("|").split("|")][1:]
     table = {}
-    for line in lines[header + 2:]:
+    for line in lines[header + 2 :]:
         if not line.startswith("| `"):
             break
         cells = [c.strip() for c in line.strip("|").split("|")]
@@ -183,7 +184,8 @@ def test_docs_matrix_is_the_enforced_matrix():
     words = {1: "yes", 0: "–", "org": "own org"}
     assert documented_matrix() == {
         action: {role: words[rule] for role, rule in row.items()}
-        for action, row in EXPECTED.items()}
+        for action, row in EXPECTED.items()
+    }
 
 
 # -- the read-only public database role (PostgreSQL) -----------------------------------------
@@ -208,8 +210,12 @@ def test_documented_grants_give_the_public_entry_a_read_only_role(data_dir):
         owner.record_audit("someone@example.org", "user_add", "x", detail={"secret": "no"})
         doc = (ROOT / "docs/access.md").read_text(encoding="utf-8")
         sql = re.search(r"```sql\n(.*?)```", doc, re.S).group(1)
-        sql = re.sub(r"--[^\n]*", "", sql).replace("csa_public", public).replace(
-            "csa_app", app).replace("DATABASE csa ", f'DATABASE "{dbname}" ')
+        sql = (
+            re.sub(r"--[^\n]*", "", sql)
+            .replace("csa_public", public)
+            .replace("csa_app", app)
+            .replace("DATABASE csa ", f'DATABASE "{dbname}" ')
+        )
         with owner.engine.begin() as conn:
             for statement in filter(str.strip, sql.split(";")):
                 conn.execute(text(statement))
@@ -218,12 +224,18 @@ def test_documented_grants_give_the_public_entry_a_read_only_role(data_dir):
         assert seed(public_db, data_dir)["changed"] is False  # the entry starts read-only
         assert len(public_db.observations()) == len(owner.observations()) > 4000
         assert public_db.data_version() == owner.data_version()
-        for attempt in (lambda: public_db.record_audit("x", "sign_in"), public_db.users,
-                        public_db.audit_entries):
+        for attempt in (
+            lambda: public_db.record_audit("x", "sign_in"),
+            public_db.users,
+            public_db.audit_entries,
+        ):
             with pytest.raises(Exception, match="read-only transaction|permission denied"):
                 attempt()
-        app_db = Database(url.set(database=dbname, username=app, password=None)
-                          .render_as_string(hide_password=False))
+        app_db = Database(
+            url.set(database=dbname, username=app, password=None).render_as_string(
+                hide_password=False
+            )
+        )
         app_db.record_audit("officer@example.org", "upload_return", "f.xlsx")
         with pytest.raises(Exception, match="permission denied"), app_db.transaction() as c:
             c.execute(text("UPDATE audit_log SET outcome = 'ok'"))

@@ -26,12 +26,14 @@ def test_csa_never_imports_streamlit(path):
 
 def test_every_registered_page_exists():
     from ui.navigation import PAGES
+
     for spec in PAGES:
         assert (ROOT / spec.path).exists(), f"{spec.path} is registered but missing"
 
 
 def test_every_page_file_is_registered():
     from ui.navigation import PAGES
+
     registered = {spec.path for spec in PAGES}
     for path in sorted((ROOT / "pages").rglob("*.py")):
         rel = path.relative_to(ROOT).as_posix()

@@ -14,14 +14,17 @@ def obs(rows):
     return pd.DataFrame(rows, columns=["area_code", "period_label", "numerator", "denominator"])
 
 
-@pytest.mark.parametrize("unit, multiplier, rows, expected", [
-    # counts add up
-    ("count", 1, [("A", "P", 7, None), ("B", "P", 5, None)], 12),
-    # rate: (10 + 30) / (1,000 + 9,000) * 1,000 = 4.0, not the mean of 10 and 3.33 (6.67)
-    ("rate", 1000, [("A", "P", 10, 1000), ("B", "P", 30, 9000)], 4.0),
-    # percentage: (1 + 50) / (2 + 200) * 100 = 25.2475..., not the mean of 50% and 25%
-    ("percentage", 100, [("A", "P", 1, 2), ("B", "P", 50, 200)], 51 / 202 * 100),
-])
+@pytest.mark.parametrize(
+    "unit, multiplier, rows, expected",
+    [
+        # counts add up
+        ("count", 1, [("A", "P", 7, None), ("B", "P", 5, None)], 12),
+        # rate: (10 + 30) / (1,000 + 9,000) * 1,000 = 4.0, not the mean of 10 and 3.33 (6.67)
+        ("rate", 1000, [("A", "P", 10, 1000), ("B", "P", 30, 9000)], 4.0),
+        # percentage: (1 + 50) / (2 + 200) * 100 = 25.2475..., not the mean of 50% and 25%
+        ("percentage", 100, [("A", "P", 1, 2), ("B", "P", 50, 200)], 51 / 202 * 100),
+    ],
+)
 def test_aggregate_from_numerators_and_denominators(unit, multiplier, rows, expected):
     out = aggregate(obs(rows), MEMBERS, unit, multiplier)
     assert len(out) == 1
@@ -47,11 +50,14 @@ def test_unassigned_counts_toward_the_numerator_only():
     assert out["value"].iloc[0] == pytest.approx(17.5)
 
 
-@pytest.mark.parametrize("num, den, unit, mult, expected", [
-    (5, None, "count", 1, 5.0),
-    (3, 1500, "rate", 1000, 2.0),
-    (1, 4, "percentage", 100, 25.0),
-])
+@pytest.mark.parametrize(
+    "num, den, unit, mult, expected",
+    [
+        (5, None, "count", 1, 5.0),
+        (3, 1500, "rate", 1000, 2.0),
+        (1, 4, "percentage", 100, 25.0),
+    ],
+)
 def test_value_from_parts(num, den, unit, mult, expected):
     assert value_from_parts(num, den, unit, mult) == pytest.approx(expected)
 
@@ -63,8 +69,9 @@ def test_value_from_parts_zero_denominator_is_nan_and_bad_unit_raises():
 
 
 def test_population_for_year_takes_the_latest_estimate_not_after_the_year():
-    pops = pd.DataFrame({"area_code": ["A"] * 3, "year": [2019, 2020, 2022],
-                         "population": [100, 110, 130]})
+    pops = pd.DataFrame(
+        {"area_code": ["A"] * 3, "year": [2019, 2020, 2022], "population": [100, 110, 130]}
+    )
     got = population_for_year(pops, 2021).iloc[0]
     assert (got["population"], got["population_year"]) == (110, 2020)
     assert population_for_year(pops, 2018).iloc[0]["population"] == 100
@@ -92,12 +99,22 @@ def test_with_aggregates_keeps_base_rows_and_adds_groups(db):
 
 
 def test_a_grouping_is_provisional_only_when_one_of_its_own_members_is():
-    members = pd.DataFrame({"group_code": ["G", "G", "H", "H"],
-                            "member_code": ["A", "B", "C", "D"]})
-    rows = pd.DataFrame([
-        {"area_code": a, "period_label": p, "numerator": 1.0, "denominator": 10.0,
-         "status": "provisional" if (a, p) == ("A", "Q1") else "final"}
-        for a in "ABCD" for p in ("Q1", "Q2")])
+    members = pd.DataFrame(
+        {"group_code": ["G", "G", "H", "H"], "member_code": ["A", "B", "C", "D"]}
+    )
+    rows = pd.DataFrame(
+        [
+            {
+                "area_code": a,
+                "period_label": p,
+                "numerator": 1.0,
+                "denominator": 10.0,
+                "status": "provisional" if (a, p) == ("A", "Q1") else "final",
+            }
+            for a in "ABCD"
+            for p in ("Q1", "Q2")
+        ]
+    )
     out = with_aggregates(rows, members, "rate", 100)
     status = out.set_index(["area_code", "period_label"])["status"]
     assert status[("G", "Q1")] == "provisional"

@@ -19,8 +19,15 @@ from csa.commands import assess as assess_command
 
 SETTINGS = csa_config.load()
 #: 16 quarters, 2022-23 Q1 to 2025-26 Q4.
-QUARTERS = [(f"{y}-{str(y + 1)[2:]} Q{q}", date(y + (q == 4), (3 * q + 1) % 12 or 12, 1),
-             f"{y}-{str(y + 1)[2:]}") for y in (2022, 2023, 2024, 2025) for q in (1, 2, 3, 4)]
+QUARTERS = [
+    (
+        f"{y}-{str(y + 1)[2:]} Q{q}",
+        date(y + (q == 4), (3 * q + 1) % 12 or 12, 1),
+        f"{y}-{str(y + 1)[2:]}",
+    )
+    for y in (2022, 2023, 2024, 2025)
+    for q in (1, 2, 3, 4)
+]
 LAST = QUARTERS[-1][0]
 #: A see-saw 86, 96, 86, ... : mean 91, average moving range 10, so the XmR process limits
 #: are 91 +/- 2.66 x 10 = 64.4 to 117.6 and no special-cause rule fires on it.
@@ -28,43 +35,90 @@ SEESAW = [86.0, 96.0] * 8
 
 
 def periods() -> pd.DataFrame:
-    return pd.DataFrame([{"label": label, "start_date": start, "end_date": start,
-                          "frequency": "quarterly", "financial_year": fy}
-                         for label, start, fy in QUARTERS])
+    return pd.DataFrame(
+        [
+            {
+                "label": label,
+                "start_date": start,
+                "end_date": start,
+                "frequency": "quarterly",
+                "financial_year": fy,
+            }
+            for label, start, fy in QUARTERS
+        ]
+    )
 
 
-def inputs(series: dict[str, list], *, unit="count", multiplier=1, polarity="low_is_good",
-           target=None, denominators: dict[str, list] | None = None,
-           kinds: dict[str, list] | None = None) -> assess.Inputs:
+def inputs(
+    series: dict[str, list],
+    *,
+    unit="count",
+    multiplier=1,
+    polarity="low_is_good",
+    target=None,
+    denominators: dict[str, list] | None = None,
+    kinds: dict[str, list] | None = None,
+) -> assess.Inputs:
     """One indicator T-01 for areas A and B (pan-Lancashire = A + B) over QUARTERS."""
-    indicator = pd.DataFrame([{"code": "T-01", "unit": unit, "multiplier": multiplier,
-                               "polarity": polarity, "frequency": "quarterly",
-                               "data_kind": "demo"}])
+    indicator = pd.DataFrame(
+        [
+            {
+                "code": "T-01",
+                "unit": unit,
+                "multiplier": multiplier,
+                "polarity": polarity,
+                "frequency": "quarterly",
+                "data_kind": "demo",
+            }
+        ]
+    )
     rows = []
     for area, values in series.items():
         dens = (denominators or {}).get(area, [None] * len(values))
-        for k, ((label, _s, _fy), num, den) in enumerate(zip(QUARTERS, values, dens,
-                                                             strict=True)):
+        for k, ((label, _s, _fy), num, den) in enumerate(zip(QUARTERS, values, dens, strict=True)):
             if num is None:
                 continue
             value = num if unit == "count" else num / den * multiplier
-            rows.append({"indicator_code": "T-01", "area_code": area, "period_label": label,
-                         "numerator": float(num), "denominator": den, "value": value,
-                         "status": "final",
-                         "data_kind": (kinds or {}).get(area, ["demo"] * 16)[k]})
-    targets = pd.DataFrame([{"indicator_code": "T-01", "area_code": None,
-                             "tolerance_pct": None, "baseline_period": None, **target}]
-                           if target else [],
-                           columns=["indicator_code", "area_code", "target_type",
-                                    "target_value", "baseline_period", "tolerance_pct"])
+            rows.append(
+                {
+                    "indicator_code": "T-01",
+                    "area_code": area,
+                    "period_label": label,
+                    "numerator": float(num),
+                    "denominator": den,
+                    "value": value,
+                    "status": "final",
+                    "data_kind": (kinds or {}).get(area, ["demo"] * 16)[k],
+                }
+            )
+    targets = pd.DataFrame(
+        [
+            {
+                "indicator_code": "T-01",
+                "area_code": None,
+                "tolerance_pct": None,
+                "baseline_period": None,
+                **target,
+            }
+        ]
+        if target
+        else [],
+        columns=[
+            "indicator_code",
+            "area_code",
+            "target_type",
+            "target_value",
+            "baseline_period",
+            "tolerance_pct",
+        ],
+    )
     members = pd.DataFrame({"group_code": [PAN_LANCASHIRE] * 2, "member_code": ["A", "B"]})
     areas = pd.DataFrame({"code": ["A", "B", PAN_LANCASHIRE], "name": ["A", "B", "Pan"]})
     return assess.Inputs(indicator, targets, pd.DataFrame(rows), members, areas, periods())
 
 
 def verdict(inp, area="A", period=LAST, settings=None) -> assess.Verdict:
-    found = assess.assess(inp, settings or SETTINGS, period_labels=[period],
-                          area_codes=[area])
+    found = assess.assess(inp, settings or SETTINGS, period_labels=[period], area_codes=[area])
     assert len(found) == 1
     return found[0]
 
@@ -72,15 +126,22 @@ def verdict(inp, area="A", period=LAST, settings=None) -> assess.Verdict:
 FIXED_100 = {"target_type": "fixed", "target_value": 100.0}
 
 
-@pytest.mark.parametrize(("last_two", "rag", "label", "reason"), [
-    # 99 meets a target of at most 100
-    ([96, 99], "green", "On track", "On track: 1.0% below the target of 100."),
-    # 103 is 3% above 100: within the 5% amber tolerance
-    ([96, 103], "amber", "At risk",
-     "At risk: 3.0% above the target of 100, within the amber tolerance."),
-    # 110 is 10% above: off track, the previous quarter (96) was not
-    ([96, 110], "red", "Off track", "Off track: 10.0% above the target of 100."),
-])
+@pytest.mark.parametrize(
+    ("last_two", "rag", "label", "reason"),
+    [
+        # 99 meets a target of at most 100
+        ([96, 99], "green", "On track", "On track: 1.0% below the target of 100."),
+        # 103 is 3% above 100: within the 5% amber tolerance
+        (
+            [96, 103],
+            "amber",
+            "At risk",
+            "At risk: 3.0% above the target of 100, within the amber tolerance.",
+        ),
+        # 110 is 10% above: off track, the previous quarter (96) was not
+        ([96, 110], "red", "Off track", "Off track: 10.0% above the target of 100."),
+    ],
+)
 def test_rag_from_a_fixed_target(last_two, rag, label, reason):
     v = verdict(inputs({"A": SEESAW[:14] + last_two, "B": SEESAW}, target=FIXED_100))
     assert (v.rag, v.label, v.target, v.critical) == (rag, label, 100.0, False)
@@ -93,10 +154,12 @@ def test_off_track_two_quarters_running_is_critical_with_the_reason():
     inp = inputs({"A": SEESAW[:14] + [112, 115], "B": SEESAW}, target=FIXED_100)
     v = verdict(inp)
     assert (v.rag, v.periods_off_track, v.critical) == ("red", 2, True)
-    assert v.reasons[0] == "Off track: 15.0% above the target of 100 for the second " \
-                           "quarter running."
-    assert v.reasons[-1] == ("Critical: off track for 2 quarters running (the rule is 2); a "
-                             "recovery plan is required.")
+    assert (
+        v.reasons[0] == "Off track: 15.0% above the target of 100 for the second quarter running."
+    )
+    assert v.reasons[-1] == (
+        "Critical: off track for 2 quarters running (the rule is 2); a recovery plan is required."
+    )
     # the rule is a setting: with 3 quarters needed, the same figures are not yet critical
     v3 = verdict(inp, settings={**SETTINGS, "critical_consecutive_off_track": 3})
     assert (v3.rag, v3.critical) == ("red", False)
@@ -106,18 +169,23 @@ def test_spc_concern_with_failing_assurance_is_red_and_critical_by_its_own_rule(
     # A sits around 91 (limits 64.4 to 117.6) against a target of at most 50: the target is
     # below the lower limit, so it will consistently be missed (assurance "fail"); the last
     # point, 130, is above the upper limit: special-cause concern.
-    inp = inputs({"A": SEESAW[:15] + [130], "B": SEESAW},
-                 target={"target_type": "fixed", "target_value": 50.0})
+    inp = inputs(
+        {"A": SEESAW[:15] + [130], "B": SEESAW},
+        target={"target_type": "fixed", "target_value": 50.0},
+    )
     settings = {**SETTINGS, "critical_consecutive_off_track": 99}  # isolate the SPC rule
     v = verdict(inp, settings=settings)
     assert v.assurance == "fail" and "concern" in v.variation
     assert (v.rag, v.critical) == ("red", True)
-    assert any(r.startswith("Special-cause concern: above the upper process limit")
-               for r in v.reasons)
-    assert v.reasons[-1] == ("Critical: special-cause concern with failing assurance; a "
-                             "recovery plan is required.")
-    off = verdict(inp, settings={**settings,
-                                 "critical_on_spc_concern_with_failing_assurance": False})
+    assert any(
+        r.startswith("Special-cause concern: above the upper process limit") for r in v.reasons
+    )
+    assert v.reasons[-1] == (
+        "Critical: special-cause concern with failing assurance; a recovery plan is required."
+    )
+    off = verdict(
+        inp, settings={**settings, "critical_on_spc_concern_with_failing_assurance": False}
+    )
     assert (off.rag, off.critical) == ("red", False)
 
 
@@ -126,8 +194,14 @@ def test_change_against_the_areas_own_baseline_year():
     # reduction is a target of 90 for A; B's baseline is 200, so its target is 180.
     a = [100, 100, 104, 96] + SEESAW[:11] + [93]
     b = [200, 200, 200, 200] + [180.0] * 12
-    inp = inputs({"A": a, "B": b}, target={"target_type": "change_vs_baseline",
-                                           "target_value": -10.0, "baseline_period": "2022-23"})
+    inp = inputs(
+        {"A": a, "B": b},
+        target={
+            "target_type": "change_vs_baseline",
+            "target_value": -10.0,
+            "baseline_period": "2022-23",
+        },
+    )
     v = verdict(inp)
     assert v.target == pytest.approx(90.0)
     assert (v.rag, v.label) == ("amber", "At risk")  # 93 is 3.3% above 90
@@ -136,10 +210,15 @@ def test_change_against_the_areas_own_baseline_year():
 
 def test_a_grouping_missing_a_member_is_grey_and_names_who_is_missing():
     # pan-Lancashire cannot be added up without A's figure: no figure, not B's alone
-    pan = verdict(inputs({"A": SEESAW[:15] + [None], "B": SEESAW}, target=FIXED_100),
-                  PAN_LANCASHIRE)
-    assert (pan.rag, pan.label, pan.value, pan.target_status) == ("grey", "No data", None,
-                                                                  "no data")
+    pan = verdict(
+        inputs({"A": SEESAW[:15] + [None], "B": SEESAW}, target=FIXED_100), PAN_LANCASHIRE
+    )
+    assert (pan.rag, pan.label, pan.value, pan.target_status) == (
+        "grey",
+        "No data",
+        None,
+        "no data",
+    )
     assert pan.reasons == (f"No figure for {LAST}: waiting for A.",)
     assert pan.critical is False
 
@@ -154,15 +233,18 @@ def test_with_no_target_the_benchmark_decides_from_aggregated_numerators():
     # B 105/10,000 = 10.5; pan-Lancashire = (305 + 105) / 20,000 x 1,000 = 20.5
     a = [295, 305] * 8
     b = [95, 105] * 8
-    inp = inputs({"A": a, "B": b}, unit="rate", multiplier=1000,
-                 denominators={"A": [10_000] * 16, "B": [10_000] * 16})
+    inp = inputs(
+        {"A": a, "B": b},
+        unit="rate",
+        multiplier=1000,
+        denominators={"A": [10_000] * 16, "B": [10_000] * 16},
+    )
     va, vb, pan = (verdict(inp, area) for area in ("A", "B", PAN_LANCASHIRE))
     assert pan.value == pytest.approx(20.5) and pan.comparison == "not compared"
     assert va.value == pytest.approx(30.5) and va.benchmark_value == pytest.approx(20.5)
     assert va.lower > 20.5 and (va.rag, va.label) == ("red", "Worse than Lancashire")
     assert vb.upper < 20.5 and (vb.rag, vb.label) == ("green", "Better than Lancashire")
-    assert any("Lancashire as a whole" in r and "95% confidence intervals" in r
-               for r in va.reasons)
+    assert any("Lancashire as a whole" in r and "95% confidence intervals" in r for r in va.reasons)
 
 
 def test_a_real_figure_in_a_demo_series_is_labelled_real():
@@ -177,10 +259,11 @@ def test_filters_return_only_what_was_asked_for():
     inp = inputs({"A": SEESAW, "B": SEESAW}, target=FIXED_100)
     everything = assess.assess(inp, SETTINGS)
     assert len(everything) == 3 * 16  # A, B and pan-Lancashire, every quarter
-    some = assess.assess(inp, SETTINGS, period_labels=[LAST, QUARTERS[0][0]],
-                         area_codes=["B"])
+    some = assess.assess(inp, SETTINGS, period_labels=[LAST, QUARTERS[0][0]], area_codes=["B"])
     assert sorted((v.area_code, v.period_label) for v in some) == [
-        ("B", QUARTERS[0][0]), ("B", LAST)]
+        ("B", QUARTERS[0][0]),
+        ("B", LAST),
+    ]
     assert assess.assess(inp, SETTINGS, indicator_codes=["NOPE"]) == []
     assert assess.latest_period(inp) == LAST
 
@@ -213,21 +296,30 @@ def test_cli_says_why_each_off_track_indicator_is_off_track(sqlite_db, capsys):
 
 
 def test_cli_json_matches_the_library(sqlite_db, capsys):
-    code, out, _ = run(sqlite_db, "--period", "2026-27 Q2", "--area", "PA-EAST",
-                       "--format", "json", capsys=capsys)
+    code, out, _ = run(
+        sqlite_db, "--period", "2026-27 Q2", "--area", "PA-EAST", "--format", "json", capsys=capsys
+    )
     assert code == 0
     data = json.loads(out)
-    expected = assess.assess(assess.Inputs.from_db(sqlite_db), SETTINGS,
-                             period_labels=["2026-27 Q2"], area_codes=["PA-EAST"])
-    assert [(v["indicator_code"], v["rag"], v["critical"]) for v in data["verdicts"]] == \
-        [(v.indicator_code, v.rag, v.critical) for v in expected]
+    expected = assess.assess(
+        assess.Inputs.from_db(sqlite_db),
+        SETTINGS,
+        period_labels=["2026-27 Q2"],
+        area_codes=["PA-EAST"],
+    )
+    assert [(v["indicator_code"], v["rag"], v["critical"]) for v in data["verdicts"]] == [
+        (v.indicator_code, v.rag, v.critical) for v in expected
+    ]
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--period", "2099-00 Q1"], "unknown period '2099-00 Q1'"),
-    (["--area", "E99999999"], "unknown area code 'E99999999'"),
-    (["--indicator", "XX-99"], "unknown indicator code 'XX-99'"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--period", "2099-00 Q1"], "unknown period '2099-00 Q1'"),
+        (["--area", "E99999999"], "unknown area code 'E99999999'"),
+        (["--indicator", "XX-99"], "unknown indicator code 'XX-99'"),
+    ],
+)
 def test_cli_rejects_unknown_codes_in_one_line(sqlite_db, capsys, argv, message):
     code, out, err = run(sqlite_db, *argv, capsys=capsys)
     assert code == 2 and message in err and out == ""

@@ -16,8 +16,12 @@ from ui.navigation import PAGES
 from ui.session import Viewer
 
 GOOD = "correct horse battery"
-SIGN_IN, ACCOUNT, USERS, AUDIT = ("pages/account/sign_in.py", "pages/account/account.py",
-                                  "pages/admin/users.py", "pages/admin/audit.py")
+SIGN_IN, ACCOUNT, USERS, AUDIT = (
+    "pages/account/sign_in.py",
+    "pages/account/account.py",
+    "pages/admin/users.py",
+    "pages/admin/audit.py",
+)
 MINE = (SIGN_IN, ACCOUNT, USERS, AUDIT)
 #: Written out by hand: which of the access pages each role reaches (outside the embed).
 EXPECTED = {
@@ -34,15 +38,17 @@ VIEWERS = {
     "board": Viewer("chair@example.org", "board", None, "Chair"),
     "admin": Viewer("ann@example.org", "admin", None, "Ann"),
 }
-OIDC_SECRETS = {"auth": {
-    "redirect_uri": "http://localhost:8501/oauth2callback",
-    "cookie_secret": "test-only-not-a-secret",
-    "client_id": "test-client", "client_secret": "test-only",
-    "server_metadata_url": "https://idp.example.org/.well-known/openid-configuration",
-    "label": "the council account",
-}}
-HEADERS = {"server.trustedUserHeaders": {"X-Forwarded-Email": "email",
-                                         "X-Forwarded-User": "name"}}
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-only-not-a-secret",
+        "client_id": "test-client",
+        "client_secret": "test-only",
+        "server_metadata_url": "https://idp.example.org/.well-known/openid-configuration",
+        "label": "the council account",
+    }
+}
+HEADERS = {"server.trustedUserHeaders": {"X-Forwarded-Email": "email", "X-Forwarded-User": "name"}}
 
 
 @pytest.fixture(autouse=True)
@@ -56,14 +62,16 @@ def light_home_page(monkeypatch):
 
     home = "pages/scorecard/about.py"
     assert any(p.path == home for p in navigation.PAGES)
-    monkeypatch.setattr(navigation, "PAGES", tuple(
-        replace(p, default=p.path == home) for p in navigation.PAGES))
+    monkeypatch.setattr(
+        navigation, "PAGES", tuple(replace(p, default=p.path == home) for p in navigation.PAGES)
+    )
 
 
 @pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch):
-    monkeypatch.setattr(accounts, "HASHER",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(
+        accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
     monkeypatch.setattr(accounts, "_dummy_hash", None)
 
 
@@ -101,8 +109,7 @@ def test_each_role_reaches_exactly_the_pages_registered_for_it(app_env, role):
 
 
 @pytest.mark.parametrize("role", list(EXPECTED))
-def test_the_embed_is_public_and_reaches_only_embeddable_pages_whoever_is_signed_in(app_env,
-                                                                                    role):
+def test_the_embed_is_public_and_reaches_only_embeddable_pages_whoever_is_signed_in(app_env, role):
     at = app_test(VIEWERS[role], embedded=True)
     reached = {p.path for p in existing_pages() if reachable(at, p.path)}
     assert reached == {p.path for p in existing_pages() if p.embeddable}
@@ -116,13 +123,16 @@ def test_the_public_cannot_switch_to_signed_in_pages(app_env, path):
         at.switch_page(path)
 
 
-@pytest.mark.parametrize(("role", "path", "title"), [
-    ("public", SIGN_IN, "Sign in"),
-    ("officer", ACCOUNT, "Your account"),
-    ("analyst", USERS, "Users and roles"),
-    ("admin", USERS, "Users and roles"),
-    ("admin", AUDIT, "Audit log"),
-])
+@pytest.mark.parametrize(
+    ("role", "path", "title"),
+    [
+        ("public", SIGN_IN, "Sign in"),
+        ("officer", ACCOUNT, "Your account"),
+        ("analyst", USERS, "Users and roles"),
+        ("admin", USERS, "Users and roles"),
+        ("admin", AUDIT, "Audit log"),
+    ],
+)
 def test_access_pages_render_for_their_roles(app_env, role, path, title):
     at = open_page(app_test(VIEWERS[role]), path)
     assert at.title[0].value == title
@@ -145,13 +155,16 @@ NOT_AVAILABLE = "This page is not available. Open the dashboard's home page"
 SIGN_IN_HINT = NOT_AVAILABLE + " and sign in if you have an account."
 
 
-@pytest.mark.parametrize(("path", "viewer", "message"), [
-    (USERS, Viewer(), SIGN_IN_HINT),
-    (USERS, VIEWERS["board"], NOT_AVAILABLE + "."),
-    (AUDIT, VIEWERS["analyst"], NOT_AVAILABLE + "."),
-    (ACCOUNT, Viewer(), SIGN_IN_HINT),
-    (SIGN_IN, VIEWERS["officer"], NOT_AVAILABLE + "."),
-])
+@pytest.mark.parametrize(
+    ("path", "viewer", "message"),
+    [
+        (USERS, Viewer(), SIGN_IN_HINT),
+        (USERS, VIEWERS["board"], NOT_AVAILABLE + "."),
+        (AUDIT, VIEWERS["analyst"], NOT_AVAILABLE + "."),
+        (ACCOUNT, Viewer(), SIGN_IN_HINT),
+        (SIGN_IN, VIEWERS["officer"], NOT_AVAILABLE + "."),
+    ],
+)
 def test_pages_check_the_role_again_when_run_directly(app_env, path, viewer, message):
     """Run without app.py (as Streamlit does on a fresh server while pages/ exists, see
     ui.auth.guard_page), each page still refuses those its navigation would not offer."""
@@ -174,8 +187,14 @@ def test_every_page_not_for_the_public_refuses_it_when_run_directly(app_env, pat
     at = app_test(script=path, embedded=embedded)
     assert not at.exception, [e.value for e in at.exception]
     assert at.error, f"{path} shows no refusal to the public"
-    assert not (at.dataframe or at.get("file_uploader") or at.text_input or at.text_area
-                or at.get("download_button") or at.button), f"{path} offers more than a refusal"
+    assert not (
+        at.dataframe
+        or at.get("file_uploader")
+        or at.text_input
+        or at.text_area
+        or at.get("download_button")
+        or at.button
+    ), f"{path} offers more than a refusal"
 
 
 def test_public_only_entry_offers_no_sign_in_and_ignores_any_session(app_env, monkeypatch):
@@ -183,7 +202,8 @@ def test_public_only_entry_offers_no_sign_in_and_ignores_any_session(app_env, mo
     at = app_test(VIEWERS["admin"])
     assert not any(reachable(at, p) for p in MINE)
     assert {p.path for p in existing_pages() if reachable(at, p.path)} == {
-        p.path for p in existing_pages() if "public" in p.roles and p.section != "Account"}
+        p.path for p in existing_pages() if "public" in p.roles and p.section != "Account"
+    }
 
 
 # -- local accounts ---------------------------------------------------------------------------
@@ -197,28 +217,38 @@ def sign_in(at: AppTest, email: str, password: str) -> AppTest:
 
 def test_local_sign_in_success_then_sign_out_are_audited(app_env):
     db = app_env
-    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
-                      name="Jo Bloggs", password=GOOD)
+    accounts.add_user(
+        db,
+        SYSTEM,
+        "jo@police.uk",
+        "officer",
+        org_code="LANCS-POLICE",
+        name="Jo Bloggs",
+        password=GOOD,
+    )
     at = sign_in(app_test(), "Jo@Police.uk", GOOD)
     viewer = at.session_state["viewer"]
     assert viewer == Viewer("jo@police.uk", "officer", "LANCS-POLICE", "Jo Bloggs", "password")
     assert reach_now(at) == {ACCOUNT}
     open_page(at, ACCOUNT)
-    assert "Signed in as **Jo Bloggs** (jo@police.uk), role **officer** of **LANCS-POLICE**" \
+    assert (
+        "Signed in as **Jo Bloggs** (jo@police.uk), role **officer** of **LANCS-POLICE**"
         in at.markdown[0].value
+    )
     by_label(at.button, "Sign out").click().run()
     assert "viewer" not in at.session_state
     assert reach_now(at) == {SIGN_IN}
     log = db.audit_entries(actions=["sign_in", "sign_out"])
-    assert list(zip(log["action"], log["outcome"], strict=True)) == [("sign_out", "ok"),
-                                                                     ("sign_in", "ok")]
+    assert list(zip(log["action"], log["outcome"], strict=True)) == [
+        ("sign_out", "ok"),
+        ("sign_in", "ok"),
+    ]
     assert json.loads(log.iloc[0]["detail"]) == {"via": "password"}
 
 
 def test_wrong_password_shows_one_plain_message_and_is_audited(app_env):
     db = app_env
-    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
-                      password=GOOD)
+    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE", password=GOOD)
     at = sign_in(app_test(), "jo@police.uk", "not the password")
     assert [e.value for e in at.error] == ["Email or password not recognised."]
     assert not at.exception
@@ -230,8 +260,7 @@ def test_wrong_password_shows_one_plain_message_and_is_audited(app_env):
 def test_lock_out_shows_in_the_form(app_env, monkeypatch):
     monkeypatch.setenv("CSA_LOGIN_MAX_FAILURES", "2")
     db = app_env
-    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
-                      password=GOOD)
+    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE", password=GOOD)
     at = sign_in(app_test(), "jo@police.uk", "wrong one here")
     at = sign_in(at, "jo@police.uk", "wrong two here")
     assert "Too many failed sign-ins: this account is locked until" in at.error[0].value
@@ -242,8 +271,7 @@ def test_lock_out_shows_in_the_form(app_env, monkeypatch):
 
 def test_disabling_a_signed_in_user_signs_them_out_on_the_next_run(app_env):
     db = app_env
-    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
-                      password=GOOD)
+    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE", password=GOOD)
     at = sign_in(app_test(), "jo@police.uk", GOOD)
     assert reach_now(at) == {ACCOUNT}
     accounts.disable_user(db, SYSTEM, "jo@police.uk")
@@ -255,8 +283,7 @@ def test_disabling_a_signed_in_user_signs_them_out_on_the_next_run(app_env):
 
 def test_a_role_change_takes_effect_on_the_next_run(app_env):
     db = app_env
-    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE",
-                      password=GOOD)
+    accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE", password=GOOD)
     at = sign_in(app_test(), "jo@police.uk", GOOD)
     assert reach_now(at) == {ACCOUNT}
     accounts.set_role(db, SYSTEM, "jo@police.uk", "analyst")
@@ -278,10 +305,13 @@ def test_without_sso_configured_st_user_is_not_trusted(app_env):
 def test_oidc_user_is_mapped_to_their_role_and_the_sign_in_audited_once(app_env):
     db = app_env
     accounts.add_user(db, SYSTEM, "ana@example.org", "analyst", name="Ana Lyst")
-    at = app_test(user={"is_logged_in": True, "email": "Ana@Example.org", "name": "A. L."},
-             secrets=OIDC_SECRETS)
-    assert at.session_state["viewer"] == Viewer("ana@example.org", "analyst", None, "Ana Lyst",
-                                                "oidc")
+    at = app_test(
+        user={"is_logged_in": True, "email": "Ana@Example.org", "name": "A. L."},
+        secrets=OIDC_SECRETS,
+    )
+    assert at.session_state["viewer"] == Viewer(
+        "ana@example.org", "analyst", None, "Ana Lyst", "oidc"
+    )
     assert reachable(at, USERS) and not reachable(at, AUDIT) and not reachable(at, SIGN_IN)
     open_page(at, ACCOUNT)
     log = db.audit_entries(actions=["sign_in"])
@@ -292,10 +322,13 @@ def test_oidc_user_is_mapped_to_their_role_and_the_sign_in_audited_once(app_env)
     assert list(db.audit_entries(actions=["sign_out"])["user_email"]) == ["ana@example.org"]
 
 
-@pytest.mark.parametrize(("email", "disabled", "notice"), [
-    ("stranger@gmail.com", False, "stranger@gmail.com signed in, but is not a user"),
-    ("jo@police.uk", True, "jo@police.uk's account is disabled"),
-])
+@pytest.mark.parametrize(
+    ("email", "disabled", "notice"),
+    [
+        ("stranger@gmail.com", False, "stranger@gmail.com signed in, but is not a user"),
+        ("jo@police.uk", True, "jo@police.uk's account is disabled"),
+    ],
+)
 def test_oidc_user_not_registered_or_disabled_stays_public(app_env, email, disabled, notice):
     db = app_env
     accounts.add_user(db, SYSTEM, "jo@police.uk", "officer", org_code="LANCS-POLICE")
@@ -319,8 +352,10 @@ def test_oidc_sign_in_page_offers_the_provider_button(app_env):
 
 def test_oidc_unverified_email_is_refused(app_env):
     accounts.add_user(app_env, SYSTEM, "ana@example.org", "analyst")
-    at = app_test(user={"is_logged_in": True, "email": "ana@example.org", "email_verified": False},
-             secrets=OIDC_SECRETS)
+    at = app_test(
+        user={"is_logged_in": True, "email": "ana@example.org", "email_verified": False},
+        secrets=OIDC_SECRETS,
+    )
     assert not reachable(at, USERS)
     open_page(at, SIGN_IN)
     assert "not verified" in at.warning[0].value
@@ -341,8 +376,7 @@ def test_trusted_headers_map_the_proxy_email_to_a_role(app_env):
         at.run()
         assert "viewer" not in at.session_state
         assert reach_now(at) == {SIGN_IN}
-    assert json.loads(db.audit_entries(actions=["sign_in"]).iloc[0]["detail"]) == {
-        "via": "headers"}
+    assert json.loads(db.audit_entries(actions=["sign_in"]).iloc[0]["detail"]) == {"via": "headers"}
 
 
 def test_trusted_headers_do_not_offer_a_password_form(app_env):
@@ -357,7 +391,7 @@ def test_admin_adds_a_user_on_the_users_page(app_env):
     db = app_env
     at = open_page(app_test(VIEWERS["admin"]), USERS)
     by_label(at.text_input, "Email").input("New.Officer@police.uk")
-    by_label(at.text_input, "Name").input("=HYPERLINK(\"x\")")
+    by_label(at.text_input, "Name").input('=HYPERLINK("x")')
     by_label(at.selectbox, "Role").select("officer")
     by_label(at.selectbox, "Organisation (officers must have one)").select("LANCS-POLICE")
     by_label(at.button, "Add user").click().run()
@@ -365,9 +399,12 @@ def test_admin_adds_a_user_on_the_users_page(app_env):
     assert [s.value for s in at.success] == ["Added new.officer@police.uk as officer."]
     record = db.user_record("new.officer@police.uk")
     assert (record["role"], record["org_code"], record["password_hash"]) == (
-        "officer", "LANCS-POLICE", None)
+        "officer",
+        "LANCS-POLICE",
+        None,
+    )
     shown = at.dataframe[0].value.set_index("Email")
-    assert shown.loc["new.officer@police.uk", "Name"] == "'=HYPERLINK(\"x\")"  # neutralised
+    assert shown.loc["new.officer@police.uk", "Name"] == '\'=HYPERLINK("x")'  # neutralised
     assert shown.loc["new.officer@police.uk", "Password"] == "none (SSO only)"
     assert db.audit_entries(actions=["user_add"]).iloc[0]["user_email"] == "ann@example.org"
 
@@ -389,8 +426,13 @@ def test_an_analyst_is_not_offered_the_admin_role(app_env):
 
 def test_audit_page_lists_and_filters_entries(app_env):
     db = app_env
-    db.record_audit("x@example.org", "sign_in", "x@example.org", outcome="failed",
-                    detail={"reason": "wrong password"})
+    db.record_audit(
+        "x@example.org",
+        "sign_in",
+        "x@example.org",
+        outcome="failed",
+        detail={"reason": "wrong password"},
+    )
     db.record_audit("=cmd|' /C calc'!A0", "sign_in", "y", outcome="failed")
     db.record_audit("ann@example.org", "user_add", "z@example.org")
     at = open_page(app_test(VIEWERS["admin"]), AUDIT)

@@ -41,21 +41,40 @@ def pack_db(sqlite_template, tmp_path_factory):
     db = Database(f"sqlite:///{path}")
     inputs = Inputs.from_db(db)
     ev = build_evidence(inputs, csa_config.load(), "VIO-01", "E07000117", PERIOD)
-    plan_id = workflow.create_plan(db, LEAD, indicator_code="VIO-01", area_code="E07000117",
-                                   period_label=PERIOD, evidence=ev)
-    workflow.submit_plan(db, LEAD, plan_id, {
-        "root_causes": ["Night-time economy violence"], "risks": [], "resources": "",
-        "actions": [{"description": EVIL, "owner_org": "LANCS-POLICE",
-                     "owner": "Chief Inspector, Burnley", "due_date": "2026-10-31",
-                     "status": "in progress"},
-                    {"description": "Licensing review", "owner_org": "Burnley council",
-                     "owner": "Licensing manager", "due_date": "2027-03-31",
-                     "status": "not started"}],
-        "trajectory": TRAJECTORY, "review_date": "2027-01-31"})
+    plan_id = workflow.create_plan(
+        db, LEAD, indicator_code="VIO-01", area_code="E07000117", period_label=PERIOD, evidence=ev
+    )
+    workflow.submit_plan(
+        db,
+        LEAD,
+        plan_id,
+        {
+            "root_causes": ["Night-time economy violence"],
+            "risks": [],
+            "resources": "",
+            "actions": [
+                {
+                    "description": EVIL,
+                    "owner_org": "LANCS-POLICE",
+                    "owner": "Chief Inspector, Burnley",
+                    "due_date": "2026-10-31",
+                    "status": "in progress",
+                },
+                {
+                    "description": "Licensing review",
+                    "owner_org": "Burnley council",
+                    "owner": "Licensing manager",
+                    "due_date": "2027-03-31",
+                    "status": "not started",
+                },
+            ],
+            "trajectory": TRAJECTORY,
+            "review_date": "2027-01-31",
+        },
+    )
     workflow.approve_plan(db, BOARD, plan_id, "Agreed")
     accounts.add_user(db, SYSTEM, "chair@lancashire.gov.uk", "board")
-    accounts.add_user(db, SYSTEM, "jo@lancashire.police.uk", "officer",
-                      org_code="LANCS-POLICE")
+    accounts.add_user(db, SYSTEM, "jo@lancashire.police.uk", "officer", org_code="LANCS-POLICE")
     yield db
     db.dispose()
 
@@ -81,25 +100,39 @@ def board_docx(board):
 
 
 def pan_verdicts(inputs, codes, period=PERIOD):
-    return {v.indicator_code: v for v in assess(inputs, csa_config.load(),
-                                                period_labels=[period],
-                                                area_codes=["E23000003"],
-                                                indicator_codes=codes)}
+    return {
+        v.indicator_code: v
+        for v in assess(
+            inputs,
+            csa_config.load(),
+            period_labels=[period],
+            area_codes=["E23000003"],
+            indicator_codes=codes,
+        )
+    }
 
 
 def test_summary_by_key_issue_matches_the_assessment(board, inputs):
     assert list(board.summary["Key issue"]) == [
-        "Domestic abuse", "Violence", "Exploitation, criminal and sexual",
-        "Serious organised crime", "Road safety", "Anti-social behaviour", "Alcohol", "Drugs",
-        "Reoffending"]
+        "Domestic abuse",
+        "Violence",
+        "Exploitation, criminal and sexual",
+        "Serious organised crime",
+        "Road safety",
+        "Anti-social behaviour",
+        "Alcohol",
+        "Drugs",
+        "Reoffending",
+    ]
     violence = board.summary.set_index("Key issue").loc["Violence"]
     rags = [v.rag for v in pan_verdicts(inputs, ["VIO-01", "VIO-02"]).values()]
     assert violence["Indicators"] == 2
     assert violence["Off track"] == rags.count("red")
     assert violence["At risk"] == rags.count("amber")
     assert violence["On track"] == rags.count("green")
-    all_violence = assess(inputs, csa_config.load(), period_labels=[PERIOD],
-                          indicator_codes=["VIO-01", "VIO-02"])
+    all_violence = assess(
+        inputs, csa_config.load(), period_labels=[PERIOD], indicator_codes=["VIO-01", "VIO-02"]
+    )
     assert violence["Critical (any area)"] == sum(v.critical for v in all_violence)
     assert board.counts()["plans_open"] == 1
     assert board.counts()["actions_overdue"] == 1
@@ -122,8 +155,9 @@ def test_sections_carry_the_burnley_plan_and_its_trajectory(board, inputs):
     assert table.loc[table["Area"] == "Burnley", "Recovery plan"].item() == "Approved"
     # every listed area is off track in a headline area or critical anywhere
     for item in board.items:
-        assert item.critical or (item.rag == "red" and item.area_code in
-                                 {"E23000003", "PA-EAST", "PA-WEST", "PA-SOUTH"})
+        assert item.critical or (
+            item.rag == "red" and item.area_code in {"E23000003", "PA-EAST", "PA-WEST", "PA-SOUTH"}
+        )
 
 
 def test_changes_since_last_quarter_are_real_changes(board, inputs):
@@ -133,8 +167,10 @@ def test_changes_since_last_quarter_are_real_changes(board, inputs):
         assert row._2 != row._3  # last quarter's and this quarter's words differ
     now = pan_verdicts(inputs, ["VIO-01"])["VIO-01"]
     before = pan_verdicts(inputs, ["VIO-01"], "2026-27 Q1")["VIO-01"]
-    vio = board.changes[(board.changes["Indicator"] == "Violence with injury")
-                        & (board.changes["Area"] == "Pan-Lancashire (14 areas)")]
+    vio = board.changes[
+        (board.changes["Indicator"] == "Violence with injury")
+        & (board.changes["Area"] == "Pan-Lancashire (14 areas)")
+    ]
     if (now.rag, now.critical) == (before.rag, before.critical):
         assert vio.empty
     else:
@@ -159,14 +195,12 @@ def test_restricted_indicators_only_in_the_board_version(board, public):
 
 def test_word_document(board, board_docx):
     doc = board_docx
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading",
-                                                                           "Title"))]
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == f"Performance and Priorities Update: {PERIOD}"
     assert "1. Summary by key issue" in headings
     assert "3. Recovery plans" in headings and "4. Changes since last quarter" in headings
     numbered = [h for h in headings if h.startswith("2.") and not h.startswith("2. ")]
-    assert numbered == [f"2.{i} {s.indicator_title}" for i, s in
-                        enumerate(board.sections, start=1)]
+    assert numbered == [f"2.{i} {s.indicator_title}" for i, s in enumerate(board.sections, start=1)]
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "DEMO DATA" in text
     summary = doc.tables[0]
@@ -182,8 +216,10 @@ def test_word_document(board, board_docx):
 
 def test_public_word_document_leaves_restricted_and_owners_out(public):
     doc = Document(io.BytesIO(docx_export.board_pack_docx(public)))
-    text = "\n".join([p.text for p in doc.paragraphs]
-                     + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+    text = "\n".join(
+        [p.text for p in doc.paragraphs]
+        + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
     assert "Organised crime group disruptions" not in text
     assert "Chief Inspector, Burnley" not in text and EVIL not in text
     assert "for publication (restricted indicators left out)" in text
@@ -192,9 +228,15 @@ def test_public_word_document_leaves_restricted_and_owners_out(public):
 
 def test_excel_workbook_neutralises_formulas(board, public):
     wb = load_workbook(io.BytesIO(xlsx_export.board_pack_xlsx(board)))
-    assert wb.sheetnames == ["Summary", "Off track and critical", "Recovery plans",
-                             "Overdue actions", "Changes since last quarter", "Figures",
-                             "About"]
+    assert wb.sheetnames == [
+        "Summary",
+        "Off track and critical",
+        "Recovery plans",
+        "Overdue actions",
+        "Changes since last quarter",
+        "Figures",
+        "About",
+    ]
     ws = wb["Overdue actions"]
     header = [c.value for c in ws[3]]
     row = dict(zip(header, [c.value for c in ws[4]], strict=True))
@@ -204,16 +246,21 @@ def test_excel_workbook_neutralises_formulas(board, public):
     assert ws["A1"].value.startswith(f"Performance and Priorities Update: {PERIOD}.")
     figures = wb["Figures"]
     fh = [c.value for c in figures[3]]
-    rows = [dict(zip(fh, [c.value for c in r], strict=True))
-            for r in figures.iter_rows(min_row=4)]
-    burnley = next(r for r in rows if (r["Indicator code"], r["Area code"]) ==
-                   ("VIO-01", "E07000117"))
-    item = next(i for i in board.items if (i.indicator_code, i.area_code) ==
-                ("VIO-01", "E07000117"))
+    rows = [dict(zip(fh, [c.value for c in r], strict=True)) for r in figures.iter_rows(min_row=4)]
+    burnley = next(
+        r for r in rows if (r["Indicator code"], r["Area code"]) == ("VIO-01", "E07000117")
+    )
+    item = next(
+        i for i in board.items if (i.indicator_code, i.area_code) == ("VIO-01", "E07000117")
+    )
     assert burnley["Value"] == pytest.approx(item.value)
     assert burnley["Critical"] == "yes"
-    assert not any(isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))
-                   for sheet in wb for r in sheet.iter_rows() for c in r)
+    assert not any(
+        isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))
+        for sheet in wb
+        for r in sheet.iter_rows()
+        for c in r
+    )
 
     pub = load_workbook(io.BytesIO(xlsx_export.board_pack_xlsx(public)))
     assert "Overdue actions" not in pub.sheetnames
@@ -223,16 +270,24 @@ def test_excel_workbook_neutralises_formulas(board, public):
 
 def test_plan_as_word(pack_db, inputs):
     plan_id = int(pack_db.plans()["id"].iloc[0])
-    doc = Document(io.BytesIO(docx_export.plan_document(pack_db, plan_id, today=TODAY,
-                                                        inputs=inputs)))
-    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading",
-                                                                           "Title"))]
+    doc = Document(
+        io.BytesIO(docx_export.plan_document(pack_db, plan_id, today=TODAY, inputs=inputs))
+    )
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == "Recovery plan: Violence with injury, Burnley (2026-27 Q2)"
-    assert headings[1:3] == ["1. What the data says",
-                             "Which areas drive East policing area's change since a year "
-                             "earlier"]
-    assert {"2. Root causes", "3. Actions", "4. Expected recovery trajectory", "5. Risks",
-            "6. Resources", "7. Review and progress", "Version history"} <= set(headings)
+    assert headings[1:3] == [
+        "1. What the data says",
+        "Which areas drive East policing area's change since a year earlier",
+    ]
+    assert {
+        "2. Root causes",
+        "3. Actions",
+        "4. Expected recovery trajectory",
+        "5. Risks",
+        "6. Resources",
+        "7. Review and progress",
+        "Version history",
+    } <= set(headings)
     assert len(doc.inline_shapes) >= 3  # the trend, and a contribution chart per grouping
     actions = next(t for t in doc.tables if t.rows[0].cells[1].text == "Action")
     assert actions.rows[1].cells[5].text == "in progress · ⚠ OVERDUE"
@@ -240,14 +295,20 @@ def test_plan_as_word(pack_db, inputs):
     trajectory = next(t for t in doc.tables if t.rows[0].cells[0].text == "Period")
     assert [r.cells[0].text for r in trajectory.rows[1:]] == list(TRAJECTORY)
     history = doc.tables[-1]
-    assert [r.cells[1].text for r in history.rows[1:]] == ["Draft", "Submitted for approval",
-                                                          "Approved"]
+    assert [r.cells[1].text for r in history.rows[1:]] == [
+        "Draft",
+        "Submitted for approval",
+        "Approved",
+    ]
 
 
-@pytest.mark.parametrize("period,audience,message", [
-    ("2030-31 Q1", "board", "unknown period"),
-    (PERIOD, "press", "audience must be one of board, public"),
-])
+@pytest.mark.parametrize(
+    "period,audience,message",
+    [
+        ("2030-31 Q1", "board", "unknown period"),
+        (PERIOD, "press", "audience must be one of board, public"),
+    ],
+)
 def test_build_refuses_bad_input(pack_db, inputs, period, audience, message):
     with pytest.raises(ValueError, match=message):
         board_pack.build(pack_db, period, audience, inputs=inputs)
@@ -256,17 +317,29 @@ def test_build_refuses_bad_input(pack_db, inputs, period, audience, message):
 # -- the command line ------------------------------------------------------------------------
 def cli(*args, url):
     env = {"CSA_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "csa", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "csa", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
-@pytest.mark.parametrize("args,code,message", [
-    (["-o", "x.pdf"], 2, "the file name must end in .docx (Word) or .xlsx (Excel)"),
-    (["-o", "x.docx", "--period", "2031-32 Q1"], 2, "unknown quarter '2031-32 Q1'"),
-    (["-o", "x.docx", "--user", "nobody@example.org"], 2, "no such registered user"),
-    (["-o", "x.docx", "--user", "jo@lancashire.police.uk"], 3,
-     "may not view board pack; it needs the role admin, analyst, board"),
-])
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        (["-o", "x.pdf"], 2, "the file name must end in .docx (Word) or .xlsx (Excel)"),
+        (["-o", "x.docx", "--period", "2031-32 Q1"], 2, "unknown quarter '2031-32 Q1'"),
+        (["-o", "x.docx", "--user", "nobody@example.org"], 2, "no such registered user"),
+        (
+            ["-o", "x.docx", "--user", "jo@lancashire.police.uk"],
+            3,
+            "may not view board pack; it needs the role admin, analyst, board",
+        ),
+    ],
+)
 def test_cli_refuses_clearly(pack_db, tmp_path, args, code, message):
     args = [a if a not in ("x.pdf", "x.docx") else str(tmp_path / a) for a in args]
     result = cli("board-pack", *args, url=pack_db.url)
@@ -278,16 +351,28 @@ def test_cli_refuses_clearly(pack_db, tmp_path, args, code, message):
 
 def test_cli_writes_word_and_excel(pack_db, tmp_path):
     out = tmp_path / "update.docx"
-    result = cli("board-pack", "--period", PERIOD, "-o", str(out), "--user",
-                 "chair@lancashire.gov.uk", "--today", "2026-11-20", url=pack_db.url)
+    result = cli(
+        "board-pack",
+        "--period",
+        PERIOD,
+        "-o",
+        str(out),
+        "--user",
+        "chair@lancashire.gov.uk",
+        "--today",
+        "2026-11-20",
+        url=pack_db.url,
+    )
     assert result.returncode == 0, result.stderr
-    assert f"Wrote {out}: Word document, Performance and Priorities Update: {PERIOD}" in \
-        result.stdout
+    assert (
+        f"Wrote {out}: Word document, Performance and Priorities Update: {PERIOD}" in result.stdout
+    )
     doc = Document(str(out))
     assert doc.paragraphs[0].text == f"Performance and Priorities Update: {PERIOD}"
     xlsx = tmp_path / "update.xlsx"
-    result = cli("board-pack", "--period", PERIOD, "-o", str(xlsx), "--audience", "public",
-                 url=pack_db.url)
+    result = cli(
+        "board-pack", "--period", PERIOD, "-o", str(xlsx), "--audience", "public", url=pack_db.url
+    )
     assert result.returncode == 0, result.stderr
     assert "Overdue actions" not in load_workbook(xlsx).sheetnames
     log = pack_db.audit_log(action="board_pack_export")
@@ -301,8 +386,16 @@ def test_cli_plans_register_and_export(pack_db, tmp_path):
     assert "approved   VIO-01   Burnley" in listed.stdout
     plan_id = int(pack_db.plans()["id"].iloc[0])
     out = tmp_path / "plan.docx"
-    exported = cli("plans", "--user", "chair@lancashire.gov.uk", "export", str(plan_id),
-                   "-o", str(out), url=pack_db.url)
+    exported = cli(
+        "plans",
+        "--user",
+        "chair@lancashire.gov.uk",
+        "export",
+        str(plan_id),
+        "-o",
+        str(out),
+        url=pack_db.url,
+    )
     assert exported.returncode == 0, exported.stderr
     assert Document(str(out)).paragraphs[0].text.startswith("Recovery plan: Violence")
     refused = cli("plans", "--user", "jo@lancashire.police.uk", "register", url=pack_db.url)

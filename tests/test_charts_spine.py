@@ -8,14 +8,31 @@ import pytest
 from ui import charts
 
 BASE = ["A", "B", "C", "D"]
-INDICATORS = pd.DataFrame([
-    {"code": "VIO-01", "title": "Violence with injury", "unit": "rate",
-     "polarity": "low_is_good", "data_kind": "demo"},
-    {"code": "VIO-02", "title": "Weapons offences", "unit": "count",
-     "polarity": "low_is_good", "data_kind": "demo"},
-    {"code": "DRG-01", "title": "Drug treatment completions", "unit": "percentage",
-     "polarity": "high_is_good", "data_kind": "real"},
-])
+INDICATORS = pd.DataFrame(
+    [
+        {
+            "code": "VIO-01",
+            "title": "Violence with injury",
+            "unit": "rate",
+            "polarity": "low_is_good",
+            "data_kind": "demo",
+        },
+        {
+            "code": "VIO-02",
+            "title": "Weapons offences",
+            "unit": "count",
+            "polarity": "low_is_good",
+            "data_kind": "demo",
+        },
+        {
+            "code": "DRG-01",
+            "title": "Drug treatment completions",
+            "unit": "percentage",
+            "polarity": "high_is_good",
+            "data_kind": "real",
+        },
+    ]
+)
 
 
 def verdicts(extra: dict | None = None) -> pd.DataFrame:
@@ -28,11 +45,25 @@ def verdicts(extra: dict | None = None) -> pd.DataFrame:
     }
     for code, (values, bench, comparisons) in table.items():
         for area, value, comparison in zip(BASE, values, comparisons, strict=True):
-            rows.append({"indicator_code": code, "area_code": area, "value": float(value),
-                         "benchmark_value": bench, "comparison": comparison})
+            rows.append(
+                {
+                    "indicator_code": code,
+                    "area_code": area,
+                    "value": float(value),
+                    "benchmark_value": bench,
+                    "comparison": comparison,
+                }
+            )
     for (code, area), value in (extra or {}).items():
-        rows.append({"indicator_code": code, "area_code": area, "value": value,
-                     "benchmark_value": table[code][1], "comparison": "worse"})
+        rows.append(
+            {
+                "indicator_code": code,
+                "area_code": area,
+                "value": value,
+                "benchmark_value": table[code][1],
+                "comparison": "worse",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -40,7 +71,7 @@ def test_positions_are_centred_on_lancashire_and_scaled_to_the_spread():
     f = charts.spine_frame(verdicts(), INDICATORS, "B", BASE).set_index("indicator_code")
     vio = f.loc["VIO-01"]
     # distances from 11: -3, -1, 1, 3 -> scale 3; low is good, so lower values go right
-    assert vio["pos_area"] == pytest.approx(1 / 3)           # -(10 - 11) / 3
+    assert vio["pos_area"] == pytest.approx(1 / 3)  # -(10 - 11) / 3
     assert (vio["pos_min"], vio["pos_max"]) == pytest.approx((-1.0, 1.0))
     # quartiles of 8, 10, 12, 14 are 9.5 and 12.5 -> -(9.5-11)/3 = 0.5, -(12.5-11)/3 = -0.5
     assert (vio["pos_q1"], vio["pos_q3"]) == pytest.approx((-0.5, 0.5))
@@ -52,8 +83,8 @@ def test_positions_are_centred_on_lancashire_and_scaled_to_the_spread():
 def test_counts_are_centred_on_the_average_area_not_the_county_total():
     f = charts.spine_frame(verdicts(), INDICATORS, "B", BASE).set_index("indicator_code")
     weapons = f.loc["VIO-02"]
-    assert weapons["centre"] == 5.0 and not weapons["centre_is_lancashire"]   # mean of 2..8
-    assert weapons["pos_area"] == pytest.approx(1 / 3)                       # -(4 - 5) / 3
+    assert weapons["centre"] == 5.0 and not weapons["centre_is_lancashire"]  # mean of 2..8
+    assert weapons["pos_area"] == pytest.approx(1 / 3)  # -(4 - 5) / 3
     assert weapons["comparison"] == "not compared"
 
 
@@ -77,8 +108,7 @@ def test_an_area_beyond_the_14_widens_the_scale():
 
 def test_hidden_cells_leave_the_spread_and_the_marker():
     hidden = {("VIO-01", "D"), ("VIO-01", "B")}
-    f = charts.spine_frame(verdicts(), INDICATORS, "B", BASE, hidden).set_index(
-        "indicator_code")
+    f = charts.spine_frame(verdicts(), INDICATORS, "B", BASE, hidden).set_index("indicator_code")
     vio = f.loc["VIO-01"]
     assert vio["hidden"] and pd.isna(vio["pos_area"]) and pd.isna(vio["area_value"])
     assert vio["n_shown"] == 2 and vio["row_label"].endswith("*")
@@ -88,8 +118,9 @@ def test_hidden_cells_leave_the_spread_and_the_marker():
 
 
 def test_indicators_without_figures_are_left_out():
-    f = charts.spine_frame(verdicts()[lambda d: d["indicator_code"] != "DRG-01"],
-                           INDICATORS, "B", BASE)
+    f = charts.spine_frame(
+        verdicts()[lambda d: d["indicator_code"] != "DRG-01"], INDICATORS, "B", BASE
+    )
     assert list(f["indicator_code"]) == ["VIO-01", "VIO-02"]
 
 

@@ -12,8 +12,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(*args, url):
     env = {"CSA_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    return subprocess.run([sys.executable, "-m", "csa", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "csa", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_init_twice_then_info_json(tmp_path):

@@ -38,11 +38,14 @@ def test_relative_sqlite_path_is_taken_from_the_repository_top(tmp_path):
     assert config.load(cfg, env={})["database_url"] == f"sqlite:///{ROOT / 'data/csa.db'}"
 
 
-@pytest.mark.parametrize("text, message", [
-    ("nonsense = 1\n", "unknown setting 'nonsense'"),
-    ('suppression_threshold = "five"\n', "setting 'suppression_threshold' has value 'five'"),
-    ("title = \n", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("nonsense = 1\n", "unknown setting 'nonsense'"),
+        ('suppression_threshold = "five"\n', "setting 'suppression_threshold' has value 'five'"),
+        ("title = \n", "not valid TOML"),
+    ],
+)
 def test_bad_config_gives_a_clear_error(tmp_path, text, message):
     cfg = tmp_path / "config.toml"
     cfg.write_text(text)

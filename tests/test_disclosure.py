@@ -5,19 +5,23 @@ import pytest
 
 from csa.disclosure import primary, suppress
 
-MEMBERS = pd.DataFrame({"group_code": ["G"] * 3 + ["T"] * 2,
-                        "member_code": ["A", "B", "C", "G", "D"]})
+MEMBERS = pd.DataFrame(
+    {"group_code": ["G"] * 3 + ["T"] * 2, "member_code": ["A", "B", "C", "G", "D"]}
+)
 
 
 def frame(rows):
     return pd.DataFrame(rows, columns=["area_code", "period_label", "numerator"])
 
 
-@pytest.mark.parametrize("values, threshold, expected", [
-    ([0, 1, 4, 5, 12], 5, [False, True, True, False, False]),
-    ([1, 2], 0, [False, False]),
-    ([3, None], 4, [True, False]),
-])
+@pytest.mark.parametrize(
+    "values, threshold, expected",
+    [
+        ([0, 1, 4, 5, 12], 5, [False, True, True, False, False]),
+        ([1, 2], 0, [False, False]),
+        ([3, None], 4, [True, False]),
+    ],
+)
 def test_primary(values, threshold, expected):
     assert list(primary(pd.Series(values, dtype=float), threshold)) == expected
 
@@ -37,13 +41,24 @@ def test_two_hidden_members_are_already_safe():
 def test_suppression_cascades_through_nested_groupings():
     # T = G + D. Hiding A forces B (smallest in G); G is still shown, D is alone in T: fine.
     # Then make G itself small so it is hidden: T = G + D reveals G unless D is hidden too.
-    f = frame([("A", "P", 1), ("B", "P", 2), ("C", "P", 1), ("G", "P", 4), ("D", "P", 30),
-               ("T", "P", 34)])
+    f = frame(
+        [("A", "P", 1), ("B", "P", 2), ("C", "P", 1), ("G", "P", 4), ("D", "P", 30), ("T", "P", 34)]
+    )
     flags = dict(zip(f["area_code"], suppress(f, MEMBERS, 5), strict=True))
     assert flags == {"A": True, "B": True, "C": True, "G": True, "D": True, "T": False}
 
 
 def test_each_period_is_separate():
-    f = frame([("A", "P1", 3), ("B", "P1", 9), ("C", "P1", 20), ("G", "P1", 32),
-               ("A", "P2", 30), ("B", "P2", 9), ("C", "P2", 20), ("G", "P2", 59)])
+    f = frame(
+        [
+            ("A", "P1", 3),
+            ("B", "P1", 9),
+            ("C", "P1", 20),
+            ("G", "P1", 32),
+            ("A", "P2", 30),
+            ("B", "P2", 9),
+            ("C", "P2", 20),
+            ("G", "P2", 59),
+        ]
+    )
     assert list(suppress(f, MEMBERS, 5)) == [True, True, False, False] + [False] * 4

@@ -43,8 +43,11 @@ def observations(shared_db) -> pd.DataFrame:
 
 
 def figure(obs: pd.DataFrame, code: str, period: str, areas: list[str]) -> tuple[float, float]:
-    rows = obs[(obs["indicator_code"] == code) & (obs["period_label"] == period)
-               & obs["area_code"].isin(areas)]
+    rows = obs[
+        (obs["indicator_code"] == code)
+        & (obs["period_label"] == period)
+        & obs["area_code"].isin(areas)
+    ]
     assert len(rows) == len(areas)
     return float(rows["numerator"].sum()), float(rows["denominator"].sum())
 
@@ -54,8 +57,9 @@ def shown(x: float) -> str:
     return f"{x:,.2f}" if abs(x) < 100 else f"{x:,.0f}"
 
 
-def run(page: str, query: dict | None = None, viewer: Viewer | None = None,
-        embedded: bool = False) -> AppTest:
+def run(
+    page: str, query: dict | None = None, viewer: Viewer | None = None, embedded: bool = False
+) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
     for key, value in (query or {}).items():
         at.query_params[key] = value
@@ -71,8 +75,12 @@ def run(page: str, query: dict | None = None, viewer: Viewer | None = None,
 
 
 def text_of(at: AppTest) -> str:
-    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption]
-                     + [s.value for s in at.subheader] + [e.label for e in at.expander])
+    return "\n".join(
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [s.value for s in at.subheader]
+        + [e.label for e in at.expander]
+    )
 
 
 def map_table(at: AppTest) -> pd.DataFrame:
@@ -95,12 +103,12 @@ def test_map_shows_each_districts_real_figure(shared_db, observations):
     assert "Policing area boundary" in legend
 
 
-def test_map_policing_areas_are_added_up_from_numerators_and_denominators(shared_db,
-                                                                          observations):
-    at = run("pages/scorecard/map.py", {"indicator": "VIO-01", "period": QUARTER, "level": "policing"})
+def test_map_policing_areas_are_added_up_from_numerators_and_denominators(shared_db, observations):
+    at = run(
+        "pages/scorecard/map.py", {"indicator": "VIO-01", "period": QUARTER, "level": "policing"}
+    )
     table = map_table(at)
-    assert list(table.index) == ["West policing area", "South policing area",
-                                 "East policing area"]
+    assert list(table.index) == ["West policing area", "South policing area", "East policing area"]
     num, den = figure(observations, "VIO-01", QUARTER, EAST)
     assert table.loc["East policing area", "Value"] == f"{shown(num / den * 1000)} per 1,000"
     assert table.loc["East policing area", "Rank"].endswith("of 3 (1 = lowest, best)")
@@ -112,20 +120,21 @@ def test_map_hides_small_counts_from_the_public(shared_db, observations, viewer,
     at = run("pages/scorecard/map.py", {"indicator": "REC-HOM", "period": YEAR}, viewer=viewer)
     table = map_table(at)
     num, den = figure(observations, "REC-HOM", YEAR, [BLACKBURN])
-    assert 0 < num < 5   # the bundled data: 3 homicides in Blackburn with Darwen
+    assert 0 < num < 5  # the bundled data: 3 homicides in Blackburn with Darwen
     if visible:
-        assert table.loc["Blackburn with Darwen", "Value"] == \
-            f"{shown(num / den * 1000)} per 1,000"
+        assert table.loc["Blackburn with Darwen", "Value"] == f"{shown(num / den * 1000)} per 1,000"
     else:
         assert table.loc["Blackburn with Darwen", "Value"] == "<5 events"
         assert table.loc["Blackburn with Darwen", "95% CI"] == "not shown: a small number"
         assert table.loc["Blackburn with Darwen", "Rank"] == "not ranked"
 
 
-@pytest.mark.parametrize("viewer, embedded, visible", [
-    (None, False, False), (None, True, False), (BOARD, False, True)])
-def test_map_offers_restricted_indicators_only_to_those_allowed(shared_db, viewer, embedded,
-                                                                visible):
+@pytest.mark.parametrize(
+    "viewer, embedded, visible", [(None, False, False), (None, True, False), (BOARD, False, True)]
+)
+def test_map_offers_restricted_indicators_only_to_those_allowed(
+    shared_db, viewer, embedded, visible
+):
     at = run("pages/scorecard/map.py", viewer=viewer, embedded=embedded)
     options = at.selectbox(key="qp_indicator").options
     assert any(o.startswith("DA-01") for o in options)
@@ -133,7 +142,9 @@ def test_map_offers_restricted_indicators_only_to_those_allowed(shared_db, viewe
 
 
 def test_map_colours_by_value_with_a_legend_of_classes(shared_db):
-    at = run("pages/scorecard/map.py", {"indicator": "VIO-01", "period": QUARTER, "colour": "value"})
+    at = run(
+        "pages/scorecard/map.py", {"indicator": "VIO-01", "period": QUARTER, "colour": "value"}
+    )
     legend = next(m.value for m in at.markdown if "Map legend" in m.value)
     assert "Value (per 1,000), lighter = lower" in legend
     assert legend.count(" to ") == 5  # five quintile classes
@@ -159,22 +170,31 @@ def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observ
     # real recorded crime at YE Jun 2025 and the demo CSA indicators at the quarter
     num, den = figure(observations, "REC-TOTAL", YEAR, [BURNLEY])
     assert f"{shown(num / den * 1000)}" in text
-    lanc_num, lanc_den = figure(observations, "REC-TOTAL", YEAR,
-                                list(observations.loc[
-                                    observations["indicator_code"] == "REC-TOTAL",
-                                    "area_code"].unique()))
-    assert f"<td>{shown(lanc_num / lanc_den * 1000)}</td>" in text   # Lancashire incl. unassigned
+    lanc_num, lanc_den = figure(
+        observations,
+        "REC-TOTAL",
+        YEAR,
+        list(observations.loc[observations["indicator_code"] == "REC-TOTAL", "area_code"].unique()),
+    )
+    assert f"<td>{shown(lanc_num / lanc_den * 1000)}</td>" in text  # Lancashire incl. unassigned
     assert "DEMO DATA" in text
     # one "Why?" per indicator shown: 12 public demo indicators and 23 recorded crime groups
     whys = [e.label for e in at.expander if e.label.startswith("Why?")]
     assert len(whys) == 35
     assert any(w.startswith("Why? VIO-01 Violence with injury: ") for w in whys)
     metrics = {m.label: int(m.value) for m in at.metric}
-    assert set(metrics) == {"▼ Worse than Lancashire", "● Similar to Lancashire",
-                            "▲ Better than Lancashire", "✖ Off track against a target",
-                            "⚠ Critical: plan required"}
-    compared = metrics["▼ Worse than Lancashire"] + metrics["● Similar to Lancashire"] + \
-        metrics["▲ Better than Lancashire"]
+    assert set(metrics) == {
+        "▼ Worse than Lancashire",
+        "● Similar to Lancashire",
+        "▲ Better than Lancashire",
+        "✖ Off track against a target",
+        "⚠ Critical: plan required",
+    }
+    compared = (
+        metrics["▼ Worse than Lancashire"]
+        + metrics["● Similar to Lancashire"]
+        + metrics["▲ Better than Lancashire"]
+    )
     assert 0 < compared <= 35
 
 
@@ -194,11 +214,16 @@ def test_area_profile_hides_small_counts_from_the_public(shared_db, viewer, supp
     assert why.label.endswith("Not shown") is suppressed
 
 
-@pytest.mark.parametrize("viewer, embedded, visible", [
-    (None, False, False), (None, True, False), (BOARD, False, True)])
+@pytest.mark.parametrize(
+    "viewer, embedded, visible", [(None, False, False), (None, True, False), (BOARD, False, True)]
+)
 def test_area_profile_restricted_indicator(shared_db, viewer, embedded, visible):
-    at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER}, viewer=viewer,
-             embedded=embedded)
+    at = run(
+        "pages/scorecard/area.py",
+        {"area": BURNLEY, "period": QUARTER},
+        viewer=viewer,
+        embedded=embedded,
+    )
     assert ("Organised crime group disruptions" in text_of(at)) is visible
 
 
@@ -212,8 +237,10 @@ def test_area_profile_of_a_policing_area(shared_db, observations):
 # -- empty states -------------------------------------------------------------------------------
 def test_map_says_when_the_next_quarters_figures_are_due(shared_db):
     at = run("pages/scorecard/map.py", {"indicator": "VIO-01", "period": "2026-27 Q3"})
-    assert any("No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027"
-               in w.value for w in at.warning)
+    assert any(
+        "No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027" in w.value
+        for w in at.warning
+    )
     assert not at.dataframe
 
 

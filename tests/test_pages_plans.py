@@ -33,25 +33,43 @@ def app(viewer: Viewer, page: str | None = None, **query) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + \
-        [w.value for w in at.warning] + [e.value for e in at.error] + \
-        [s.value for s in at.success] + [i.value for i in at.info]
+    parts = (
+        [m.value for m in at.markdown]
+        + [c.value for c in at.caption]
+        + [w.value for w in at.warning]
+        + [e.value for e in at.error]
+        + [s.value for s in at.success]
+        + [i.value for i in at.info]
+    )
     return "\n".join(str(p) for p in parts)
 
 
 def drafted_plan(db) -> int:
     ev = build_evidence(Inputs.from_db(db), csa_config.load(), "VIO-01", "E07000117", PERIOD)
-    return workflow.create_plan(db, OFFICER.actor, indicator_code="VIO-01",
-                                area_code="E07000117", period_label=PERIOD, evidence=ev)
+    return workflow.create_plan(
+        db,
+        OFFICER.actor,
+        indicator_code="VIO-01",
+        area_code="E07000117",
+        period_label=PERIOD,
+        evidence=ev,
+    )
 
 
 COMPLETE = {
     "root_causes": ["Night-time economy violence in Burnley town centre"],
-    "actions": [{"description": "Extra patrols on Friday and Saturday nights",
-                 "owner_org": "LANCS-POLICE", "owner": "Chief Inspector, Burnley",
-                 "due_date": "2020-01-31", "status": "in progress"}],
+    "actions": [
+        {
+            "description": "Extra patrols on Friday and Saturday nights",
+            "owner_org": "LANCS-POLICE",
+            "owner": "Chief Inspector, Burnley",
+            "due_date": "2020-01-31",
+            "status": "in progress",
+        }
+    ],
     "trajectory": {"2026-27 Q3": 3.8, "2026-27 Q4": 3.5, "2027-28 Q1": 3.2},
-    "risks": ["Funding ends in March"], "resources": "Two officers",
+    "risks": ["Funding ends in March"],
+    "resources": "Two officers",
     "review_date": "2020-03-31",
 }
 
@@ -80,8 +98,11 @@ def test_register_lists_critical_rows_and_the_lead_drafts_a_plan(app_env):
     plans = app_env.plans()
     assert len(plans) == 1
     plan = app_env.plan(int(plans["id"].iloc[0]))
-    assert (plan["indicator_code"], plan["area_code"], plan["state"]) == \
-        ("VIO-01", "E07000117", "draft")
+    assert (plan["indicator_code"], plan["area_code"], plan["state"]) == (
+        "VIO-01",
+        "E07000117",
+        "draft",
+    )
     assert plan["content"]["evidence"]["verdict"]["critical"] is True
     # the draft opened in the editor, with its evidence
     assert at.title[0].value == "Recovery plan"
@@ -100,10 +121,18 @@ def test_the_lead_completes_and_submits_then_the_board_approves(app_env):
     at.text_area(key=f"resources_{suffix}").input("Two officers, one analyst")
     at.date_input(key=f"review_{suffix}").set_value(date(2027, 1, 31))
     at.session_state[f"actions_{suffix}"] = {
-        "edited_rows": {}, "deleted_rows": [],
-        "added_rows": [{"description": "Extra patrols on Friday and Saturday nights",
-                        "owner_org": "LANCS-POLICE", "owner": "Chief Inspector, Burnley",
-                        "due_date": "2026-12-31", "status": "in progress"}]}
+        "edited_rows": {},
+        "deleted_rows": [],
+        "added_rows": [
+            {
+                "description": "Extra patrols on Friday and Saturday nights",
+                "owner_org": "LANCS-POLICE",
+                "owner": "Chief Inspector, Burnley",
+                "due_date": "2026-12-31",
+                "status": "in progress",
+            }
+        ],
+    }
     submit = next(b for b in at.button if b.label == "Submit to the strategy group")
     submit.click().run()
     assert not at.exception, at.exception
@@ -111,10 +140,15 @@ def test_the_lead_completes_and_submits_then_the_board_approves(app_env):
     assert plan["state"] == "submitted", texts(at)
     content = plan["content"]
     assert content["root_causes"] == ["Night-time economy violence", "Less CCTV"]
-    assert content["actions"] == [{"description": "Extra patrols on Friday and Saturday nights",
-                                   "owner_org": "LANCS-POLICE",
-                                   "owner": "Chief Inspector, Burnley",
-                                   "due_date": "2026-12-31", "status": "in progress"}]
+    assert content["actions"] == [
+        {
+            "description": "Extra patrols on Friday and Saturday nights",
+            "owner_org": "LANCS-POLICE",
+            "owner": "Chief Inspector, Burnley",
+            "due_date": "2026-12-31",
+            "status": "in progress",
+        }
+    ]
     # the trajectory was pre-filled: a straight line from the latest figure to the target
     ev = content["evidence"]["figures"]
     traj = content["trajectory"]
@@ -171,20 +205,31 @@ def test_register_flags_overdue_actions_and_reviews(app_env):
     assert "draft_VIO-01_E07000117" not in {b.key for b in at.button}
     editor = app(BOARD, "pages/plans/plan_editor.py", plan=str(plan_id))
     warnings = " ".join(w.value for w in editor.warning)
-    assert "Overdue actions: 1. Extra patrols on Friday and Saturday nights (due " \
-           "2020-01-31" in warnings
+    assert (
+        "Overdue actions: 1. Extra patrols on Friday and Saturday nights (due "
+        "2020-01-31" in warnings
+    )
     assert "Review overdue: the review date 2020-03-31 has passed." in warnings
 
 
-@pytest.mark.parametrize("viewer,reaches", [
-    (None, set()),
-    (OFFICER, {"pages/plans/plans.py", "pages/plans/plan_editor.py"}),
-    (BOARD, {"pages/plans/plans.py", "pages/plans/plan_editor.py", "pages/plans/board_pack.py"}),
-])
+@pytest.mark.parametrize(
+    "viewer,reaches",
+    [
+        (None, set()),
+        (OFFICER, {"pages/plans/plans.py", "pages/plans/plan_editor.py"}),
+        (
+            BOARD,
+            {"pages/plans/plans.py", "pages/plans/plan_editor.py", "pages/plans/board_pack.py"},
+        ),
+    ],
+)
 def test_who_reaches_the_plan_pages(app_env, viewer, reaches):
     at = app_test(viewer, timeout=TIMEOUT)
-    got = {p for p in ("pages/plans/plans.py", "pages/plans/plan_editor.py", "pages/plans/board_pack.py")
-           if reachable(at, p)}
+    got = {
+        p
+        for p in ("pages/plans/plans.py", "pages/plans/plan_editor.py", "pages/plans/board_pack.py")
+        if reachable(at, p)
+    }
     assert got == reaches
 
 
@@ -200,5 +245,4 @@ def test_board_pack_page_previews_and_offers_downloads(app_env):
     at.radio(key="pack_audience").set_value("public").run()
     assert not at.exception
     expanders = [e.label for e in at.expander]
-    assert not any(label.startswith("Organised crime group disruptions")
-                   for label in expanders)
+    assert not any(label.startswith("Organised crime group disruptions") for label in expanders)

@@ -20,8 +20,17 @@ def markdown_text(at) -> str:
     return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
 
 
-@pytest.mark.parametrize("page", ["pages/scorecard/overview.py", "pages/scorecard/indicator.py", "pages/scorecard/area.py",
-                                  "pages/scorecard/map.py", "pages/scorecard/present.py", "pages/scorecard/about.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/scorecard/overview.py",
+        "pages/scorecard/indicator.py",
+        "pages/scorecard/area.py",
+        "pages/scorecard/map.py",
+        "pages/scorecard/present.py",
+        "pages/scorecard/about.py",
+    ],
+)
 def test_every_public_page_runs(app_env, page):
     at = run_app(page=page)
     assert at.title, f"{page} shows no title"
@@ -41,8 +50,10 @@ def test_overview_shows_east_off_track_with_reasons(app_env):
 
 def test_overview_empty_state_for_a_period_not_yet_due(app_env):
     at = run_app(query={"period": "2026-27 Q3"})
-    assert any("No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027"
-               in w.value for w in at.warning)
+    assert any(
+        "No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027" in w.value
+        for w in at.warning
+    )
 
 
 def test_restricted_indicator_hidden_from_public_and_embed_but_shown_to_board(app_env):
@@ -63,7 +74,9 @@ def test_presentation_mode_opens_on_the_summary_screen(app_env):
 
 
 def test_indicator_page_shows_chart_table_and_downloads(app_env):
-    at = run_app(query={"indicator": "VIO-01", "area": "E07000117"}, page="pages/scorecard/indicator.py")
+    at = run_app(
+        query={"indicator": "VIO-01", "area": "E07000117"}, page="pages/scorecard/indicator.py"
+    )
     assert at.title[0].value == "Violence with injury"
     assert len(at.dataframe) >= 1
     labels = [b.label for b in at.get("download_button")]
@@ -71,10 +84,15 @@ def test_indicator_page_shows_chart_table_and_downloads(app_env):
 
 
 def test_public_sees_small_counts_suppressed_on_the_indicator_table(app_env):
-    at = run_app(query={"indicator": "SOC-01", "area": "E07000124"}, page="pages/scorecard/indicator.py",
-                 viewer=BOARD)
+    at = run_app(
+        query={"indicator": "SOC-01", "area": "E07000124"},
+        page="pages/scorecard/indicator.py",
+        viewer=BOARD,
+    )
     board_table = at.dataframe[0].value
     assert (board_table["numerator"].astype(float) < 5).any()
-    at = run_app(query={"indicator": "VIO-02", "area": "E07000124"}, page="pages/scorecard/indicator.py")
+    at = run_app(
+        query={"indicator": "VIO-02", "area": "E07000124"}, page="pages/scorecard/indicator.py"
+    )
     table = at.dataframe[0].value
     assert "<5" in set(table["numerator"].astype(str))

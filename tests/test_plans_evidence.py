@@ -21,8 +21,11 @@ def inputs(db):
 
 def rate(obs, code, areas, period) -> float:
     """Sum of numerators over sum of denominators x 1,000, straight from the observations."""
-    rows = obs[(obs["indicator_code"] == code) & obs["area_code"].isin(areas)
-               & (obs["period_label"] == period)]
+    rows = obs[
+        (obs["indicator_code"] == code)
+        & obs["area_code"].isin(areas)
+        & (obs["period_label"] == period)
+    ]
     assert len(rows) == len(areas)
     return rows["numerator"].sum() / rows["denominator"].sum() * 1000
 
@@ -33,8 +36,11 @@ def test_burnley_violence_draft_says_what_the_data_says(inputs):
     burnley = obs[(obs["indicator_code"] == "VIO-01") & (obs["area_code"] == "E07000117")]
     latest = burnley[burnley["period_label"] == PERIOD].iloc[0]
 
-    assert (ev["indicator_title"], ev["area_name"], ev["lead_org_code"]) == \
-        ("Violence with injury", "Burnley", "LVRN")
+    assert (ev["indicator_title"], ev["area_name"], ev["lead_org_code"]) == (
+        "Violence with injury",
+        "Burnley",
+        "LVRN",
+    )
     assert ev["data_kind"] == "demo"
     f = ev["figures"]
     assert f["value"] == pytest.approx(latest["numerator"] / latest["denominator"] * 1000)
@@ -52,15 +58,18 @@ def test_burnley_violence_draft_says_what_the_data_says(inputs):
     assert f["benchmark_value"] == pytest.approx(rate(obs, "VIO-01", all14, PERIOD))
     assert f["comparison"] == "worse"
     assert f["year_earlier_period"] == "2025-26 Q2"
-    assert f["year_earlier_value"] == pytest.approx(rate(obs, "VIO-01", ["E07000117"],
-                                                         "2025-26 Q2"))
+    assert f["year_earlier_value"] == pytest.approx(
+        rate(obs, "VIO-01", ["E07000117"], "2025-26 Q2")
+    )
 
     v = ev["verdict"]
     assert (v["rag"], v["critical"]) == ("red", True)
     assert v["periods_off_track"] >= 2
     assert v["reasons"][0].startswith("Off track:")
-    assert v["reasons"][-1] == (f"Critical: off track for {v['periods_off_track']} quarters "
-                                "running (the rule is 2); a recovery plan is required.")
+    assert v["reasons"][-1] == (
+        f"Critical: off track for {v['periods_off_track']} quarters "
+        "running (the rule is 2); a recovery plan is required."
+    )
     assert ev["trend"] == {"direction": "increasing", "judgement": "getting worse"}
     assert ev["spc"]["message"] in v["reasons"]
 
@@ -71,7 +80,8 @@ def test_burnley_violence_draft_says_what_the_data_says(inputs):
     assert ev["summary"][0] == (
         f"Violence with injury in Burnley was {f['value']:.2f} per 1,000 in {PERIOD} against a "
         f"target of {f['target']:.2f} (off track for {v['periods_off_track']} quarters "
-        "running).")
+        "running)."
+    )
 
 
 def test_burnley_drives_the_east_and_the_county_rise(inputs):
@@ -86,20 +96,19 @@ def test_burnley_drives_the_east_and_the_county_rise(inputs):
     assert change["from_value"] == pytest.approx(rate(obs, "VIO-01", EAST, "2025-26 Q2"))
     assert change["to_value"] == pytest.approx(rate(obs, "VIO-01", EAST, PERIOD))
     contributions = [r["contribution"] for r in change["rows"]]
-    assert sum(contributions) == pytest.approx(change["to_value"] - change["from_value"],
-                                               rel=1e-12)
+    assert sum(contributions) == pytest.approx(change["to_value"] - change["from_value"], rel=1e-12)
     assert sorted(r["area_code"] for r in change["rows"]) == sorted(EAST)
     # Burnley's rise is the largest part of the East's: the story the demo data tells
     assert change["rows"][0]["area_code"] == "E07000117"
     burnley = change["rows"][0]
     d0 = obs[(obs["indicator_code"] == "VIO-01") & obs["area_code"].isin(EAST)]
     n_t = d0[(d0["area_code"] == "E07000117") & (d0["period_label"] == PERIOD)]["numerator"]
-    n_0 = d0[(d0["area_code"] == "E07000117")
-             & (d0["period_label"] == "2025-26 Q2")]["numerator"]
+    n_0 = d0[(d0["area_code"] == "E07000117") & (d0["period_label"] == "2025-26 Q2")]["numerator"]
     big_d_t = d0[d0["period_label"] == PERIOD]["denominator"].sum()
     big_d_0 = d0[d0["period_label"] == "2025-26 Q2"]["denominator"].sum()
     assert burnley["contribution"] == pytest.approx(
-        1000 * (n_t.iloc[0] / big_d_t - n_0.iloc[0] / big_d_0))
+        1000 * (n_t.iloc[0] / big_d_t - n_0.iloc[0] / big_d_0)
+    )
 
     short = east["shortfall"]
     assert short["method"] == "rate_shortfall"
@@ -109,7 +118,8 @@ def test_burnley_drives_the_east_and_the_county_rise(inputs):
     county = blocks["E23000003"]["change"]
     assert len(county["rows"]) == 14
     assert sum(r["contribution"] for r in county["rows"]) == pytest.approx(
-        county["to_value"] - county["from_value"], rel=1e-12)
+        county["to_value"] - county["from_value"], rel=1e-12
+    )
 
 
 def test_a_plan_for_a_grouping_splits_that_grouping(inputs):
@@ -120,24 +130,30 @@ def test_a_plan_for_a_grouping_splits_that_grouping(inputs):
     change = block["change"]
     assert change["method"] == "count_change"
     obs = inputs.observations
-    south = obs[(obs["indicator_code"] == "VIO-02")
-                & obs["area_code"].isin(["E07000118", "E07000123", "E07000126", "E07000127"])]
+    south = obs[
+        (obs["indicator_code"] == "VIO-02")
+        & obs["area_code"].isin(["E07000118", "E07000123", "E07000126", "E07000127"])
+    ]
     by_period = south.groupby("period_label")["numerator"].sum()
     assert change["total"] == by_period[PERIOD] - by_period["2025-26 Q2"]
     assert sum(r["contribution"] for r in change["rows"]) == change["total"]
 
 
-@pytest.mark.parametrize("label,expected", [("2026-27 Q2", "2025-26 Q2"),
-                                            ("2021-22 Q4", None), ("YE Jun 2025", None)])
+@pytest.mark.parametrize(
+    "label,expected", [("2026-27 Q2", "2025-26 Q2"), ("2021-22 Q4", None), ("YE Jun 2025", None)]
+)
 def test_year_earlier(inputs, label, expected):
     assert year_earlier(inputs.periods, label) == expected
 
 
-@pytest.mark.parametrize("area,expected", [
-    ("E07000117", ["PA-EAST", "E23000003"]),
-    ("PA-WEST", ["PA-WEST"]),
-    ("E23000003", ["E23000003"]),
-])
+@pytest.mark.parametrize(
+    "area,expected",
+    [
+        ("E07000117", ["PA-EAST", "E23000003"]),
+        ("PA-WEST", ["PA-WEST"]),
+        ("E23000003", ["E23000003"]),
+    ],
+)
 def test_groupings_for(inputs, area, expected):
     assert groupings_for(inputs.areas, inputs.area_members, area) == expected
 

@@ -17,13 +17,24 @@ BOARD = Actor("board@lancashire.gov.uk", "board")
 ADMIN = Actor("admin@lancashire.gov.uk", "admin")
 PUBLIC = Actor("anonymous", "public")
 
-EVIDENCE = {"indicator_code": "VIO-01", "area_name": "Burnley", "unit": "rate",
-            "polarity": "low_is_good", "figures": {"target": 2.5}}
+EVIDENCE = {
+    "indicator_code": "VIO-01",
+    "area_name": "Burnley",
+    "unit": "rate",
+    "polarity": "low_is_good",
+    "figures": {"target": 2.5},
+}
 COMPLETE = {
     "root_causes": ["Night-time economy violence in Burnley town centre"],
-    "actions": [{"description": "Extra patrols Friday and Saturday nights",
-                 "owner_org": "LANCS-POLICE", "owner": "Chief Inspector, Burnley",
-                 "due_date": "2026-12-31", "status": "in progress"}],
+    "actions": [
+        {
+            "description": "Extra patrols Friday and Saturday nights",
+            "owner_org": "LANCS-POLICE",
+            "owner": "Chief Inspector, Burnley",
+            "due_date": "2026-12-31",
+            "status": "in progress",
+        }
+    ],
     "trajectory": {"2026-27 Q3": 2.9, "2026-27 Q4": 2.6, "2027-28 Q1": 2.4},
     "risks": ["Funding for the patrols ends in March"],
     "resources": "Two officers, 0.5 analyst",
@@ -32,8 +43,14 @@ COMPLETE = {
 
 
 def new_plan(db, actor=LEAD) -> int:
-    return wf.create_plan(db, actor, indicator_code="VIO-01", area_code="E07000117",
-                          period_label="2026-27 Q2", evidence=EVIDENCE)
+    return wf.create_plan(
+        db,
+        actor,
+        indicator_code="VIO-01",
+        area_code="E07000117",
+        period_label="2026-27 Q2",
+        evidence=EVIDENCE,
+    )
 
 
 def plan_in(db, state: str) -> int:
@@ -97,8 +114,9 @@ ALLOWED = [
 ]
 
 
-@pytest.mark.parametrize("state,move,actor,after", ALLOWED,
-                         ids=[f"{s}-{m}-{a.role}" for s, m, a, _ in ALLOWED])
+@pytest.mark.parametrize(
+    "state,move,actor,after", ALLOWED, ids=[f"{s}-{m}-{a.role}" for s, m, a, _ in ALLOWED]
+)
 def test_allowed_moves(db, state, move, actor, after):
     pid = plan_in(db, state)
     before = db.plan(pid)["version"]
@@ -127,8 +145,11 @@ REFUSED_ROLE = [
 ]
 
 
-@pytest.mark.parametrize("state,move,actor", REFUSED_ROLE,
-                         ids=[f"{s}-{m}-{a.role}-{a.org_code}" for s, m, a in REFUSED_ROLE])
+@pytest.mark.parametrize(
+    "state,move,actor",
+    REFUSED_ROLE,
+    ids=[f"{s}-{m}-{a.role}-{a.org_code}" for s, m, a in REFUSED_ROLE],
+)
 def test_refused_by_role_is_audited_and_changes_nothing(db, state, move, actor):
     pid = plan_in(db, state)
     before = db.plan(pid)
@@ -157,8 +178,9 @@ REFUSED_STATE = [
 ]
 
 
-@pytest.mark.parametrize("state,move,actor", REFUSED_STATE,
-                         ids=[f"{s}-{m}" for s, m, _ in REFUSED_STATE])
+@pytest.mark.parametrize(
+    "state,move,actor", REFUSED_STATE, ids=[f"{s}-{m}" for s, m, _ in REFUSED_STATE]
+)
 def test_refused_in_the_wrong_state(db, state, move, actor):
     pid = plan_in(db, state)
     version = db.plan(pid)["version"]
@@ -171,11 +193,15 @@ def test_refused_in_the_wrong_state(db, state, move, actor):
 def test_the_full_life_keeps_every_version(db):
     pid = plan_in(db, "closed")
     versions = db.plan_versions(pid)
-    assert versions["state"].tolist() == ["draft", "submitted", "approved", "monitoring",
-                                          "closed"]
+    assert versions["state"].tolist() == ["draft", "submitted", "approved", "monitoring", "closed"]
     assert versions["version"].tolist() == [1, 2, 3, 4, 5]
-    assert versions["saved_by"].tolist() == [LEAD.email, LEAD.email, BOARD.email,
-                                             BOARD.email, BOARD.email]
+    assert versions["saved_by"].tolist() == [
+        LEAD.email,
+        LEAD.email,
+        BOARD.email,
+        BOARD.email,
+        BOARD.email,
+    ]
     assert versions["comment"].iloc[-1] == "Back below target for two quarters"
     plan = db.plan(pid)
     assert plan["outcome"] == "Back below target for two quarters"
@@ -189,8 +215,9 @@ def test_the_full_life_keeps_every_version(db):
 def test_submitting_an_incomplete_plan_lists_what_is_missing(db):
     pid = new_plan(db)
     with pytest.raises(PlanContentError) as info:
-        wf.submit_plan(db, LEAD, pid, {"actions": [{"description": "Patrols",
-                                                   "status": "not started"}]})
+        wf.submit_plan(
+            db, LEAD, pid, {"actions": [{"description": "Patrols", "status": "not started"}]}
+        )
     problems = info.value.problems
     assert "Action 1: give the owner organisation, the owner, the due date." in problems
     assert any(p.startswith("Root causes: give at least one") for p in problems)
@@ -202,8 +229,11 @@ def test_submitting_an_incomplete_plan_lists_what_is_missing(db):
 def test_a_trajectory_must_reach_the_target(db):
     pid = new_plan(db)
     body = COMPLETE | {"trajectory": {"2026-27 Q3": 2.9, "2026-27 Q4": 2.7}}
-    with pytest.raises(PlanContentError, match=r"last expected value \(2.7 in 2026-27 Q4\) "
-                                               r"does not reach the target \(2.5\)"):
+    with pytest.raises(
+        PlanContentError,
+        match=r"last expected value \(2.7 in 2026-27 Q4\) "
+        r"does not reach the target \(2.5\)",
+    ):
         wf.submit_plan(db, LEAD, pid, body)
 
 
@@ -237,16 +267,19 @@ def test_a_stale_save_is_refused(db):
 
 def test_only_one_open_plan_per_indicator_and_area(db):
     pid = new_plan(db)
-    with pytest.raises(wf.WorkflowError, match=f"already has an open recovery plan "
-                                               f"\\(plan {pid}, draft\\)"):
+    with pytest.raises(
+        wf.WorkflowError, match=f"already has an open recovery plan \\(plan {pid}, draft\\)"
+    ):
         new_plan(db)
     wf.close_plan(db, BOARD, pid, "Superseded")
     assert new_plan(db) != pid
 
 
 def test_officer_of_another_organisation_cannot_draft(db):
-    with pytest.raises(PermissionDenied, match="only edit plan for indicators their "
-                                               "organisation leads, not those led by LVRN"):
+    with pytest.raises(
+        PermissionDenied,
+        match="only edit plan for indicators their organisation leads, not those led by LVRN",
+    ):
         new_plan(db, OTHER_OFFICER)
     assert db.plans().empty
     refused = db.audit_log(action="edit_plan")
@@ -261,9 +294,16 @@ def test_progress_cannot_rewrite_the_approved_plan(db):
     moved = [dict(COMPLETE["actions"][0], due_date="2027-06-30")]
     with pytest.raises(PlanContentError, match="Action 1: only its status can change"):
         wf.update_progress(db, LEAD, pid, {"actions": moved})
-    done = [dict(COMPLETE["actions"][0], status="complete"),
-            {"description": "Licensing review", "owner_org": "Burnley Borough Council",
-             "owner": "Licensing manager", "due_date": "2027-03-31", "status": "not started"}]
+    done = [
+        dict(COMPLETE["actions"][0], status="complete"),
+        {
+            "description": "Licensing review",
+            "owner_org": "Burnley Borough Council",
+            "owner": "Licensing manager",
+            "due_date": "2027-03-31",
+            "status": "not started",
+        },
+    ]
     wf.update_progress(db, LEAD, pid, {"actions": done, "progress_note": "Patrols done"})
     content = db.plan(pid)["content"]
     assert [a["status"] for a in content["actions"]] == ["complete", "not started"]
@@ -279,16 +319,19 @@ def test_current_trajectory_follows_the_open_plan(db):
     assert db.current_trajectory("VIO-01", "E07000117") is None
 
 
-@pytest.mark.parametrize("actor,state,moves", [
-    (LEAD, None, ["create"]),
-    (LEAD, "draft", ["save", "submit"]),
-    (BOARD, "draft", ["close"]),
-    (BOARD, "submitted", ["approve", "return", "close"]),
-    (LEAD, "submitted", []),
-    (LEAD, "approved", ["monitor", "update"]),
-    (ANALYST, "monitoring", ["update", "close"]),
-    (OTHER_OFFICER, "draft", []),
-    (LEAD, "closed", []),
-])
+@pytest.mark.parametrize(
+    "actor,state,moves",
+    [
+        (LEAD, None, ["create"]),
+        (LEAD, "draft", ["save", "submit"]),
+        (BOARD, "draft", ["close"]),
+        (BOARD, "submitted", ["approve", "return", "close"]),
+        (LEAD, "submitted", []),
+        (LEAD, "approved", ["monitor", "update"]),
+        (ANALYST, "monitoring", ["update", "close"]),
+        (OTHER_OFFICER, "draft", []),
+        (LEAD, "closed", []),
+    ],
+)
 def test_available_moves(actor, state, moves):
     assert wf.available_moves(actor, state, "LVRN") == moves

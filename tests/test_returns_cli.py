@@ -16,10 +16,12 @@ OFFICER = "officer@lancashire.police.uk"
 def cli(db, monkeypatch, tmp_path):
     """Run the CLI in-process on the test database on 21 November 2026 with some users."""
     monkeypatch.setattr(window, "today", lambda: TODAY)
-    for email, role, org in [(OFFICER, "officer", "LANCS-POLICE"),
-                             ("officer@lvrn.org.uk", "officer", "LVRN"),
-                             ("gone@lancashire.police.uk", "officer", "LANCS-POLICE"),
-                             ("analyst@lancashire.gov.uk", "analyst", None)]:
+    for email, role, org in [
+        (OFFICER, "officer", "LANCS-POLICE"),
+        ("officer@lvrn.org.uk", "officer", "LVRN"),
+        ("gone@lancashire.police.uk", "officer", "LANCS-POLICE"),
+        ("analyst@lancashire.gov.uk", "analyst", None),
+    ]:
         accounts.add_user(db, SYSTEM, email, role, org_code=org)
     accounts.disable_user(db, SYSTEM, "gone@lancashire.police.uk")
 
@@ -33,10 +35,10 @@ def cli(db, monkeypatch, tmp_path):
 @pytest.fixture
 def police(cli, capsys):
     path = cli.dir / "police.xlsx"
-    assert cli("template", "--org", "LANCS-POLICE", "--period", "2026-27 Q2", "-o",
-               str(path)) == 0
+    assert cli("template", "--org", "LANCS-POLICE", "--period", "2026-27 Q2", "-o", str(path)) == 0
     assert capsys.readouterr().out.strip() == (
-        f"Wrote the LANCS-POLICE return template for 2026-27 Q2 to {path}")
+        f"Wrote the LANCS-POLICE return template for 2026-27 Q2 to {path}"
+    )
     return path
 
 
@@ -49,10 +51,13 @@ def test_template_command_writes_the_template(police):
     assert len(rows) == 57 and rows[0][0] == "Indicator code"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--org", "NOPE", "--period", "2026-27 Q2"], "organisation 'NOPE' is not known"),
-    (["--org", "LCC", "--period", "2024-25 Q1"], "period 2024-25 Q1 is closed for returns"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--org", "NOPE", "--period", "2026-27 Q2"], "organisation 'NOPE' is not known"),
+        (["--org", "LCC", "--period", "2024-25 Q1"], "period 2024-25 Q1 is closed for returns"),
+    ],
+)
 def test_template_command_rejects_bad_input(cli, capsys, args, message):
     assert cli("template", *args, "-o", str(cli.dir / "t.xlsx")) == 2
     assert message in capsys.readouterr().err
@@ -60,8 +65,9 @@ def test_template_command_rejects_bad_input(cli, capsys, args, message):
 
 
 def test_template_output_must_be_xlsx(cli, capsys):
-    assert cli("template", "--org", "LCC", "--period", "2026-27 Q2", "-o",
-               str(cli.dir / "t.csv")) == 2
+    assert (
+        cli("template", "--org", "LCC", "--period", "2026-27 Q2", "-o", str(cli.dir / "t.csv")) == 2
+    )
     assert "name it FILE.xlsx" in capsys.readouterr().err
 
 
@@ -85,7 +91,8 @@ def test_import_then_import_again(cli, police, capsys):
     changed(police, {"I4": cell(police.read_bytes(), "I4") + 3})
     assert cli("import-return", str(police), "--user", OFFICER) == 0
     assert capsys.readouterr().out.strip() == (
-        "Imported police.xlsx as upload #2: 0 new, 1 changed, 55 unchanged.")
+        "Imported police.xlsx as upload #2: 0 new, 1 changed, 55 unchanged."
+    )
     before = state(cli.db)
     assert cli("import-return", str(police), "--user", OFFICER) == 0
     assert "already imported as upload #2; nothing changed" in capsys.readouterr().out
@@ -113,11 +120,14 @@ def test_warnings_need_accept_warnings(cli, police, capsys):
     assert cli("import-return", str(police), "--user", OFFICER, "--accept-warnings") == 0
 
 
-@pytest.mark.parametrize("user, message", [
-    ("officer@lvrn.org.uk", "may only upload return for indicators their organisation leads"),
-    ("nobody@example.org", "is not a registered user"),
-    ("gone@lancashire.police.uk", "account is disabled"),
-])
+@pytest.mark.parametrize(
+    "user, message",
+    [
+        ("officer@lvrn.org.uk", "may only upload return for indicators their organisation leads"),
+        ("nobody@example.org", "is not a registered user"),
+        ("gone@lancashire.police.uk", "account is disabled"),
+    ],
+)
 def test_refused_users_exit_3_with_nothing_written(cli, police, capsys, user, message):
     before = state(cli.db)
     assert cli("import-return", str(police), "--user", user) == 3

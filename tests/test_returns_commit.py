@@ -37,8 +37,9 @@ def state(db):
 
 
 def figure(db, code, area=BURNLEY, period="2026-27 Q2"):
-    return db.observations(indicator_codes=[code], area_codes=[area],
-                           period_labels=[period]).iloc[0]
+    return db.observations(indicator_codes=[code], area_codes=[area], period_labels=[period]).iloc[
+        0
+    ]
 
 
 def commit(db, content, actor=OFFICER, name="police.xlsx", **kwargs):
@@ -62,10 +63,15 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
     now = figure(db, "DA-01")
     assert now["revision"] == old["revision"] + 1
     assert now["numerator"] == old["numerator"] + 7
-    assert now["value"] == pytest.approx((old["numerator"] + 7) / old["denominator"] * 1000,
-                                         abs=1e-6)
+    assert now["value"] == pytest.approx(
+        (old["numerator"] + 7) / old["denominator"] * 1000, abs=1e-6
+    )
     assert (now["upload_id"], now["created_by"], now["data_kind"], now["note"]) == (
-        result.upload_id, OFFICER.email, "real", "late crimes added")
+        result.upload_id,
+        OFFICER.email,
+        "real",
+        "late crimes added",
+    )
     history = db.history("DA-01", BURNLEY, "2026-27 Q2")
     assert list(history["revision"]) == [2, 1]
     assert list(history["numerator"]) == [old["numerator"] + 7, old["numerator"]]
@@ -73,15 +79,25 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
 
     upload = db.upload(result.upload_id)
     assert (upload["kind"], upload["outcome"], upload["user_email"]) == (
-        "return", "committed", OFFICER.email)
+        "return",
+        "committed",
+        OFFICER.email,
+    )
     assert upload["sha256"] == hashlib.sha256(content).hexdigest()
-    assert (upload["rows_total"], upload["rows_new"], upload["rows_changed"],
-            upload["rows_unchanged"]) == (56, 0, 1, 55)
+    assert (
+        upload["rows_total"],
+        upload["rows_new"],
+        upload["rows_changed"],
+        upload["rows_unchanged"],
+    ) == (56, 0, 1, 55)
     assert db.upload_content(result.upload_id) == content
 
     entry = db.audit_log(action="upload_return").iloc[0]
     assert (entry["user_email"], entry["target"], entry["outcome"]) == (
-        OFFICER.email, "police.xlsx", "ok")
+        OFFICER.email,
+        "police.xlsx",
+        "ok",
+    )
     assert json.loads(entry["detail"])["upload_id"] == result.upload_id
 
 
@@ -91,20 +107,30 @@ def test_new_figures_hand_worked(db):
     rows = {cell(content, f"A{r}") + "|" + cell(content, f"D{r}"): r for r in range(2, 58)}
     da1, da2, soc = rows[f"DA-01|{BURNLEY}"], rows[f"DA-02|{BURNLEY}"], rows[f"SOC-01|{BURNLEY}"]
     blank = {f"{c}{r}": None for r in range(2, 58) for c in "IJ"}
-    filled = edit(content, blank | {f"I{da1}": 1000, f"J{da1}": 200000, f"I{da2}": 30,
-                                    f"J{da2}": 120, f"I{soc}": 7, f"K{soc}": "final"})
-    preview = prepare_return(db, OFFICER, filled, "q3.xlsx", today=NEXT_QUARTER_DAY,
-                             settings=settings())
+    filled = edit(
+        content,
+        blank
+        | {
+            f"I{da1}": 1000,
+            f"J{da1}": 200000,
+            f"I{da2}": 30,
+            f"J{da2}": 120,
+            f"I{soc}": 7,
+            f"K{soc}": "final",
+        },
+    )
+    preview = prepare_return(
+        db, OFFICER, filled, "q3.xlsx", today=NEXT_QUARTER_DAY, settings=settings()
+    )
     assert preview.counts == {"new": 3, "changed": 0, "unchanged": 0}
     assert len(preview.skipped_rows) == 53
     assert set(preview.basis.values()) == {0}
-    result = commit(db, filled, name="q3.xlsx", today=NEXT_QUARTER_DAY,
-                    acknowledge_warnings=True)
+    result = commit(db, filled, name="q3.xlsx", today=NEXT_QUARTER_DAY, acknowledge_warnings=True)
     assert result.counts == {"new": 3, "changed": 0, "unchanged": 0}
     got = {code: figure(db, code, period="2026-27 Q3") for code in ("DA-01", "DA-02", "SOC-01")}
-    assert got["DA-01"]["value"] == pytest.approx(5.0)      # 1000 / 200000 x 1,000
-    assert got["DA-02"]["value"] == pytest.approx(25.0)     # 30 / 120 x 100
-    assert got["SOC-01"]["value"] == pytest.approx(7.0)     # a count is its numerator
+    assert got["DA-01"]["value"] == pytest.approx(5.0)  # 1000 / 200000 x 1,000
+    assert got["DA-02"]["value"] == pytest.approx(25.0)  # 30 / 120 x 100
+    assert got["SOC-01"]["value"] == pytest.approx(7.0)  # a count is its numerator
     assert pd_isna(got["SOC-01"]["denominator"])
     assert got["SOC-01"]["status"] == "final" and got["DA-01"]["status"] == "provisional"
     assert {g["revision"] for g in got.values()} == {1}
@@ -112,6 +138,7 @@ def test_new_figures_hand_worked(db):
 
 def pd_isna(v):
     import pandas as pd
+
     return bool(pd.isna(v))
 
 
@@ -142,9 +169,11 @@ def test_warnings_must_be_acknowledged(db, police):
     with pytest.raises(WarningsNotAcknowledged, match="1 warning") as info:
         commit(db, big)
     assert state(db) == before
-    assert str(info.value.problems[0]).startswith(f"Return!I{r}: DA-02 {cell(police, f'D{r}')} "
-                                                  "2026-27 Q2: the value 100 (percentage) is "
-                                                  "far above its usual range")
+    assert str(info.value.problems[0]).startswith(
+        f"Return!I{r}: DA-02 {cell(police, f'D{r}')} "
+        "2026-27 Q2: the value 100 (percentage) is "
+        "far above its usual range"
+    )
     assert commit(db, big, acknowledge_warnings=True).counts["changed"] == 1
 
 
@@ -188,8 +217,7 @@ def test_an_upload_landing_inside_the_commit_is_caught_in_the_transaction(db, po
     assert len(db.uploads(kinds=["return"])) == 1
 
 
-def test_an_upload_landing_between_the_check_and_the_insert_is_caught(db, police,
-                                                                      monkeypatch):
+def test_an_upload_landing_between_the_check_and_the_insert_is_caught(db, police, monkeypatch):
     """Under READ COMMITTED the insert sees a commit that landed after our check; the
     revisions written must then be exactly one above the preview's, or nothing is kept."""
     mine = edit(police, {"I4": cell(police, "I4") + 1})
@@ -241,9 +269,12 @@ def test_a_failure_half_way_leaves_the_database_unchanged(db, police, monkeypatc
 
 def test_an_officer_may_only_send_their_own_organisations_figures(db, police):
     before = (db.scalar_count_revisions(), len(db.uploads()))
-    with pytest.raises(PermissionDenied, match="only upload return for indicators their "
-                                               "organisation leads, not those led by "
-                                               "LANCS-POLICE"):
+    with pytest.raises(
+        PermissionDenied,
+        match="only upload return for indicators their "
+        "organisation leads, not those led by "
+        "LANCS-POLICE",
+    ):
         commit(db, police, actor=LVRN_OFFICER)
     assert (db.scalar_count_revisions(), len(db.uploads())) == before
     refusal = db.audit_log(action="upload_return").iloc[0]
@@ -255,20 +286,28 @@ def test_a_file_mixing_organisations_is_refused_for_an_officer(db, police):
     with pytest.raises(PermissionDenied, match="not those led by LVRN"):
         prepare_return(db, OFFICER, mixed, "m.xlsx", today=TODAY, settings=settings())
     # an analyst may send any organisation's figures
-    assert prepare_return(db, ANALYST, mixed, "m.xlsx", today=TODAY,
-                          settings=settings()).counts["changed"] == 1
+    assert (
+        prepare_return(db, ANALYST, mixed, "m.xlsx", today=TODAY, settings=settings()).counts[
+            "changed"
+        ]
+        == 1
+    )
 
 
-@pytest.mark.parametrize("actor", [
-    Actor("anonymous", "public"),
-    Actor("board@lancashire.gov.uk", "board"),
-    Actor("officer@lancashire.police.uk", "officer", "LANCS-POLICE", disabled=True),
-    Actor("orphan@lancashire.gov.uk", "officer", None),
-])
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor("anonymous", "public"),
+        Actor("board@lancashire.gov.uk", "board"),
+        Actor("officer@lancashire.police.uk", "officer", "LANCS-POLICE", disabled=True),
+        Actor("orphan@lancashire.gov.uk", "officer", None),
+    ],
+)
 def test_roles_that_may_not_upload_are_refused_before_the_file_is_read(db, actor):
     with pytest.raises(PermissionDenied):
-        prepare_return(db, actor, b"not even a workbook", "x.xlsx", today=TODAY,
-                       settings=settings())
+        prepare_return(
+            db, actor, b"not even a workbook", "x.xlsx", today=TODAY, settings=settings()
+        )
     assert db.audit_log(action="upload_return").iloc[0]["outcome"] == "refused"
 
 

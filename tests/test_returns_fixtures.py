@@ -13,7 +13,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "returns"
 EXPECTED = {
     "csv_renamed.xlsx": "file: this is a CSV or text file renamed to .xlsx",
     "encrypted.xlsx": "file: this is a password-protected (encrypted) workbook, expected an "
-                      "unprotected .xlsx",
+    "unprotected .xlsx",
     "macros.xlsx": "file: the workbook contains macros",
     "zip_bomb.xlsx": "file: the file expands",
     "truncated.xlsx": "file: the file is damaged (not a complete .xlsx/zip file)",
@@ -38,7 +38,8 @@ def test_every_fixture_file_is_listed_and_made_by_the_script():
 def test_fixture_is_rejected_with_its_problem_first(db, name):
     before = (db.scalar_count_revisions(), len(db.uploads()), db.data_version())
     with pytest.raises(ReturnRejected) as info:
-        prepare_return(db, ANALYST, (FIXTURES / name).read_bytes(), name, today=TODAY,
-                       settings=settings())
+        prepare_return(
+            db, ANALYST, (FIXTURES / name).read_bytes(), name, today=TODAY, settings=settings()
+        )
     assert str(info.value.problems[0]).startswith(EXPECTED[name])
     assert (db.scalar_count_revisions(), len(db.uploads()), db.data_version()) == before

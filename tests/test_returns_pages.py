@@ -18,8 +18,9 @@ from tests.returns_workbooks import (
 )
 from ui.session import Viewer
 
-OFFICER_VIEWER = Viewer(email="officer@lancashire.police.uk", role="officer",
-                        org_code="LANCS-POLICE")
+OFFICER_VIEWER = Viewer(
+    email="officer@lancashire.police.uk", role="officer", org_code="LANCS-POLICE"
+)
 ANALYST_VIEWER = Viewer(email="analyst@lancashire.gov.uk", role="analyst", name="Analyst")
 
 
@@ -62,16 +63,21 @@ def test_officer_template_upload_preview_confirm(app):
     r = 18  # DA-02 (a percentage), third area: 100% is far outside its history
     content = edit(police, {"I4": cell(police, "I4") + 5, f"I{r}": cell(police, f"J{r}")})
     upload(at, "police.xlsx", content)
-    assert metrics(at) == {"New figures": "0", "Changed figures": "2", "Unchanged": "54",
-                           "Warnings": "1"}
+    assert metrics(at) == {
+        "New figures": "0",
+        "Changed figures": "2",
+        "Unchanged": "54",
+        "Warnings": "1",
+    }
     assert f"- Return!I{r}: DA-02" in plain(at.warning[0].value)
     confirm = at.button(key="confirm_return")
     assert confirm.disabled  # the warning must be acknowledged first
     at.checkbox[0].check().run()
     at.button(key="confirm_return").click().run()
     assert not at.exception
-    assert plain(at.success[0].value) == ("Imported police.xlsx as upload #2: 0 new, "
-                                          "2 changed, 54 unchanged.")
+    assert plain(at.success[0].value) == (
+        "Imported police.xlsx as upload #2: 0 new, 2 changed, 54 unchanged."
+    )
     latest = db.uploads(kinds=["return"]).iloc[0]
     assert (latest["user_email"], latest["rows_changed"]) == (OFFICER_VIEWER.email, 2)
     assert db.upload_content(int(latest["id"])) == content
@@ -115,9 +121,15 @@ def test_confirm_after_another_upload_is_refused_with_a_fresh_preview(app):
     at = upload(app(OFFICER_VIEWER), "mine.xlsx", mine)
     assert metrics(at)["Changed figures"] == "1"
     # meanwhile an analyst imports a return changing that figure and another
-    commit_return(db, ANALYST, edit(police, {"I4": cell(police, "I4") + 1,
-                                             "I5": cell(police, "I5") + 1}),
-                  "theirs.xlsx", today=TODAY, settings=settings(), acknowledge_warnings=True)
+    commit_return(
+        db,
+        ANALYST,
+        edit(police, {"I4": cell(police, "I4") + 1, "I5": cell(police, "I5") + 1}),
+        "theirs.xlsx",
+        today=TODAY,
+        settings=settings(),
+        acknowledge_warnings=True,
+    )
     at.button(key="confirm_return").click().run()
     assert not at.exception
     assert "The figures changed since your preview of mine.xlsx" in plain(at.error[0].value)
@@ -125,8 +137,9 @@ def test_confirm_after_another_upload_is_refused_with_a_fresh_preview(app):
     assert metrics(at)["Changed figures"] == "2"  # the fresh preview, against the new figures
     assert len(db.uploads(kinds=["return"])) == 1
     at.button(key="confirm_return").click().run()
-    assert plain(at.success[0].value).startswith("Imported mine.xlsx as upload #3: 0 new, "
-                                                 "2 changed")
+    assert plain(at.success[0].value).startswith(
+        "Imported mine.xlsx as upload #3: 0 new, 2 changed"
+    )
 
 
 def test_the_same_file_again_cannot_be_confirmed(app):
@@ -138,15 +151,22 @@ def test_the_same_file_again_cannot_be_confirmed(app):
     assert at.button(key="confirm_return").disabled
 
 
-@pytest.mark.parametrize("viewer, expected", [
-    (Viewer(), set()),
-    (Viewer(email="b@x.org", role="board"), set()),
-    (OFFICER_VIEWER, {"pages/returns/returns.py"}),
-    (ANALYST_VIEWER, {"pages/returns/returns.py", "pages/returns/uploads.py"}),
-    (Viewer(email="a@x.org", role="admin"), {"pages/returns/returns.py", "pages/returns/uploads.py"}),
-])
+@pytest.mark.parametrize(
+    "viewer, expected",
+    [
+        (Viewer(), set()),
+        (Viewer(email="b@x.org", role="board"), set()),
+        (OFFICER_VIEWER, {"pages/returns/returns.py"}),
+        (ANALYST_VIEWER, {"pages/returns/returns.py", "pages/returns/uploads.py"}),
+        (
+            Viewer(email="a@x.org", role="admin"),
+            {"pages/returns/returns.py", "pages/returns/uploads.py"},
+        ),
+    ],
+)
 def test_who_is_offered_the_returns_pages(viewer, expected):
     from ui.navigation import pages_for
+
     mine = {"pages/returns/returns.py", "pages/returns/uploads.py"}
     assert {p.path for p in pages_for(viewer, embedded=False)} & mine == expected
     assert not {p.path for p in pages_for(viewer, embedded=True)} & mine  # never embedded
@@ -155,8 +175,14 @@ def test_who_is_offered_the_returns_pages(viewer, expected):
 def test_upload_history_shows_revisions_and_rolls_back(app):
     db = app.db
     police = template(db)
-    result = commit_return(db, ANALYST, edit(police, {"I4": cell(police, "I4") + 5}),
-                           "police.xlsx", today=TODAY, settings=settings())
+    result = commit_return(
+        db,
+        ANALYST,
+        edit(police, {"I4": cell(police, "I4") + 5}),
+        "police.xlsx",
+        today=TODAY,
+        settings=settings(),
+    )
     at = app(ANALYST_VIEWER, "pages/returns/uploads.py")
     assert at.selectbox(key="upload_id").value == result.upload_id
     tables = [df.value for df in at.dataframe]
@@ -174,11 +200,18 @@ def test_upload_history_shows_revisions_and_rolls_back(app):
 NOT_AVAILABLE = "This page is not available. Open the dashboard's home page"
 
 
-@pytest.mark.parametrize("page, viewer, message", [
-    ("pages/returns/returns.py", Viewer(email="b@x.org", role="board"), NOT_AVAILABLE + "."),
-    ("pages/returns/returns.py", Viewer(), NOT_AVAILABLE + " and sign in if you have an account."),
-    ("pages/returns/uploads.py", OFFICER_VIEWER, NOT_AVAILABLE + "."),
-])
+@pytest.mark.parametrize(
+    "page, viewer, message",
+    [
+        ("pages/returns/returns.py", Viewer(email="b@x.org", role="board"), NOT_AVAILABLE + "."),
+        (
+            "pages/returns/returns.py",
+            Viewer(),
+            NOT_AVAILABLE + " and sign in if you have an account.",
+        ),
+        ("pages/returns/uploads.py", OFFICER_VIEWER, NOT_AVAILABLE + "."),
+    ],
+)
 def test_each_page_checks_the_role_again(app_env, page, viewer, message):
     """Reached some other way (e.g. a stale navigation), a page still refuses by itself."""
     at = app_test(viewer, script=page, timeout=60)

@@ -19,9 +19,12 @@ from csa.returns import (
 from tests.returns_workbooks import ANALYST, TODAY, edit, template
 from tests.returns_workbooks import settings as app_settings
 
-SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 class Shared(tuple):
@@ -64,16 +67,19 @@ def check(db, content: bytes) -> None:
 
 
 @SETTINGS
-@given(st.one_of(st.binary(max_size=3000),
-                 st.binary(max_size=3000).map(lambda b: b"PK\x03\x04" + b),
-                 st.binary(max_size=600).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b),
-                 st.text(max_size=500).map(lambda t: t.encode("utf-8"))))
+@given(
+    st.one_of(
+        st.binary(max_size=3000),
+        st.binary(max_size=3000).map(lambda b: b"PK\x03\x04" + b),
+        st.binary(max_size=600).map(lambda b: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b),
+        st.text(max_size=500).map(lambda t: t.encode("utf-8")),
+    )
+)
 def test_random_bytes_are_rejected_clearly(shared, content):
     db, _ = shared
     before = state(db)
     with pytest.raises(ReturnRejected) as info:
-        prepare_return(db, ANALYST, content, "random.xlsx", today=TODAY,
-                       settings=app_settings())
+        prepare_return(db, ANALYST, content, "random.xlsx", today=TODAY, settings=app_settings())
     assert info.value.problems and str(info.value.problems[0]).startswith("file: ")
     assert state(db) == before
 
@@ -98,17 +104,39 @@ def test_damaged_bytes_of_a_real_template(shared, data):
 
 
 CELL_VALUES = st.one_of(
-    st.none(), st.integers(-10**6, 10**7), st.floats(allow_nan=True, allow_infinity=True),
-    st.booleans(), st.text(max_size=30), st.sampled_from(
-        ["=1+1", "=SUM(A1:A3)", "#DIV/0!", "DA-01", "PA-EAST", "E07000117", "2026-27 Q2",
-         "2026-27 Q1", "2025-26 Q1", "final", "provisional", " 12 ", "1e400", "UNASSIGNED"]),
-    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)))
+    st.none(),
+    st.integers(-(10**6), 10**7),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.booleans(),
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "=1+1",
+            "=SUM(A1:A3)",
+            "#DIV/0!",
+            "DA-01",
+            "PA-EAST",
+            "E07000117",
+            "2026-27 Q2",
+            "2026-27 Q1",
+            "2025-26 Q1",
+            "final",
+            "provisional",
+            " 12 ",
+            "1e400",
+            "UNASSIGNED",
+        ]
+    ),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 1, 1)),
+)
 CELLS = st.tuples(st.integers(1, 60), st.integers(1, 14))
 
 
 @SETTINGS
-@given(changes=st.lists(st.tuples(CELLS, CELL_VALUES), min_size=1, max_size=12),
-       sheet_op=st.sampled_from([None, "add", "rename", "drop_meta", "merge", "delete_rows"]))
+@given(
+    changes=st.lists(st.tuples(CELLS, CELL_VALUES), min_size=1, max_size=12),
+    sheet_op=st.sampled_from([None, "add", "rename", "drop_meta", "merge", "delete_rows"]),
+)
 def test_mangled_cells_and_sheets(shared, changes, sheet_op):
     db, good = shared
     from openpyxl.utils import get_column_letter

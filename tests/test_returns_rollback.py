@@ -24,13 +24,18 @@ KEY = ("DA-01", BURNLEY, "2026-27 Q2")
 
 
 def commit(db, content, name="police.xlsx", today=TODAY):
-    return commit_return(db, OFFICER, content, name, today=today, settings=settings(),
-                         acknowledge_warnings=True)
+    return commit_return(
+        db, OFFICER, content, name, today=today, settings=settings(), acknowledge_warnings=True
+    )
 
 
 def current(db, ind="DA-01", area=BURNLEY, period="2026-27 Q2", withdrawn=False):
-    df = db.observations(indicator_codes=[ind], area_codes=[area], period_labels=[period],
-                         include_withdrawn=withdrawn)
+    df = db.observations(
+        indicator_codes=[ind],
+        area_codes=[area],
+        period_labels=[period],
+        include_withdrawn=withdrawn,
+    )
     return None if df.empty else df.iloc[0]
 
 
@@ -49,9 +54,19 @@ def test_rollback_restores_the_previous_revision(db, police):
 
     now = current(db)
     assert now["revision"] == 3
-    assert (now["numerator"], now["denominator"], now["value"], now["status"],
-            now["data_kind"]) == (before["numerator"], before["denominator"], before["value"],
-                                  before["status"], before["data_kind"])
+    assert (
+        now["numerator"],
+        now["denominator"],
+        now["value"],
+        now["status"],
+        now["data_kind"],
+    ) == (
+        before["numerator"],
+        before["denominator"],
+        before["value"],
+        before["status"],
+        before["data_kind"],
+    )
     assert now["upload_id"] == result.rollback_upload_id
     history = db.history(*KEY)
     assert list(history["revision"]) == [3, 2, 1]
@@ -64,15 +79,22 @@ def test_rollback_restores_the_previous_revision(db, police):
     assert (rb["kind"], rb["user_email"], rb["rows_changed"]) == ("rollback", ADMIN.email, 1)
     entry = db.audit_log(action="rollback_upload").iloc[0]
     assert (entry["user_email"], entry["target"], entry["outcome"]) == (
-        ADMIN.email, f"upload #{upload.upload_id}", "ok")
+        ADMIN.email,
+        f"upload #{upload.upload_id}",
+        "ok",
+    )
     assert json.loads(entry["detail"])["restored"] == 1
 
 
 def test_rollback_withdraws_figures_the_upload_created(db):
     content = template(db, "LANCS-POLICE", "2026-27 Q3", today=NEXT_QUARTER_DAY)
     blank = {f"{c}{r}": None for r in range(3, 58) for c in "IJ"}
-    upload = commit(db, edit(content, blank | {"I2": 1200, "J2": 150000}), name="q3.xlsx",
-                    today=NEXT_QUARTER_DAY)
+    upload = commit(
+        db,
+        edit(content, blank | {"I2": 1200, "J2": 150000}),
+        name="q3.xlsx",
+        today=NEXT_QUARTER_DAY,
+    )
     area = cell(content, "D2")
     assert current(db, area=area, period="2026-27 Q3")["value"] == pytest.approx(8.0)
     result = rollback_upload(db, ANALYST, upload.upload_id)
@@ -81,8 +103,12 @@ def test_rollback_withdraws_figures_the_upload_created(db):
     gone = current(db, area=area, period="2026-27 Q3", withdrawn=True)
     assert bool(gone["withdrawn"]) and gone["revision"] == 2 and pd.isna(gone["numerator"])
     # the same file can be imported again once its upload was rolled back
-    again = commit(db, edit(content, blank | {"I2": 1200, "J2": 150000}), name="q3.xlsx",
-                   today=NEXT_QUARTER_DAY)
+    again = commit(
+        db,
+        edit(content, blank | {"I2": 1200, "J2": 150000}),
+        name="q3.xlsx",
+        today=NEXT_QUARTER_DAY,
+    )
     assert again.status == "imported" and again.counts["new"] == 1
 
 
@@ -90,18 +116,24 @@ def test_a_figure_changed_again_later_blocks_the_rollback(db, police):
     first = commit(db, edit(police, {"I4": cell(police, "I4") + 1}), name="first.xlsx")
     commit(db, edit(police, {"I4": cell(police, "I4") + 2}), name="second.xlsx")
     before = db.scalar_count_revisions()
-    with pytest.raises(RollbackRefused, match=rf"1 of its figures were changed since by later "
-                                              rf"uploads \(DA-01 {BURNLEY} 2026-27 Q2 \(now "
-                                              rf"revision 3 from upload #{first.upload_id + 1}\)\)"):
+    with pytest.raises(
+        RollbackRefused,
+        match=rf"1 of its figures were changed since by later "
+        rf"uploads \(DA-01 {BURNLEY} 2026-27 Q2 \(now "
+        rf"revision 3 from upload #{first.upload_id + 1}\)\)",
+    ):
         rollback_upload(db, ADMIN, first.upload_id)
     assert db.scalar_count_revisions() == before
     assert db.upload(first.upload_id)["outcome"] == "committed"
 
 
-@pytest.mark.parametrize("upload_id, message", [
-    (999, "There is no upload #999"),
-    (1, "Upload #1 is a seed upload; only returns can be rolled back"),
-])
+@pytest.mark.parametrize(
+    "upload_id, message",
+    [
+        (999, "There is no upload #999"),
+        (1, "Upload #1 is a seed upload; only returns can be rolled back"),
+    ],
+)
 def test_only_committed_returns_can_be_rolled_back(db, upload_id, message):
     with pytest.raises(RollbackRefused, match=message):
         rollback_upload(db, ADMIN, upload_id)

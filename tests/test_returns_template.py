@@ -11,23 +11,28 @@ from csa.returns import TemplateError, build_template, layout
 from csa.returns.window import due_date, open_periods
 from tests.returns_workbooks import TODAY, settings, template
 
-PERIODS = pd.DataFrame([
-    {"label": "2026-27 Q1", "end_date": date(2026, 6, 30), "frequency": "quarterly"},
-    {"label": "2026-27 Q2", "end_date": date(2026, 9, 30), "frequency": "quarterly"},
-    {"label": "2026-27 Q3", "end_date": date(2026, 12, 31), "frequency": "quarterly"},
-    {"label": "2026-27 Q4", "end_date": date(2027, 3, 31), "frequency": "quarterly"},
-    {"label": "YE Jun 2026", "end_date": date(2026, 6, 30), "frequency": "annual"},
-])
+PERIODS = pd.DataFrame(
+    [
+        {"label": "2026-27 Q1", "end_date": date(2026, 6, 30), "frequency": "quarterly"},
+        {"label": "2026-27 Q2", "end_date": date(2026, 9, 30), "frequency": "quarterly"},
+        {"label": "2026-27 Q3", "end_date": date(2026, 12, 31), "frequency": "quarterly"},
+        {"label": "2026-27 Q4", "end_date": date(2027, 3, 31), "frequency": "quarterly"},
+        {"label": "YE Jun 2026", "end_date": date(2026, 6, 30), "frequency": "annual"},
+    ]
+)
 
 
-@pytest.mark.parametrize("today, count, expected", [
-    (date(2026, 11, 21), 2, ["2026-27 Q1", "2026-27 Q2"]),   # Q3 in progress: not open
-    (date(2026, 11, 21), 1, ["2026-27 Q2"]),
-    (date(2026, 9, 30), 2, ["2026-27 Q1", "2026-27 Q2"]),    # a quarter opens on its last day
-    (date(2026, 9, 29), 2, ["2026-27 Q1"]),
-    (date(2027, 1, 15), 2, ["2026-27 Q2", "2026-27 Q3"]),
-    (date(2026, 11, 21), 0, []),
-])
+@pytest.mark.parametrize(
+    "today, count, expected",
+    [
+        (date(2026, 11, 21), 2, ["2026-27 Q1", "2026-27 Q2"]),  # Q3 in progress: not open
+        (date(2026, 11, 21), 1, ["2026-27 Q2"]),
+        (date(2026, 9, 30), 2, ["2026-27 Q1", "2026-27 Q2"]),  # a quarter opens on its last day
+        (date(2026, 9, 29), 2, ["2026-27 Q1"]),
+        (date(2027, 1, 15), 2, ["2026-27 Q2", "2026-27 Q3"]),
+        (date(2026, 11, 21), 0, []),
+    ],
+)
 def test_open_window_is_the_latest_ended_quarters(today, count, expected):
     assert open_periods(PERIODS, count, today) == expected
 
@@ -49,8 +54,11 @@ def test_police_template_rows_and_prefilled_figures(db):
     assert sorted({r[0] for r in rows}) == ["ASB-01", "DA-01", "DA-02", "SOC-01"]
     assert {r[5] for r in rows} == {"2026-27 Q2"} and {r[6] for r in rows} == {"2026-27 Q1"}
     burnley = next(r for r in rows if r[0] == "DA-01" and r[3] == "E07000117")
-    cur = db.observations(indicator_codes=["DA-01"], area_codes=["E07000117"],
-                          period_labels=["2026-27 Q1", "2026-27 Q2"]).set_index("period_label")
+    cur = db.observations(
+        indicator_codes=["DA-01"],
+        area_codes=["E07000117"],
+        period_labels=["2026-27 Q1", "2026-27 Q2"],
+    ).set_index("period_label")
     assert burnley[4] == "Burnley" and burnley[2] == "rate per 1,000"
     assert burnley[7] == pytest.approx(cur.at["2026-27 Q1", "value"])
     assert burnley[8] == cur.at["2026-27 Q2", "numerator"]
@@ -87,14 +95,21 @@ def test_data_validation_covers_the_input_columns(db):
     assert "I16<=J16" in dvs["custom"].formula1 and str(dvs["custom"].sqref) == "I16:I29"
 
 
-@pytest.mark.parametrize("org, period, message", [
-    ("NOPE", "2026-27 Q2", "organisation 'NOPE' is not known"),
-    ("LCC", "2025-26 Q1", "period 2025-26 Q1 is closed for returns; expected one of the open "
-                          "periods 2026-27 Q1, 2026-27 Q2"),
-    ("LCC", "2026-27 Q3", "period 2026-27 Q3 is closed"),
-    ("LCC", "1999 Q9", "period '1999 Q9' is not known"),
-    ("OPCC", "2026-27 Q2", "OPCC leads no quarterly indicators"),
-])
+@pytest.mark.parametrize(
+    "org, period, message",
+    [
+        ("NOPE", "2026-27 Q2", "organisation 'NOPE' is not known"),
+        (
+            "LCC",
+            "2025-26 Q1",
+            "period 2025-26 Q1 is closed for returns; expected one of the open "
+            "periods 2026-27 Q1, 2026-27 Q2",
+        ),
+        ("LCC", "2026-27 Q3", "period 2026-27 Q3 is closed"),
+        ("LCC", "1999 Q9", "period '1999 Q9' is not known"),
+        ("OPCC", "2026-27 Q2", "OPCC leads no quarterly indicators"),
+    ],
+)
 def test_template_refuses_with_a_clear_reason(db, org, period, message):
     with pytest.raises(TemplateError, match=message.replace("(", r"\(").replace(")", r"\)")):
         build_template(db, org, period, today=TODAY, settings=settings())
@@ -102,11 +117,12 @@ def test_template_refuses_with_a_clear_reason(db, org, period, message):
 
 def test_text_that_looks_like_a_formula_stays_text(db, monkeypatch):
     from csa.returns import template as tmpl
+
     real = tmpl.template_rows
 
     def evil(*args, **kwargs):
         rows = real(*args, **kwargs)
-        rows.loc[0, "area_name"] = "=HYPERLINK(\"http://x\")"
+        rows.loc[0, "area_name"] = '=HYPERLINK("http://x")'
         return rows
 
     monkeypatch.setattr(tmpl, "template_rows", evil)

@@ -29,62 +29,105 @@ def rejected(db, content, **overrides) -> list[str]:
     """The problems of a file that must be rejected, and check nothing was written."""
     before = (db.scalar_count_revisions(), len(db.uploads()))
     with pytest.raises(ReturnRejected) as info:
-        prepare_return(db, ANALYST, content, "return.xlsx", today=TODAY,
-                       settings=settings(**overrides))
+        prepare_return(
+            db, ANALYST, content, "return.xlsx", today=TODAY, settings=settings(**overrides)
+        )
     assert (db.scalar_count_revisions(), len(db.uploads())) == before
     assert "nothing was written" in info.value.summary
     return [str(p) for p in info.value.problems]
 
 
 ROW_CASES = [
-    ("unknown indicator", {"A2": "ZZ-99"},
-     "Return!A2: 'ZZ-99' is not a known indicator code, expected an indicator code from the "
-     "template"),
-    ("indicator typo", {"A2": "DA-1"},
-     "Return!A2: 'DA-1' is not a known indicator code (did you mean DA-01?)"),
+    (
+        "unknown indicator",
+        {"A2": "ZZ-99"},
+        "Return!A2: 'ZZ-99' is not a known indicator code, expected an indicator code from the "
+        "template",
+    ),
+    (
+        "indicator typo",
+        {"A2": "DA-1"},
+        "Return!A2: 'DA-1' is not a known indicator code (did you mean DA-01?)",
+    ),
     ("missing indicator", {"A2": None}, "Return!A2: the indicator code is missing"),
     ("unknown area", {"D3": "E99999999"}, "Return!D3: 'E99999999' is not a known area code"),
-    ("grouping area", {"D3": "PA-EAST"},
-     "Return!D3: PA-EAST (East policing area) is a grouping whose figure is calculated from "
-     "its member areas, expected one of the 14 partnership areas or UNASSIGNED"),
-    ("closed period", {"F4": "2025-26 Q4"},
-     "Return!F4: the period 2025-26 Q4 is closed for returns, expected one of the open periods "
-     "2026-27 Q1, 2026-27 Q2"),
+    (
+        "grouping area",
+        {"D3": "PA-EAST"},
+        "Return!D3: PA-EAST (East policing area) is a grouping whose figure is calculated from "
+        "its member areas, expected one of the 14 partnership areas or UNASSIGNED",
+    ),
+    (
+        "closed period",
+        {"F4": "2025-26 Q4"},
+        "Return!F4: the period 2025-26 Q4 is closed for returns, expected one of the open periods "
+        "2026-27 Q1, 2026-27 Q2",
+    ),
     ("period in progress", {"F4": "2026-27 Q3"}, "Return!F4: the period 2026-27 Q3 is closed"),
     ("unknown period", {"F4": "Q2 2026"}, "Return!F4: 'Q2 2026' is not a known period"),
     ("annual period", {"F4": "YE Jun 2025"}, "Return!F4: the period YE Jun 2025 is closed"),
-    ("text numerator", {"I5": "lots"},
-     "Return!I5: 'lots' is not a number, expected a number with no letters, commas or symbols"),
+    (
+        "text numerator",
+        {"I5": "lots"},
+        "Return!I5: 'lots' is not a number, expected a number with no letters, commas or symbols",
+    ),
     ("thousands separator", {"I5": "1,296"}, "Return!I5: '1,296' is not a number"),
-    ("negative numerator", {"I6": -3},
-     "Return!I6: -3 is negative, expected a whole number of 0 or more"),
+    (
+        "negative numerator",
+        {"I6": -3},
+        "Return!I6: -3 is negative, expected a whole number of 0 or more",
+    ),
     ("fractional numerator", {"I6": 12.5}, "Return!I6: 12.5 is not a whole number"),
     ("boolean numerator", {"I6": True}, "Return!I6: True is TRUE/FALSE, not a number"),
-    ("date numerator", {"I6": datetime(2026, 7, 1)},
-     "Return!I6: 2026-07-01 00:00:00 is a date or time, not a number"),
+    (
+        "date numerator",
+        {"I6": datetime(2026, 7, 1)},
+        "Return!I6: 2026-07-01 00:00:00 is a date or time, not a number",
+    ),
     ("excel error", {"I6": "#DIV/0!"}, "Return!I6: the cell shows the Excel error #DIV/0!"),
     ("zero denominator", {"J7": 0}, "Return!J7: 0 is not above 0"),
     ("negative denominator", {"J7": -100}, "Return!J7: -100 is not above 0"),
-    ("missing rate denominator", {"J7": None},
-     "Return!J7: the denominator is missing, and DA-01 is a rate, expected the population the "
-     "rate is per (e.g. residents), above 0"),
-    ("missing percentage denominator", {"J16": None},
-     "Return!J16: the denominator is missing, and DA-02 is a percentage"),
-    ("numerator above denominator", {"I17": 300, "J17": 200},
-     "Return!I17: the numerator 300 is above the denominator 200 for a percentage, expected a "
-     "numerator no larger than the denominator"),
-    ("denominator for a count", {"J30": 5},
-     "Return!J30: SOC-01 is a count, so it takes no denominator (found 5), expected this cell "
-     "left empty"),
+    (
+        "missing rate denominator",
+        {"J7": None},
+        "Return!J7: the denominator is missing, and DA-01 is a rate, expected the population the "
+        "rate is per (e.g. residents), above 0",
+    ),
+    (
+        "missing percentage denominator",
+        {"J16": None},
+        "Return!J16: the denominator is missing, and DA-02 is a percentage",
+    ),
+    (
+        "numerator above denominator",
+        {"I17": 300, "J17": 200},
+        "Return!I17: the numerator 300 is above the denominator 200 for a percentage, expected a "
+        "numerator no larger than the denominator",
+    ),
+    (
+        "denominator for a count",
+        {"J30": 5},
+        "Return!J30: SOC-01 is a count, so it takes no denominator (found 5), expected this cell "
+        "left empty",
+    ),
     ("missing numerator", {"I9": None}, "Return!I9: the numerator is missing"),
-    ("bad status", {"K8": "done"}, "Return!K8: 'done' is not a status, expected provisional or "
-                                   "final"),
-    ("value outside the columns", {"M9": "see email"},
-     "Return!M9: there is a value ('see email') outside the template's columns, expected "
-     "nothing to the right of column L"),
-    ("renamed heading", {"I1": "Count"},
-     "Return!I1: the column heading is 'Count', expected 'Numerator' (do not rename, move or "
-     "delete the template's columns)"),
+    (
+        "bad status",
+        {"K8": "done"},
+        "Return!K8: 'done' is not a status, expected provisional or final",
+    ),
+    (
+        "value outside the columns",
+        {"M9": "see email"},
+        "Return!M9: there is a value ('see email') outside the template's columns, expected "
+        "nothing to the right of column L",
+    ),
+    (
+        "renamed heading",
+        {"I1": "Count"},
+        "Return!I1: the column heading is 'Count', expected 'Numerator' (do not rename, move or "
+        "delete the template's columns)",
+    ),
 ]
 
 
@@ -100,40 +143,78 @@ def test_duplicate_rows(db, police):
         ws.append([c.value for c in ws[3]])
 
     problems = rejected(db, edit(police, fn=copy_row))
-    assert problems == ["Return!A58: this row repeats row 3 (DA-01, E06000009, 2026-27 Q2), "
-                        "expected each indicator, area and period once"]
+    assert problems == [
+        "Return!A58: this row repeats row 3 (DA-01, E06000009, 2026-27 Q2), "
+        "expected each indicator, area and period once"
+    ]
 
 
 STRUCTURE_CASES = [
-    ("extra sheet", lambda wb: wb.create_sheet("Notes"),
-     ["workbook: sheet 'Notes' is not part of the template, expected only the sheets Return, "
-      "Instructions (do not add or rename sheets)"]),
-    ("renamed sheet", lambda wb: setattr(wb["Return"], "title", "Data"),
-     ["workbook: sheet 'Data' is not part of the template, expected only the sheets Return, "
-      "Instructions (do not add or rename sheets)",
-      "workbook: the sheet 'Return' is missing (renamed or deleted?), expected the template's "
-      "sheet named 'Return' holding the figures"]),
-    ("no template version", lambda wb: wb.remove(wb["_template"]),
-     ["workbook: the template version is missing, so this file was not made from the return "
-      "template (or its hidden sheet was removed), expected a workbook downloaded from the "
-      f"Returns page (template version {layout.TEMPLATE_VERSION})"]),
-    ("wrong template version", lambda wb: wb["_template"].__setitem__("B1", "csa-return-0"),
-     [f"_template!B1: template version 'csa-return-0' is not supported, expected template "
-      f"version {layout.TEMPLATE_VERSION} (download a fresh template from the Returns page)"]),
-    ("blank template version", lambda wb: wb["_template"].__setitem__("B1", None),
-     [f"_template!B1: the template version is missing, expected template version "
-      f"{layout.TEMPLATE_VERSION} (download a fresh template)"]),
-    ("merged cells", lambda wb: wb["Return"].merge_cells("B5:C6"),
-     ["Return!B5:C6: cells are merged over the data, expected one value per cell (unmerge "
-      "these cells)"]),
-    ("empty sheet", lambda wb: wb["Return"].delete_rows(1, 100),
-     ["Return!A1: the sheet is empty, expected the template's headings in row 1 and a row of "
-      "figures per indicator and area"]),
+    (
+        "extra sheet",
+        lambda wb: wb.create_sheet("Notes"),
+        [
+            "workbook: sheet 'Notes' is not part of the template, expected only the sheets Return, "
+            "Instructions (do not add or rename sheets)"
+        ],
+    ),
+    (
+        "renamed sheet",
+        lambda wb: setattr(wb["Return"], "title", "Data"),
+        [
+            "workbook: sheet 'Data' is not part of the template, expected only the sheets Return, "
+            "Instructions (do not add or rename sheets)",
+            "workbook: the sheet 'Return' is missing (renamed or deleted?), expected the template's "
+            "sheet named 'Return' holding the figures",
+        ],
+    ),
+    (
+        "no template version",
+        lambda wb: wb.remove(wb["_template"]),
+        [
+            "workbook: the template version is missing, so this file was not made from the return "
+            "template (or its hidden sheet was removed), expected a workbook downloaded from the "
+            f"Returns page (template version {layout.TEMPLATE_VERSION})"
+        ],
+    ),
+    (
+        "wrong template version",
+        lambda wb: wb["_template"].__setitem__("B1", "csa-return-0"),
+        [
+            f"_template!B1: template version 'csa-return-0' is not supported, expected template "
+            f"version {layout.TEMPLATE_VERSION} (download a fresh template from the Returns page)"
+        ],
+    ),
+    (
+        "blank template version",
+        lambda wb: wb["_template"].__setitem__("B1", None),
+        [
+            f"_template!B1: the template version is missing, expected template version "
+            f"{layout.TEMPLATE_VERSION} (download a fresh template)"
+        ],
+    ),
+    (
+        "merged cells",
+        lambda wb: wb["Return"].merge_cells("B5:C6"),
+        [
+            "Return!B5:C6: cells are merged over the data, expected one value per cell (unmerge "
+            "these cells)"
+        ],
+    ),
+    (
+        "empty sheet",
+        lambda wb: wb["Return"].delete_rows(1, 100),
+        [
+            "Return!A1: the sheet is empty, expected the template's headings in row 1 and a row of "
+            "figures per indicator and area"
+        ],
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, change, expected", STRUCTURE_CASES,
-                         ids=[c[0] for c in STRUCTURE_CASES])
+@pytest.mark.parametrize(
+    "name, change, expected", STRUCTURE_CASES, ids=[c[0] for c in STRUCTURE_CASES]
+)
 def test_structure_errors(db, police, name, change, expected):
     assert rejected(db, edit(police, fn=change)) == expected
 
@@ -142,7 +223,8 @@ def test_no_figures_at_all(db, police):
     cleared = {f"{col}{r}": None for r in range(2, 58) for col in "IJ"}
     assert rejected(db, edit(police, cleared)) == [
         "Return!I2: the return holds no figures (every numerator is empty), expected at least "
-        "one row with a numerator"]
+        "one row with a numerator"
+    ]
 
 
 def test_formula_without_a_cached_value(db, police):
@@ -150,11 +232,13 @@ def test_formula_without_a_cached_value(db, police):
     assert rejected(db, edit(police, {"I2": "=1000+296"})) == [
         "Return!I2: the formula =1000+296 has no calculated value (the file was saved by a "
         "program that did not calculate it), expected a typed value, or the file opened and "
-        "saved in Excel"]
+        "saved in Excel"
+    ]
 
 
 def test_formula_with_a_cached_value_gives_that_value(db, police):
     from tests.returns_workbooks import cell
+
     numerator = cell(police, "I2")
     content = set_formula(police, "I2", f"{numerator - 1}+1", str(numerator))
     preview = prepare_return(db, ANALYST, content, "f.xlsx", today=TODAY, settings=settings())
@@ -163,31 +247,63 @@ def test_formula_with_a_cached_value_gives_that_value(db, police):
 
 def test_too_many_rows(db, police):
     def pad(wb):
-        wb["Return"].cell(row=layout.FIRST_DATA_ROW + layout.MAX_DATA_ROWS, column=1,
-                          value="DA-01")
+        wb["Return"].cell(row=layout.FIRST_DATA_ROW + layout.MAX_DATA_ROWS, column=1, value="DA-01")
 
     assert rejected(db, edit(police, fn=pad)) == [
         "Return!A5002: the sheet has figures beyond row 5001, expected at most 5000 rows of "
-        "figures in one return"]
+        "figures in one return"
+    ]
 
 
 def test_every_problem_is_reported_at_once_in_row_order(db, police):
-    problems = rejected(db, edit(police, {"I3": "abc", "J4": None, "K5": "maybe", "A6": "DA-1",
-                                          "F7": "2025-26 Q1", "D8": "PA-EAST", "I20": -5}))
+    problems = rejected(
+        db,
+        edit(
+            police,
+            {
+                "I3": "abc",
+                "J4": None,
+                "K5": "maybe",
+                "A6": "DA-1",
+                "F7": "2025-26 Q1",
+                "D8": "PA-EAST",
+                "I20": -5,
+            },
+        ),
+    )
     assert [p.split(":")[0] for p in problems] == [
-        "Return!I3", "Return!J4", "Return!K5", "Return!A6", "Return!F7", "Return!D8",
-        "Return!I20"]
+        "Return!I3",
+        "Return!J4",
+        "Return!K5",
+        "Return!A6",
+        "Return!F7",
+        "Return!D8",
+        "Return!I20",
+    ]
 
 
 def test_empty_rows_are_skipped_not_zeroed(db, police):
-    preview = prepare_return(db, ANALYST, edit(police, {"I2": None, "J2": None}), "r.xlsx",
-                             today=TODAY, settings=settings())
+    preview = prepare_return(
+        db,
+        ANALYST,
+        edit(police, {"I2": None, "J2": None}),
+        "r.xlsx",
+        today=TODAY,
+        settings=settings(),
+    )
     assert preview.skipped_rows == [2]
     assert preview.counts == {"new": 0, "changed": 0, "unchanged": 55}
 
 
 def test_numbers_typed_as_text_are_read(db, police):
     from tests.returns_workbooks import cell
-    preview = prepare_return(db, ANALYST, edit(police, {"I2": f" {cell(police, 'I2')} "}),
-                             "r.xlsx", today=TODAY, settings=settings())
+
+    preview = prepare_return(
+        db,
+        ANALYST,
+        edit(police, {"I2": f" {cell(police, 'I2')} "}),
+        "r.xlsx",
+        today=TODAY,
+        settings=settings(),
+    )
     assert preview.counts["unchanged"] == 56

@@ -7,13 +7,25 @@ KEY = dict(indicator_code="VIO-02", area_code="E07000117", period_label="2025-26
 
 
 def current(db):
-    return db.observations(indicator_codes=[KEY["indicator_code"]], area_codes=[KEY["area_code"]],
-                           period_labels=[KEY["period_label"]]).iloc[0]
+    return db.observations(
+        indicator_codes=[KEY["indicator_code"]],
+        area_codes=[KEY["area_code"]],
+        period_labels=[KEY["period_label"]],
+    ).iloc[0]
 
 
 def write(db, numerator, user="officer@example.org"):
-    rows = pd.DataFrame([{**KEY, "numerator": numerator, "denominator": None,
-                          "value": numerator, "status": "final"}])
+    rows = pd.DataFrame(
+        [
+            {
+                **KEY,
+                "numerator": numerator,
+                "denominator": None,
+                "value": numerator,
+                "status": "final",
+            }
+        ]
+    )
     with db.transaction() as conn:
         return db.write_revisions(conn, rows, upload_id=None, user_email=user)
 

@@ -23,8 +23,14 @@ def test_areas_and_policing_areas(db):
     expect = {
         "PA-WEST": {"Blackpool", "Fylde", "Lancaster", "Wyre"},
         "PA-SOUTH": {"Chorley", "Preston", "South Ribble", "West Lancashire"},
-        "PA-EAST": {"Blackburn with Darwen", "Burnley", "Hyndburn", "Pendle", "Ribble Valley",
-                    "Rossendale"},
+        "PA-EAST": {
+            "Blackburn with Darwen",
+            "Burnley",
+            "Hyndburn",
+            "Pendle",
+            "Ribble Valley",
+            "Rossendale",
+        },
     }
     members = db.area_members()
     for group, names in expect.items():
@@ -58,8 +64,14 @@ def test_demo_series_is_labelled_and_long_enough_for_spc(db):
     demo = inds[inds["data_kind"] == "demo"]
     assert len(demo) >= 12
     assert {"key_issue", "contributory_factor"} <= set(demo["theme_kind"])
-    assert set(inds.loc[inds["theme_kind"] == "key_issue", "theme_code"]) == \
-        {"DA", "VIO", "EXP", "SOC", "ROAD", "ASB"}
+    assert set(inds.loc[inds["theme_kind"] == "key_issue", "theme_code"]) == {
+        "DA",
+        "VIO",
+        "EXP",
+        "SOC",
+        "ROAD",
+        "ASB",
+    }
     assert all("DEMO" in n for n in demo["notes"])
     obs = db.observations(indicator_codes=list(demo["code"]))
     assert set(obs["data_kind"]) == {"demo"}
@@ -72,13 +84,15 @@ def test_unreconciled_crime_table_is_refused(data_dir):
     crime = pd.read_csv(data_dir / "lancashire_recorded_crime_csp_ye_jun2025.csv")
     crime.loc[crime["row_type"] == "unassigned", "homicide"] += 1
     pops = pd.read_csv(data_dir / "lancashire_population_mye.csv").rename(
-        columns={"lad_code": "area_code"})
+        columns={"lad_code": "area_code"}
+    )
     with pytest.raises(BundleError, match="homicide .* not the force total 13"):
         build_crime_observations(crime, pops)
 
 
 def test_missing_bundled_file_is_a_clear_error(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'x.db'}")
-    with pytest.raises(BundleError, match="lancashire_areas_lookup.csv: bundled data file is "
-                                          "missing"):
+    with pytest.raises(
+        BundleError, match="lancashire_areas_lookup.csv: bundled data file is missing"
+    ):
         seed(db, tmp_path)

@@ -12,26 +12,38 @@ POPS = pd.Series({"P1": 100_000.0, "P2": 50_000.0, "P3": 250_000.0})
 
 
 def ranks(table):
-    return pd.DataFrame([{"area_code": a, "issue_code": i, "rank": r}
-                         for a, row in table.items() for i, r in row.items()]
-                        ).astype({"rank": "Int64"})
+    return pd.DataFrame(
+        [
+            {"area_code": a, "issue_code": i, "rank": r}
+            for a, row in table.items()
+            for i, r in row.items()
+        ]
+    ).astype({"rank": "Int64"})
 
 
 def test_county_aggregation_by_hand():
     # top five = ranks 1..5; rank 6 and unranked do not count
-    ranked = ranks({"P1": {"A": 1, "B": 5, "C": 6},
-                    "P2": {"A": 2, "B": 6, "C": 1},
-                    "P3": {"A": 7, "B": 3, "C": pd.NA}})
-    out = county_aggregation(ranked, POPS, ["A", "B", "C", "D"], ["P1", "P2", "P3"],
-                             {"P1": "One", "P2": "Two", "P3": "Three"}).set_index("issue_code")
+    ranked = ranks(
+        {
+            "P1": {"A": 1, "B": 5, "C": 6},
+            "P2": {"A": 2, "B": 6, "C": 1},
+            "P3": {"A": 7, "B": 3, "C": pd.NA},
+        }
+    )
+    out = county_aggregation(
+        ranked,
+        POPS,
+        ["A", "B", "C", "D"],
+        ["P1", "P2", "P3"],
+        {"P1": "One", "P2": "Two", "P3": "Three"},
+    ).set_index("issue_code")
     # A: P1 + P2 = 150,000 of 400,000 = 37.5%; B: P1 + P3 = 350,000 = 87.5%; C: P2 = 12.5%
     assert out.loc["A", "partnerships_top5"] == 2
     assert out.loc["A", "population_share"] == pytest.approx(37.5)
     assert out.loc["B", "population_share"] == pytest.approx(87.5)
     assert out.loc["C", "population_share"] == pytest.approx(12.5)
     assert out.loc["D", "partnerships_top5"] == 0 and pd.isna(out.loc["D", "county_rank"])
-    assert {k: int(v) for k, v in out["county_rank"].dropna().items()} == {"B": 1, "A": 2,
-                                                                          "C": 3}
+    assert {k: int(v) for k, v in out["county_rank"].dropna().items()} == {"B": 1, "A": 2, "C": 3}
     assert out.loc["B", "partnerships"] == "One, Three"
 
 
@@ -54,11 +66,19 @@ def test_missing_population_is_an_error():
         county_aggregation(ranks({"P9": {"X": 1}}), POPS, ["X"], ["P1", "P9"])
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    (3, 1, "up 2"), (1, 4, "down 3"), (2, 2, "unchanged"), (7, 5, "into top five"),
-    (5, 6, "out of top five"), (pd.NA, 3, "into top five"), (pd.NA, 8, "newly ranked"),
-    (4, pd.NA, "not ranked"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (3, 1, "up 2"),
+        (1, 4, "down 3"),
+        (2, 2, "unchanged"),
+        (7, 5, "into top five"),
+        (5, 6, "out of top five"),
+        (pd.NA, 3, "into top five"),
+        (pd.NA, 8, "newly ranked"),
+        (4, pd.NA, "not ranked"),
+    ],
+)
 def test_changes_against_the_previous_round(old, new, expected):
     cur = ranks({"P1": {"X": new}})
     prev = ranks({"P1": {"X": old}})
@@ -105,8 +125,7 @@ def _hand_ranked(db, round_name):
     return out
 
 
-@pytest.mark.parametrize("round_name", ["Strategic assessment 2025",
-                                        "Strategic assessment 2026"])
+@pytest.mark.parametrize("round_name", ["Strategic assessment 2025", "Strategic assessment 2026"])
 def test_ranked_issues_and_county_match_a_hand_calculation(db, round_name):
     res = build(db, round_name)
     hand = _hand_ranked(db, round_name)
@@ -117,8 +136,7 @@ def test_ranked_issues_and_county_match_a_hand_calculation(db, round_name):
     for row in res.county.itertuples():
         in_top = [a for a, ranks_ in hand.items() if ranks_[row.issue_code] <= 5]
         assert row.partnerships_top5 == len(in_top)
-        assert row.population_share == pytest.approx(100 * sum(pops[a] for a in in_top)
-                                                      / total)
+        assert row.population_share == pytest.approx(100 * sum(pops[a] for a in in_top) / total)
 
 
 def test_demo_rounds_are_labelled_demo_and_2025_has_agreed_priorities(db):

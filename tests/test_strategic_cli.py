@@ -43,8 +43,7 @@ def analyst(sqlite_db, accounts):
 def test_list_and_show(sqlite_db, capsys):
     code, out, _ = run(sqlite_db, "list", capsys=capsys)
     assert code == 0 and "Strategic assessment 2025" in out and "demo" in out
-    code, out, _ = run(sqlite_db, "show", "--round", OPEN, "--area", "E07000117",
-                       capsys=capsys)
+    code, out, _ = run(sqlite_db, "show", "--round", OPEN, "--area", "E07000117", capsys=capsys)
     assert code == 0 and "DEMO DATA" in out and "Burnley" in out
     code, _, err = run(sqlite_db, "show", "--round", OPEN, "--area", "E99", capsys=capsys)
     assert code == 2 and "unknown area" in err
@@ -54,13 +53,13 @@ def test_export_then_import_round_trip(sqlite_db, analyst, tmp_path, capsys):
     path = tmp_path / "matrix.xlsx"
     code, out, _ = run(sqlite_db, "export", "--round", OPEN, "-o", str(path), capsys=capsys)
     assert code == 0 and "DEMO DATA" in out and path.exists()
-    code, out, _ = run(sqlite_db, "import", str(path), "--round", OPEN, "--user", analyst,
-                       capsys=capsys)
+    code, out, _ = run(
+        sqlite_db, "import", str(path), "--round", OPEN, "--user", analyst, capsys=capsys
+    )
     assert code == 0 and "0 new, 0 changed, 840 unchanged" in out
 
 
-def test_import_of_a_bad_file_exits_2_with_cell_references(sqlite_db, analyst, tmp_path,
-                                                           capsys):
+def test_import_of_a_bad_file_exits_2_with_cell_references(sqlite_db, analyst, tmp_path, capsys):
     path = tmp_path / "matrix.xlsx"
     run(sqlite_db, "export", "--round", OPEN, "-o", str(path), capsys=capsys)
     wb = openpyxl.load_workbook(path)
@@ -68,8 +67,9 @@ def test_import_of_a_bad_file_exits_2_with_cell_references(sqlite_db, analyst, t
     buf = io.BytesIO()
     wb.save(buf)
     path.write_bytes(buf.getvalue())
-    code, _, err = run(sqlite_db, "import", str(path), "--round", OPEN, "--user", analyst,
-                       capsys=capsys)
+    code, _, err = run(
+        sqlite_db, "import", str(path), "--round", OPEN, "--user", analyst, capsys=capsys
+    )
     assert code == 2
     assert "nothing was written" in err
     assert "Scores!H7: 11 is outside the scale, expected a whole number from 1 to 5" in err
@@ -78,18 +78,37 @@ def test_import_of_a_bad_file_exits_2_with_cell_references(sqlite_db, analyst, t
 def test_import_refused_for_unknown_or_board_users(sqlite_db, accounts, tmp_path, capsys):
     path = tmp_path / "matrix.xlsx"
     run(sqlite_db, "export", "--round", OPEN, "-o", str(path), capsys=capsys)
-    code, _, err = run(sqlite_db, "import", str(path), "--round", OPEN, "--user",
-                       "nobody@example.org", capsys=capsys)
+    code, _, err = run(
+        sqlite_db,
+        "import",
+        str(path),
+        "--round",
+        OPEN,
+        "--user",
+        "nobody@example.org",
+        capsys=capsys,
+    )
     assert code == 3 and "not a registered user" in err
     accounts.add_user(sqlite_db, Actor("cli:test", "admin"), "bo@example.org", "board")
-    code, _, err = run(sqlite_db, "import", str(path), "--round", OPEN, "--user",
-                       "bo@example.org", capsys=capsys)
+    code, _, err = run(
+        sqlite_db, "import", str(path), "--round", OPEN, "--user", "bo@example.org", capsys=capsys
+    )
     assert code == 3 and "edit assessment" in err
 
 
 def test_new_round_seed_round_and_costs(sqlite_db, analyst, capsys):
-    code, out, _ = run(sqlite_db, "new-round", "Strategic assessment 2027", "--year", "2027",
-                       "--copy-from", OPEN, "--user", analyst, capsys=capsys)
+    code, out, _ = run(
+        sqlite_db,
+        "new-round",
+        "Strategic assessment 2027",
+        "--year",
+        "2027",
+        "--copy-from",
+        OPEN,
+        "--user",
+        analyst,
+        capsys=capsys,
+    )
     assert code == 0 and sqlite_db.assessment_round("Strategic assessment 2027")
     code, out, _ = run(sqlite_db, "seed-round", capsys=capsys)
     assert code == 0 and "already there" in out

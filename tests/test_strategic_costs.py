@@ -8,8 +8,15 @@ from csa.catalogue import RECORDED_CRIME_GROUPS
 from csa.strategic import costs
 
 #: Blackburn with Darwen (E06000008), year ending June 2025, from the bundled CSV.
-BWD = {"REC-HOM": 3, "REC-VWI": 1717, "REC-SEX": 544, "REC-ROB": 154, "REC-VEH": 1126,
-       "REC-CDA": 1346, "REC-TOTAL": 13780}
+BWD = {
+    "REC-HOM": 3,
+    "REC-VWI": 1717,
+    "REC-SEX": 544,
+    "REC-ROB": 154,
+    "REC-VEH": 1126,
+    "REC-CDA": 1346,
+    "REC-TOTAL": 13780,
+}
 BWD_POP_2022 = 155_762
 
 
@@ -21,11 +28,18 @@ def unit_costs(data_dir):
 def test_unit_cost_table_is_as_published(unit_costs):
     by = unit_costs.set_index("ho_category")["unit_cost_gbp"]
     # Heeks et al. (2018) Table 1, 2015/16 prices, as reported (see data/PROVENANCE.md)
-    assert by.to_dict() == {"Homicide": 3_200_000, "Rape": 39_360, "Violence with injury": 14_050,
-                            "Robbery": 11_320, "Theft of vehicle": 10_290,
-                            "Criminal damage - arson": 8_420, "Other sexual offences": 6_520,
-                            "Criminal damage - other": 1_350, "Theft from vehicle": 870,
-                            "Cyber crime": 550}
+    assert by.to_dict() == {
+        "Homicide": 3_200_000,
+        "Rape": 39_360,
+        "Violence with injury": 14_050,
+        "Robbery": 11_320,
+        "Theft of vehicle": 10_290,
+        "Criminal damage - arson": 8_420,
+        "Other sexual offences": 6_520,
+        "Criminal damage - other": 1_350,
+        "Theft from vehicle": 870,
+        "Cyber crime": 550,
+    }
     assert set(unit_costs["price_year"]) == {"2015/16"}
 
 
@@ -40,8 +54,7 @@ def test_uprating_factor_by_hand(data_dir):
 def test_every_recorded_crime_group_is_mapped_and_parents_add_up(data_dir, unit_costs):
     table = costs.mapping_table(unit_costs)
     assert list(table["indicator_code"]) == [code for _c, code, _t in RECORDED_CRIME_GROUPS]
-    assert set(table["basis"]) <= {"sum", "unit cost", "lower bound", "approximation",
-                                   "not costed"}
+    assert set(table["basis"]) <= {"sum", "unit cost", "lower bound", "approximation", "not costed"}
     assert table.loc[table["basis"] == "not costed", "unit_cost_2015_16"].isna().all()
     crime = pd.read_csv(data_dir / "lancashire_recorded_crime_csp_ye_jun2025.csv")
     col = {code: c for c, code, _t in RECORDED_CRIME_GROUPS}
@@ -51,8 +64,9 @@ def test_every_recorded_crime_group_is_mapped_and_parents_add_up(data_dir, unit_
 
 def test_cost_for_blackburn_with_darwen_checked_by_hand(unit_costs, data_dir):
     up = costs.uprating(data_dir)
-    counts = pd.DataFrame([{"area_code": "E06000008", "indicator_code": c, "count": n}
-                           for c, n in BWD.items()])
+    counts = pd.DataFrame(
+        [{"area_code": "E06000008", "indicator_code": c, "count": n} for c, n in BWD.items()]
+    )
     out = costs.cost_of_crime(counts, pd.Series({"E06000008": BWD_POP_2022}), unit_costs, up)
     by = out.set_index("indicator_code")
     # 2015/16 prices:
@@ -60,8 +74,14 @@ def test_cost_for_blackburn_with_darwen_checked_by_hand(unit_costs, data_dir):
     #   sexual offences 544 x 6,520 = 3,546,880 (lower bound); robbery 154 x 11,320 = 1,743,280
     #   vehicle offences 1,126 x 870 = 979,620; criminal damage 1,346 x 1,350 = 1,817,100
     #   total 41,810,730
-    hand = {"REC-HOM": 9_600_000, "REC-VWI": 24_123_850, "REC-SEX": 3_546_880,
-            "REC-ROB": 1_743_280, "REC-VEH": 979_620, "REC-CDA": 1_817_100}
+    hand = {
+        "REC-HOM": 9_600_000,
+        "REC-VWI": 24_123_850,
+        "REC-SEX": 3_546_880,
+        "REC-ROB": 1_743_280,
+        "REC-VEH": 979_620,
+        "REC-CDA": 1_817_100,
+    }
     for code, value in hand.items():
         assert by.loc[code, "cost_2024"] == pytest.approx(value * up.factor)
     total = 41_810_730 * up.factor  # = £55,393,8xx in 2024 prices
@@ -69,15 +89,19 @@ def test_cost_for_blackburn_with_darwen_checked_by_hand(unit_costs, data_dir):
     assert by.loc["REC-TOTAL", "cost_2024"] == pytest.approx(55_393_821, abs=1)
     assert by.loc["REC-TOTAL", "cost_per_1000"] == pytest.approx(total / BWD_POP_2022 * 1000)
     assert by.loc["REC-TOTAL", "costed_count"] == 3 + 1717 + 544 + 154 + 1126 + 1346
-    assert by.loc["REC-VAP", "cost_2024"] == pytest.approx((9_600_000 + 24_123_850)
-                                                           * up.factor)
+    assert by.loc["REC-VAP", "cost_2024"] == pytest.approx((9_600_000 + 24_123_850) * up.factor)
 
 
 def test_groups_without_a_unit_cost_are_not_costed(unit_costs, data_dir):
-    counts = pd.DataFrame([{"area_code": "A", "indicator_code": "REC-RBURG", "count": 10},
-                           {"area_code": "A", "indicator_code": "REC-DRUG", "count": 5}])
-    out = costs.cost_of_crime(counts, pd.Series({"A": 1000}), unit_costs,
-                              costs.uprating(data_dir)).set_index("indicator_code")
+    counts = pd.DataFrame(
+        [
+            {"area_code": "A", "indicator_code": "REC-RBURG", "count": 10},
+            {"area_code": "A", "indicator_code": "REC-DRUG", "count": 5},
+        ]
+    )
+    out = costs.cost_of_crime(
+        counts, pd.Series({"A": 1000}), unit_costs, costs.uprating(data_dir)
+    ).set_index("indicator_code")
     assert np.isnan(out.loc["REC-RBURG", "cost_2024"])
     assert out.loc["REC-RBURG", "basis"] == "not costed"
     assert np.isnan(out.loc["REC-BURG", "cost_2024"])  # nothing in it costed
@@ -92,8 +116,9 @@ def test_cost_table_from_the_database_reconciles_to_the_force(db, data_dir):
     assert bwd["cost_2024"] == pytest.approx(41_810_730 * costs.uprating(data_dir).factor)
     assert bwd["cost_per_1000"] == pytest.approx(bwd["cost_2024"] / BWD_POP_2022 * 1000)
     # pan-Lancashire = the 14 partnerships + Unassigned
-    parts = total.loc[[c for c in total.index if c.startswith("E0")] + ["UNASSIGNED"],
-                      "cost_2024"].sum()
+    parts = total.loc[
+        [c for c in total.index if c.startswith("E0")] + ["UNASSIGNED"], "cost_2024"
+    ].sum()
     assert total.loc["E23000003", "cost_2024"] == pytest.approx(parts)
 
 

@@ -22,8 +22,9 @@ ANALYST = Viewer("ana@example.org", "analyst", None, "Ana")
 BOARD = Viewer("bo@example.org", "board", None, "Bo")
 
 
-def page(path: str, viewer: Viewer | None = None, query: dict | None = None,
-         embedded: bool = False) -> AppTest:
+def page(
+    path: str, viewer: Viewer | None = None, query: dict | None = None, embedded: bool = False
+) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     if viewer is not None:
         at.session_state["viewer"] = viewer
@@ -51,8 +52,13 @@ def texts(elements) -> str:
 def test_analyst_sees_the_round_with_demo_label_and_tools(app_env):
     at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     assert "DEMO DATA" in texts(at.warning)
-    assert [t.label for t in at.tabs] == ["Ranked issues", "County aggregation",
-                                          "Agreed priorities", "Run the round", "Method"]
+    assert [t.label for t in at.tabs] == [
+        "Ranked issues",
+        "County aggregation",
+        "Agreed priorities",
+        "Run the round",
+        "Method",
+    ]
     assert any(b.label == "Save these scores" for b in at.button)
     assert at.get("download_button")[0].proto.label.startswith("Download the matrix")
     ranked = at.dataframe[0].value
@@ -104,8 +110,7 @@ def test_the_public_cannot_open_the_strategic_page(app_env):
 
 
 def _exported(db) -> bytes:
-    return matrix_io.export_workbook(build(db, OPEN), rounds.partnership_codes(db),
-                                     db.indicators())
+    return matrix_io.export_workbook(build(db, OPEN), rounds.partnership_codes(db), db.indicators())
 
 
 def _edited(content: bytes, cell: str, value) -> bytes:
@@ -119,12 +124,14 @@ def _edited(content: bytes, cell: str, value) -> bytes:
 def test_bad_upload_lists_every_problem_and_writes_nothing(app_env):
     before = app_env.assessment_scores(app_env.assessment_round(OPEN)["id"])
     at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
-    at.file_uploader(key="sa_upload").upload("matrix.xlsx",
-                                             _edited(_exported(app_env), "G6", "high"))
+    at.file_uploader(key="sa_upload").upload(
+        "matrix.xlsx", _edited(_exported(app_env), "G6", "high")
+    )
     at.run()
     assert "cannot be imported: 1 problem" in texts(at.error)
-    assert "Scores!G6: 'high' is not a number, expected a whole number from 1 to 5" in \
-        texts(at.code)
+    assert "Scores!G6: 'high' is not a number, expected a whole number from 1 to 5" in texts(
+        at.code
+    )
     assert not any(b.label == "Import these scores" for b in at.button)
     after = app_env.assessment_scores(app_env.assessment_round(OPEN)["id"])
     assert after["score"].tolist() == before["score"].tolist()
@@ -141,7 +148,8 @@ def test_good_upload_is_previewed_then_imported(app_env):
     click(at, "Import these scores")
     assert "Imported matrix.xlsx: 0 new, 1 changed" in texts(at.success)
     scores = app_env.assessment_scores(app_env.assessment_round(OPEN)["id"]).set_index(
-        ["area_code", "issue_code", "criterion_code"])
+        ["area_code", "issue_code", "criterion_code"]
+    )
     assert scores.loc[("E06000008", "VIOLENCE", "HARM"), "score"] == new
     assert scores.loc[("E06000008", "VIOLENCE", "HARM"), "source"] == "uploaded"
 
@@ -150,13 +158,17 @@ def test_scores_entered_in_the_editor_are_saved(app_env):
     rid = app_env.assessment_round(OPEN)["id"]
     at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
     key = f"sa_scores_{rid}_E06000008"
-    at.session_state[key] = {"edited_rows": {1: {"HARM": 1, "CONCERN": 5}},
-                             "added_rows": [], "deleted_rows": []}
+    at.session_state[key] = {
+        "edited_rows": {1: {"HARM": 1, "CONCERN": 5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     click(at, "Save these scores")
     assert "Scores saved" in texts(at.success)
-    scores = app_env.assessment_scores(rid).set_index(["area_code", "issue_code",
-                                                       "criterion_code"])["score"]
+    scores = app_env.assessment_scores(rid).set_index(
+        ["area_code", "issue_code", "criterion_code"]
+    )["score"]
     # row 1 of the matrix is the second issue of the round, domestic abuse
     assert scores[("E06000008", "DA", "HARM")] == 1
     assert scores[("E06000008", "DA", "CONCERN")] == 5
@@ -172,8 +184,10 @@ def test_accepting_suggestions_and_agreeing_priorities_and_the_round(app_env):
     at.run()
     click(at, "Save the agreed priorities")
     pr = app_env.assessment_priorities(rid)
-    assert list(pr[pr["area_code"] == "E06000008"].sort_values("rank")["issue_code"]) == \
-        ["DA", "VIOLENCE"]
+    assert list(pr[pr["area_code"] == "E06000008"].sort_values("rank")["issue_code"]) == [
+        "DA",
+        "VIOLENCE",
+    ]
     click(at, "Mark the round agreed (locks it)")
     assert app_env.assessment_round(OPEN)["status"] == "agreed"
     assert "is agreed" in texts(at.info)
@@ -182,8 +196,11 @@ def test_accepting_suggestions_and_agreeing_priorities_and_the_round(app_env):
 def test_weights_not_summing_to_one_are_refused_in_the_app(app_env):
     rid = app_env.assessment_round(OPEN)["id"]
     at = page("pages/strategic/strategic.py", ANALYST, {"round": OPEN})
-    at.session_state[f"sa_criteria_{rid}"] = {"edited_rows": {2: {"weight": 0.5}},
-                                              "added_rows": [], "deleted_rows": []}
+    at.session_state[f"sa_criteria_{rid}"] = {
+        "edited_rows": {2: {"weight": 0.5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     click(at, "Save criteria and weights")
     assert "cannot be used" in texts(at.error)
@@ -205,8 +222,10 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
     groups = at.dataframe[0].value.set_index("Offence group")
     assert groups.loc["Residential burglary", "Estimated cost (2024 prices)"] == "not costed"
     position = next(d.value for d in at.dataframe if "Position" in d.value.columns)
-    assert position.set_index("Issue").loc["Violent crime", "Position"] == \
-        "10 of 14 (second-highest fifth)"
+    assert (
+        position.set_index("Issue").loc["Violent crime", "Position"]
+        == "10 of 14 (second-highest fifth)"
+    )
     units = next(d.value for d in at.dataframe if "Unit cost 2015/16" in d.value.columns)
     units = units.set_index("Category")
     assert units.loc["Rape", "Unit cost 2015/16"] == "£39,360"
@@ -221,15 +240,15 @@ def test_analyst_enters_a_missing_unit_cost_and_the_group_is_costed(app_env):
     category = next(s for s in at.selectbox if s.label == "Category")
     assert category.value == "Violence without injury"  # the first category not held
     category.set_value("Domestic burglary")
-    next(n for n in at.number_input if n.label.startswith("Unit cost per crime")).set_value(
-        1000.0)
+    next(n for n in at.number_input if n.label.startswith("Unit cost per crime")).set_value(1000.0)
     next(t for t in at.text_input if t.label == "Source").set_value("a")
     form_button.click()
     at.run()
     assert "was not saved" in texts(at.error)
     assert "source must say where" in texts(at.markdown)
     next(t for t in at.text_input if t.label == "Source").set_value(
-        "test figure for the arithmetic, not from the report")
+        "test figure for the arithmetic, not from the report"
+    )
     next(b for b in at.button if b.label == "Save the unit cost").click()
     at.run()
     assert not at.exception
@@ -238,7 +257,8 @@ def test_analyst_enters_a_missing_unit_cost_and_the_group_is_costed(app_env):
     # 386 residential burglaries x £1,000 x 1.32487 = £511,400
     assert groups.loc["Residential burglary", "Estimated cost (2024 prices)"] == "£511,400"
     units = next(d.value for d in at.dataframe if "Unit cost 2015/16" in d.value.columns)
-    assert units.set_index("Category").loc["Domestic burglary", "Entered"].startswith(
-        "by an analyst")
+    assert (
+        units.set_index("Category").loc["Domestic burglary", "Entered"].startswith("by an analyst")
+    )
     entry = app_env.audit_entries(actions=["unit_cost_set"]).iloc[0]
     assert entry["user_email"] == "ana@example.org"

@@ -8,25 +8,56 @@ from csa.strategic.population import area_populations
 from csa.strategic.position import band, relative_position
 from csa.strategic.rounds import partnership_codes
 
-MEMBERS = pd.DataFrame({"group_code": ["PA-WEST", "PA-WEST", "PA-SOUTH", "PA-EAST",
-                                       "E23000003", "E23000003", "E23000003", "E23000003",
-                                       "E23000003"],
-                        "member_code": ["A", "B", "C", "D", "A", "B", "C", "D", "UNASSIGNED"]})
-POPS = pd.Series({"A": 1000.0, "B": 2000.0, "C": 1000.0, "D": 4000.0, "PA-WEST": 3000.0,
-                  "PA-SOUTH": 1000.0, "PA-EAST": 4000.0, "E23000003": 8000.0})
+MEMBERS = pd.DataFrame(
+    {
+        "group_code": [
+            "PA-WEST",
+            "PA-WEST",
+            "PA-SOUTH",
+            "PA-EAST",
+            "E23000003",
+            "E23000003",
+            "E23000003",
+            "E23000003",
+            "E23000003",
+        ],
+        "member_code": ["A", "B", "C", "D", "A", "B", "C", "D", "UNASSIGNED"],
+    }
+)
+POPS = pd.Series(
+    {
+        "A": 1000.0,
+        "B": 2000.0,
+        "C": 1000.0,
+        "D": 4000.0,
+        "PA-WEST": 3000.0,
+        "PA-SOUTH": 1000.0,
+        "PA-EAST": 4000.0,
+        "E23000003": 8000.0,
+    }
+)
 
 
 def obs(counts):
-    return pd.DataFrame([{"indicator_code": code, "area_code": a, "numerator": n}
-                         for code, row in counts.items() for a, n in row.items()])
+    return pd.DataFrame(
+        [
+            {"indicator_code": code, "area_code": a, "numerator": n}
+            for code, row in counts.items()
+            for a, n in row.items()
+        ]
+    )
 
 
 ISSUES = pd.DataFrame({"code": ["VIO", "HATE"], "indicator_codes": ["REC-1,REC-2,VIO-01", ""]})
 
 
 def test_ranks_rates_and_pan_benchmark_by_hand():
-    data = obs({"REC-1": {"A": 5, "B": 10, "C": 2, "D": 20, "UNASSIGNED": 3},
-                "REC-2": {"A": 5, "B": 0, "C": 8, "D": 4, "UNASSIGNED": 1}})
+    data = obs(
+        {
+            "REC-1": {"A": 5, "B": 10, "C": 2, "D": 20, "UNASSIGNED": 3},
+            "REC-2": {"A": 5, "B": 0, "C": 8, "D": 4, "UNASSIGNED": 1},
+        }
+    )
     pos = relative_position(ISSUES, data, POPS, ["A", "B", "C", "D"], MEMBERS)
     assert set(pos["issue_code"]) == {"VIO"}  # hate crime has no recorded-crime group
     by = pos.set_index("area_code")
@@ -44,19 +75,36 @@ def test_ranks_rates_and_pan_benchmark_by_hand():
 
 
 def test_lancashire_is_ranked_when_comparators_are_given():
-    data = obs({"REC-1": {"A": 8, "B": 8, "C": 8, "D": 8, "UNASSIGNED": 0},
-                "REC-2": {"A": 0, "B": 0, "C": 0, "D": 0, "UNASSIGNED": 0}})
-    comparators = pd.DataFrame({"area_code": ["X", "Y"], "issue_code": ["VIO", "VIO"],
-                                "count": [1, 100], "population": [1000, 1000]})
+    data = obs(
+        {
+            "REC-1": {"A": 8, "B": 8, "C": 8, "D": 8, "UNASSIGNED": 0},
+            "REC-2": {"A": 0, "B": 0, "C": 0, "D": 0, "UNASSIGNED": 0},
+        }
+    )
+    comparators = pd.DataFrame(
+        {
+            "area_code": ["X", "Y"],
+            "issue_code": ["VIO", "VIO"],
+            "count": [1, 100],
+            "population": [1000, 1000],
+        }
+    )
     pos = relative_position(ISSUES, data, POPS, ["A", "B", "C", "D"], MEMBERS, comparators)
     pan = pos.set_index("area_code").loc["E23000003"]
     assert (pan["rank"], pan["of"]) == (2, 3)  # 1 < 4 < 100 per 1,000
 
 
-@pytest.mark.parametrize("rank, n, words", [
-    (1, 14, "lowest fifth"), (14, 14, "highest fifth"), (7, 14, "middle fifth"),
-    (4, 14, "second-lowest fifth"), (11, 14, "second-highest fifth"), (1, 1, "lowest fifth"),
-])
+@pytest.mark.parametrize(
+    "rank, n, words",
+    [
+        (1, 14, "lowest fifth"),
+        (14, 14, "highest fifth"),
+        (7, 14, "middle fifth"),
+        (4, 14, "second-lowest fifth"),
+        (11, 14, "second-highest fifth"),
+        (1, 1, "lowest fifth"),
+    ],
+)
 def test_band(rank, n, words):
     assert band(rank, n) == words
 
@@ -65,9 +113,13 @@ def test_position_from_the_bundled_data(db):
     issues = pd.DataFrame({"code": ["VIOLENCE"], "indicator_codes": ["REC-VWI,REC-VWOI"]})
     rec = [c for c in db.indicators()["code"] if c.startswith("REC-")]
     members = db.area_members()
-    pos = relative_position(issues, db.observations(indicator_codes=rec),
-                            area_populations(db.populations(), members),
-                            partnership_codes(db), members).set_index("area_code")
+    pos = relative_position(
+        issues,
+        db.observations(indicator_codes=rec),
+        area_populations(db.populations(), members),
+        partnership_codes(db),
+        members,
+    ).set_index("area_code")
     # Ribble Valley has the lowest violence rate of the 14 and Blackpool the highest
     assert pos.loc["E07000124", "rank"] == 1
     assert pos.loc["E06000009", "rank"] == 14

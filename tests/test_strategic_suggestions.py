@@ -8,18 +8,39 @@ import pytest
 from csa.strategic.suggestions import percentiles, scale_score, suggest, trend_band
 
 
-@pytest.mark.parametrize("p, lo, hi, expected", [
-    (0.0, 1, 5, 1), (1.0, 1, 5, 5), (0.5, 1, 5, 3), (0.125, 1, 5, 2),  # 0.5 rounds up
-    (0.1, 1, 5, 1), (0.9, 1, 5, 5), (0.3, 0, 10, 3), (1.7, 1, 5, 5), (-1, 1, 5, 1),
-])
+@pytest.mark.parametrize(
+    "p, lo, hi, expected",
+    [
+        (0.0, 1, 5, 1),
+        (1.0, 1, 5, 5),
+        (0.5, 1, 5, 3),
+        (0.125, 1, 5, 2),  # 0.5 rounds up
+        (0.1, 1, 5, 1),
+        (0.9, 1, 5, 5),
+        (0.3, 0, 10, 3),
+        (1.7, 1, 5, 5),
+        (-1, 1, 5, 1),
+    ],
+)
 def test_scale_score(p, lo, hi, expected):
     assert scale_score(p, lo, hi) == expected
 
 
-@pytest.mark.parametrize("change, band", [
-    (-0.25, 0), (-0.10, 0), (-0.05, 1), (-0.025, 1), (0.0, 2), (0.02, 2), (0.025, 3),
-    (0.099, 3), (0.10, 4), (0.5, 4),
-])
+@pytest.mark.parametrize(
+    "change, band",
+    [
+        (-0.25, 0),
+        (-0.10, 0),
+        (-0.05, 1),
+        (-0.025, 1),
+        (0.0, 2),
+        (0.02, 2),
+        (0.025, 3),
+        (0.099, 3),
+        (0.10, 4),
+        (0.5, 4),
+    ],
+)
 def test_trend_bands(change, band):
     assert trend_band(change) == band
 
@@ -27,30 +48,69 @@ def test_trend_bands(change, band):
 def test_percentiles_lowest_zero_highest_one_ties_averaged():
     p = percentiles(pd.Series({"a": 10.0, "b": 20.0, "c": 20.0, "d": 40.0, "e": 50.0}))
     # average ranks 1, 2.5, 2.5, 4, 5 -> (r-1)/4
-    assert p.to_dict() == pytest.approx({"a": 0.0, "b": 0.375, "c": 0.375, "d": 0.75,
-                                         "e": 1.0})
+    assert p.to_dict() == pytest.approx({"a": 0.0, "b": 0.375, "c": 0.375, "d": 0.75, "e": 1.0})
 
 
 QUARTERS = [f"2024-25 Q{q}" for q in range(1, 5)] + [f"2025-26 Q{q}" for q in range(1, 5)]
 PERIODS = pd.DataFrame(
-    [{"label": q, "start_date": start.date(), "end_date": start.date(),
-      "frequency": "quarterly"}
-     for q, start in zip(QUARTERS, pd.date_range("2024-04-01", periods=8, freq="3MS"),
-                         strict=True)]
-    + [{"label": "YE Jun 2025", "start_date": date(2024, 7, 1), "end_date": date(2025, 6, 30),
-        "frequency": "annual"}])
-INDICATORS = pd.DataFrame([
-    {"code": "CNT", "unit": "count", "multiplier": 1, "polarity": "low_is_good",
-     "frequency": "quarterly", "public": True, "data_kind": "demo"},
-    {"code": "GOOD", "unit": "percentage", "multiplier": 100, "polarity": "high_is_good",
-     "frequency": "quarterly", "public": True, "data_kind": "demo"},
-    {"code": "REC-X", "unit": "rate", "multiplier": 1000, "polarity": "low_is_good",
-     "frequency": "annual", "public": True, "data_kind": "real"},
-    {"code": "SECRET", "unit": "count", "multiplier": 1, "polarity": "high_is_good",
-     "frequency": "quarterly", "public": False, "data_kind": "demo"},
-])
-CRITERIA = pd.DataFrame({"code": ["VOLUME", "TREND", "HARM"], "scale_min": [1, 1, 1],
-                         "scale_max": [5, 5, 5]})
+    [
+        {"label": q, "start_date": start.date(), "end_date": start.date(), "frequency": "quarterly"}
+        for q, start in zip(
+            QUARTERS, pd.date_range("2024-04-01", periods=8, freq="3MS"), strict=True
+        )
+    ]
+    + [
+        {
+            "label": "YE Jun 2025",
+            "start_date": date(2024, 7, 1),
+            "end_date": date(2025, 6, 30),
+            "frequency": "annual",
+        }
+    ]
+)
+INDICATORS = pd.DataFrame(
+    [
+        {
+            "code": "CNT",
+            "unit": "count",
+            "multiplier": 1,
+            "polarity": "low_is_good",
+            "frequency": "quarterly",
+            "public": True,
+            "data_kind": "demo",
+        },
+        {
+            "code": "GOOD",
+            "unit": "percentage",
+            "multiplier": 100,
+            "polarity": "high_is_good",
+            "frequency": "quarterly",
+            "public": True,
+            "data_kind": "demo",
+        },
+        {
+            "code": "REC-X",
+            "unit": "rate",
+            "multiplier": 1000,
+            "polarity": "low_is_good",
+            "frequency": "annual",
+            "public": True,
+            "data_kind": "real",
+        },
+        {
+            "code": "SECRET",
+            "unit": "count",
+            "multiplier": 1,
+            "polarity": "high_is_good",
+            "frequency": "quarterly",
+            "public": False,
+            "data_kind": "demo",
+        },
+    ]
+)
+CRITERIA = pd.DataFrame(
+    {"code": ["VOLUME", "TREND", "HARM"], "scale_min": [1, 1, 1], "scale_max": [5, 5, 5]}
+)
 AREAS = ["A", "B", "C"]
 POPS = pd.Series({"A": 1000.0, "B": 2000.0, "C": 4000.0})
 
@@ -60,14 +120,35 @@ def obs_rows():
     # counts per quarter: A 10 then 12 (+20%), B 10 then 10, C 20 then 18 (-10%)
     for area, before, after in (("A", 10, 12), ("B", 10, 10), ("C", 20, 18)):
         for i, q in enumerate(QUARTERS):
-            rows.append({"indicator_code": "CNT", "area_code": area, "period_label": q,
-                         "numerator": before if i < 4 else after, "denominator": None})
-            rows.append({"indicator_code": "SECRET", "area_code": area, "period_label": q,
-                         "numerator": 1, "denominator": None})
+            rows.append(
+                {
+                    "indicator_code": "CNT",
+                    "area_code": area,
+                    "period_label": q,
+                    "numerator": before if i < 4 else after,
+                    "denominator": None,
+                }
+            )
+            rows.append(
+                {
+                    "indicator_code": "SECRET",
+                    "area_code": area,
+                    "period_label": q,
+                    "numerator": 1,
+                    "denominator": None,
+                }
+            )
     # annual recorded crime: A 5/1000, B 20/2000, C 100/4000 per 1,000 -> 5, 10, 25
     for area, n in (("A", 5), ("B", 20), ("C", 100)):
-        rows.append({"indicator_code": "REC-X", "area_code": area,
-                     "period_label": "YE Jun 2025", "numerator": n, "denominator": None})
+        rows.append(
+            {
+                "indicator_code": "REC-X",
+                "area_code": area,
+                "period_label": "YE Jun 2025",
+                "numerator": n,
+                "denominator": None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -96,8 +177,10 @@ def test_trend_from_the_last_four_quarters_against_the_four_before():
     trend = out[out["criterion_code"] == "TREND"].set_index("area_code")["score"].to_dict()
     # A +20% -> band 4 -> 5; B 0% -> 3; C -10% -> band 0 -> 1
     assert trend == {"A": 5, "B": 3, "C": 1}
-    assert "+20.0%" in out[(out["area_code"] == "A")
-                           & (out["criterion_code"] == "TREND")]["basis"].iloc[0]
+    assert (
+        "+20.0%"
+        in out[(out["area_code"] == "A") & (out["criterion_code"] == "TREND")]["basis"].iloc[0]
+    )
 
 
 def test_mean_over_indicators_and_demo_label():

@@ -30,10 +30,17 @@ def test_migrations_build_exactly_the_models_schema(db):
 def test_seed_loads_the_bundled_unit_costs_with_their_provenance(db):
     held = costs.held_unit_costs(db).set_index("ho_category")
     assert held["unit_cost_gbp"].to_dict() == {
-        "Homicide": 3_200_000, "Rape": 39_360, "Violence with injury": 14_050,
-        "Robbery": 11_320, "Theft of vehicle": 10_290, "Criminal damage - arson": 8_420,
-        "Other sexual offences": 6_520, "Criminal damage - other": 1_350,
-        "Theft from vehicle": 870, "Cyber crime": 550}
+        "Homicide": 3_200_000,
+        "Rape": 39_360,
+        "Violence with injury": 14_050,
+        "Robbery": 11_320,
+        "Theft of vehicle": 10_290,
+        "Criminal damage - arson": 8_420,
+        "Other sexual offences": 6_520,
+        "Criminal damage - other": 1_350,
+        "Theft from vehicle": 870,
+        "Cyber crime": 550,
+    }
     assert held["source"].str.contains("Heeks et al. \\(2018\\), Table 1").all()
     assert held["source"].str.contains("data/PROVENANCE.md").all()
     assert set(held["price_year"]) == {"2015/16"}
@@ -58,8 +65,7 @@ def test_an_analysts_figure_costs_the_group_and_the_totals_by_hand(db, data_dir)
     rburg = _cost(db, data_dir, BWD, "REC-RBURG")
     assert rburg["basis"] == "unit cost" and rburg["note"] == ""
     assert rburg["cost_2024"] == pytest.approx(386 * 1000 * factor)  # 386,000 x 1.32487
-    assert _cost(db, data_dir, BWD, "REC-BURG")["cost_2024"] == pytest.approx(
-        386_000 * factor)
+    assert _cost(db, data_dir, BWD, "REC-BURG")["cost_2024"] == pytest.approx(386_000 * factor)
     after = _cost(db, data_dir, BWD, "REC-TOTAL")
     assert after["cost_2024"] - before["cost_2024"] == pytest.approx(386_000 * factor)
     assert after["costed_count"] - before["costed_count"] == 386
@@ -69,16 +75,25 @@ def test_an_analysts_figure_costs_the_group_and_the_totals_by_hand(db, data_dir)
 
 def test_a_correction_is_audited_with_old_and_new_and_a_repeat_changes_nothing(db):
     assert costs.set_unit_cost(db, ANALYST, "Theft from the person", 100, TEST_SOURCE) == "added"
-    assert costs.set_unit_cost(db, ANALYST, "Theft from the person", 120, TEST_SOURCE,
-                               "rounded to £10") == "changed"
+    assert (
+        costs.set_unit_cost(
+            db, ANALYST, "Theft from the person", 120, TEST_SOURCE, "rounded to £10"
+        )
+        == "changed"
+    )
     version = db.data_version()
-    assert costs.set_unit_cost(db, ANALYST, "Theft from the person", 120, TEST_SOURCE,
-                               "rounded to £10") == "unchanged"
+    assert (
+        costs.set_unit_cost(
+            db, ANALYST, "Theft from the person", 120, TEST_SOURCE, "rounded to £10"
+        )
+        == "unchanged"
+    )
     assert db.data_version() == version
     entries = db.audit_entries(actions=["unit_cost_set"])
     assert len(entries) == 2
-    assert '"old": 100.0' in entries.iloc[0]["detail"] and '"new": 120.0' in \
-        entries.iloc[0]["detail"]
+    assert (
+        '"old": 100.0' in entries.iloc[0]["detail"] and '"new": 120.0' in entries.iloc[0]["detail"]
+    )
     held = costs.held_unit_costs(db).set_index("ho_category")
     assert held.loc["Theft from the person", "precision"] == "rounded to £10"
 
@@ -91,21 +106,25 @@ def test_the_seed_never_overwrites_an_analysts_figure(db, data_dir):
     assert held.loc["Robbery", "entered_by"] == ANALYST.email
 
 
-@pytest.mark.parametrize(("category", "amount", "source", "expected"), [
-    ("Shoplifting", 100, TEST_SOURCE, "is not one of the report's categories"),
-    ("", 100, TEST_SOURCE, "is not one of the report's categories"),
-    ("Domestic burglary", -5, TEST_SOURCE, "above 0"),
-    ("Domestic burglary", 0, TEST_SOURCE, "above 0"),
-    ("Domestic burglary", "abc", TEST_SOURCE, "'abc' must be a number"),
-    ("Domestic burglary", None, TEST_SOURCE, "must be a number"),
-    ("Domestic burglary", float("nan"), TEST_SOURCE, "must be a number"),
-    ("Domestic burglary", float("inf"), TEST_SOURCE, "must be a number"),
-    ("Domestic burglary", 10_000_001, TEST_SOURCE, "at most £10,000,000"),
-    ("Domestic burglary", 100, "   ", "source must say where"),
-    ("Domestic burglary", 100, "a book", "source must say where"),
-])
+@pytest.mark.parametrize(
+    ("category", "amount", "source", "expected"),
+    [
+        ("Shoplifting", 100, TEST_SOURCE, "is not one of the report's categories"),
+        ("", 100, TEST_SOURCE, "is not one of the report's categories"),
+        ("Domestic burglary", -5, TEST_SOURCE, "above 0"),
+        ("Domestic burglary", 0, TEST_SOURCE, "above 0"),
+        ("Domestic burglary", "abc", TEST_SOURCE, "'abc' must be a number"),
+        ("Domestic burglary", None, TEST_SOURCE, "must be a number"),
+        ("Domestic burglary", float("nan"), TEST_SOURCE, "must be a number"),
+        ("Domestic burglary", float("inf"), TEST_SOURCE, "must be a number"),
+        ("Domestic burglary", 10_000_001, TEST_SOURCE, "at most £10,000,000"),
+        ("Domestic burglary", 100, "   ", "source must say where"),
+        ("Domestic burglary", 100, "a book", "source must say where"),
+    ],
+)
 def test_bad_unit_costs_are_rejected_with_the_reason_and_nothing_written(
-        db, category, amount, source, expected):
+    db, category, amount, source, expected
+):
     version = db.data_version()
     with pytest.raises(AssessmentError) as err:
         costs.set_unit_cost(db, ANALYST, category, amount, source)
@@ -121,10 +140,15 @@ def test_every_problem_is_listed_at_once(db):
     assert len(err.value.problems) == 4
 
 
-@pytest.mark.parametrize("actor", [Actor("p@example.org", "public"),
-                                   Actor("b@example.org", "board"),
-                                   Actor("o@example.org", "officer", "LANCS-POLICE"),
-                                   Actor("a@example.org", "analyst", disabled=True)])
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor("p@example.org", "public"),
+        Actor("b@example.org", "board"),
+        Actor("o@example.org", "officer", "LANCS-POLICE"),
+        Actor("a@example.org", "analyst", disabled=True),
+    ],
+)
 def test_only_analysts_and_admins_may_enter_unit_costs(db, actor):
     with pytest.raises(PermissionDenied):
         costs.set_unit_cost(db, actor, "Domestic burglary", 100, TEST_SOURCE)
@@ -147,6 +171,7 @@ def test_notes_quote_the_unit_costs_held(db):
 def test_bundled_file_with_an_unknown_category_is_refused(tmp_path, data_dir):
     text = (data_dir / costs.UNIT_COST_FILE).read_text(encoding="utf-8")
     (tmp_path / costs.UNIT_COST_FILE).write_text(
-        text.replace("Cyber crime,", "Cybercrime,"), encoding="utf-8")
+        text.replace("Cyber crime,", "Cybercrime,"), encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="unknown unit-cost categories Cybercrime"):
         costs.load_unit_costs(tmp_path)

@@ -61,8 +61,11 @@ def oidc_providers() -> list[tuple[str, str | None]]:
     """(label, provider) for each configured provider; provider None means ``st.login()``
     with the single provider configured directly under ``[auth]``."""
     section = st.secrets["auth"]
-    named = [(str(v.get("label", k)).strip() or k, k) for k, v in section.items()
-             if isinstance(v, Mapping) and _PROVIDER_KEYS & set(v)]
+    named = [
+        (str(v.get("label", k)).strip() or k, k)
+        for k, v in section.items()
+        if isinstance(v, Mapping) and _PROVIDER_KEYS & set(v)
+    ]
     if "client_id" in section or not named:
         return [(str(section.get("label", "your organisation's account")), None)] + named
     return named
@@ -85,8 +88,10 @@ def external_identity(mode: str) -> tuple[str, str] | None:
         if not provider_signed_in():
             return None
         if st.user.get("email_verified") is False:
-            st.session_state[NOTICE] = ("Your identity provider says this email address is "
-                                        "not verified, so it cannot be used to sign in.")
+            st.session_state[NOTICE] = (
+                "Your identity provider says this email address is "
+                "not verified, so it cannot be used to sign in."
+            )
             return None
         email = _user_value("email") or _user_value("preferred_username")
         return (email, _user_value("name")) if "@" in email else None
@@ -154,8 +159,10 @@ def _recheck(viewer: Viewer) -> Viewer:
     actor = accounts.lookup(data.database(), viewer.email)
     if actor is None or actor.disabled:
         _clear_session()
-        st.session_state[NOTICE] = ("Your account has been disabled, so you were signed out. "
-                                    "Ask an administrator if this is unexpected.")
+        st.session_state[NOTICE] = (
+            "Your account has been disabled, so you were signed out. "
+            "Ask an administrator if this is unexpected."
+        )
         return ANONYMOUS
     if (actor.role, actor.org_code) != (viewer.role, viewer.org_code):
         viewer = replace(viewer, role=actor.role, org_code=actor.org_code)
@@ -171,8 +178,13 @@ def sign_in_local(email: str, password: str) -> Viewer:
     db = data.database()
     actor = accounts.authenticate(db, email, password, settings=data.settings())
     _clear_session()  # nothing from the anonymous session carries into the signed-in one
-    viewer = Viewer(actor.email, actor.role, actor.org_code,
-                    accounts.display_name(db, actor.email) or actor.email, "password")
+    viewer = Viewer(
+        actor.email,
+        actor.role,
+        actor.org_code,
+        accounts.display_name(db, actor.email) or actor.email,
+        "password",
+    )
     st.session_state["viewer"] = viewer
     return viewer
 
@@ -214,7 +226,9 @@ def guard_page(page_file: str) -> Viewer:
     viewer = session.current_viewer()
     permitted = {p.path for p in navigation.pages_for(viewer, session.is_embedded())}
     if rel not in permitted:
-        st.error("This page is not available. Open the dashboard's home page"
-                 + ("." if viewer.signed_in else " and sign in if you have an account."))
+        st.error(
+            "This page is not available. Open the dashboard's home page"
+            + ("." if viewer.signed_in else " and sign in if you have an account.")
+        )
         st.stop()
     return viewer

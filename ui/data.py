@@ -81,6 +81,7 @@ def observations() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def _inputs(version: tuple[str, int]):
     from csa.assess import Inputs
+
     return Inputs.from_db(database())
 
 
@@ -92,6 +93,7 @@ def inputs():
 @st.cache_data(show_spinner="Assessing the indicators…", max_entries=32)
 def _verdicts(period: str, version: tuple[str, int]) -> pd.DataFrame:
     from csa.assess import assess, to_frame
+
     return to_frame(assess(_inputs(version), settings(), period_labels=[period]))
 
 
@@ -103,6 +105,7 @@ def verdicts(period: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _series(code: str, version: tuple[str, int]) -> pd.DataFrame:
     from csa.assess import series_with_ci
+
     ins = _inputs(version)
     ind = ins.indicators.set_index("code").loc[code].to_dict() | {"code": code}
     return series_with_ci(ind, ins, float(settings()["confidence"]))
@@ -116,10 +119,13 @@ def series(code: str) -> pd.DataFrame:
 def visible_indicators(viewer) -> pd.DataFrame:
     """The indicators this viewer may see (restricted ones only for those allowed)."""
     from csa.access import Actor, can_see_indicator
+
     actor = Actor(viewer.email, viewer.role, viewer.org_code)
     ind = indicators()
-    keep = [can_see_indicator(actor, p, o) for p, o in zip(ind["public"], ind["lead_org_code"],
-                                                          strict=True)]
+    keep = [
+        can_see_indicator(actor, p, o)
+        for p, o in zip(ind["public"], ind["lead_org_code"], strict=True)
+    ]
     return ind[keep]
 
 
@@ -139,7 +145,7 @@ def next_periods(label: str, n: int = 1) -> list[str]:
         return []
     same = per[per["frequency"] == freq.iloc[0]].sort_values("start_date")["label"].tolist()
     i = same.index(label)
-    return same[i + 1: i + 1 + n]
+    return same[i + 1 : i + 1 + n]
 
 
 def plan_trajectory(indicator_code: str, area_code: str) -> dict[str, float] | None:

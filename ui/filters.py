@@ -10,18 +10,29 @@ AREA_GROUP_ORDER = {"pan": 0, "county": 1, "policing_area": 2, "unitary": 3, "di
 
 def _query_choice(key: str, options: list[str], default: str | None) -> int:
     wanted = st.query_params.get(key, default)
-    return options.index(wanted) if wanted in options else (
-        options.index(default) if default in options else 0)
+    return (
+        options.index(wanted)
+        if wanted in options
+        else (options.index(default) if default in options else 0)
+    )
 
 
-def select(label: str, key: str, options: list[str], format_func=str, default=None,
-           container=st, help: str | None = None) -> str | None:
+def select(
+    label: str,
+    key: str,
+    options: list[str],
+    format_func=str,
+    default=None,
+    container=st,
+    help: str | None = None,
+) -> str | None:
     """A selectbox whose value is read from and written to ``?key=`` in the URL."""
     if not options:
         return None
     index = _query_choice(key, options, default)
-    choice = container.selectbox(label, options, index=index, format_func=format_func,
-                                 key=f"qp_{key}", help=help)
+    choice = container.selectbox(
+        label, options, index=index, format_func=format_func, key=f"qp_{key}", help=help
+    )
     if st.query_params.get(key) != choice:
         st.query_params[key] = choice
     return choice
@@ -34,18 +45,29 @@ def area_options(areas: pd.DataFrame) -> list[str]:
     return list(shown.sort_values(["_g", "sort_order", "name"])["code"])
 
 
-def area_select(areas: pd.DataFrame, container=st, default: str = "E23000003",
-                label: str = "Area") -> str:
+def area_select(
+    areas: pd.DataFrame, container=st, default: str = "E23000003", label: str = "Area"
+) -> str:
     names = dict(zip(areas["code"], areas["name"], strict=True))
-    return select(label, "area", area_options(areas), format_func=lambda c: names.get(c, c),
-                  default=default, container=container,
-                  help="A district or unitary, a policing area, Lancashire-12 or "
-                       "pan-Lancashire. Groupings are added up from the areas' figures.")
+    return select(
+        label,
+        "area",
+        area_options(areas),
+        format_func=lambda c: names.get(c, c),
+        default=default,
+        container=container,
+        help="A district or unitary, a policing area, Lancashire-12 or "
+        "pan-Lancashire. Groupings are added up from the areas' figures.",
+    )
 
 
 def period_select(labels: list[str], container=st, default: str | None = None) -> str | None:
     """Periods newest first; the default is the latest with figures."""
     options = list(reversed(labels))
-    return select("Period", "period", options, default=default or (options[0] if options
-                                                                      else None),
-                  container=container)
+    return select(
+        "Period",
+        "period",
+        options,
+        default=default or (options[0] if options else None),
+        container=container,
+    )

@@ -35,9 +35,12 @@ ASSURANCE_WORDS = {
     "hit_or_miss": ("?", "Assurance: will hit and miss the target"),
 }
 COMPARISON_WORDS = {
-    "better": "▲ Better than Lancashire", "worse": "▼ Worse than Lancashire",
-    "similar": "● Similar to Lancashire", "higher": "▲ Higher than Lancashire",
-    "lower": "▼ Lower than Lancashire", "not compared": "– Not compared",
+    "better": "▲ Better than Lancashire",
+    "worse": "▼ Worse than Lancashire",
+    "similar": "● Similar to Lancashire",
+    "higher": "▲ Higher than Lancashire",
+    "lower": "▼ Lower than Lancashire",
+    "not compared": "– Not compared",
 }
 
 
@@ -45,9 +48,11 @@ def badge(rag: str, label: str, large: bool = False) -> str:
     """HTML badge: icon + words on an accessible background."""
     bg, fg, icon = RAG_STYLE.get(rag, RAG_STYLE["grey"])
     size = "1.4rem" if large else "0.85rem"
-    return (f'<span role="img" aria-label="{html.escape(label)}" style="background:{bg};'
-            f'color:{fg};padding:0.1em 0.55em;border-radius:0.4em;font-weight:600;'
-            f'font-size:{size};white-space:nowrap">{icon} {html.escape(label)}</span>')
+    return (
+        f'<span role="img" aria-label="{html.escape(label)}" style="background:{bg};'
+        f"color:{fg};padding:0.1em 0.55em;border-radius:0.4em;font-weight:600;"
+        f'font-size:{size};white-space:nowrap">{icon} {html.escape(label)}</span>'
+    )
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
@@ -100,9 +105,11 @@ def assurance_text(code: str | None) -> str:
 
 def contrast_ratio(fg: str, bg: str) -> float:
     """WCAG 2.1 contrast ratio of two #RRGGBB colours."""
+
     def lum(hex_colour: str) -> float:
-        rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
         return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
     a, b = sorted((lum(fg), lum(bg)), reverse=True)
     return (a + 0.05) / (b + 0.05)

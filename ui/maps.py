@@ -58,10 +58,10 @@ MAP_HEIGHT = 560
 #: Label positions moved off the centroid where neighbouring labels would overlap at the
 #: map's zoom.
 LABEL_POSITIONS = {
-    "E06000009": (-3.035, 53.842),   # Blackpool
-    "E07000119": (-2.875, 53.772),   # Fylde
-    "E06000008": (-2.505, 53.700),   # Blackburn with Darwen
-    "E07000125": (-2.245, 53.672),   # Rossendale
+    "E06000009": (-3.035, 53.842),  # Blackpool
+    "E07000119": (-2.875, 53.772),  # Fylde
+    "E06000008": (-2.505, 53.700),  # Blackburn with Darwen
+    "E07000125": (-2.245, 53.672),  # Rossendale
 }
 
 
@@ -121,8 +121,7 @@ def simplify_ring(ring: list, tolerance: float) -> list:
     if len(ring) < 8:
         return ring
     half = len(ring) // 2
-    out = simplify_line(ring[: half + 1], tolerance)[:-1] + simplify_line(ring[half:],
-                                                                           tolerance)
+    out = simplify_line(ring[: half + 1], tolerance)[:-1] + simplify_line(ring[half:], tolerance)
     return out if len(out) >= 4 else ring
 
 
@@ -130,8 +129,10 @@ def simplified(boundaries: dict, tolerance: float) -> dict:
     """A copy of ``boundaries`` with every ring simplified to ``tolerance`` degrees."""
     out = copy.deepcopy(boundaries)
     for feature in out["features"]:
-        polygons = [[simplify_ring(ring, tolerance) for ring in polygon]
-                    for polygon in parts(feature["geometry"])]
+        polygons = [
+            [simplify_ring(ring, tolerance) for ring in polygon]
+            for polygon in parts(feature["geometry"])
+        ]
         feature["geometry"] = {"type": "MultiPolygon", "coordinates": polygons}
     return out
 
@@ -245,8 +246,7 @@ def policing_groups(boundaries: dict) -> dict[str, list[dict]]:
     """Policing-area code -> the geometries of its member areas."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for feature in boundaries["features"]:
-        groups[POLICING_CODES[feature["properties"]["policing_area"]]].append(
-            feature["geometry"])
+        groups[POLICING_CODES[feature["properties"]["policing_area"]]].append(feature["geometry"])
     return dict(groups)
 
 
@@ -258,8 +258,7 @@ def _outlines(path: str, tolerance: float) -> tuple:
         paths = []
         for p in outline_paths(geoms):
             if tolerance > 0:
-                p = simplify_ring(p, tolerance) if p[0] == p[-1] else \
-                    simplify_line(p, tolerance)
+                p = simplify_ring(p, tolerance) if p[0] == p[-1] else simplify_line(p, tolerance)
             paths.append(tuple(tuple(pt) for pt in p))
         out.append((code, tuple(paths)))
     return tuple(out)
@@ -269,8 +268,11 @@ def policing_outlines(path: Path = BOUNDARIES, tolerance: float = 0.0) -> list[d
     """One row per outline path: {"code", "path"}, simplified to ``tolerance`` degrees
     (cached: the boundaries never change). The shared edges are found on the original
     boundaries, before any simplification."""
-    return [{"code": code, "path": [list(pt) for pt in path_]}
-            for code, paths in _outlines(str(path), tolerance) for path_ in paths]
+    return [
+        {"code": code, "path": [list(pt) for pt in path_]}
+        for code, paths in _outlines(str(path), tolerance)
+        for path_ in paths
+    ]
 
 
 def bounds(boundaries: dict) -> tuple[float, float, float, float]:
@@ -297,8 +299,9 @@ def _inverse_mercator(x: float, y: float) -> tuple[float, float]:
     return lon, lat
 
 
-def fit_view(box: tuple[float, float, float, float], width: int, height: int,
-             padding: int = 16) -> View:
+def fit_view(
+    box: tuple[float, float, float, float], width: int, height: int, padding: int = 16
+) -> View:
     """The centre and zoom that show ``box`` inside a ``width`` x ``height`` canvas."""
     x0, y1 = _mercator(box[0], box[1])
     x1, y0 = _mercator(box[2], box[3])
@@ -308,11 +311,12 @@ def fit_view(box: tuple[float, float, float, float], width: int, height: int,
     return View(latitude=round(lat, 5), longitude=round(lon, 5), zoom=round(min(zx, zy), 3))
 
 
-def pixel_position(lon: float, lat: float, view: View, width: float,
-                   height: float) -> tuple[float, float]:
+def pixel_position(
+    lon: float, lat: float, view: View, width: float, height: float
+) -> tuple[float, float]:
     """Where (lon, lat) is drawn on a ``width`` x ``height`` canvas showing ``view``
     (pixels from the top-left corner; no pitch or bearing)."""
-    scale = 512 * 2 ** view.zoom
+    scale = 512 * 2**view.zoom
     cx, cy = _mercator(view.longitude, view.latitude)
     x, y = _mercator(lon, lat)
     return width / 2 + (x - cx) * scale, height / 2 + (y - cy) * scale
@@ -320,7 +324,7 @@ def pixel_position(lon: float, lat: float, view: View, width: float,
 
 # -- colour -----------------------------------------------------------------------------------
 def hex_to_rgba(colour: str, alpha: int = 255) -> list[int]:
-    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
 
 
 def value_classes(values, n_classes: int = 5) -> list[tuple[float, float]]:
@@ -387,11 +391,18 @@ def ranks(values: pd.Series, polarity: str) -> pd.Series:
 
 def rank_note(polarity: str) -> str:
     return {"low_is_good": "1 = lowest, best", "high_is_good": "1 = highest, best"}.get(
-        polarity, "1 = highest")
+        polarity, "1 = highest"
+    )
 
 
-def map_rows(verdicts: pd.DataFrame, areas: pd.DataFrame, level: str, indicator: dict,
-             suppressed: set[str] | None = None, threshold: int = 5) -> pd.DataFrame:
+def map_rows(
+    verdicts: pd.DataFrame,
+    areas: pd.DataFrame,
+    level: str,
+    indicator: dict,
+    suppressed: set[str] | None = None,
+    threshold: int = 5,
+) -> pd.DataFrame:
     """One indicator's figures for the areas drawn at ``level``, ready for the map.
 
     Parameters
@@ -424,8 +435,10 @@ def map_rows(verdicts: pd.DataFrame, areas: pd.DataFrame, level: str, indicator:
     v = verdicts.drop_duplicates("area_code").set_index("area_code")
     rows = shown.join(v[[c for c in cols if c in v.columns]], how="left")
     # each area's figure says what it is: its own data_kind, else the indicator's default
-    rows["data_kind"] = [demo_labels.kind_of(k, indicator.get("data_kind")) for k in
-                         (rows["data_kind"] if "data_kind" in rows else [None] * len(rows))]
+    rows["data_kind"] = [
+        demo_labels.kind_of(k, indicator.get("data_kind"))
+        for k in (rows["data_kind"] if "data_kind" in rows else [None] * len(rows))
+    ]
     rows["suppressed"] = rows.index.isin(suppressed)
     unit, mult = indicator["unit"], int(indicator.get("multiplier") or 1)
     polarity = indicator["polarity"]
@@ -437,12 +450,17 @@ def map_rows(verdicts: pd.DataFrame, areas: pd.DataFrame, level: str, indicator:
     for _code, r in rows.iterrows():
         missing = r["value"] is None or pd.isna(r["value"])
         if r["suppressed"]:
-            value_text.append(f"<{threshold}" + ("" if unit == "count" else
-                                                 f" {'events' if unit == 'rate' else 'cases'}"))
+            value_text.append(
+                f"<{threshold}"
+                + ("" if unit == "count" else f" {'events' if unit == 'rate' else 'cases'}")
+            )
             ci_text.append("not shown: a small number")
             rank_text.append("not ranked")
-            status_text.append("Not shown (fewer than {} {})".format(
-                threshold, "cases" if unit != "rate" else "events"))
+            status_text.append(
+                "Not shown (fewer than {} {})".format(
+                    threshold, "cases" if unit != "rate" else "events"
+                )
+            )
             continue
         if missing:
             value_text.append("No figure")
@@ -456,8 +474,9 @@ def map_rows(verdicts: pd.DataFrame, areas: pd.DataFrame, level: str, indicator:
         else:
             ci_text.append(f"{fmt.number(r['lower'], unit)} to {fmt.number(r['upper'], unit)}")
         rk = r["rank"]
-        rank_text.append(f"{int(rk)} of {n_ranked} ({rank_note(polarity)})"
-                         if not pd.isna(rk) else "not ranked")
+        rank_text.append(
+            f"{int(rk)} of {n_ranked} ({rank_note(polarity)})" if not pd.isna(rk) else "not ranked"
+        )
         rag = r.get("rag") if isinstance(r.get("rag"), str) else "grey"
         label = r.get("label") if isinstance(r.get("label"), str) else "Not judged"
         status_text.append(f"{fmt.RAG_STYLE.get(rag, fmt.RAG_STYLE['grey'])[2]} {label}")
@@ -472,9 +491,11 @@ def map_rows(verdicts: pd.DataFrame, areas: pd.DataFrame, level: str, indicator:
 # -- the deck ---------------------------------------------------------------------------------
 #: The tooltip template: Streamlit fills {field} from each feature's properties and escapes
 #: the values, so the fields are plain text.
-TOOLTIP_HTML = ("<b>{name}</b><br/>{t_indicator}<br/>Value: <b>{t_value}</b><br/>"
-                "95% CI: {t_ci}<br/>Rank: {t_rank}<br/>Status: {t_status}<br/>"
-                "{t_comparison}<br/><i>{t_click}</i>")
+TOOLTIP_HTML = (
+    "<b>{name}</b><br/>{t_indicator}<br/>Value: <b>{t_value}</b><br/>"
+    "95% CI: {t_ci}<br/>Rank: {t_rank}<br/>Status: {t_status}<br/>"
+    "{t_comparison}<br/><i>{t_click}</i>"
+)
 
 
 def tooltip_fields(row, indicator: dict, period: str, level: str) -> dict[str, str]:
@@ -491,29 +512,43 @@ def tooltip_fields(row, indicator: dict, period: str, level: str) -> dict[str, s
         "t_rank": row["rank_text"],
         "t_status": row["status_text"],
         "t_comparison": words,
-        "t_click": "Click to open the " + ("policing area's" if level == "policing"
-                                           else "area's") + " profile",
+        "t_click": "Click to open the "
+        + ("policing area's" if level == "policing" else "area's")
+        + " profile",
     }
 
 
 def _label_text(name: str, row, colour_by: str) -> str:
-    icon = fmt.RAG_STYLE.get(row["rag"], fmt.RAG_STYLE["grey"])[2] if colour_by == "status" \
-        and not row["suppressed"] else ""
+    icon = (
+        fmt.RAG_STYLE.get(row["rag"], fmt.RAG_STYLE["grey"])[2]
+        if colour_by == "status" and not row["suppressed"]
+        else ""
+    )
     value = row["value_text"].split(" per ")[0].replace(" events", "").replace(" cases", "")
     return f"{name}\n{icon + ' ' if icon else ''}{value}"
 
 
 def _short(name: str) -> str:
-    return {"Blackburn with Darwen": "Blackburn w. Darwen", "West policing area": "West",
-            "South policing area": "South", "East policing area": "East"}.get(name, name)
+    return {
+        "Blackburn with Darwen": "Blackburn w. Darwen",
+        "West policing area": "West",
+        "South policing area": "South",
+        "East policing area": "East",
+    }.get(name, name)
 
 
-def fill_colours(rows: pd.DataFrame,
-                 colour_by: str) -> tuple[dict[str, str], list[tuple[float, float]]]:
+def fill_colours(
+    rows: pd.DataFrame, colour_by: str
+) -> tuple[dict[str, str], list[tuple[float, float]]]:
     """Area code -> fill colour, and the value classes used (value colouring only)."""
     if colour_by == "status":
-        return ({code: SUPPRESSED if r["suppressed"] else status_colour(r["rag"])
-                 for code, r in rows.iterrows()}, [])
+        return (
+            {
+                code: SUPPRESSED if r["suppressed"] else status_colour(r["rag"])
+                for code, r in rows.iterrows()
+            },
+            [],
+        )
     shown = rows["value"].where(~rows["suppressed"])
     classes = value_classes(shown.tolist())
     colours = value_colours(shown.tolist(), classes)
@@ -523,9 +558,16 @@ def fill_colours(rows: pd.DataFrame,
     return out, classes
 
 
-def build_deck(rows: pd.DataFrame, level: str, colour_by: str, indicator: dict, period: str,
-               view: View | None = None, boundaries: dict | None = None,
-               height: int = MAP_HEIGHT) -> tuple[pdk.Deck, list[tuple[float, float]]]:
+def build_deck(
+    rows: pd.DataFrame,
+    level: str,
+    colour_by: str,
+    indicator: dict,
+    period: str,
+    view: View | None = None,
+    boundaries: dict | None = None,
+    height: int = MAP_HEIGHT,
+) -> tuple[pdk.Deck, list[tuple[float, float]]]:
     """The map: coloured areas, policing-area outlines, labels, tooltips; no basemap.
 
     Returns the deck and the value classes (for the legend; empty when coloured by status).
@@ -543,101 +585,179 @@ def build_deck(rows: pd.DataFrame, level: str, colour_by: str, indicator: dict, 
         code = own if level == "district" else POLICING_CODES[props["policing_area"]]
         row = rows.loc[code]
         fill = hex_to_rgba(colours[code], 235)
-        props.update({
-            "area_code": code,
-            "name": row["name"],
-            "fill": fill,
-            "line": DISTRICT_LINE if level == "district" else fill[:3] + [255],
-        } | tooltip_fields(row, indicator, period, level))
+        props.update(
+            {
+                "area_code": code,
+                "name": row["name"],
+                "fill": fill,
+                "line": DISTRICT_LINE if level == "district" else fill[:3] + [255],
+            }
+            | tooltip_fields(row, indicator, period, level)
+        )
     if level == "district":
         for feature in boundaries["features"]:
             own = feature["properties"]["LAD23CD"]
             lon, lat = LABEL_POSITIONS.get(own) or centroid([feature["geometry"]])
             row = rows.loc[own]
-            labels.append({"position": [lon, lat],
-                           "text": _label_text(_short(row["name"]), row, colour_by)})
+            labels.append(
+                {"position": [lon, lat], "text": _label_text(_short(row["name"]), row, colour_by)}
+            )
     else:
         for code, geoms in policing_groups(boundaries).items():
             lon, lat = centroid(geoms)
             row = rows.loc[code]
-            labels.append({"position": [lon, lat],
-                           "text": _label_text(_short(row["name"]), row, colour_by)})
+            labels.append(
+                {"position": [lon, lat], "text": _label_text(_short(row["name"]), row, colour_by)}
+            )
     pad = 2.0
-    background = [{"polygon": [[box[0] - pad, box[1] - pad], [box[2] + pad, box[1] - pad],
-                               [box[2] + pad, box[3] + pad], [box[0] - pad, box[3] + pad]]}]
+    background = [
+        {
+            "polygon": [
+                [box[0] - pad, box[1] - pad],
+                [box[2] + pad, box[1] - pad],
+                [box[2] + pad, box[3] + pad],
+                [box[0] - pad, box[3] + pad],
+            ]
+        }
+    ]
     layers = [
-        pdk.Layer("PolygonLayer", id=BACKGROUND_LAYER, data=background, get_polygon="polygon",
-                  get_fill_color=BACKGROUND, stroked=False, pickable=False),
-        pdk.Layer("GeoJsonLayer", id=FILL_LAYER, data=boundaries, pickable=True,
-                  auto_highlight=True, highlight_color=[255, 221, 0, 140], filled=True,
-                  stroked=True, get_fill_color="properties.fill",
-                  get_line_color="properties.line", line_width_min_pixels=1,
-                  get_line_width=1),
-        pdk.Layer("PathLayer", id=OUTLINE_LAYER, data=policing_outlines(tolerance=DRAW_TOLERANCE),
-                  get_path="path",
-                  get_color=OUTLINE, width_min_pixels=3 if level == "policing" else 2.5,
-                  get_width=1, pickable=False, joint_rounded=True, cap_rounded=True),
-        pdk.Layer("TextLayer", id=LABEL_LAYER, data=labels, get_position="position",
-                  get_text="text", get_size=13 if level == "district" else 16,
-                  get_color=[11, 12, 12, 255], background=True,
-                  get_background_color=[255, 255, 255, 225], background_padding=[4, 2],
-                  # pydeck reads a bare string as an expression: literals are quoted
-                  font_family="'Source Sans Pro, Helvetica Neue, Arial, sans-serif'",
-                  font_weight=600, line_height=1.1, character_set="'auto'",
-                  get_text_anchor="'middle'", get_alignment_baseline="'center'",
-                  pickable=False),
+        pdk.Layer(
+            "PolygonLayer",
+            id=BACKGROUND_LAYER,
+            data=background,
+            get_polygon="polygon",
+            get_fill_color=BACKGROUND,
+            stroked=False,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id=FILL_LAYER,
+            data=boundaries,
+            pickable=True,
+            auto_highlight=True,
+            highlight_color=[255, 221, 0, 140],
+            filled=True,
+            stroked=True,
+            get_fill_color="properties.fill",
+            get_line_color="properties.line",
+            line_width_min_pixels=1,
+            get_line_width=1,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            id=OUTLINE_LAYER,
+            data=policing_outlines(tolerance=DRAW_TOLERANCE),
+            get_path="path",
+            get_color=OUTLINE,
+            width_min_pixels=3 if level == "policing" else 2.5,
+            get_width=1,
+            pickable=False,
+            joint_rounded=True,
+            cap_rounded=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id=LABEL_LAYER,
+            data=labels,
+            get_position="position",
+            get_text="text",
+            get_size=13 if level == "district" else 16,
+            get_color=[11, 12, 12, 255],
+            background=True,
+            get_background_color=[255, 255, 255, 225],
+            background_padding=[4, 2],
+            # pydeck reads a bare string as an expression: literals are quoted
+            font_family="'Source Sans Pro, Helvetica Neue, Arial, sans-serif'",
+            font_weight=600,
+            line_height=1.1,
+            character_set="'auto'",
+            get_text_anchor="'middle'",
+            get_alignment_baseline="'center'",
+            pickable=False,
+        ),
     ]
     deck = pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(latitude=view.latitude, longitude=view.longitude,
-                                         zoom=view.zoom, pitch=0, bearing=0),
+        initial_view_state=pdk.ViewState(
+            latitude=view.latitude, longitude=view.longitude, zoom=view.zoom, pitch=0, bearing=0
+        ),
         # No basemap: map_provider=None and map_style left out (pydeck then sends a marker
         # that tells Streamlit not to fetch its default CARTO tiles; map_style=None would
         # ask for the theme's basemap from the network).
         map_provider=None,
-        tooltip={"html": TOOLTIP_HTML,
-                 "style": {"backgroundColor": "#FFFFFF", "color": "#0B0C0C",
-                           "border": "1px solid #505A5F", "fontSize": "0.85rem",
-                           "padding": "0.5rem", "maxWidth": "22rem"}},
+        tooltip={
+            "html": TOOLTIP_HTML,
+            "style": {
+                "backgroundColor": "#FFFFFF",
+                "color": "#0B0C0C",
+                "border": "1px solid #505A5F",
+                "fontSize": "0.85rem",
+                "padding": "0.5rem",
+                "maxWidth": "22rem",
+            },
+        },
     )
     return deck, classes
 
 
 # -- legend -----------------------------------------------------------------------------------
 def _swatch(colour: str, words: str) -> str:
-    return (f'<div style="display:flex;align-items:center;gap:0.45rem;margin:0.2rem 0">'
-            f'<span style="display:inline-block;width:1.4rem;height:1rem;background:{colour};'
-            f'border:1px solid #505A5F"></span><span>{words}</span></div>')
+    return (
+        f'<div style="display:flex;align-items:center;gap:0.45rem;margin:0.2rem 0">'
+        f'<span style="display:inline-block;width:1.4rem;height:1rem;background:{colour};'
+        f'border:1px solid #505A5F"></span><span>{words}</span></div>'
+    )
 
 
-def legend_html(colour_by: str, classes: list[tuple[float, float]], unit: str, multiplier: int,
-                suppressed_any: bool = False, missing_any: bool = False,
-                threshold: int = 5) -> str:
+def legend_html(
+    colour_by: str,
+    classes: list[tuple[float, float]],
+    unit: str,
+    multiplier: int,
+    suppressed_any: bool = False,
+    missing_any: bool = False,
+    threshold: int = 5,
+) -> str:
     """The map's legend as HTML: RAG colours with icon and words, or value classes."""
     items = []
     if colour_by == "status":
         for rag in ("red", "amber", "green", "grey"):
             bg, _fg, icon = fmt.RAG_STYLE[rag]
-            words = {"red": "Off track / worse than Lancashire",
-                     "amber": "At risk / similar to Lancashire",
-                     "green": "On track / better than Lancashire",
-                     "grey": "Not judged or no figure"}[rag]
+            words = {
+                "red": "Off track / worse than Lancashire",
+                "amber": "At risk / similar to Lancashire",
+                "green": "On track / better than Lancashire",
+                "grey": "Not judged or no figure",
+            }[rag]
             items.append(_swatch(bg, f"{icon} {words}"))
     else:
         colours = class_colours(len(classes))
         for (lo, hi), colour in zip(classes, colours, strict=True):
-            words = fmt.number(lo, unit) if lo == hi else \
-                f"{fmt.number(lo, unit)} to {fmt.number(hi, unit)}"
+            words = (
+                fmt.number(lo, unit)
+                if lo == hi
+                else f"{fmt.number(lo, unit)} to {fmt.number(hi, unit)}"
+            )
             items.append(_swatch(colour, words))
         if missing_any or not colours:
             items.append(_swatch(NO_FIGURE, "No figure"))
     if suppressed_any:
         items.append(_swatch(SUPPRESSED, f"Not shown: fewer than {threshold}"))
-    title = "Status" if colour_by == "status" else (
-        f"Value ({fmt.unit_label(unit, multiplier)}), lighter = lower")
-    outline = ('<div style="display:flex;align-items:center;gap:0.45rem;margin:0.4rem 0 0">'
-               '<span style="display:inline-block;width:1.4rem;border-top:3px solid #0B0C0C">'
-               '</span><span>Policing area boundary</span></div>')
-    return (f'<div role="group" aria-label="Map legend" style="font-size:0.9rem">'
-            f'<div style="font-weight:600;margin-bottom:0.2rem">{html.escape(title)}</div>'
-            + "".join(items) + outline + "</div>")
+    title = (
+        "Status"
+        if colour_by == "status"
+        else (f"Value ({fmt.unit_label(unit, multiplier)}), lighter = lower")
+    )
+    outline = (
+        '<div style="display:flex;align-items:center;gap:0.45rem;margin:0.4rem 0 0">'
+        '<span style="display:inline-block;width:1.4rem;border-top:3px solid #0B0C0C">'
+        "</span><span>Policing area boundary</span></div>"
+    )
+    return (
+        f'<div role="group" aria-label="Map legend" style="font-size:0.9rem">'
+        f'<div style="font-weight:600;margin-bottom:0.2rem">{html.escape(title)}</div>'
+        + "".join(items)
+        + outline
+        + "</div>"
+    )

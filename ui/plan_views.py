@@ -31,9 +31,11 @@ def state_badge(state: str) -> str:
     """HTML badge for a plan state: icon and words on an accessible background."""
     bg, fg, icon = STATE_STYLE.get(state, STATE_STYLE["draft"])
     words = STATE_WORDS.get(state, state)
-    return (f'<span role="img" aria-label="Plan: {html.escape(words)}" style="background:{bg};'
-            f'color:{fg};padding:0.1em 0.55em;border-radius:0.4em;font-weight:600;'
-            f'font-size:0.85rem;white-space:nowrap">{icon} {html.escape(words)}</span>')
+    return (
+        f'<span role="img" aria-label="Plan: {html.escape(words)}" style="background:{bg};'
+        f"color:{fg};padding:0.1em 0.55em;border-radius:0.4em;font-weight:600;"
+        f'font-size:0.85rem;white-space:nowrap">{icon} {html.escape(words)}</span>'
+    )
 
 
 def flag_lines(flags) -> str:
@@ -42,37 +44,56 @@ def flag_lines(flags) -> str:
 
 
 @st.cache_data(show_spinner="Building the register…", max_entries=16)
-def _register(period: str, today: date, role: str, org: str | None, email: str,
-              version: tuple[str, int]) -> pd.DataFrame:
+def _register(
+    period: str, today: date, role: str, org: str | None, email: str, version: tuple[str, int]
+) -> pd.DataFrame:
     from csa.access import Actor
+
     db = data.database()
     ins = data.inputs()
     plans = db.plans()
     contents = db.latest_plan_contents(plans["id"]) if not plans.empty else {}
     pairs = set(zip(plans["indicator_code"], plans["area_code"], strict=True))
-    return tracking.register(data.verdicts(period), plans, contents,
-                             tracking.figures_for(ins, pairs), ins.indicators, ins.areas,
-                             period, today=today, actor=Actor(email, role, org))
+    return tracking.register(
+        data.verdicts(period),
+        plans,
+        contents,
+        tracking.figures_for(ins, pairs),
+        ins.indicators,
+        ins.areas,
+        period,
+        today=today,
+        actor=Actor(email, role, org),
+    )
 
 
 def register(period: str, viewer, today: date | None = None) -> pd.DataFrame:
     """The recovery-plan register for ``period`` as this viewer may see it (cached on the
     data version, which every plan change moves on)."""
-    return _register(period, today or date.today(), viewer.role, viewer.org_code,
-                     viewer.email, data.version())
+    return _register(
+        period, today or date.today(), viewer.role, viewer.org_code, viewer.email, data.version()
+    )
 
 
 @st.cache_data(show_spinner="Building the board pack…", max_entries=8)
 def _board_pack(period: str, audience: str, today: date, version: tuple[str, int]):
     from csa.reports import board_pack
-    return board_pack.build(data.database(), period, audience, settings=data.settings(),
-                            today=today, inputs=data.inputs(),
-                            verdicts=data.verdicts(period),
-                            previous_verdicts=_previous_verdicts(period))
+
+    return board_pack.build(
+        data.database(),
+        period,
+        audience,
+        settings=data.settings(),
+        today=today,
+        inputs=data.inputs(),
+        verdicts=data.verdicts(period),
+        previous_verdicts=_previous_verdicts(period),
+    )
 
 
 def _previous_verdicts(period: str):
     from csa.reports.board_pack import previous_quarter
+
     prev = previous_quarter(period)
     labels = set(data.periods()["label"])
     return data.verdicts(prev) if prev in labels else None
@@ -86,20 +107,24 @@ def board_pack(period: str, audience: str, today: date | None = None):
 @st.cache_data(show_spinner="Writing the Word document…", max_entries=8)
 def board_pack_docx(period: str, audience: str, today: date, version: tuple[str, int]) -> bytes:
     from csa.reports.docx_export import board_pack_docx as build_docx
+
     return build_docx(_board_pack(period, audience, today, version))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def board_pack_xlsx(period: str, audience: str, today: date, version: tuple[str, int]) -> bytes:
     from csa.reports.xlsx_export import board_pack_xlsx as build_xlsx
+
     return build_xlsx(_board_pack(period, audience, today, version))
 
 
 @st.cache_data(show_spinner="Writing the Word document…", max_entries=16)
 def plan_docx(plan_id: int, today: date, version: tuple[str, int]) -> bytes:
     from csa.reports.docx_export import plan_document
-    return plan_document(data.database(), plan_id, settings=data.settings(), today=today,
-                         inputs=data.inputs())
+
+    return plan_document(
+        data.database(), plan_id, settings=data.settings(), today=today, inputs=data.inputs()
+    )
 
 
 def with_trajectory(frame: pd.DataFrame, trajectory: dict[str, float] | None) -> pd.DataFrame:

@@ -12,8 +12,10 @@ from csa.access import Actor, allowed
 from ui import charts, data
 from ui.format import COMPARISON_WORDS, assurance_text, badge, number, unit_label, variation_text
 
-DEMO_TAG = ('<span style="border:1px solid #505A5F;color:#0B0C0C;padding:0 0.4em;'
-            'border-radius:0.3em;font-size:0.75rem;font-weight:700">DEMO DATA</span>')
+DEMO_TAG = (
+    '<span style="border:1px solid #505A5F;color:#0B0C0C;padding:0 0.4em;'
+    'border-radius:0.3em;font-size:0.75rem;font-weight:700">DEMO DATA</span>'
+)
 
 
 def demo_notice(kinds) -> None:
@@ -29,7 +31,8 @@ def demo_notice(kinds) -> None:
             "Lancashire statistics. Figures without the tag are real: partners' uploaded "
             "returns, police recorded crime (year ending June 2025), populations, deprivation "
             "and the ONS context indicators.",
-            icon=":material/science:")
+            icon=":material/science:",
+        )
 
 
 def demo_tag(figure, ind: dict | None = None) -> str:
@@ -60,9 +63,12 @@ def due_date(period_label: str) -> str:
 
 
 def empty_state(period_label: str) -> None:
-    st.warning(f"No figures for {period_label} yet: the lead organisations' returns are due on "
-               f"{due_date(period_label)}. Choose an earlier period to see the latest "
-               "assessment.", icon=":material/hourglass_empty:")
+    st.warning(
+        f"No figures for {period_label} yet: the lead organisations' returns are due on "
+        f"{due_date(period_label)}. Choose an earlier period to see the latest "
+        "assessment.",
+        icon=":material/hourglass_empty:",
+    )
 
 
 def sparkline_frame(code: str, area: str, upto: str | None = None, n: int = 12) -> pd.DataFrame:
@@ -84,9 +90,10 @@ def indicator_row(ind: dict, verdict: dict, viewer, threshold: int, area: str) -
         st.caption(f"{ind['code']} · {unit} · lead: {ind['lead_organisation']}")
     with cols[1]:
         st.markdown(f"**{number(verdict['value'], ind['unit'], suppressed, threshold)}**")
-        st.caption(verdict["period_label"] + (" (provisional)"
-                                              if verdict["figure_status"] == "provisional"
-                                              else ""))
+        st.caption(
+            verdict["period_label"]
+            + (" (provisional)" if verdict["figure_status"] == "provisional" else "")
+        )
     with cols[2]:
         target = verdict["target"]
         st.markdown("Target" if target is not None else "&nbsp;")
@@ -107,14 +114,23 @@ def indicator_row(ind: dict, verdict: dict, viewer, threshold: int, area: str) -
                 st.markdown(f"- {reason}")
             if suppressed:
                 st.caption(f"Counts below {threshold} are not shown to the public.")
-            st.page_link("pages/scorecard/indicator.py", label="Open the indicator",
-                         icon=":material/show_chart:",
-                         query_params={"indicator": ind["code"], "area": area})
-            if verdict["critical"] and viewer.role != "public" and \
-                    allowed(Actor(viewer.email, viewer.role, viewer.org_code), "view_plans"):
-                st.page_link("pages/plans/plans.py", label="Recovery plans register",
-                             icon=":material/assignment_late:",
-                             query_params={"period": verdict["period_label"]})
+            st.page_link(
+                "pages/scorecard/indicator.py",
+                label="Open the indicator",
+                icon=":material/show_chart:",
+                query_params={"indicator": ind["code"], "area": area},
+            )
+            if (
+                verdict["critical"]
+                and viewer.role != "public"
+                and allowed(Actor(viewer.email, viewer.role, viewer.org_code), "view_plans")
+            ):
+                st.page_link(
+                    "pages/plans/plans.py",
+                    label="Recovery plans register",
+                    icon=":material/assignment_late:",
+                    query_params={"period": verdict["period_label"]},
+                )
 
 
 def summary_metrics(verdicts: pd.DataFrame) -> None:

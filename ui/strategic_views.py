@@ -33,13 +33,21 @@ OUTSIDE_TOP = "#E8EBED"
 UNRANKED = "#FFFFFF"
 #: Sequential blues for values (lighter = lower).
 BLUES = ["#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C"]
-CHANGE_ICONS = {"up": "▲", "down": "▼", "into top five": "▲", "out of top five": "▼",
-                "unchanged": "●", "new issue": "✚", "newly ranked": "✚", "not ranked": "–",
-                "no previous round": ""}
+CHANGE_ICONS = {
+    "up": "▲",
+    "down": "▼",
+    "into top five": "▲",
+    "out of top five": "▼",
+    "unchanged": "●",
+    "new issue": "✚",
+    "newly ranked": "✚",
+    "not ranked": "–",
+    "no previous round": "",
+}
 
 
 def change_text(change: str) -> str:
-    """"up 2" -> "▲ up 2": an icon as well as words, never colour alone."""
+    """ "up 2" -> "▲ up 2": an icon as well as words, never colour alone."""
     if not isinstance(change, str):
         return ""
     key = change.split(" ")[0] if change.startswith(("up", "down")) else change
@@ -68,58 +76,93 @@ def heatmap_chart(frame: pd.DataFrame, title: str) -> alt.LayerChart:
     df["fill"] = df["rank"].map(rank_colour)
     df["ink"] = df["fill"].map(text_colour)
     df["score_text"] = df["weighted_score"].map(
-        lambda v: "incomplete" if pd.isna(v) else f"{v:.1f}")
-    issue_order = list(df.groupby("issue_name")["rank"]
-                       .apply(lambda s: (s <= 5).sum()).sort_values(ascending=False).index)
+        lambda v: "incomplete" if pd.isna(v) else f"{v:.1f}"
+    )
+    issue_order = list(
+        df.groupby("issue_name")["rank"]
+        .apply(lambda s: (s <= 5).sum())
+        .sort_values(ascending=False)
+        .index
+    )
     base = alt.Chart(df).encode(
-        x=alt.X("issue_name:N", sort=issue_order, title=None,
-                axis=alt.Axis(labelAngle=-35, labelLimit=180)),
-        y=alt.Y("area_name:N", title=None, sort=sorted(df["area_name"].unique())))
-    tooltip = [alt.Tooltip("area_name:N", title="Area"),
-               alt.Tooltip("issue_name:N", title="Issue"),
-               alt.Tooltip("label:N", title="Rank"),
-               alt.Tooltip("score_text:N", title="Weighted score")]
+        x=alt.X(
+            "issue_name:N",
+            sort=issue_order,
+            title=None,
+            axis=alt.Axis(labelAngle=-35, labelLimit=180),
+        ),
+        y=alt.Y("area_name:N", title=None, sort=sorted(df["area_name"].unique())),
+    )
+    tooltip = [
+        alt.Tooltip("area_name:N", title="Area"),
+        alt.Tooltip("issue_name:N", title="Issue"),
+        alt.Tooltip("label:N", title="Rank"),
+        alt.Tooltip("score_text:N", title="Weighted score"),
+    ]
     cells = base.mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
-        color=alt.Color("fill:N", scale=None, legend=None), tooltip=tooltip)
+        color=alt.Color("fill:N", scale=None, legend=None), tooltip=tooltip
+    )
     text = base.mark_text(fontSize=12, fontWeight="bold").encode(
-        text="label:N", color=alt.Color("ink:N", scale=None, legend=None), tooltip=tooltip)
+        text="label:N", color=alt.Color("ink:N", scale=None, legend=None), tooltip=tooltip
+    )
     return alt.layer(cells, text).properties(
-        title=title, height=max(260, 26 * df["area_name"].nunique()))
+        title=title, height=max(260, 26 * df["area_name"].nunique())
+    )
 
 
 def county_chart(county: pd.DataFrame, issue_names: dict[str, str], title: str) -> alt.Chart:
     """Share of residents living in a partnership that ranks each issue in its top five."""
     df = county.copy()
     df["issue"] = df["issue_code"].map(lambda c: issue_names.get(c, c))
-    df["key"] = df["county_top_five"].map({True: "County key issue (top five)",
-                                           False: "Not in the county top five"})
+    df["key"] = df["county_top_five"].map(
+        {True: "County key issue (top five)", False: "Not in the county top five"}
+    )
     order = list(df.sort_values("population_share", ascending=False)["issue"])
-    return (alt.Chart(df).mark_bar()
-            .encode(y=alt.Y("issue:N", sort=order, title=None),
-                    x=alt.X("population_share:Q", title="% of residents (top five there)",
-                            scale=alt.Scale(domain=[0, 100])),
-                    color=alt.Color("key:N", title=None,
-                                    scale=alt.Scale(domain=["County key issue (top five)",
-                                                            "Not in the county top five"],
-                                                    range=["#1D70B8", "#B1B4B6"])),
-                    tooltip=[alt.Tooltip("issue:N", title="Issue"),
-                             alt.Tooltip("partnerships_top5:Q", title="Partnerships (of 14)"),
-                             alt.Tooltip("population_share:Q", title="% of residents",
-                                         format=".1f"),
-                             alt.Tooltip("county_rank:Q", title="County rank")])
-            .properties(title=title, height=max(200, 28 * len(df))))
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            y=alt.Y("issue:N", sort=order, title=None),
+            x=alt.X(
+                "population_share:Q",
+                title="% of residents (top five there)",
+                scale=alt.Scale(domain=[0, 100]),
+            ),
+            color=alt.Color(
+                "key:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["County key issue (top five)", "Not in the county top five"],
+                    range=["#1D70B8", "#B1B4B6"],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("issue:N", title="Issue"),
+                alt.Tooltip("partnerships_top5:Q", title="Partnerships (of 14)"),
+                alt.Tooltip("population_share:Q", title="% of residents", format=".1f"),
+                alt.Tooltip("county_rank:Q", title="County rank"),
+            ],
+        )
+        .properties(title=title, height=max(200, 28 * len(df)))
+    )
 
 
-def bar_chart(df: pd.DataFrame, value: str, label: str, title: str, fmt: str = ",.0f"
-              ) -> alt.Chart:
+def bar_chart(df: pd.DataFrame, value: str, label: str, title: str, fmt: str = ",.0f") -> alt.Chart:
     """Horizontal bars of ``value`` by ``label`` (highest at the top)."""
     order = list(df.sort_values(value, ascending=False)[label])
-    return (alt.Chart(df).mark_bar(color="#1D70B8")
-            .encode(y=alt.Y(f"{label}:N", sort=order, title=None),
-                    x=alt.X(f"{value}:Q", title=title),
-                    tooltip=[alt.Tooltip(f"{label}:N", title="Area"),
-                             alt.Tooltip(f"{value}:Q", title=title, format=fmt)])
-            .properties(height=max(200, 26 * len(df))))
+    return (
+        alt.Chart(df)
+        .mark_bar(color="#1D70B8")
+        .encode(
+            y=alt.Y(f"{label}:N", sort=order, title=None),
+            x=alt.X(f"{value}:Q", title=title),
+            tooltip=[
+                alt.Tooltip(f"{label}:N", title="Area"),
+                alt.Tooltip(f"{value}:Q", title=title, format=fmt),
+            ],
+        )
+        .properties(height=max(200, 26 * len(df)))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -132,11 +175,12 @@ def load_boundaries() -> dict:
 
 
 def hex_rgba(colour: str, alpha: int = 235) -> list[int]:
-    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
 
 
-def area_map(fills: dict[str, str], tooltips: dict[str, str],
-             boundaries: dict | None = None) -> pdk.Deck:
+def area_map(
+    fills: dict[str, str], tooltips: dict[str, str], boundaries: dict | None = None
+) -> pdk.Deck:
     """The 14 areas filled with ``fills`` (LAD code -> #RRGGBB), a tooltip line each."""
     geo = copy.deepcopy(boundaries) if boundaries is not None else load_boundaries()
     for feature in geo["features"]:
@@ -144,14 +188,32 @@ def area_map(fills: dict[str, str], tooltips: dict[str, str],
         code = props["LAD23CD"]
         props["fill"] = hex_rgba(fills.get(code, UNRANKED))
         props["tip"] = tooltips.get(code, "")
-    layer = pdk.Layer("GeoJsonLayer", id=MAP_LAYER, data=geo, pickable=True, filled=True,
-                      stroked=True, get_fill_color="properties.fill",
-                      get_line_color=[80, 90, 95, 255], line_width_min_pixels=1,
-                      auto_highlight=True, highlight_color=[255, 221, 0, 140])
-    return pdk.Deck(layers=[layer], initial_view_state=VIEW, map_provider=None,
-                    tooltip={"html": "<b>{LAD23NM}</b><br/>{tip}",
-                             "style": {"backgroundColor": "#FFFFFF", "color": "#0B0C0C",
-                                       "border": "1px solid #505A5F"}})
+    layer = pdk.Layer(
+        "GeoJsonLayer",
+        id=MAP_LAYER,
+        data=geo,
+        pickable=True,
+        filled=True,
+        stroked=True,
+        get_fill_color="properties.fill",
+        get_line_color=[80, 90, 95, 255],
+        line_width_min_pixels=1,
+        auto_highlight=True,
+        highlight_color=[255, 221, 0, 140],
+    )
+    return pdk.Deck(
+        layers=[layer],
+        initial_view_state=VIEW,
+        map_provider=None,
+        tooltip={
+            "html": "<b>{LAD23NM}</b><br/>{tip}",
+            "style": {
+                "backgroundColor": "#FFFFFF",
+                "color": "#0B0C0C",
+                "border": "1px solid #505A5F",
+            },
+        },
+    )
 
 
 def rank_map(ranked: pd.DataFrame, issue_code: str, issue_name: str) -> pdk.Deck:
@@ -160,8 +222,11 @@ def rank_map(ranked: pd.DataFrame, issue_code: str, issue_name: str) -> pdk.Deck
     fills, tips = {}, {}
     for r in rows.itertuples(index=False):
         fills[r.area_code] = rank_colour(r.rank)
-        tips[r.area_code] = (f"{issue_name}: rank {int(r.rank)}" if pd.notna(r.rank)
-                             else f"{issue_name}: not ranked (scores incomplete)")
+        tips[r.area_code] = (
+            f"{issue_name}: rank {int(r.rank)}"
+            if pd.notna(r.rank)
+            else f"{issue_name}: not ranked (scores incomplete)"
+        )
     return area_map(fills, tips)
 
 
@@ -184,15 +249,19 @@ def legend(items: list[tuple[str, str]]) -> str:
     """HTML legend: (colour, words) swatches."""
     out = []
     for colour, words in items:
-        out.append(f'<span style="display:inline-flex;align-items:center;gap:0.3rem;'
-                   f'margin-right:0.9rem"><span style="display:inline-block;width:1.2rem;'
-                   f'height:0.9rem;background:{colour};border:1px solid #505A5F"></span>'
-                   f'{words}</span>')
+        out.append(
+            f'<span style="display:inline-flex;align-items:center;gap:0.3rem;'
+            f'margin-right:0.9rem"><span style="display:inline-block;width:1.2rem;'
+            f'height:0.9rem;background:{colour};border:1px solid #505A5F"></span>'
+            f"{words}</span>"
+        )
     return "".join(out)
 
 
 RANK_LEGEND = [(c, f"rank {i}") for i, c in enumerate(TOP_COLOURS, start=1)] + [
-    (OUTSIDE_TOP, "outside the top five"), (UNRANKED, "not ranked")]
+    (OUTSIDE_TOP, "outside the top five"),
+    (UNRANKED, "not ranked"),
+]
 
 
 def act(change, message: str, flash_key: str) -> None:

@@ -14,8 +14,9 @@ import pandas as pd
 from csa.disclosure import suppress
 
 
-def hidden_cells(verdicts: pd.DataFrame, members: pd.DataFrame, role: str,
-                 threshold: int) -> set[tuple[str, str, str]]:
+def hidden_cells(
+    verdicts: pd.DataFrame, members: pd.DataFrame, role: str, threshold: int
+) -> set[tuple[str, str, str]]:
     """(indicator_code, area_code, period_label) of every cell to withhold from ``role``.
 
     Parameters
@@ -35,7 +36,8 @@ def hidden_cells(verdicts: pd.DataFrame, members: pd.DataFrame, role: str,
     for code, grp in verdicts.groupby("indicator_code", sort=False):
         frame = grp[["area_code", "period_label", "numerator"]].reset_index(drop=True)
         flags = suppress(frame, members, threshold)
-        for area, period in frame.loc[flags.to_numpy(), ["area_code", "period_label"]] \
-                .itertuples(index=False):
+        for area, period in frame.loc[flags.to_numpy(), ["area_code", "period_label"]].itertuples(
+            index=False
+        ):
             out.add((str(code), str(area), str(period)))
     return out

@@ -9,5 +9,6 @@ from csa.db import Database
 def open_database(args) -> Database:
     """The database named on the command line, else the configured one."""
     url = getattr(args, "database_url", None)
-    return Database(csa_config.resolve_database_url(url) if url else
-                    csa_config.load()["database_url"])
+    return Database(
+        csa_config.resolve_database_url(url) if url else csa_config.load()["database_url"]
+    )

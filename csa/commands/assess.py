@@ -12,16 +12,25 @@ from csa.commands import open_database
 
 
 def register(sub) -> None:
-    p = sub.add_parser("assess", help="RAG verdicts with reasons (off track, critical)",
-                       description="Assess indicators: target status, SPC, benchmark and "
-                                   "trend, combined into a RAG verdict with reasons.")
-    p.add_argument("--period", help="period label, e.g. '2026-27 Q2' (default: the latest "
-                                    "quarter with figures)")
+    p = sub.add_parser(
+        "assess",
+        help="RAG verdicts with reasons (off track, critical)",
+        description="Assess indicators: target status, SPC, benchmark and "
+        "trend, combined into a RAG verdict with reasons.",
+    )
+    p.add_argument(
+        "--period",
+        help="period label, e.g. '2026-27 Q2' (default: the latest quarter with figures)",
+    )
     p.add_argument("--area", help="area code, e.g. E07000117 (Burnley) or PA-EAST")
     p.add_argument("--indicator", help="indicator code, e.g. VIO-01")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    p.add_argument("--only", choices=("all", "off-track", "critical"), default="all",
-                   help="show only off-track (red) or critical verdicts")
+    p.add_argument(
+        "--only",
+        choices=("all", "off-track", "critical"),
+        default="all",
+        help="show only off-track (red) or critical verdicts",
+    )
     p.set_defaults(func=run)
 
 
@@ -32,18 +41,27 @@ def run(args) -> int:
     inputs = Inputs.from_db(db)
     period = args.period or latest_period(inputs)
     if period not in set(inputs.periods["label"]):
-        raise CommandError(f"unknown period {period!r}; periods run from "
-                           f"{inputs.periods['label'].iloc[0]} to "
-                           f"{inputs.periods['label'].iloc[-1]}", EXIT_REJECTED)
+        raise CommandError(
+            f"unknown period {period!r}; periods run from "
+            f"{inputs.periods['label'].iloc[0]} to "
+            f"{inputs.periods['label'].iloc[-1]}",
+            EXIT_REJECTED,
+        )
     if args.area and args.area not in set(inputs.areas["code"]):
-        raise CommandError(f"unknown area code {args.area!r}; see `python -m csa info`",
-                           EXIT_REJECTED)
+        raise CommandError(
+            f"unknown area code {args.area!r}; see `python -m csa info`", EXIT_REJECTED
+        )
     if args.indicator and args.indicator not in set(inputs.indicators["code"]):
-        raise CommandError(f"unknown indicator code {args.indicator!r}; see "
-                           "`python -m csa info`", EXIT_REJECTED)
-    verdicts = assess(inputs, csa_config.load(), period_labels=[period],
-                      area_codes=[args.area] if args.area else None,
-                      indicator_codes=[args.indicator] if args.indicator else None)
+        raise CommandError(
+            f"unknown indicator code {args.indicator!r}; see `python -m csa info`", EXIT_REJECTED
+        )
+    verdicts = assess(
+        inputs,
+        csa_config.load(),
+        period_labels=[period],
+        area_codes=[args.area] if args.area else None,
+        indicator_codes=[args.indicator] if args.indicator else None,
+    )
     if args.only == "off-track":
         verdicts = [v for v in verdicts if v.rag == "red"]
     elif args.only == "critical":
@@ -52,16 +70,19 @@ def run(args) -> int:
     names = dict(zip(inputs.areas["code"], inputs.areas["name"], strict=True))
     df.insert(2, "area_name", df["area_code"].map(names))
     if args.format == "json":
-        print(json.dumps({"period": period, "verdicts": df.to_dict("records")}, default=str,
-                         indent=1))
+        print(
+            json.dumps({"period": period, "verdicts": df.to_dict("records")}, default=str, indent=1)
+        )
     elif args.format == "csv":
         out = df.copy()
         out["reasons"] = out["reasons"].map(" | ".join)
         out.to_csv(sys.stdout, index=False)
     else:
-        print(f"Assessment for {period}: {len(df)} verdicts, "
-              f"{int((df['rag'] == 'red').sum())} off track, {int(df['critical'].sum())} "
-              "critical.")
+        print(
+            f"Assessment for {period}: {len(df)} verdicts, "
+            f"{int((df['rag'] == 'red').sum())} off track, {int(df['critical'].sum())} "
+            "critical."
+        )
         for r in df.itertuples(index=False):
             crit = " CRITICAL" if r.critical else ""
             demo = " [demo data]" if r.data_kind == "demo" else ""

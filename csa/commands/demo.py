@@ -10,11 +10,17 @@ from csa.seed import FILES
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="regenerate the labelled demo series file",
-                       description="Regenerate data/demo_observations.csv deterministically "
-                                   "from the real populations and recorded crime.")
-    p.add_argument("--check", action="store_true",
-                   help="only check the file matches what the generator makes (exit 1 if not)")
+    p = sub.add_parser(
+        "demo",
+        help="regenerate the labelled demo series file",
+        description="Regenerate data/demo_observations.csv deterministically "
+        "from the real populations and recorded crime.",
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="only check the file matches what the generator makes (exit 1 if not)",
+    )
     p.set_defaults(func=run)
 
 
@@ -26,7 +32,8 @@ def run(args) -> int:
     path = data / FILES["demo"]
     if args.check:
         same = path.exists() and pd.read_csv(path).equals(
-            pd.read_csv(__import__("io").StringIO(fresh.to_csv(index=False))))
+            pd.read_csv(__import__("io").StringIO(fresh.to_csv(index=False)))
+        )
         print("demo file is up to date" if same else f"{path} differs from the generator")
         return 0 if same else 1
     fresh.to_csv(path, index=False)

@@ -25,19 +25,30 @@ from csa.returns.report import preview_lines
 
 
 def register(sub) -> None:
-    p = sub.add_parser("import-return", help="check and import an Excel return",
-                       description="Check an Excel return made from the template and import "
-                                   "it: all figures in one transaction or none. Exit 0 "
-                                   "imported, 2 rejected (nothing written), 3 refused, 1 other "
-                                   "failure.")
+    p = sub.add_parser(
+        "import-return",
+        help="check and import an Excel return",
+        description="Check an Excel return made from the template and import "
+        "it: all figures in one transaction or none. Exit 0 "
+        "imported, 2 rejected (nothing written), 3 refused, 1 other "
+        "failure.",
+    )
     p.add_argument("file", help="the .xlsx return")
-    p.add_argument("--user", required=True, metavar="EMAIL",
-                   help="the registered user sending the return (their role and organisation "
-                        "decide what they may upload)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="check and show what would change, write nothing")
-    p.add_argument("--accept-warnings", action="store_true",
-                   help="import even though some values look implausible (you checked them)")
+    p.add_argument(
+        "--user",
+        required=True,
+        metavar="EMAIL",
+        help="the registered user sending the return (their role and organisation "
+        "decide what they may upload)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="check and show what would change, write nothing"
+    )
+    p.add_argument(
+        "--accept-warnings",
+        action="store_true",
+        help="import even though some values look implausible (you checked them)",
+    )
     p.set_defaults(func=run)
 
 
@@ -73,8 +84,9 @@ def run(args) -> int:
             print("\n".join(preview_lines(preview)))
             print("Dry run: nothing was written.")
             return 0
-        result = commit_return(db, actor, content, path.name,
-                               acknowledge_warnings=args.accept_warnings)
+        result = commit_return(
+            db, actor, content, path.name, acknowledge_warnings=args.accept_warnings
+        )
     except PermissionDenied as exc:
         raise CommandError(str(exc), EXIT_REFUSED) from None
     except ReturnRejected as exc:
@@ -82,8 +94,7 @@ def run(args) -> int:
         return EXIT_REJECTED
     except WarningsNotAcknowledged as exc:
         print(exc.message, file=sys.stderr)
-        print("Check these values; rerun with --accept-warnings to import them.",
-              file=sys.stderr)
+        print("Check these values; rerun with --accept-warnings to import them.", file=sys.stderr)
         return EXIT_REJECTED
     except StaleReturn as exc:
         raise CommandError(exc.summary) from None

@@ -9,8 +9,11 @@ from csa.inventory import inventory
 
 
 def register(sub) -> None:
-    p = sub.add_parser("info", help="show what is loaded",
-                       description="Areas, indicators, periods and observation counts.")
+    p = sub.add_parser(
+        "info",
+        help="show what is loaded",
+        description="Areas, indicators, periods and observation counts.",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
 
@@ -33,9 +36,14 @@ def run(args) -> int:
         flag = "" if i["public"] else " [restricted]"
         print(f"  {i['code']:<10} {i['data_kind']:<5} {i['unit']:<10} {i['title']}{flag}")
     periods = inv["periods"]["labels"]
-    print(f"Periods with figures ({len(periods)}): {periods[0]} .. {periods[-1]}"
-          if periods else "Periods with figures: none")
+    print(
+        f"Periods with figures ({len(periods)}): {periods[0]} .. {periods[-1]}"
+        if periods
+        else "Periods with figures: none"
+    )
     obs = inv["observations"]
-    print(f"Observations: {obs['count']} current figures "
-          f"({obs['real']} real, {obs['demo']} demo); {obs['revisions']} revisions in all")
+    print(
+        f"Observations: {obs['count']} current figures "
+        f"({obs['real']} real, {obs['demo']} demo); {obs['revisions']} revisions in all"
+    )
     return 0

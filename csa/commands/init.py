@@ -8,9 +8,12 @@ from csa.seed import seed
 
 
 def register(sub) -> None:
-    p = sub.add_parser("init", help="create/upgrade the database and load the bundled data",
-                       description="Create or migrate the database and load the bundled data. "
-                                   "Running it again changes nothing.")
+    p = sub.add_parser(
+        "init",
+        help="create/upgrade the database and load the bundled data",
+        description="Create or migrate the database and load the bundled data. "
+        "Running it again changes nothing.",
+    )
     p.set_defaults(func=run)
 
 
@@ -19,8 +22,7 @@ def run(args) -> int:
     result = seed(db, csa_config.data_dir())
     obs = result["observations"]
     if result["changed"]:
-        print(f"Database ready at {db.url}: {obs['new']} figures loaded, "
-              f"{obs['changed']} revised.")
+        print(f"Database ready at {db.url}: {obs['new']} figures loaded, {obs['changed']} revised.")
     else:
         print(f"Database at {db.url} is up to date; nothing changed.")
     for line in first_run_hints(db):

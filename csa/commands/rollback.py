@@ -10,11 +10,14 @@ from csa.returns import RollbackRefused, rollback_upload
 
 
 def register(sub) -> None:
-    p = sub.add_parser("rollback", help="roll an imported return back",
-                       description="Roll a committed return upload back: each figure it "
-                                   "changed gets a new revision restoring the previous value, "
-                                   "each figure it created is withdrawn. Analysts and admins "
-                                   "only. Exit 0 done, 2 cannot be rolled back, 3 refused.")
+    p = sub.add_parser(
+        "rollback",
+        help="roll an imported return back",
+        description="Roll a committed return upload back: each figure it "
+        "changed gets a new revision restoring the previous value, "
+        "each figure it created is withdrawn. Analysts and admins "
+        "only. Exit 0 done, 2 cannot be rolled back, 3 refused.",
+    )
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     p.add_argument("--user", required=True, metavar="EMAIL", help="the analyst or admin")
     p.add_argument("--reason", default="", help="why (kept with the upload and in the audit)")

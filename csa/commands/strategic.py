@@ -34,11 +34,13 @@ from csa.strategic.scoring import AssessmentError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("strategic", help="strategic assessment: ranking matrix, priorities, "
-                                         "costs",
-                       description="Run the strategic assessment: export and import the "
-                                   "ranking matrix, show ranked issues and the county "
-                                   "aggregation, and the estimated cost of crime.")
+    p = sub.add_parser(
+        "strategic",
+        help="strategic assessment: ranking matrix, priorities, costs",
+        description="Run the strategic assessment: export and import the "
+        "ranking matrix, show ranked issues and the county "
+        "aggregation, and the estimated cost of crime.",
+    )
     cmds = p.add_subparsers(dest="strategic_command", metavar="ACTION", required=True)
 
     ls = cmds.add_parser("list", help="list the assessment rounds")
@@ -77,14 +79,22 @@ def register(sub) -> None:
     units = cmds.add_parser("unit-costs", help="the unit costs of crime held, with sources")
     units.set_defaults(func=run_unit_costs)
 
-    unit = cmds.add_parser("unit-cost", help="enter or correct one category's unit cost "
-                                             "(2015/16 prices) from the report")
+    unit = cmds.add_parser(
+        "unit-cost",
+        help="enter or correct one category's unit cost (2015/16 prices) from the report",
+    )
     unit.add_argument("category", help="one of: " + ", ".join(costs.REPORT_CATEGORIES))
     unit.add_argument("unit_cost", help="pounds per crime, 2015/16 prices, as published")
-    unit.add_argument("--source", required=True,
-                      help="where the figure was read, e.g. 'Heeks et al. (2018), Table 1'")
-    unit.add_argument("--precision", default="as published",
-                      help="e.g. 'as published' or 'rounded to £0.1m as reported'")
+    unit.add_argument(
+        "--source",
+        required=True,
+        help="where the figure was read, e.g. 'Heeks et al. (2018), Table 1'",
+    )
+    unit.add_argument(
+        "--precision",
+        default="as published",
+        help="e.g. 'as published' or 'rounded to £0.1m as reported'",
+    )
     unit.add_argument("--user", required=True, help="email of the analyst")
     unit.set_defaults(func=run_unit_cost)
 
@@ -131,11 +141,17 @@ def run_show(args) -> int:
         table = pd.concat([res.area_ranked, res.pa_ranked])
         table = table[table["area_code"] == args.area]
         if table.empty:
-            raise CommandError(f"unknown area {args.area!r}: give a partnership code (e.g. "
-                               "E07000117) or PA-WEST, PA-SOUTH, PA-EAST", EXIT_REJECTED)
+            raise CommandError(
+                f"unknown area {args.area!r}: give a partnership code (e.g. "
+                "E07000117) or PA-WEST, PA-SOUTH, PA-EAST",
+                EXIT_REJECTED,
+            )
         print(f"{res.area_names.get(args.area, args.area)}, {res.round['name']}")
-        print(table[["rank", "issue_name", "weighted_score", "change", "missing"]]
-              .to_string(index=False))
+        print(
+            table[["rank", "issue_name", "weighted_score", "change", "missing"]].to_string(
+                index=False
+            )
+        )
     else:
         print(f"County aggregation, {res.round['name']} (matrix ranks)")
         print(res.county.drop(columns=["partnerships"]).to_string(index=False))
@@ -147,8 +163,7 @@ def run_export(args) -> int:
     res = _guard(lambda: build(db, args.round))
     content = matrix_io.export_workbook(res, rounds.partnership_codes(db), db.indicators())
     Path(args.output).write_bytes(content)
-    print(f"Wrote {args.output} ({res.round['name']}"
-          f"{', DEMO DATA' if res.is_demo else ''})")
+    print(f"Wrote {args.output} ({res.round['name']}{', DEMO DATA' if res.is_demo else ''})")
     return 0
 
 
@@ -158,18 +173,22 @@ def run_import(args) -> int:
     if not path.exists():
         raise CommandError(f"{path}: no such file", EXIT_REJECTED)
     actor = _actor(db, args.user, f"assessment round {args.round}")
-    counts = _guard(lambda: matrix_io.import_scores(db, actor, args.round, path.read_bytes(),
-                                                    path.name, csa_config.load()))
-    print(f"Imported {path.name} into {args.round}: {counts['new']} new, "
-          f"{counts['changed']} changed, {counts['unchanged']} unchanged scores.")
+    counts = _guard(
+        lambda: matrix_io.import_scores(
+            db, actor, args.round, path.read_bytes(), path.name, csa_config.load()
+        )
+    )
+    print(
+        f"Imported {path.name} into {args.round}: {counts['new']} new, "
+        f"{counts['changed']} changed, {counts['unchanged']} unchanged scores."
+    )
     return 0
 
 
 def run_new_round(args) -> int:
     db = _open(args)
     actor = _actor(db, args.user, f"assessment round {args.name}")
-    _guard(lambda: rounds.create_round(db, actor, args.name, args.year,
-                                       copy_from=args.copy_from))
+    _guard(lambda: rounds.create_round(db, actor, args.name, args.year, copy_from=args.copy_from))
     print(f"Created {args.name} (open).")
     return 0
 
@@ -196,15 +215,16 @@ def run_costs(args) -> int:
     return 0
 
 
-
 def run_unit_costs(args) -> int:
     db = _open(args)
     held = costs.held_unit_costs(db).set_index("ho_category")
     for category in costs.REPORT_CATEGORIES:
         if category in held.index:
             row = held.loc[category]
-            print(f"{category}: £{row['unit_cost_gbp']:,.0f} ({row['price_year']} prices, "
-                  f"{row['precision']}); {row['source']}")
+            print(
+                f"{category}: £{row['unit_cost_gbp']:,.0f} ({row['price_year']} prices, "
+                f"{row['precision']}); {row['source']}"
+            )
         else:
             print(f"{category}: not held (the groups it costs are not costed)")
     return 0
@@ -213,7 +233,10 @@ def run_unit_costs(args) -> int:
 def run_unit_cost(args) -> int:
     db = _open(args)
     actor = _actor(db, args.user, f"unit cost {args.category}")
-    outcome = _guard(lambda: costs.set_unit_cost(db, actor, args.category, args.unit_cost,
-                                                 args.source, args.precision))
+    outcome = _guard(
+        lambda: costs.set_unit_cost(
+            db, actor, args.category, args.unit_cost, args.source, args.precision
+        )
+    )
     print(f"{args.category}: unit cost {outcome}.")
     return 0

@@ -10,22 +10,27 @@ from csa.returns import TemplateError, build_template
 
 
 def register(sub) -> None:
-    p = sub.add_parser("template", help="write the Excel return template",
-                       description="Write the .xlsx return template for the indicators an "
-                                   "organisation leads, for one open period, with codes, names, "
-                                   "units and previous values filled in.")
+    p = sub.add_parser(
+        "template",
+        help="write the Excel return template",
+        description="Write the .xlsx return template for the indicators an "
+        "organisation leads, for one open period, with codes, names, "
+        "units and previous values filled in.",
+    )
     p.add_argument("--org", required=True, help="lead organisation code, e.g. LANCS-POLICE")
     p.add_argument("--period", required=True, help="an open period, e.g. '2026-27 Q2'")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx",
-                   help="where to write the template")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE.xlsx", help="where to write the template"
+    )
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
-        raise CommandError(f"{out}: the template is an .xlsx file; name it FILE.xlsx",
-                           EXIT_REJECTED)
+        raise CommandError(
+            f"{out}: the template is an .xlsx file; name it FILE.xlsx", EXIT_REJECTED
+        )
     db = open_database(args)
     if not db.is_migrated():
         raise CommandError("the database is empty: run `python -m csa init` first")

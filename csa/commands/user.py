@@ -25,16 +25,21 @@ from csa.commands import open_database
 
 
 def register(sub) -> None:
-    p = sub.add_parser("user", help="manage users, roles and passwords",
-                       description="Manage the dashboard's users. Roles: "
-                                   + ", ".join(ROLES) + ".")
+    p = sub.add_parser(
+        "user",
+        help="manage users, roles and passwords",
+        description="Manage the dashboard's users. Roles: " + ", ".join(ROLES) + ".",
+    )
     users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
 
-    add = users.add_parser("add", help="register a user",
-                           description="Register a user. Officers need --org (the organisation "
-                                       "whose indicators they report). Without a password the "
-                                       "account signs in only through the identity provider or "
-                                       "trusted proxy headers.")
+    add = users.add_parser(
+        "add",
+        help="register a user",
+        description="Register a user. Officers need --org (the organisation "
+        "whose indicators they report). Without a password the "
+        "account signs in only through the identity provider or "
+        "trusted proxy headers.",
+    )
     add.add_argument("email")
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--org", help="organisation code, e.g. LANCS-POLICE (needed for officers)")
@@ -51,14 +56,18 @@ def register(sub) -> None:
     role.set_defaults(func=run_set_role)
 
     for name, helptext, func in (
-            ("disable", "disable an account (it can no longer sign in or act)", run_disable),
-            ("enable", "enable an account again (also lifts a lock-out)", run_enable)):
+        ("disable", "disable an account (it can no longer sign in or act)", run_disable),
+        ("enable", "enable an account again (also lifts a lock-out)", run_enable),
+    ):
         cmd = users.add_parser(name, help=helptext)
         cmd.add_argument("email")
         cmd.set_defaults(func=func)
 
-    pw = users.add_parser("password", help="set, reset or remove a local password",
-                          description="Set a user's local password (and lift any lock-out).")
+    pw = users.add_parser(
+        "password",
+        help="set, reset or remove a local password",
+        description="Set a user's local password (and lift any lock-out).",
+    )
     pw.add_argument("email")
     _password_source(pw, allow_none="--remove")
     pw.set_defaults(func=run_password)
@@ -70,11 +79,17 @@ def register(sub) -> None:
 
 def _password_source(parser, allow_none: str = "--no-password") -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--password-stdin", action="store_true",
-                       help="read the password from the first line of standard input")
-    group.add_argument(allow_none, dest="no_password", action="store_true",
-                       help="no local password (sign-in through the identity provider or "
-                            "proxy only)")
+    group.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input",
+    )
+    group.add_argument(
+        allow_none,
+        dest="no_password",
+        action="store_true",
+        help="no local password (sign-in through the identity provider or proxy only)",
+    )
 
 
 def cli_actor() -> Actor:
@@ -93,8 +108,7 @@ def _read_password(args, email: str) -> str | None:
     if args.password_stdin:
         line = sys.stdin.readline().rstrip("\r\n")
         if not line:
-            raise CommandError("--password-stdin: standard input held no password.",
-                               EXIT_REJECTED)
+            raise CommandError("--password-stdin: standard input held no password.", EXIT_REJECTED)
         return line
     if sys.stdin.isatty():
         first = getpass.getpass(f"Password for {email} (empty: no local password): ")
@@ -128,15 +142,19 @@ def run_add(args) -> int:
     db = _open(args)
     email = _guarded(lambda: accounts.normalise_email(args.email))
     password = _guarded(lambda: _read_password(args, email))
-    user = _guarded(lambda: accounts.add_user(db, cli_actor(), email, args.role,
-                                              org_code=args.org, name=args.name,
-                                              password=password))
+    user = _guarded(
+        lambda: accounts.add_user(
+            db, cli_actor(), email, args.role, org_code=args.org, name=args.name, password=password
+        )
+    )
     org = f" of {user.org_code}" if user.org_code else ""
     print(f"Added {user.email} as {user.role}{org}.")
     if password is None:
-        print("No local password was set: this account can sign in only through the identity "
-              "provider or the trusted proxy headers. To give it one: "
-              f"python -m csa user password {user.email} --password-stdin")
+        print(
+            "No local password was set: this account can sign in only through the identity "
+            "provider or the trusted proxy headers. To give it one: "
+            f"python -m csa user password {user.email} --password-stdin"
+        )
     return 0
 
 
@@ -171,8 +189,7 @@ def run_password(args) -> int:
     db = _open(args)
     email = _guarded(lambda: accounts.normalise_email(args.email))
     if not args.no_password and not args.password_stdin and not sys.stdin.isatty():
-        raise CommandError("No password given: use --password-stdin (or --remove).",
-                           EXIT_REJECTED)
+        raise CommandError("No password given: use --password-stdin (or --remove).", EXIT_REJECTED)
     password = _guarded(lambda: _read_password(args, email))
     if password is None and not args.no_password:
         raise CommandError("No password given; nothing was changed.", EXIT_REJECTED)
@@ -189,8 +206,10 @@ def run_list(args) -> int:
     db = _open(args)
     users = _guarded(lambda: accounts.list_users(db, cli_actor()))
     if args.json:
-        records = [{k: (None if _missing(v) else v) for k, v in row.items()}
-                   for row in users.to_dict(orient="records")]
+        records = [
+            {k: (None if _missing(v) else v) for k, v in row.items()}
+            for row in users.to_dict(orient="records")
+        ]
         print(json.dumps(records, indent=2, default=str))
         return 0
     if users.empty:
@@ -203,7 +222,9 @@ def run_list(args) -> int:
         if not _missing(u.locked_until):
             state += f", locked until {u.locked_until:%Y-%m-%d %H:%M} UTC"
         login = "never" if _missing(u.last_login_at) else f"{u.last_login_at:%Y-%m-%d %H:%M}"
-        print(f"{u.email:<36} {u.role:<8} {u.org_code or '-':<14} {state:<9} "
-              f"password: {'yes' if u.has_password else 'no ':<3}  last sign-in: {login}"
-              + (f"  ({u.name})" if u.name else ""))
+        print(
+            f"{u.email:<36} {u.role:<8} {u.org_code or '-':<14} {state:<9} "
+            f"password: {'yes' if u.has_password else 'no ':<3}  last sign-in: {login}"
+            + (f"  ({u.name})" if u.name else "")
+        )
     return 0

@@ -29,8 +29,15 @@ __all__ = ["Database", "connect", "frame", "utcnow"]
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-class Database(ReferenceGateway, ObservationGateway, UploadGateway, UserGateway, PlanGateway,
-               StrategicGateway, CoreGateway):
+class Database(
+    ReferenceGateway,
+    ObservationGateway,
+    UploadGateway,
+    UserGateway,
+    PlanGateway,
+    StrategicGateway,
+    CoreGateway,
+):
     """The gateway: ``Database(url)``; see the mixins for reads and writes."""
 
     def migrate(self) -> None:

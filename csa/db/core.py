@@ -40,7 +40,7 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, pool_pre_ping=True)
 
 
@@ -90,17 +90,36 @@ class CoreGateway:
 
     # -- audit and data version -------------------------------------------------------
     @staticmethod
-    def audit(conn: Connection, user_email: str, action: str, target: str = "",
-              outcome: str = "ok", detail: dict | str | None = None) -> None:
+    def audit(
+        conn: Connection,
+        user_email: str,
+        action: str,
+        target: str = "",
+        outcome: str = "ok",
+        detail: dict | str | None = None,
+    ) -> None:
         """Append an audit entry inside the caller's transaction (long fields are clipped to
         their columns, so a typed-in value can never make the audit write fail)."""
         text = detail if isinstance(detail, str) else json.dumps(detail or {}, default=str)
-        conn.execute(insert(AuditEntry).values(
-            at=utcnow(), user_email=(user_email or "anonymous")[:254], action=action[:40],
-            target=(target or "")[:255], outcome=outcome[:12], detail=text))
+        conn.execute(
+            insert(AuditEntry).values(
+                at=utcnow(),
+                user_email=(user_email or "anonymous")[:254],
+                action=action[:40],
+                target=(target or "")[:255],
+                outcome=outcome[:12],
+                detail=text,
+            )
+        )
 
-    def record_audit(self, user_email: str, action: str, target: str = "", outcome: str = "ok",
-                     detail: dict | str | None = None) -> None:
+    def record_audit(
+        self,
+        user_email: str,
+        action: str,
+        target: str = "",
+        outcome: str = "ok",
+        detail: dict | str | None = None,
+    ) -> None:
         """Append an audit entry in its own transaction (e.g. for a refused action)."""
         with self.transaction() as conn:
             self.audit(conn, user_email, action, target, outcome, detail)
@@ -120,5 +139,6 @@ class CoreGateway:
         stmt = select(func.coalesce(func.max(AuditEntry.id), 0)).where(
             AuditEntry.outcome == "ok",
             AuditEntry.action.not_in(NON_DATA_ACTIONS),
-            AuditEntry.action.not_like("%export%"))
+            AuditEntry.action.not_like("%export%"),
+        )
         return int(self.scalar(stmt))

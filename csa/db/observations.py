@@ -17,23 +17,37 @@ FIGURE_COLUMNS = ["numerator", "denominator", "value", "status"]
 
 def _latest_revisions():
     return (
-        select(Observation.indicator_code, Observation.area_code, Observation.period_label,
-               func.max(Observation.revision).label("revision"))
+        select(
+            Observation.indicator_code,
+            Observation.area_code,
+            Observation.period_label,
+            func.max(Observation.revision).label("revision"),
+        )
         .group_by(Observation.indicator_code, Observation.area_code, Observation.period_label)
         .subquery("latest")
     )
 
 
-def _current_statement(indicator_codes=None, area_codes=None, period_labels=None,
-                       include_withdrawn=False):
+def _current_statement(
+    indicator_codes=None, area_codes=None, period_labels=None, include_withdrawn=False
+):
     latest = _latest_revisions()
     stmt = (
-        select(Observation, Period.start_date.label("period_start"),
-               Period.end_date.label("period_end"), Period.frequency.label("period_frequency"))
-        .join(latest, and_(Observation.indicator_code == latest.c.indicator_code,
-                           Observation.area_code == latest.c.area_code,
-                           Observation.period_label == latest.c.period_label,
-                           Observation.revision == latest.c.revision))
+        select(
+            Observation,
+            Period.start_date.label("period_start"),
+            Period.end_date.label("period_end"),
+            Period.frequency.label("period_frequency"),
+        )
+        .join(
+            latest,
+            and_(
+                Observation.indicator_code == latest.c.indicator_code,
+                Observation.area_code == latest.c.area_code,
+                Observation.period_label == latest.c.period_label,
+                Observation.revision == latest.c.revision,
+            ),
+        )
         .join(Period, Period.label == Observation.period_label)
         .order_by(Observation.indicator_code, Observation.area_code, Period.start_date)
     )
@@ -49,27 +63,31 @@ def _current_statement(indicator_codes=None, area_codes=None, period_labels=None
 
 
 class ObservationGateway:
-    def observations(self, indicator_codes: Sequence[str] | None = None,
-                     area_codes: Sequence[str] | None = None,
-                     period_labels: Sequence[str] | None = None,
-                     include_withdrawn: bool = False) -> pd.DataFrame:
+    def observations(
+        self,
+        indicator_codes: Sequence[str] | None = None,
+        area_codes: Sequence[str] | None = None,
+        period_labels: Sequence[str] | None = None,
+        include_withdrawn: bool = False,
+    ) -> pd.DataFrame:
         """The current (latest, not withdrawn) revision of each figure."""
-        return self.read(_current_statement(indicator_codes, area_codes, period_labels,
-                                            include_withdrawn))
+        return self.read(
+            _current_statement(indicator_codes, area_codes, period_labels, include_withdrawn)
+        )
 
     def scalar_count_revisions(self) -> int:
         """Every stored revision, current or not."""
         return int(self.scalar(select(func.count(Observation.id))))
 
-    def history(self, indicator_code: str, area_code: str | None = None,
-                period_label: str | None = None) -> pd.DataFrame:
+    def history(
+        self, indicator_code: str, area_code: str | None = None, period_label: str | None = None
+    ) -> pd.DataFrame:
         """Every revision of the figures, newest first, with the file each came from."""
         stmt = (
             select(Observation, Upload.file_name, Upload.kind.label("upload_kind"))
             .outerjoin(Upload, Upload.id == Observation.upload_id)
             .where(Observation.indicator_code == indicator_code)
-            .order_by(Observation.area_code, Observation.period_label,
-                      Observation.revision.desc())
+            .order_by(Observation.area_code, Observation.period_label, Observation.revision.desc())
         )
         if area_code is not None:
             stmt = stmt.where(Observation.area_code == area_code)
@@ -100,7 +118,8 @@ class ObservationGateway:
         """
         current = cls.current_for_keys(conn, rows)
         cur = current[[*KEY, *FIGURE_COLUMNS, "revision", "withdrawn"]].rename(
-            columns={c: f"old_{c}" for c in [*FIGURE_COLUMNS, "revision", "withdrawn"]})
+            columns={c: f"old_{c}" for c in [*FIGURE_COLUMNS, "revision", "withdrawn"]}
+        )
         merged = rows.merge(cur, on=KEY, how="left")
         is_new = merged["old_revision"].isna() | merged["old_withdrawn"].fillna(False).astype(bool)
         same = np.ones(len(merged), dtype=bool)
@@ -108,13 +127,22 @@ class ObservationGateway:
             a = pd.to_numeric(merged[col], errors="coerce").to_numpy(dtype=float)
             b = pd.to_numeric(merged[f"old_{col}"], errors="coerce").to_numpy(dtype=float)
             same &= (np.isnan(a) & np.isnan(b)) | np.isclose(a, b, rtol=1e-12, atol=1e-12)
-        same &= merged["status"].astype(str).to_numpy() == merged["old_status"].astype(str).to_numpy()
+        same &= (
+            merged["status"].astype(str).to_numpy() == merged["old_status"].astype(str).to_numpy()
+        )
         merged["change"] = np.where(is_new, "new", np.where(same, "unchanged", "changed"))
         return merged
 
     @classmethod
-    def write_revisions(cls, conn: Connection, rows: pd.DataFrame, *, upload_id: int | None,
-                        user_email: str, data_kind: str = "real") -> dict[str, int]:
+    def write_revisions(
+        cls,
+        conn: Connection,
+        rows: pd.DataFrame,
+        *,
+        upload_id: int | None,
+        user_email: str,
+        data_kind: str = "real",
+    ) -> dict[str, int]:
         """Append a revision for every new or changed figure; unchanged figures are skipped.
 
         ``rows`` has columns indicator_code, area_code, period_label, numerator, denominator,
@@ -132,16 +160,24 @@ class ObservationGateway:
         now = utcnow()
         records = []
         for rec in to_write.to_dict("records"):
-            records.append({
-                "indicator_code": rec["indicator_code"], "area_code": rec["area_code"],
-                "period_label": rec["period_label"],
-                "numerator": _num(rec["numerator"]), "denominator": _num(rec["denominator"]),
-                "value": _num(rec["value"]), "status": rec["status"],
-                "data_kind": rec["data_kind"],
-                "revision": 1 if pd.isna(rec["old_revision"]) else int(rec["old_revision"]) + 1,
-                "withdrawn": False, "upload_id": upload_id, "created_by": user_email,
-                "created_at": now, "note": rec.get("note") or "",
-            })
+            records.append(
+                {
+                    "indicator_code": rec["indicator_code"],
+                    "area_code": rec["area_code"],
+                    "period_label": rec["period_label"],
+                    "numerator": _num(rec["numerator"]),
+                    "denominator": _num(rec["denominator"]),
+                    "value": _num(rec["value"]),
+                    "status": rec["status"],
+                    "data_kind": rec["data_kind"],
+                    "revision": 1 if pd.isna(rec["old_revision"]) else int(rec["old_revision"]) + 1,
+                    "withdrawn": False,
+                    "upload_id": upload_id,
+                    "created_by": user_email,
+                    "created_at": now,
+                    "note": rec.get("note") or "",
+                }
+            )
         if records:
             conn.execute(insert(Observation), records)
         counts = diff["change"].value_counts().to_dict()

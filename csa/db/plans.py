@@ -21,9 +21,23 @@ from csa.db.core import utcnow
 from csa.models import Area, Indicator, PlanVersion, RecoveryPlan
 
 #: Columns of :meth:`PlanGateway.plans`.
-PLAN_COLUMNS = ["id", "indicator_code", "indicator_title", "area_code", "area_name",
-                "period_label", "state", "title", "lead_org_code", "review_date", "outcome",
-                "created_by", "created_at", "updated_at", "version"]
+PLAN_COLUMNS = [
+    "id",
+    "indicator_code",
+    "indicator_title",
+    "area_code",
+    "area_name",
+    "period_label",
+    "state",
+    "title",
+    "lead_org_code",
+    "review_date",
+    "outcome",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "version",
+]
 
 #: Plan states that are still live (not closed): a trajectory from one of these is drawn.
 OPEN_STATES = ("draft", "submitted", "approved", "returned", "monitoring")
@@ -44,18 +58,36 @@ class PlanGateway:
     """Reads and writes of ``recovery_plans`` and ``plan_versions``."""
 
     # -- reads --------------------------------------------------------------------------
-    def plans(self, indicator_code: str | None = None, area_code: str | None = None,
-              states: tuple[str, ...] | None = None) -> pd.DataFrame:
+    def plans(
+        self,
+        indicator_code: str | None = None,
+        area_code: str | None = None,
+        states: tuple[str, ...] | None = None,
+    ) -> pd.DataFrame:
         """Plans (newest first) with the indicator title, area name and latest version."""
-        latest = (select(PlanVersion.plan_id, func.max(PlanVersion.version).label("version"))
-                  .group_by(PlanVersion.plan_id).subquery())
+        latest = (
+            select(PlanVersion.plan_id, func.max(PlanVersion.version).label("version"))
+            .group_by(PlanVersion.plan_id)
+            .subquery()
+        )
         stmt = (
-            select(RecoveryPlan.id, RecoveryPlan.indicator_code,
-                   Indicator.title.label("indicator_title"), RecoveryPlan.area_code,
-                   Area.name.label("area_name"), RecoveryPlan.period_label, RecoveryPlan.state,
-                   RecoveryPlan.title, RecoveryPlan.lead_org_code, RecoveryPlan.review_date,
-                   RecoveryPlan.outcome, RecoveryPlan.created_by, RecoveryPlan.created_at,
-                   RecoveryPlan.updated_at, latest.c.version)
+            select(
+                RecoveryPlan.id,
+                RecoveryPlan.indicator_code,
+                Indicator.title.label("indicator_title"),
+                RecoveryPlan.area_code,
+                Area.name.label("area_name"),
+                RecoveryPlan.period_label,
+                RecoveryPlan.state,
+                RecoveryPlan.title,
+                RecoveryPlan.lead_org_code,
+                RecoveryPlan.review_date,
+                RecoveryPlan.outcome,
+                RecoveryPlan.created_by,
+                RecoveryPlan.created_at,
+                RecoveryPlan.updated_at,
+                latest.c.version,
+            )
             .join(Indicator, Indicator.code == RecoveryPlan.indicator_code)
             .join(Area, Area.code == RecoveryPlan.area_code)
             .outerjoin(latest, latest.c.plan_id == RecoveryPlan.id)
@@ -73,9 +105,12 @@ class PlanGateway:
         """One plan's row as a dict, with ``content`` (the latest version, parsed) and
         ``version`` (its number); None when there is no such plan."""
         stmt = select(*RecoveryPlan.__table__.c).where(RecoveryPlan.id == int(plan_id))
-        vstmt = (select(PlanVersion.version, PlanVersion.content)
-                 .where(PlanVersion.plan_id == int(plan_id))
-                 .order_by(PlanVersion.version.desc()).limit(1))
+        vstmt = (
+            select(PlanVersion.version, PlanVersion.content)
+            .where(PlanVersion.plan_id == int(plan_id))
+            .order_by(PlanVersion.version.desc())
+            .limit(1)
+        )
         if conn is None:
             with self.reading() as c:
                 return self.plan(plan_id, c)
@@ -90,15 +125,24 @@ class PlanGateway:
 
     def plan_versions(self, plan_id: int) -> pd.DataFrame:
         """Every version of a plan, oldest first (content left as JSON text)."""
-        return self.read(select(PlanVersion).where(PlanVersion.plan_id == int(plan_id))
-                         .order_by(PlanVersion.version))
+        return self.read(
+            select(PlanVersion)
+            .where(PlanVersion.plan_id == int(plan_id))
+            .order_by(PlanVersion.version)
+        )
 
     def plan_version(self, plan_id: int, version: int) -> dict | None:
         """One version with its content parsed, or None."""
         with self.reading() as conn:
-            row = conn.execute(select(*PlanVersion.__table__.c).where(
-                PlanVersion.plan_id == int(plan_id),
-                PlanVersion.version == int(version))).mappings().first()
+            row = (
+                conn.execute(
+                    select(*PlanVersion.__table__.c).where(
+                        PlanVersion.plan_id == int(plan_id), PlanVersion.version == int(version)
+                    )
+                )
+                .mappings()
+                .first()
+            )
         if row is None:
             return None
         out = dict(row)
@@ -110,22 +154,31 @@ class PlanGateway:
         ids = [int(i) for i in plan_ids]
         if not ids:
             return {}
-        latest = (select(PlanVersion.plan_id, func.max(PlanVersion.version).label("version"))
-                  .where(PlanVersion.plan_id.in_(ids)).group_by(PlanVersion.plan_id)
-                  .subquery())
-        stmt = (select(PlanVersion.plan_id, PlanVersion.content)
-                .join(latest, (latest.c.plan_id == PlanVersion.plan_id)
-                      & (latest.c.version == PlanVersion.version)))
+        latest = (
+            select(PlanVersion.plan_id, func.max(PlanVersion.version).label("version"))
+            .where(PlanVersion.plan_id.in_(ids))
+            .group_by(PlanVersion.plan_id)
+            .subquery()
+        )
+        stmt = select(PlanVersion.plan_id, PlanVersion.content).join(
+            latest,
+            (latest.c.plan_id == PlanVersion.plan_id) & (latest.c.version == PlanVersion.version),
+        )
         with self.reading() as conn:
             return {int(r.plan_id): json.loads(r.content) for r in conn.execute(stmt)}
 
     def current_plan(self, indicator_code: str, area_code: str) -> dict | None:
         """The latest plan for this indicator and area that is not closed, or None."""
-        stmt = (select(RecoveryPlan.id)
-                .where(RecoveryPlan.indicator_code == indicator_code,
-                       RecoveryPlan.area_code == area_code,
-                       RecoveryPlan.state.in_(OPEN_STATES))
-                .order_by(RecoveryPlan.id.desc()).limit(1))
+        stmt = (
+            select(RecoveryPlan.id)
+            .where(
+                RecoveryPlan.indicator_code == indicator_code,
+                RecoveryPlan.area_code == area_code,
+                RecoveryPlan.state.in_(OPEN_STATES),
+            )
+            .order_by(RecoveryPlan.id.desc())
+            .limit(1)
+        )
         with self.reading() as conn:
             plan_id = conn.execute(stmt).scalar()
             return None if plan_id is None else self.plan(plan_id, conn)
@@ -141,15 +194,34 @@ class PlanGateway:
 
     # -- writes (inside the caller's transaction) ------------------------------------------
     @staticmethod
-    def insert_plan(conn: Connection, *, indicator_code: str, area_code: str,
-                    period_label: str, title: str, lead_org_code: str | None,
-                    created_by: str, review_date: date | None = None) -> int:
+    def insert_plan(
+        conn: Connection,
+        *,
+        indicator_code: str,
+        area_code: str,
+        period_label: str,
+        title: str,
+        lead_org_code: str | None,
+        created_by: str,
+        review_date: date | None = None,
+    ) -> int:
         """Add a plan row in state ``draft``; returns its id."""
         now = utcnow()
-        result = conn.execute(insert(RecoveryPlan).values(
-            indicator_code=indicator_code, area_code=area_code, period_label=period_label,
-            state="draft", title=title, lead_org_code=lead_org_code, review_date=review_date,
-            outcome="", created_by=created_by, created_at=now, updated_at=now))
+        result = conn.execute(
+            insert(RecoveryPlan).values(
+                indicator_code=indicator_code,
+                area_code=area_code,
+                period_label=period_label,
+                state="draft",
+                title=title,
+                lead_org_code=lead_org_code,
+                review_date=review_date,
+                outcome="",
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+            )
+        )
         return int(result.inserted_primary_key[0])
 
     @staticmethod
@@ -159,19 +231,34 @@ class PlanGateway:
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"cannot change {', '.join(sorted(unknown))} of a plan")
-        conn.execute(update(RecoveryPlan).where(RecoveryPlan.id == int(plan_id))
-                     .values(**fields, updated_at=utcnow()))
+        conn.execute(
+            update(RecoveryPlan)
+            .where(RecoveryPlan.id == int(plan_id))
+            .values(**fields, updated_at=utcnow())
+        )
 
     @staticmethod
-    def append_version(conn: Connection, plan_id: int, *, state: str, content: dict,
-                       comment: str, saved_by: str) -> int:
+    def append_version(
+        conn: Connection, plan_id: int, *, state: str, content: dict, comment: str, saved_by: str
+    ) -> int:
         """Add the next version of a plan; returns its number."""
-        current = conn.execute(select(func.coalesce(func.max(PlanVersion.version), 0))
-                               .where(PlanVersion.plan_id == int(plan_id))).scalar()
+        current = conn.execute(
+            select(func.coalesce(func.max(PlanVersion.version), 0)).where(
+                PlanVersion.plan_id == int(plan_id)
+            )
+        ).scalar()
         number = int(current) + 1
-        conn.execute(insert(PlanVersion).values(
-            plan_id=int(plan_id), version=number, state=state, content=dump_content(content),
-            comment=comment or "", saved_by=saved_by, saved_at=utcnow()))
+        conn.execute(
+            insert(PlanVersion).values(
+                plan_id=int(plan_id),
+                version=number,
+                state=state,
+                content=dump_content(content),
+                comment=comment or "",
+                saved_by=saved_by,
+                saved_at=utcnow(),
+            )
+        )
         return number
 
     @staticmethod

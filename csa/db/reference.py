@@ -56,9 +56,13 @@ class ReferenceGateway:
 
     def indicators(self, public_only: bool = False) -> pd.DataFrame:
         stmt = (
-            select(Indicator, Theme.name.label("theme_name"), Theme.kind.label("theme_kind"),
-                   Theme.sort_order.label("theme_order"),
-                   Organisation.name.label("lead_organisation"))
+            select(
+                Indicator,
+                Theme.name.label("theme_name"),
+                Theme.kind.label("theme_kind"),
+                Theme.sort_order.label("theme_order"),
+                Organisation.name.label("lead_organisation"),
+            )
             .join(Theme, Theme.code == Indicator.theme_code)
             .join(Organisation, Organisation.code == Indicator.lead_org_code)
             .order_by(Theme.sort_order, Indicator.sort_order, Indicator.code)

@@ -46,17 +46,21 @@ class UploadGateway:
 
     def committed_upload_with_sha(self, sha256: str, kind: str = "return") -> dict | None:
         """The committed (not rolled back) upload of a file with these bytes, if any."""
-        df = self.read(select(*UPLOAD_COLUMNS)
-                       .where(Upload.sha256 == sha256, Upload.kind == kind,
-                              Upload.outcome == "committed")
-                       .order_by(Upload.id).limit(1))
+        df = self.read(
+            select(*UPLOAD_COLUMNS)
+            .where(Upload.sha256 == sha256, Upload.kind == kind, Upload.outcome == "committed")
+            .order_by(Upload.id)
+            .limit(1)
+        )
         return None if df.empty else df.iloc[0].to_dict()
 
     def upload_observations(self, upload_id: int) -> pd.DataFrame:
         """The revisions an upload wrote."""
-        return self.read(select(Observation).where(Observation.upload_id == int(upload_id))
-                         .order_by(Observation.indicator_code, Observation.area_code,
-                                   Observation.period_label))
+        return self.read(
+            select(Observation)
+            .where(Observation.upload_id == int(upload_id))
+            .order_by(Observation.indicator_code, Observation.area_code, Observation.period_label)
+        )
 
     def revisions_of_upload_figures(self, upload_id: int) -> pd.DataFrame:
         """Every revision of every figure an upload touched, newest first, with the upload
@@ -64,20 +68,35 @@ class UploadGateway:
         with self.reading() as conn:
             keys = self.keys_of_upload(conn, upload_id)
             if not keys:
-                return pd.DataFrame(columns=[c.name for c in Observation.__table__.c]
-                                    + ["file_name", "upload_kind", "upload_outcome"])
-            stmt = (select(Observation, Upload.file_name, Upload.kind.label("upload_kind"),
-                           Upload.outcome.label("upload_outcome"))
-                    .outerjoin(Upload, Upload.id == Observation.upload_id)
-                    .where(_key_filter(keys))
-                    .order_by(Observation.indicator_code, Observation.area_code,
-                              Observation.period_label, Observation.revision.desc()))
+                return pd.DataFrame(
+                    columns=[c.name for c in Observation.__table__.c]
+                    + ["file_name", "upload_kind", "upload_outcome"]
+                )
+            stmt = (
+                select(
+                    Observation,
+                    Upload.file_name,
+                    Upload.kind.label("upload_kind"),
+                    Upload.outcome.label("upload_outcome"),
+                )
+                .outerjoin(Upload, Upload.id == Observation.upload_id)
+                .where(_key_filter(keys))
+                .order_by(
+                    Observation.indicator_code,
+                    Observation.area_code,
+                    Observation.period_label,
+                    Observation.revision.desc(),
+                )
+            )
             return frame(conn, stmt)
 
     def user_by_email(self, email: str) -> dict | None:
         """The users-table row for an e-mail address (case-insensitive), or None."""
-        df = self.read(select(User.email, User.name, User.role, User.org_code, User.disabled)
-                       .where(func.lower(User.email) == email.strip().lower()))
+        df = self.read(
+            select(User.email, User.name, User.role, User.org_code, User.disabled).where(
+                func.lower(User.email) == email.strip().lower()
+            )
+        )
         return None if df.empty else df.iloc[0].to_dict()
 
     # -- writes inside the caller's transaction ----------------------------------------
@@ -85,27 +104,59 @@ class UploadGateway:
         """For each figure key, its current revision number (0 when there is none yet),
         withdrawn revisions included: what a commit checks has not moved since the preview."""
         current = self.current_for_keys(conn, keys)
-        have = {key_string(r.indicator_code, r.area_code, r.period_label): int(r.revision)
-                for r in current.itertuples(index=False)}
-        return {key_string(r.indicator_code, r.area_code, r.period_label):
-                have.get(key_string(r.indicator_code, r.area_code, r.period_label), 0)
-                for r in keys.itertuples(index=False)}
+        have = {
+            key_string(r.indicator_code, r.area_code, r.period_label): int(r.revision)
+            for r in current.itertuples(index=False)
+        }
+        return {
+            key_string(r.indicator_code, r.area_code, r.period_label): have.get(
+                key_string(r.indicator_code, r.area_code, r.period_label), 0
+            )
+            for r in keys.itertuples(index=False)
+        }
 
     @staticmethod
-    def insert_upload(conn: Connection, *, kind: str, file_name: str, sha256: str,
-                      content: bytes | None, user_email: str, created_at: datetime,
-                      outcome: str = "committed", message: str = "") -> int:
-        return int(conn.execute(insert(Upload).values(
-            kind=kind, file_name=file_name[:255], sha256=sha256, content=content,
-            user_email=user_email, created_at=created_at, outcome=outcome, message=message,
-        ).returning(Upload.id)).scalar_one())
+    def insert_upload(
+        conn: Connection,
+        *,
+        kind: str,
+        file_name: str,
+        sha256: str,
+        content: bytes | None,
+        user_email: str,
+        created_at: datetime,
+        outcome: str = "committed",
+        message: str = "",
+    ) -> int:
+        return int(
+            conn.execute(
+                insert(Upload)
+                .values(
+                    kind=kind,
+                    file_name=file_name[:255],
+                    sha256=sha256,
+                    content=content,
+                    user_email=user_email,
+                    created_at=created_at,
+                    outcome=outcome,
+                    message=message,
+                )
+                .returning(Upload.id)
+            ).scalar_one()
+        )
 
     @staticmethod
     def finish_upload(conn: Connection, upload_id: int, counts: dict[str, int]) -> None:
-        conn.execute(update(Upload).where(Upload.id == int(upload_id)).values(
-            rows_total=sum(counts.get(k, 0) for k in ("new", "changed", "unchanged")),
-            rows_new=counts.get("new", 0), rows_changed=counts.get("changed", 0),
-            rows_unchanged=counts.get("unchanged", 0)))
+        conn.execute(
+            update(Upload)
+            .where(Upload.id == int(upload_id))
+            .values(
+                rows_total=sum(counts.get(k, 0) for k in ("new", "changed", "unchanged")),
+                rows_new=counts.get("new", 0),
+                rows_changed=counts.get("changed", 0),
+                rows_unchanged=counts.get("unchanged", 0),
+            )
+        )
 
     @staticmethod
     def lock_upload(conn: Connection, upload_id: int) -> dict | None:
@@ -119,9 +170,11 @@ class UploadGateway:
     @staticmethod
     def keys_of_upload(conn: Connection, upload_id: int) -> list[tuple[str, str, str]]:
         """The (indicator, area, period) keys of the figures an upload wrote."""
-        rows = conn.execute(select(Observation.indicator_code, Observation.area_code,
-                                   Observation.period_label)
-                            .where(Observation.upload_id == int(upload_id)).distinct()).all()
+        rows = conn.execute(
+            select(Observation.indicator_code, Observation.area_code, Observation.period_label)
+            .where(Observation.upload_id == int(upload_id))
+            .distinct()
+        ).all()
         return sorted(tuple(r) for r in rows)
 
     @staticmethod
@@ -129,9 +182,17 @@ class UploadGateway:
         """Every revision of the given figure keys (for rolling back)."""
         if not keys:
             return pd.DataFrame(columns=[c.name for c in Observation.__table__.c])
-        return frame(conn, select(Observation).where(_key_filter(keys))
-                     .order_by(Observation.indicator_code, Observation.area_code,
-                               Observation.period_label, Observation.revision))
+        return frame(
+            conn,
+            select(Observation)
+            .where(_key_filter(keys))
+            .order_by(
+                Observation.indicator_code,
+                Observation.area_code,
+                Observation.period_label,
+                Observation.revision,
+            ),
+        )
 
     @staticmethod
     def append_revisions(conn: Connection, records: list[dict]) -> None:
@@ -140,13 +201,18 @@ class UploadGateway:
             conn.execute(insert(Observation), records)
 
     @staticmethod
-    def mark_rolled_back(conn: Connection, upload_id: int, by: str, at: datetime,
-                         message: str) -> None:
-        conn.execute(update(Upload).where(Upload.id == int(upload_id)).values(
-            outcome="rolled_back", rolled_back_by=by, rolled_back_at=at, message=message))
+    def mark_rolled_back(
+        conn: Connection, upload_id: int, by: str, at: datetime, message: str
+    ) -> None:
+        conn.execute(
+            update(Upload)
+            .where(Upload.id == int(upload_id))
+            .values(outcome="rolled_back", rolled_back_by=by, rolled_back_at=at, message=message)
+        )
 
 
 def _key_filter(keys: list[tuple[str, str, str]]):
     """A WHERE clause matching any of the (indicator, area, period) keys, bound parameters."""
-    return tuple_(Observation.indicator_code, Observation.area_code,
-                  Observation.period_label).in_(keys)
+    return tuple_(Observation.indicator_code, Observation.area_code, Observation.period_label).in_(
+        keys
+    )

@@ -17,8 +17,19 @@ from sqlalchemy import Connection, func, insert, select, update
 from csa.models import AuditEntry, Organisation, User
 
 #: Columns of :meth:`UserGateway.users`, in display order (no password hash).
-USER_COLUMNS = ["email", "name", "role", "org_code", "organisation", "disabled",
-                "has_password", "failed_logins", "locked_until", "created_at", "last_login_at"]
+USER_COLUMNS = [
+    "email",
+    "name",
+    "role",
+    "org_code",
+    "organisation",
+    "disabled",
+    "has_password",
+    "failed_logins",
+    "locked_until",
+    "created_at",
+    "last_login_at",
+]
 
 
 class UserGateway:
@@ -28,10 +39,19 @@ class UserGateway:
     def users(self) -> pd.DataFrame:
         """Every user, without password hashes, ordered by role then email."""
         stmt = (
-            select(User.email, User.name, User.role, User.org_code,
-                   Organisation.name.label("organisation"), User.disabled,
-                   User.password_hash.is_not(None).label("has_password"),
-                   User.failed_logins, User.locked_until, User.created_at, User.last_login_at)
+            select(
+                User.email,
+                User.name,
+                User.role,
+                User.org_code,
+                Organisation.name.label("organisation"),
+                User.disabled,
+                User.password_hash.is_not(None).label("has_password"),
+                User.failed_logins,
+                User.locked_until,
+                User.created_at,
+                User.last_login_at,
+            )
             .outerjoin(Organisation, Organisation.code == User.org_code)
             .order_by(User.role, User.email)
         )
@@ -55,8 +75,11 @@ class UserGateway:
         return dict(row)
 
     def count_enabled_admins(self, conn: Connection | None = None) -> int:
-        stmt = select(func.count()).select_from(User).where(
-            User.role == "admin", User.disabled.is_(False))
+        stmt = (
+            select(func.count())
+            .select_from(User)
+            .where(User.role == "admin", User.disabled.is_(False))
+        )
         if conn is not None:
             return int(conn.execute(stmt).scalar() or 0)
         return int(self.scalar(stmt) or 0)
@@ -66,19 +89,44 @@ class UserGateway:
 
     # -- writes (inside the caller's transaction) --------------------------------------
     @staticmethod
-    def insert_user(conn: Connection, *, email: str, name: str, role: str,
-                    org_code: str | None, password_hash: str | None,
-                    created_at: datetime) -> None:
-        conn.execute(insert(User).values(
-            email=email, name=name, role=role, org_code=org_code, password_hash=password_hash,
-            disabled=False, failed_logins=0, locked_until=None, created_at=created_at,
-            last_login_at=None))
+    def insert_user(
+        conn: Connection,
+        *,
+        email: str,
+        name: str,
+        role: str,
+        org_code: str | None,
+        password_hash: str | None,
+        created_at: datetime,
+    ) -> None:
+        conn.execute(
+            insert(User).values(
+                email=email,
+                name=name,
+                role=role,
+                org_code=org_code,
+                password_hash=password_hash,
+                disabled=False,
+                failed_logins=0,
+                locked_until=None,
+                created_at=created_at,
+                last_login_at=None,
+            )
+        )
 
     @staticmethod
     def update_user(conn: Connection, email: str, **values: Any) -> int:
         """Set columns of one user; returns the number of rows changed (0 or 1)."""
-        allowed = {"name", "role", "org_code", "password_hash", "disabled", "failed_logins",
-                   "locked_until", "last_login_at"}
+        allowed = {
+            "name",
+            "role",
+            "org_code",
+            "password_hash",
+            "disabled",
+            "failed_logins",
+            "locked_until",
+            "last_login_at",
+        }
         unknown = set(values) - allowed
         if unknown:
             raise ValueError(f"cannot update user column(s) {', '.join(sorted(unknown))}")
@@ -87,16 +135,25 @@ class UserGateway:
     @staticmethod
     def count_failed_login(conn: Connection, email: str) -> int:
         """Add one failed sign-in atomically and return the new count."""
-        conn.execute(update(User).where(User.email == email)
-                     .values(failed_logins=User.failed_logins + 1))
-        return int(conn.execute(select(User.failed_logins).where(User.email == email))
-                   .scalar() or 0)
+        conn.execute(
+            update(User).where(User.email == email).values(failed_logins=User.failed_logins + 1)
+        )
+        return int(
+            conn.execute(select(User.failed_logins).where(User.email == email)).scalar() or 0
+        )
 
     # -- the audit log, filtered -------------------------------------------------------
-    def audit_entries(self, *, actions: Sequence[str] | None = None,
-                      user_email: str | None = None, outcomes: Sequence[str] | None = None,
-                      since: datetime | None = None, until: datetime | None = None,
-                      text: str | None = None, limit: int = 1000) -> pd.DataFrame:
+    def audit_entries(
+        self,
+        *,
+        actions: Sequence[str] | None = None,
+        user_email: str | None = None,
+        outcomes: Sequence[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        text: str | None = None,
+        limit: int = 1000,
+    ) -> pd.DataFrame:
         """Audit entries, newest first, filtered by action, user (substring, any case),
         outcome, time (``since`` inclusive, ``until`` exclusive) and free text (in the
         target or the detail)."""
@@ -104,8 +161,11 @@ class UserGateway:
         if actions:
             stmt = stmt.where(AuditEntry.action.in_(list(actions)))
         if user_email:
-            stmt = stmt.where(func.lower(AuditEntry.user_email).contains(
-                user_email.strip().lower(), autoescape=True))
+            stmt = stmt.where(
+                func.lower(AuditEntry.user_email).contains(
+                    user_email.strip().lower(), autoescape=True
+                )
+            )
         if outcomes:
             stmt = stmt.where(AuditEntry.outcome.in_(list(outcomes)))
         if since is not None:
@@ -114,8 +174,10 @@ class UserGateway:
             stmt = stmt.where(AuditEntry.at < until)
         if text:
             needle = text.strip().lower()
-            stmt = stmt.where(func.lower(AuditEntry.target).contains(needle, autoescape=True)
-                              | func.lower(AuditEntry.detail).contains(needle, autoescape=True))
+            stmt = stmt.where(
+                func.lower(AuditEntry.target).contains(needle, autoescape=True)
+                | func.lower(AuditEntry.detail).contains(needle, autoescape=True)
+            )
         return self.read(stmt)
 
     def audit_actions(self) -> list[str]:

@@ -40,8 +40,15 @@ DONE_STATUSES = frozenset({"complete", "dropped"})
 ACTION_FIELDS = ("description", "owner_org", "owner", "due_date", "status")
 #: Fields the lead may change once the strategy group has approved the plan (progress).
 PROGRESS_FIELDS = frozenset({"progress_note", "review_date"})
-EDITABLE_FIELDS = ("root_causes", "actions", "trajectory", "risks", "resources",
-                   "review_date", "progress_note")
+EDITABLE_FIELDS = (
+    "root_causes",
+    "actions",
+    "trajectory",
+    "risks",
+    "resources",
+    "review_date",
+    "progress_note",
+)
 SCHEMA = 1
 _THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 
@@ -56,9 +63,17 @@ class PlanContentError(ValueError):
 
 def new_content(evidence: Mapping) -> dict:
     """An empty plan around the evidence (the pre-filled first draft)."""
-    return {"schema": SCHEMA, "evidence": dict(evidence), "root_causes": [], "actions": [],
-            "trajectory": {}, "risks": [], "resources": "", "review_date": None,
-            "progress_note": ""}
+    return {
+        "schema": SCHEMA,
+        "evidence": dict(evidence),
+        "root_causes": [],
+        "actions": [],
+        "trajectory": {},
+        "risks": [],
+        "resources": "",
+        "review_date": None,
+        "progress_note": "",
+    }
 
 
 # -- parsing what people typed -----------------------------------------------------------
@@ -89,11 +104,13 @@ def parse_date(value, what: str) -> str | None:
         return value.isoformat()
     text = str(value).strip()
     try:
-        return date.fromisoformat(text[:10] if len(text) > 10 and text[10] in "T " else text) \
-            .isoformat()
+        return date.fromisoformat(
+            text[:10] if len(text) > 10 and text[10] in "T " else text
+        ).isoformat()
     except ValueError:
-        raise ValueError(f"{what} {text!r} is not a date; write it as YYYY-MM-DD, "
-                         f"e.g. 2026-12-31") from None
+        raise ValueError(
+            f"{what} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-31"
+        ) from None
 
 
 def lines(text: str | Iterable[str] | None) -> list[str]:
@@ -114,8 +131,10 @@ def parse_actions(rows: pd.DataFrame | Iterable[Mapping]) -> list[dict]:
     for i, rec in enumerate(records, start=1):
         if all(_blank(rec.get(f)) for f in ACTION_FIELDS):
             continue
-        action = {f: ("" if _blank(rec.get(f)) else str(rec.get(f)).strip())
-                  for f in ("description", "owner_org", "owner")}
+        action = {
+            f: ("" if _blank(rec.get(f)) else str(rec.get(f)).strip())
+            for f in ("description", "owner_org", "owner")
+        }
         try:
             action["due_date"] = parse_date(rec.get("due_date"), f"Action {i}: due date")
         except ValueError as exc:
@@ -123,8 +142,9 @@ def parse_actions(rows: pd.DataFrame | Iterable[Mapping]) -> list[dict]:
             action["due_date"] = None
         status = "not started" if _blank(rec.get("status")) else str(rec["status"]).strip()
         if status.lower() not in ACTION_STATUSES:
-            problems.append(f"Action {i}: status {status!r} is not one of "
-                            f"{', '.join(ACTION_STATUSES)}.")
+            problems.append(
+                f"Action {i}: status {status!r} is not one of {', '.join(ACTION_STATUSES)}."
+            )
         action["status"] = status.lower()
         out.append(action)
     if problems:
@@ -212,18 +232,23 @@ def problems(content: Mapping, *, periods: list[str], for_submit: bool = False) 
     for i, action in enumerate(content.get("actions") or [], start=1):
         status = action.get("status")
         if status not in ACTION_STATUSES:
-            out.append(f"Action {i}: status {status!r} is not one of "
-                       f"{', '.join(ACTION_STATUSES)}.")
+            out.append(f"Action {i}: status {status!r} is not one of {', '.join(ACTION_STATUSES)}.")
         if action.get("due_date"):
             try:
                 parse_date(action["due_date"], f"Action {i}: due date")
             except ValueError as exc:
                 out.append(str(exc))
         if for_submit:
-            missing = [name for name, key in (("what will be done", "description"),
-                                              ("owner organisation", "owner_org"),
-                                              ("owner", "owner"), ("due date", "due_date"))
-                       if _blank(action.get(key))]
+            missing = [
+                name
+                for name, key in (
+                    ("what will be done", "description"),
+                    ("owner organisation", "owner_org"),
+                    ("owner", "owner"),
+                    ("due date", "due_date"),
+                )
+                if _blank(action.get(key))
+            ]
             if missing:
                 out.append(f"Action {i}: give the {', the '.join(missing)}.")
 
@@ -251,20 +276,26 @@ def problems(content: Mapping, *, periods: list[str], for_submit: bool = False) 
 
     if for_submit:
         if not lines(content.get("root_causes")):
-            out.append("Root causes: give at least one (what the partners think is driving "
-                       "the figures).")
+            out.append(
+                "Root causes: give at least one (what the partners think is driving the figures)."
+            )
         if not content.get("actions"):
-            out.append("Actions: give at least one, with its owner organisation, owner and "
-                       "due date.")
+            out.append(
+                "Actions: give at least one, with its owner organisation, owner and due date."
+            )
         if not trajectory:
-            out.append("Trajectory: give the expected value for each period until the "
-                       "indicator is back on track.")
+            out.append(
+                "Trajectory: give the expected value for each period until the "
+                "indicator is back on track."
+            )
         elif target is not None and polarity in ("low_is_good", "high_is_good"):
             ordered = [p for p in allowed if p in trajectory]
             if ordered and _worse(trajectory[ordered[-1]], float(target), polarity):
-                out.append(f"Trajectory: the last expected value ({trajectory[ordered[-1]]:g} "
-                           f"in {ordered[-1]}) does not reach the target ({target:g}); "
-                           f"continue it until the indicator is back on track.")
+                out.append(
+                    f"Trajectory: the last expected value ({trajectory[ordered[-1]]:g} "
+                    f"in {ordered[-1]}) does not reach the target ({target:g}); "
+                    f"continue it until the indicator is back on track."
+                )
         if not review:
             out.append("Review date: set the date the strategy group will review progress.")
     return out
@@ -290,24 +321,32 @@ def progress_only_problems(old: Mapping, new: Mapping) -> list[str]:
     out = []
     for name in ("root_causes", "trajectory", "risks", "resources"):
         if (old.get(name) or None) != (new.get(name) or None):
-            out.append(f"{name.replace('_', ' ').capitalize()} were approved by the strategy "
-                       f"group and cannot change during monitoring; record the change in the "
-                       f"progress note, or close this plan and draft a new one.")
+            out.append(
+                f"{name.replace('_', ' ').capitalize()} were approved by the strategy "
+                f"group and cannot change during monitoring; record the change in the "
+                f"progress note, or close this plan and draft a new one."
+            )
     old_actions, new_actions = old.get("actions") or [], new.get("actions") or []
     if len(new_actions) < len(old_actions):
         out.append("Approved actions cannot be removed; set their status to 'dropped'.")
     for i, (a, b) in enumerate(zip(old_actions, new_actions, strict=False), start=1):
-        fixed = [f for f in ("description", "owner_org", "owner", "due_date")
-                 if (a.get(f) or None) != (b.get(f) or None)]
+        fixed = [
+            f
+            for f in ("description", "owner_org", "owner", "due_date")
+            if (a.get(f) or None) != (b.get(f) or None)
+        ]
         if fixed:
-            out.append(f"Action {i}: only its status can change during monitoring (not the "
-                       f"{', '.join(f.replace('_', ' ') for f in fixed)}); add a new action "
-                       f"instead.")
+            out.append(
+                f"Action {i}: only its status can change during monitoring (not the "
+                f"{', '.join(f.replace('_', ' ') for f in fixed)}); add a new action "
+                f"instead."
+            )
     return out
 
 
-def suggest_trajectory(latest: float | None, target: float | None, periods: list[str],
-                       polarity: str, steps: int = 4) -> dict[str, float]:
+def suggest_trajectory(
+    latest: float | None, target: float | None, periods: list[str], polarity: str, steps: int = 4
+) -> dict[str, float]:
     """A starting point for the lead: a straight line from the latest figure to the target,
     reached after ``steps`` periods (``{}`` when there is no target, no figure, no direction,
     or the figure already meets the target).

@@ -45,15 +45,15 @@ import pandas as pd
 METHODS = {
     "count_change": "Each area's change in its count; these add up to the total change.",
     "rate_change": "Each area's change in events per head of the whole grouping: "
-                   "multiplier x (area events now / grouping population now - area events a "
-                   "year before / grouping population a year before); these add up exactly "
-                   "to the change in the grouping's rate.",
+    "multiplier x (area events now / grouping population now - area events a "
+    "year before / grouping population a year before); these add up exactly "
+    "to the change in the grouping's rate.",
     "rate_shortfall": "Each area's events above what the target rate would give its "
-                      "population, per head of the whole grouping; these add up exactly to "
-                      "the gap between the grouping's rate and the target.",
+    "population, per head of the whole grouping; these add up exactly to "
+    "the gap between the grouping's rate and the target.",
     "count_shortfall": "Each area's count less its share of the target (its share of the "
-                       "grouping's count a year before); these add up to the gap between "
-                       "the grouping's count and the target.",
+    "grouping's count a year before); these add up to the gap between "
+    "the grouping's count and the target.",
 }
 
 
@@ -80,28 +80,36 @@ class Decomposition:
         return float(self.rows["contribution"].sum())
 
 
-def _member_frame(observations: pd.DataFrame, members: list[str], periods: list[str],
-                  unit: str) -> pd.DataFrame:
-    obs = observations[observations["area_code"].isin(members)
-                       & observations["period_label"].isin(periods)].copy()
+def _member_frame(
+    observations: pd.DataFrame, members: list[str], periods: list[str], unit: str
+) -> pd.DataFrame:
+    obs = observations[
+        observations["area_code"].isin(members) & observations["period_label"].isin(periods)
+    ].copy()
     obs["numerator"] = pd.to_numeric(obs["numerator"], errors="coerce")
-    obs["denominator"] = pd.to_numeric(obs["denominator"], errors="coerce") \
-        if "denominator" in obs else np.nan
-    reporting = sorted(set(observations.loc[observations["area_code"].isin(members),
-                                            "area_code"]))
+    obs["denominator"] = (
+        pd.to_numeric(obs["denominator"], errors="coerce") if "denominator" in obs else np.nan
+    )
+    reporting = sorted(set(observations.loc[observations["area_code"].isin(members), "area_code"]))
     for period in periods:
         here = obs[obs["period_label"] == period]
         have = set(here.loc[here["numerator"].notna(), "area_code"])
         missing = [m for m in reporting if m not in have]
         if missing:
-            raise ContributionError(f"no figure for {', '.join(missing)} in {period}, so "
-                                    f"the grouping's change cannot be split among its areas")
+            raise ContributionError(
+                f"no figure for {', '.join(missing)} in {period}, so "
+                f"the grouping's change cannot be split among its areas"
+            )
         if unit != "count":
-            bad = here[here["numerator"].notna() & here["denominator"].isna()
-                       & (here["area_code"] != "UNASSIGNED")]
+            bad = here[
+                here["numerator"].notna()
+                & here["denominator"].isna()
+                & (here["area_code"] != "UNASSIGNED")
+            ]
             if not bad.empty:
-                raise ContributionError(f"no denominator for {', '.join(bad['area_code'])} "
-                                        f"in {period}")
+                raise ContributionError(
+                    f"no denominator for {', '.join(bad['area_code'])} in {period}"
+                )
     return obs
 
 
@@ -110,9 +118,16 @@ def _pivot(obs: pd.DataFrame, column: str, members: list[str], period: str) -> p
     return here.reindex(members).astype(float)
 
 
-def decompose(observations: pd.DataFrame, members, unit: str, multiplier: float,
-              from_period: str, to_period: str, group_code: str = "",
-              target: float | None = None) -> Decomposition:
+def decompose(
+    observations: pd.DataFrame,
+    members,
+    unit: str,
+    multiplier: float,
+    from_period: str,
+    to_period: str,
+    group_code: str = "",
+    target: float | None = None,
+) -> Decomposition:
     """Split a grouping's change from ``from_period`` to ``to_period`` among its members, or,
     with ``target``, its shortfall against the target in ``to_period``.
 
@@ -151,8 +166,10 @@ def decompose(observations: pd.DataFrame, members, unit: str, multiplier: float,
     if not members:
         raise ContributionError(f"no member of {group_code or 'the grouping'} has figures")
     mult = float(multiplier)
-    n0, nt = _pivot(obs, "numerator", members, from_period), \
-        _pivot(obs, "numerator", members, to_period)
+    n0, nt = (
+        _pivot(obs, "numerator", members, from_period),
+        _pivot(obs, "numerator", members, to_period),
+    )
     if unit == "count":
         v0, vt = n0, nt
         total_0, total_t = float(n0.sum()), float(nt.sum())
@@ -160,8 +177,10 @@ def decompose(observations: pd.DataFrame, members, unit: str, multiplier: float,
             contribution, method = nt - n0, "count_change"
         else:
             if total_0 <= 0:
-                raise ContributionError(f"the grouping's count in {from_period} is zero, so "
-                                        "its areas' shares of the target are not defined")
+                raise ContributionError(
+                    f"the grouping's count in {from_period} is zero, so "
+                    "its areas' shares of the target are not defined"
+                )
             contribution, method = nt - float(target) * n0 / total_0, "count_shortfall"
     else:
         d0 = _pivot(obs, "denominator", members, from_period).fillna(0.0)
@@ -179,12 +198,25 @@ def decompose(observations: pd.DataFrame, members, unit: str, multiplier: float,
             contribution = mult * (nt - float(target) / mult * dt) / big_dt
             method = "rate_shortfall"
     start = total_0 if target is None else float(target)
-    rows = pd.DataFrame({"area_code": members, "from_value": v0.to_numpy(),
-                         "to_value": vt.to_numpy(), "contribution": contribution.to_numpy()})
+    rows = pd.DataFrame(
+        {
+            "area_code": members,
+            "from_value": v0.to_numpy(),
+            "to_value": vt.to_numpy(),
+            "contribution": contribution.to_numpy(),
+        }
+    )
     rows = rows.sort_values("contribution", ascending=False, key=abs).reset_index(drop=True)
     total = total_t - start
     rows["share_of_total"] = rows["contribution"] / total if total else np.nan
-    return Decomposition(group_code=group_code, basis="change" if target is None else
-                         "shortfall", method=method, from_period=from_period,
-                         to_period=to_period, from_value=start, to_value=total_t,
-                         total=total, rows=rows)
+    return Decomposition(
+        group_code=group_code,
+        basis="change" if target is None else "shortfall",
+        method=method,
+        from_period=from_period,
+        to_period=to_period,
+        from_value=start,
+        to_value=total_t,
+        total=total,
+        rows=rows,
+    )

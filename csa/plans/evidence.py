@@ -28,8 +28,13 @@ from csa.assess import Inputs, assess, fmt, series_with_ci
 from csa.plans.contributions import METHODS, ContributionError, decompose
 
 SERIES_POINTS = 13
-COMPARISON_WORDS = {"better": "better than", "worse": "worse than", "similar": "similar to",
-                    "higher": "higher than", "lower": "lower than"}
+COMPARISON_WORDS = {
+    "better": "better than",
+    "worse": "worse than",
+    "similar": "similar to",
+    "higher": "higher than",
+    "lower": "lower than",
+}
 
 
 def _num(x) -> float | None:
@@ -66,12 +71,16 @@ def groupings_for(areas: pd.DataFrame, members: pd.DataFrame, area_code: str) ->
 
 
 def _verdict_dict(v) -> dict:
-    return {"rag": v.rag, "label": v.label, "critical": bool(v.critical),
-            "periods_off_track": int(v.periods_off_track), "reasons": list(v.reasons)}
+    return {
+        "rag": v.rag,
+        "label": v.label,
+        "critical": bool(v.critical),
+        "periods_off_track": int(v.periods_off_track),
+        "reasons": list(v.reasons),
+    }
 
 
-def _contribution_block(obs, members, ind, group, names, from_p, to_p, target,
-                        focus) -> dict:
+def _contribution_block(obs, members, ind, group, names, from_p, to_p, target, focus) -> dict:
     member_codes = members.loc[members["group_code"] == group, "member_code"].tolist()
     block = {"group_code": group, "group_name": names.get(group, group), "focus": focus}
     unit, mult = ind["unit"], float(ind["multiplier"])
@@ -80,21 +89,29 @@ def _contribution_block(obs, members, ind, group, names, from_p, to_p, target,
             block[basis] = None
             continue
         try:
-            d = decompose(obs, member_codes, unit, mult, from_p, to_p, group_code=group,
-                          target=tgt)
+            d = decompose(obs, member_codes, unit, mult, from_p, to_p, group_code=group, target=tgt)
         except ContributionError as exc:
             block[basis] = {"error": str(exc)}
             continue
         block[basis] = {
-            "method": d.method, "method_words": METHODS[d.method],
-            "from_period": d.from_period, "to_period": d.to_period,
-            "from_value": d.from_value, "to_value": d.to_value, "total": d.total,
-            "rows": [{"area_code": r.area_code, "area_name": names.get(r.area_code,
-                                                                        r.area_code),
-                      "from_value": _num(r.from_value), "to_value": _num(r.to_value),
-                      "contribution": float(r.contribution),
-                      "share_of_total": _num(r.share_of_total)}
-                     for r in d.rows.itertuples(index=False)],
+            "method": d.method,
+            "method_words": METHODS[d.method],
+            "from_period": d.from_period,
+            "to_period": d.to_period,
+            "from_value": d.from_value,
+            "to_value": d.to_value,
+            "total": d.total,
+            "rows": [
+                {
+                    "area_code": r.area_code,
+                    "area_name": names.get(r.area_code, r.area_code),
+                    "from_value": _num(r.from_value),
+                    "to_value": _num(r.to_value),
+                    "contribution": float(r.contribution),
+                    "share_of_total": _num(r.share_of_total),
+                }
+                for r in d.rows.itertuples(index=False)
+            ],
         }
     return block
 
@@ -118,21 +135,33 @@ def summary_lines(ev: dict) -> list[str]:
     off = ev["verdict"]["periods_off_track"]
     nouns = {"quarterly": "quarters", "monthly": "months", "annual": "years"}
     noun = nouns.get(ev.get("frequency"), "periods")
-    target = (f" against a target of {fmt(f['target'], unit)} ({f['target_status']}"
-              + (f" for {off} {noun} running" if off >= 2 else "") + ")") \
-        if f["target"] is not None else ""
-    lines.append(f"{ev['indicator_title']} in {ev['area_name']} was "
-                 f"{fmt(f['value'], unit)} {ev['unit_words']} in {ev['period_label']}"
-                 f"{target}.")
+    target = (
+        (
+            f" against a target of {fmt(f['target'], unit)} ({f['target_status']}"
+            + (f" for {off} {noun} running" if off >= 2 else "")
+            + ")"
+        )
+        if f["target"] is not None
+        else ""
+    )
+    lines.append(
+        f"{ev['indicator_title']} in {ev['area_name']} was "
+        f"{fmt(f['value'], unit)} {ev['unit_words']} in {ev['period_label']}"
+        f"{target}."
+    )
     if f["year_earlier_value"] is not None and f["value"] is not None:
         change = f["value"] - f["year_earlier_value"]
-        lines.append(f"A year earlier ({f['year_earlier_period']}) it was "
-                     f"{fmt(f['year_earlier_value'], unit)}: it "
-                     f"{_direction(change, ev['polarity'])} by {fmt(abs(change), unit)}.")
+        lines.append(
+            f"A year earlier ({f['year_earlier_period']}) it was "
+            f"{fmt(f['year_earlier_value'], unit)}: it "
+            f"{_direction(change, ev['polarity'])} by {fmt(abs(change), unit)}."
+        )
     if f["benchmark_value"] is not None and f["comparison"] != "not compared":
         words = COMPARISON_WORDS.get(f["comparison"], f["comparison"])
-        lines.append(f"{ev['area_name']} is {words} Lancashire as a whole "
-                     f"({fmt(f['benchmark_value'], unit)}), by 95% confidence intervals.")
+        lines.append(
+            f"{ev['area_name']} is {words} Lancashire as a whole "
+            f"({fmt(f['benchmark_value'], unit)}), by 95% confidence intervals."
+        )
     for block in ev["contributions"]:
         change = block.get("change") or {}
         rows = change.get("rows") or []
@@ -140,9 +169,11 @@ def summary_lines(ev: dict) -> list[str]:
             continue
         total = change["total"]
         top = rows[0]
-        bits = (f"{block['group_name']}'s figure {_direction(total, ev['polarity'])} by "
-                f"{fmt(abs(total), unit)} since {change['from_period']}; the largest "
-                f"contribution was {top['area_name']} ({top['contribution']:+.2f})")
+        bits = (
+            f"{block['group_name']}'s figure {_direction(total, ev['polarity'])} by "
+            f"{fmt(abs(total), unit)} since {change['from_period']}; the largest "
+            f"contribution was {top['area_name']} ({top['contribution']:+.2f})"
+        )
         if block["focus"] and block["focus"] != top["area_code"]:
             mine = next((r for r in rows if r["area_code"] == block["focus"]), None)
             if mine:
@@ -151,8 +182,14 @@ def summary_lines(ev: dict) -> list[str]:
     return lines
 
 
-def build_evidence(inputs: Inputs, settings: dict, indicator_code: str, area_code: str,
-                   period_label: str, series_points: int = SERIES_POINTS) -> dict:
+def build_evidence(
+    inputs: Inputs,
+    settings: dict,
+    indicator_code: str,
+    area_code: str,
+    period_label: str,
+    series_points: int = SERIES_POINTS,
+) -> dict:
     """The pre-filled evidence for a plan on ``indicator_code`` in ``area_code`` for
     ``period_label`` (see the module docstring). Raises ValueError for an unknown code or a
     period with no verdict."""
@@ -166,13 +203,20 @@ def build_evidence(inputs: Inputs, settings: dict, indicator_code: str, area_cod
     groups = groupings_for(inputs.areas, inputs.area_members, area_code)
     earlier = year_earlier(inputs.periods, period_label)
     periods = [period_label] + ([earlier] if earlier else [])
-    verdicts = assess(inputs, settings, period_labels=periods,
-                      area_codes=[area_code, *groups], indicator_codes=[indicator_code])
+    verdicts = assess(
+        inputs,
+        settings,
+        period_labels=periods,
+        area_codes=[area_code, *groups],
+        indicator_codes=[indicator_code],
+    )
     by_key = {(v.area_code, v.period_label): v for v in verdicts}
     v = by_key.get((area_code, period_label))
     if v is None:
-        raise ValueError(f"no figure for {indicator_code} in {names[area_code]} in "
-                         f"{period_label}, so there is no evidence to draft from")
+        raise ValueError(
+            f"no figure for {indicator_code} in {names[area_code]} in "
+            f"{period_label}, so there is no evidence to draft from"
+        )
     before = by_key.get((area_code, earlier)) if earlier else None
 
     series = series_with_ci(ind, inputs, float(settings.get("confidence", 0.95)))
@@ -186,43 +230,67 @@ def build_evidence(inputs: Inputs, settings: dict, indicator_code: str, area_cod
         gv = by_key.get((group, period_label))
         if earlier is None:
             continue
-        blocks.append(_contribution_block(
-            obs, inputs.area_members, ind, group, names, earlier, period_label,
-            gv.target if gv is not None else None,
-            focus=None if group == area_code else area_code))
+        blocks.append(
+            _contribution_block(
+                obs,
+                inputs.area_members,
+                ind,
+                group,
+                names,
+                earlier,
+                period_label,
+                gv.target if gv is not None else None,
+                focus=None if group == area_code else area_code,
+            )
+        )
 
     multiplier = int(ind["multiplier"])
-    unit_words = {"rate": f"per {multiplier:,}", "percentage": "",
-                  "count": ""}.get(ind["unit"], "")
+    unit_words = {"rate": f"per {multiplier:,}", "percentage": "", "count": ""}.get(ind["unit"], "")
     evidence = {
-        "indicator_code": indicator_code, "indicator_title": ind["title"],
-        "unit": ind["unit"], "multiplier": multiplier, "unit_words": unit_words,
-        "polarity": ind["polarity"], "frequency": ind["frequency"],
+        "indicator_code": indicator_code,
+        "indicator_title": ind["title"],
+        "unit": ind["unit"],
+        "multiplier": multiplier,
+        "unit_words": unit_words,
+        "polarity": ind["polarity"],
+        "frequency": ind["frequency"],
         "data_kind": v.data_kind,  # the figure's own (a real return is real), not the default
         "lead_org_code": ind["lead_org_code"],
         "lead_organisation": ind.get("lead_organisation") or ind["lead_org_code"],
         "public": bool(ind["public"]),
-        "area_code": area_code, "area_name": names[area_code], "period_label": period_label,
+        "area_code": area_code,
+        "area_name": names[area_code],
+        "period_label": period_label,
         "verdict": _verdict_dict(v),
         "figures": {
-            "value": v.value, "lower": v.lower, "upper": v.upper, "numerator": v.numerator,
-            "denominator": v.denominator, "status": v.figure_status,
-            "target": v.target, "target_status": v.target_status,
+            "value": v.value,
+            "lower": v.lower,
+            "upper": v.upper,
+            "numerator": v.numerator,
+            "denominator": v.denominator,
+            "status": v.figure_status,
+            "target": v.target,
+            "target_status": v.target_status,
             "target_message": v.target_message,
             "benchmark_code": v.benchmark_code,
             "benchmark_name": names.get(v.benchmark_code) if v.benchmark_code else None,
-            "benchmark_value": v.benchmark_value, "comparison": v.comparison,
+            "benchmark_value": v.benchmark_value,
+            "comparison": v.comparison,
             "year_earlier_period": earlier,
             "year_earlier_value": before.value if before is not None else None,
         },
-        "spc": {"variation": v.variation, "assurance": v.assurance,
-                "message": v.spc_message},
+        "spc": {"variation": v.variation, "assurance": v.assurance, "message": v.spc_message},
         "trend": {"direction": v.trend_direction, "judgement": v.trend_judgement},
-        "series": [{"period_label": r.period_label, "value": _num(r.value),
-                    "lower": _num(r.lower), "upper": _num(r.upper),
-                    "data_kind": demo_labels.kind_of(getattr(r, "data_kind", None),
-                                                ind["data_kind"])}
-                   for r in here.itertuples(index=False)],
+        "series": [
+            {
+                "period_label": r.period_label,
+                "value": _num(r.value),
+                "lower": _num(r.lower),
+                "upper": _num(r.upper),
+                "data_kind": demo_labels.kind_of(getattr(r, "data_kind", None), ind["data_kind"]),
+            }
+            for r in here.itertuples(index=False)
+        ],
         "contributions": blocks,
     }
     evidence["summary"] = summary_lines(evidence)

@@ -30,13 +30,37 @@ from csa.plans.workflow import NONE_YET, STATE_WORDS
 
 #: Columns of :func:`register` (and :func:`flags_for_period`).
 REGISTER_COLUMNS = [
-    "indicator_code", "indicator_title", "area_code", "area_name", "lead_org_code",
-    "critical", "rag", "label", "value", "target", "plan_id", "plan_state", "state_words",
-    "review_date", "plan_overdue", "overdue_actions", "missed_trajectory", "missed_periods",
+    "indicator_code",
+    "indicator_title",
+    "area_code",
+    "area_name",
+    "lead_org_code",
+    "critical",
+    "rag",
+    "label",
+    "value",
+    "target",
+    "plan_id",
+    "plan_state",
+    "state_words",
+    "review_date",
+    "plan_overdue",
+    "overdue_actions",
+    "missed_trajectory",
+    "missed_periods",
     "flags",
 ]
-FLAG_COLUMNS = ["indicator_code", "area_code", "plan_id", "plan_state", "critical",
-                "plan_overdue", "overdue_actions", "missed_trajectory", "flags"]
+FLAG_COLUMNS = [
+    "indicator_code",
+    "area_code",
+    "plan_id",
+    "plan_state",
+    "critical",
+    "plan_overdue",
+    "overdue_actions",
+    "missed_trajectory",
+    "flags",
+]
 
 
 def _today(today: date | None) -> date:
@@ -74,8 +98,9 @@ def plan_overdue(state: str, review_date, today: date | None = None) -> bool:
     return state != "closed" and due is not None and due < _today(today)
 
 
-def missed_trajectory(trajectory: Mapping[str, float] | None, figures: Mapping[str, float],
-                      polarity: str) -> list[dict]:
+def missed_trajectory(
+    trajectory: Mapping[str, float] | None, figures: Mapping[str, float], polarity: str
+) -> list[dict]:
     """Periods where the figure is worse than the trajectory expected.
 
     Parameters
@@ -100,8 +125,14 @@ def missed_trajectory(trajectory: Mapping[str, float] | None, figures: Mapping[s
             continue
         worse = actual > expected if polarity == "low_is_good" else actual < expected
         if worse:
-            out.append({"period_label": period, "expected": float(expected),
-                        "actual": float(actual), "gap": float(actual) - float(expected)})
+            out.append(
+                {
+                    "period_label": period,
+                    "expected": float(expected),
+                    "actual": float(actual),
+                    "gap": float(actual) - float(expected),
+                }
+            )
     return out
 
 
@@ -121,8 +152,13 @@ def area_series(inputs, indicator_code: str, area_codes, periods=None) -> pd.Dat
     groups = wanted & set(inputs.area_members["group_code"])
     parts = [obs.loc[obs["area_code"].isin(wanted - groups), cols]]
     if groups and not obs.empty:
-        agg = aggregate(obs, inputs.area_members, inds.loc[indicator_code, "unit"],
-                        float(inds.loc[indicator_code, "multiplier"]), group_codes=groups)
+        agg = aggregate(
+            obs,
+            inputs.area_members,
+            inds.loc[indicator_code, "unit"],
+            float(inds.loc[indicator_code, "multiplier"]),
+            group_codes=groups,
+        )
         parts.append(agg[cols])
     parts = [p for p in parts if not p.empty]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
@@ -138,9 +174,9 @@ def figures_for(inputs, pairs) -> dict[tuple[str, str], dict[str, float]]:
         full = area_series(inputs, code, areas)
         for area in areas:
             here = full[full["area_code"] == area]
-            out[(code, area)] = dict(zip(here["period_label"],
-                                         pd.to_numeric(here["value"]).astype(float),
-                                         strict=True))
+            out[(code, area)] = dict(
+                zip(here["period_label"], pd.to_numeric(here["value"]).astype(float), strict=True)
+            )
     return out
 
 
@@ -158,10 +194,17 @@ def _flag_words(row: dict) -> list[str]:
     return words
 
 
-def register(verdicts: pd.DataFrame, plans: pd.DataFrame, contents: Mapping[int, Mapping],
-             figures: Mapping[tuple[str, str], Mapping[str, float]],
-             indicators: pd.DataFrame, areas: pd.DataFrame, period_label: str,
-             today: date | None = None, actor: Actor | None = None) -> pd.DataFrame:
+def register(
+    verdicts: pd.DataFrame,
+    plans: pd.DataFrame,
+    contents: Mapping[int, Mapping],
+    figures: Mapping[tuple[str, str], Mapping[str, float]],
+    indicators: pd.DataFrame,
+    areas: pd.DataFrame,
+    period_label: str,
+    today: date | None = None,
+    actor: Actor | None = None,
+) -> pd.DataFrame:
     """The recovery-plan register for a period.
 
     One row for every indicator x area flagged critical in ``period_label`` (with its plan,
@@ -210,29 +253,40 @@ def register(verdicts: pd.DataFrame, plans: pd.DataFrame, contents: Mapping[int,
         if code not in inds.index:
             continue
         ind = inds.loc[code]
-        if actor is not None and not can_see_indicator(actor, bool(ind["public"]),
-                                                       ind["lead_org_code"]):
+        if actor is not None and not can_see_indicator(
+            actor, bool(ind["public"]), ind["lead_org_code"]
+        ):
             continue
         verdict = keyed.get((code, area))
         content = contents.get(int(plan["id"]), {}) if plan else {}
         state = plan["state"] if plan else NONE_YET
         overdue = overdue_actions(content, today) if state != "closed" else []
-        missed = missed_trajectory(content.get("trajectory"), figures.get((code, area), {}),
-                                   ind["polarity"]) if plan and state != "closed" else []
+        missed = (
+            missed_trajectory(
+                content.get("trajectory"), figures.get((code, area), {}), ind["polarity"]
+            )
+            if plan and state != "closed"
+            else []
+        )
         review = _as_date(plan["review_date"]) if plan else None
         row = {
-            "indicator_code": code, "indicator_title": ind["title"], "area_code": area,
-            "area_name": names.get(area, area), "lead_org_code": ind["lead_org_code"],
+            "indicator_code": code,
+            "indicator_title": ind["title"],
+            "area_code": area,
+            "area_name": names.get(area, area),
+            "lead_org_code": ind["lead_org_code"],
             "critical": bool(verdict.critical) if verdict is not None else False,
             "rag": verdict.rag if verdict is not None else "grey",
             "label": verdict.label if verdict is not None else "No figure",
             "value": verdict.value if verdict is not None else None,
             "target": verdict.target if verdict is not None else None,
-            "plan_id": int(plan["id"]) if plan else None, "plan_state": state,
+            "plan_id": int(plan["id"]) if plan else None,
+            "plan_state": state,
             "state_words": STATE_WORDS[state],
             "review_date": review.isoformat() if review else None,
             "plan_overdue": plan_overdue(state, review, today) if plan else False,
-            "overdue_actions": len(overdue), "missed_trajectory": len(missed),
+            "overdue_actions": len(overdue),
+            "missed_trajectory": len(missed),
             "missed_periods": ", ".join(m["period_label"] for m in missed),
         }
         row["flags"] = _flag_words(row)
@@ -240,18 +294,33 @@ def register(verdicts: pd.DataFrame, plans: pd.DataFrame, contents: Mapping[int,
     out = pd.DataFrame(rows, columns=REGISTER_COLUMNS)
     if out.empty:
         return out
-    order = {"none yet": 0, "returned": 1, "draft": 2, "submitted": 3, "approved": 4,
-             "monitoring": 5, "closed": 6}
+    order = {
+        "none yet": 0,
+        "returned": 1,
+        "draft": 2,
+        "submitted": 3,
+        "approved": 4,
+        "monitoring": 5,
+        "closed": 6,
+    }
     out["_o"] = out["plan_state"].map(order)
-    out["_n"] = -(out["overdue_actions"] + out["missed_trajectory"]
-                  + out["plan_overdue"].astype(int))
+    out["_n"] = -(
+        out["overdue_actions"] + out["missed_trajectory"] + out["plan_overdue"].astype(int)
+    )
     out = out.sort_values(["_n", "_o", "indicator_code", "area_name"])
     return out.drop(columns=["_o", "_n"]).reset_index(drop=True)
 
 
-def register_for_period(db, period_label: str, *, verdicts: pd.DataFrame | None = None,
-                        inputs=None, settings: dict | None = None, today: date | None = None,
-                        actor: Actor | None = None) -> pd.DataFrame:
+def register_for_period(
+    db,
+    period_label: str,
+    *,
+    verdicts: pd.DataFrame | None = None,
+    inputs=None,
+    settings: dict | None = None,
+    today: date | None = None,
+    actor: Actor | None = None,
+) -> pd.DataFrame:
     """:func:`register` read from the database (pass ``verdicts``/``inputs`` when the caller
     has them cached, as the pages do)."""
     from csa import config as csa_config
@@ -259,24 +328,48 @@ def register_for_period(db, period_label: str, *, verdicts: pd.DataFrame | None 
 
     inputs = inputs if inputs is not None else Inputs.from_db(db)
     if verdicts is None:
-        verdicts = to_frame(assess(inputs, settings or csa_config.load(),
-                                   period_labels=[period_label]))
+        verdicts = to_frame(
+            assess(inputs, settings or csa_config.load(), period_labels=[period_label])
+        )
     plans = db.plans()
     contents = db.latest_plan_contents(plans["id"]) if not plans.empty else {}
     pairs = set(zip(plans["indicator_code"], plans["area_code"], strict=True))
     figures = figures_for(inputs, pairs)
-    return register(verdicts, plans, contents, figures, inputs.indicators, inputs.areas,
-                    period_label, today=today, actor=actor)
+    return register(
+        verdicts,
+        plans,
+        contents,
+        figures,
+        inputs.indicators,
+        inputs.areas,
+        period_label,
+        today=today,
+        actor=actor,
+    )
 
 
-def flags_for_period(db, period_label: str, today: date | None = None, *,
-                     verdicts: pd.DataFrame | None = None, inputs=None,
-                     settings: dict | None = None, actor: Actor | None = None) -> pd.DataFrame:
+def flags_for_period(
+    db,
+    period_label: str,
+    today: date | None = None,
+    *,
+    verdicts: pd.DataFrame | None = None,
+    inputs=None,
+    settings: dict | None = None,
+    actor: Actor | None = None,
+) -> pd.DataFrame:
     """Per indicator x area, what the overview should flag: plan state, overdue plan,
     overdue actions (count), missed trajectory (count) and the flag words.
 
     Columns: :data:`FLAG_COLUMNS`. Only rows with a critical verdict or an open plan appear.
     """
-    reg = register_for_period(db, period_label, verdicts=verdicts, inputs=inputs,
-                              settings=settings, today=today, actor=actor)
+    reg = register_for_period(
+        db,
+        period_label,
+        verdicts=verdicts,
+        inputs=inputs,
+        settings=settings,
+        today=today,
+        actor=actor,
+    )
     return reg[FLAG_COLUMNS].reset_index(drop=True)

@@ -38,8 +38,12 @@ from csa.plans import content as plan_content
 
 NONE_YET = "none yet"
 STATE_WORDS = {
-    NONE_YET: "No plan yet", "draft": "Draft", "submitted": "Submitted for approval",
-    "approved": "Approved", "returned": "Returned with comments", "monitoring": "Monitoring",
+    NONE_YET: "No plan yet",
+    "draft": "Draft",
+    "submitted": "Submitted for approval",
+    "approved": "Approved",
+    "returned": "Returned with comments",
+    "monitoring": "Monitoring",
     "closed": "Closed",
 }
 
@@ -55,20 +59,33 @@ class Move:
     permission: str
 
 
-MOVES: dict[str, Move] = {m.name: m for m in (
-    Move("create", "Draft a recovery plan", frozenset({None}), "draft", "edit_plan"),
-    Move("save", "Save a version", frozenset({"draft", "returned"}), "draft", "edit_plan"),
-    Move("submit", "Submit to the strategy group", frozenset({"draft", "returned"}),
-         "submitted", "submit_plan"),
-    Move("approve", "Approve", frozenset({"submitted"}), "approved", "approve_plan"),
-    Move("return", "Return with comments", frozenset({"submitted"}), "returned",
-         "return_plan"),
-    Move("monitor", "Start monitoring", frozenset({"approved"}), "monitoring", "monitor_plan"),
-    Move("update", "Record progress", frozenset({"approved", "monitoring"}), None,
-         "monitor_plan"),
-    Move("close", "Close with an outcome", frozenset(set(PLAN_STATES) - {"closed"}), "closed",
-         "close_plan"),
-)}
+MOVES: dict[str, Move] = {
+    m.name: m
+    for m in (
+        Move("create", "Draft a recovery plan", frozenset({None}), "draft", "edit_plan"),
+        Move("save", "Save a version", frozenset({"draft", "returned"}), "draft", "edit_plan"),
+        Move(
+            "submit",
+            "Submit to the strategy group",
+            frozenset({"draft", "returned"}),
+            "submitted",
+            "submit_plan",
+        ),
+        Move("approve", "Approve", frozenset({"submitted"}), "approved", "approve_plan"),
+        Move("return", "Return with comments", frozenset({"submitted"}), "returned", "return_plan"),
+        Move("monitor", "Start monitoring", frozenset({"approved"}), "monitoring", "monitor_plan"),
+        Move(
+            "update", "Record progress", frozenset({"approved", "monitoring"}), None, "monitor_plan"
+        ),
+        Move(
+            "close",
+            "Close with an outcome",
+            frozenset(set(PLAN_STATES) - {"closed"}),
+            "closed",
+            "close_plan",
+        ),
+    )
+}
 
 
 class WorkflowError(ValueError):
@@ -100,7 +117,8 @@ def _check_state(move: Move, plan: dict) -> None:
         raise WorkflowError(
             f"Plan {plan['id']} is {STATE_WORDS.get(plan['state'], plan['state']).lower()}; "
             f"'{move.label.lower()}' is possible only when it is "
-            f"{' or '.join(STATE_WORDS[s].lower() for s in froms)}.")
+            f"{' or '.join(STATE_WORDS[s].lower() for s in froms)}."
+        )
 
 
 def trajectory_periods(periods, period_label: str, n: int = 12) -> list[str]:
@@ -121,7 +139,7 @@ def trajectory_periods(periods, period_label: str, n: int = 12) -> list[str]:
         return out
     same = per.loc[per["frequency"] == freq.iloc[0], "label"].tolist()
     i = same.index(period_label)
-    return same[i + 1: i + 1 + n]
+    return same[i + 1 : i + 1 + n]
 
 
 def _load(db, plan_id: int) -> dict:
@@ -137,8 +155,16 @@ def _review_date(content: dict) -> date | None:
 
 
 # -- the moves ---------------------------------------------------------------------------
-def create_plan(db, actor: Actor, *, indicator_code: str, area_code: str, period_label: str,
-                evidence: dict, title: str | None = None) -> int:
+def create_plan(
+    db,
+    actor: Actor,
+    *,
+    indicator_code: str,
+    area_code: str,
+    period_label: str,
+    evidence: dict,
+    title: str | None = None,
+) -> int:
     """Draft a new plan pre-filled with ``evidence``; returns its id.
 
     Refused when an open (not closed) plan already exists for this indicator and area."""
@@ -153,29 +179,61 @@ def create_plan(db, actor: Actor, *, indicator_code: str, area_code: str, period
         raise WorkflowError(
             f"{indicator_code} in {evidence.get('area_name', area_code)} already has an open "
             f"recovery plan (plan {existing['id']}, "
-            f"{STATE_WORDS[existing['state']].lower()}); open that one instead.")
+            f"{STATE_WORDS[existing['state']].lower()}); open that one instead."
+        )
     body = plan_content.new_content(evidence)
-    title = title or (f"Recovery plan: {indicators.loc[indicator_code, 'title']}, "
-                      f"{evidence.get('area_name', area_code)} ({period_label})")
+    title = title or (
+        f"Recovery plan: {indicators.loc[indicator_code, 'title']}, "
+        f"{evidence.get('area_name', area_code)} ({period_label})"
+    )
     with db.transaction() as conn:
-        plan_id = db.insert_plan(conn, indicator_code=indicator_code, area_code=area_code,
-                                 period_label=period_label, title=title, lead_org_code=lead,
-                                 created_by=actor.email)
-        version = db.append_version(conn, plan_id, state="draft", content=body,
-                                    comment="Drafted from the evidence", saved_by=actor.email)
-        db.audit(conn, actor.email, "plan_create", f"plan {plan_id}",
-                 detail={"indicator": indicator_code, "area": area_code,
-                         "period": period_label, "version": version})
+        plan_id = db.insert_plan(
+            conn,
+            indicator_code=indicator_code,
+            area_code=area_code,
+            period_label=period_label,
+            title=title,
+            lead_org_code=lead,
+            created_by=actor.email,
+        )
+        version = db.append_version(
+            conn,
+            plan_id,
+            state="draft",
+            content=body,
+            comment="Drafted from the evidence",
+            saved_by=actor.email,
+        )
+        db.audit(
+            conn,
+            actor.email,
+            "plan_create",
+            f"plan {plan_id}",
+            detail={
+                "indicator": indicator_code,
+                "area": area_code,
+                "period": period_label,
+                "version": version,
+            },
+        )
     return plan_id
 
 
-def _move(db, actor: Actor, plan_id: int, name: str, *, content: dict | None = None,
-          comment: str = "", outcome: str | None = None,
-          base_version: int | None = None, for_submit: bool = False) -> int:
+def _move(
+    db,
+    actor: Actor,
+    plan_id: int,
+    name: str,
+    *,
+    content: dict | None = None,
+    comment: str = "",
+    outcome: str | None = None,
+    base_version: int | None = None,
+    for_submit: bool = False,
+) -> int:
     move = MOVES[name]
     plan = _load(db, plan_id)
-    require(actor, move.permission, _orgs(plan["lead_org_code"]), db=db,
-            target=f"plan {plan_id}")
+    require(actor, move.permission, _orgs(plan["lead_org_code"]), db=db, target=f"plan {plan_id}")
     _check_state(move, plan)
     body = dict(plan["content"])
     if content is not None:
@@ -191,37 +249,67 @@ def _move(db, actor: Actor, plan_id: int, name: str, *, content: dict | None = N
     with db.transaction() as conn:
         locked = db.lock_plan(conn, plan_id)
         if locked is None or locked["state"] != plan["state"]:
-            raise StaleVersionError(f"Plan {plan_id} changed while you were working on it; "
-                                    "reload it and try again.")
+            raise StaleVersionError(
+                f"Plan {plan_id} changed while you were working on it; reload it and try again."
+            )
         latest = db.plan(plan_id, conn)["version"]
         if base_version is not None and int(base_version) != latest:
             raise StaleVersionError(
                 f"Plan {plan_id} has a newer version ({latest}) than the one you started "
-                f"from ({base_version}); reload it to see the changes, then save again.")
+                f"from ({base_version}); reload it to see the changes, then save again."
+            )
         fields = {"state": new_state, "review_date": _review_date(body)}
         if outcome is not None:
             fields["outcome"] = outcome
         db.update_plan(conn, plan_id, **fields)
-        version = db.append_version(conn, plan_id, state=new_state, content=body,
-                                    comment=comment, saved_by=actor.email)
-        db.audit(conn, actor.email, f"plan_{name}", f"plan {plan_id}",
-                 detail={"from": plan["state"], "to": new_state, "version": version,
-                         "comment": comment})
+        version = db.append_version(
+            conn, plan_id, state=new_state, content=body, comment=comment, saved_by=actor.email
+        )
+        db.audit(
+            conn,
+            actor.email,
+            f"plan_{name}",
+            f"plan {plan_id}",
+            detail={"from": plan["state"], "to": new_state, "version": version, "comment": comment},
+        )
     return version
 
 
-def save_plan(db, actor: Actor, plan_id: int, content: dict, *, comment: str = "",
-              base_version: int | None = None) -> int:
+def save_plan(
+    db,
+    actor: Actor,
+    plan_id: int,
+    content: dict,
+    *,
+    comment: str = "",
+    base_version: int | None = None,
+) -> int:
     """Save a new version of a draft (or returned) plan; returns the version number."""
-    return _move(db, actor, plan_id, "save", content=content, comment=comment,
-                 base_version=base_version)
+    return _move(
+        db, actor, plan_id, "save", content=content, comment=comment, base_version=base_version
+    )
 
 
-def submit_plan(db, actor: Actor, plan_id: int, content: dict | None = None, *,
-                comment: str = "", base_version: int | None = None) -> int:
+def submit_plan(
+    db,
+    actor: Actor,
+    plan_id: int,
+    content: dict | None = None,
+    *,
+    comment: str = "",
+    base_version: int | None = None,
+) -> int:
     """Submit the plan (with ``content`` if given) to the strategy group; it must be complete."""
-    return _move(db, actor, plan_id, "submit", content=content, comment=comment,
-                 base_version=base_version, for_submit=True)
+    return _move(
+        db,
+        actor,
+        plan_id,
+        "submit",
+        content=content,
+        comment=comment,
+        base_version=base_version,
+        for_submit=True,
+    )
 
 
 def approve_plan(db, actor: Actor, plan_id: int, comment: str = "") -> int:
@@ -241,12 +329,20 @@ def start_monitoring(db, actor: Actor, plan_id: int, comment: str = "") -> int:
     return _move(db, actor, plan_id, "monitor", comment=comment)
 
 
-def update_progress(db, actor: Actor, plan_id: int, content: dict, *, comment: str = "",
-                    base_version: int | None = None) -> int:
+def update_progress(
+    db,
+    actor: Actor,
+    plan_id: int,
+    content: dict,
+    *,
+    comment: str = "",
+    base_version: int | None = None,
+) -> int:
     """Record progress on an approved or monitored plan (action statuses, the progress note,
     the review date, new actions); the approved substance cannot change."""
-    return _move(db, actor, plan_id, "update", content=content, comment=comment,
-                 base_version=base_version)
+    return _move(
+        db, actor, plan_id, "update", content=content, comment=comment, base_version=base_version
+    )
 
 
 def close_plan(db, actor: Actor, plan_id: int, outcome: str) -> int:

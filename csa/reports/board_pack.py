@@ -46,8 +46,12 @@ from csa.plans.workflow import STATE_WORDS
 AUDIENCES = ("board", "public")
 HEADLINE_KINDS = ("pan", "policing_area")
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
-RAG_WORDS = {"red": "✖ Off track", "amber": "▲ At risk", "green": "✔ On track",
-             "grey": "● Not judged"}
+RAG_WORDS = {
+    "red": "✖ Off track",
+    "amber": "▲ At risk",
+    "green": "✔ On track",
+    "grey": "● Not judged",
+}
 TITLE = "Performance and Priorities Update"
 MAX_PLAN_CHARTS = 3  # per indicator: areas with a recovery trajectory to draw
 
@@ -84,8 +88,11 @@ class Item:
     @property
     def headline(self) -> str:
         """e.g. 'Violence with injury, Burnley: 3.10 per 1,000 (target 2.50)'."""
-        value = "below the disclosure threshold" if self.suppressed else \
-            f"{fmt(self.value, self.unit)}{' ' + self.unit_words if self.unit_words else ''}"
+        value = (
+            "below the disclosure threshold"
+            if self.suppressed
+            else f"{fmt(self.value, self.unit)}{' ' + self.unit_words if self.unit_words else ''}"
+        )
         target = f" (target {fmt(self.target, self.unit)})" if self.target is not None else ""
         return f"{self.indicator_title}, {self.area_name}: {value}{target}"
 
@@ -110,14 +117,20 @@ class Section:
 
     def table(self) -> pd.DataFrame:
         """The areas as a table: area, figure, target, status, quarters off track, plan."""
-        return pd.DataFrame([{
-            "Area": i.area_name,
-            "Figure": "<suppressed>" if i.suppressed else fmt(i.value, i.unit),
-            "Target": fmt(i.target, i.unit) if i.target is not None else "–",
-            "Status": i.status_words, "Quarters off track": i.periods_off_track,
-            "Recovery plan": STATE_WORDS.get(i.plan_state, i.plan_state)} for i in self.areas],
-            columns=["Area", "Figure", "Target", "Status", "Quarters off track",
-                     "Recovery plan"])
+        return pd.DataFrame(
+            [
+                {
+                    "Area": i.area_name,
+                    "Figure": "<suppressed>" if i.suppressed else fmt(i.value, i.unit),
+                    "Target": fmt(i.target, i.unit) if i.target is not None else "–",
+                    "Status": i.status_words,
+                    "Quarters off track": i.periods_off_track,
+                    "Recovery plan": STATE_WORDS.get(i.plan_state, i.plan_state),
+                }
+                for i in self.areas
+            ],
+            columns=["Area", "Figure", "Target", "Status", "Quarters off track", "Recovery plan"],
+        )
 
 
 @dataclass
@@ -148,14 +161,24 @@ class BoardPack:
     def counts(self) -> dict[str, int]:
         """Headline numbers for the opening page (pan-Lancashire and all critical)."""
         s = self.summary
-        return {"off_track": int(s["Off track"].sum()), "at_risk": int(s["At risk"].sum()),
-                "on_track": int(s["On track"].sum()),
-                "critical": int(s["Critical (any area)"].sum()),
-                "plans_open": int((self.plans["plan_state"].isin(
-                    ["draft", "submitted", "approved", "returned", "monitoring"])).sum())
-                if not self.plans.empty else 0,
-                "actions_overdue": int(self.plans["overdue_actions"].sum())
-                if not self.plans.empty else 0}
+        return {
+            "off_track": int(s["Off track"].sum()),
+            "at_risk": int(s["At risk"].sum()),
+            "on_track": int(s["On track"].sum()),
+            "critical": int(s["Critical (any area)"].sum()),
+            "plans_open": int(
+                (
+                    self.plans["plan_state"].isin(
+                        ["draft", "submitted", "approved", "returned", "monitoring"]
+                    )
+                ).sum()
+            )
+            if not self.plans.empty
+            else 0,
+            "actions_overdue": int(self.plans["overdue_actions"].sum())
+            if not self.plans.empty
+            else 0,
+        }
 
 
 def previous_quarter(label: str) -> str | None:
@@ -184,24 +207,37 @@ def _summary(verdicts: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
         codes = set(group["code"])
         here = verdicts[verdicts["indicator_code"].isin(codes)]
         head = here[here["area_code"] == PAN_LANCASHIRE]
-        rows.append({
-            "Key issue": theme,
-            "Kind": "Key issue" if kind == "key_issue" else "Contributory factor",
-            "Indicators": len(codes),
-            "On track": int((head["rag"] == "green").sum()),
-            "At risk": int((head["rag"] == "amber").sum()),
-            "Off track": int((head["rag"] == "red").sum()),
-            "Not judged": int((head["rag"] == "grey").sum()) + len(codes - set(head[
-                "indicator_code"])),
-            "Critical (any area)": int(here["critical"].astype(bool).sum()),
-        })
-    return pd.DataFrame(rows, columns=["Key issue", "Kind", "Indicators", "On track",
-                                       "At risk", "Off track", "Not judged",
-                                       "Critical (any area)"])
+        rows.append(
+            {
+                "Key issue": theme,
+                "Kind": "Key issue" if kind == "key_issue" else "Contributory factor",
+                "Indicators": len(codes),
+                "On track": int((head["rag"] == "green").sum()),
+                "At risk": int((head["rag"] == "amber").sum()),
+                "Off track": int((head["rag"] == "red").sum()),
+                "Not judged": int((head["rag"] == "grey").sum())
+                + len(codes - set(head["indicator_code"])),
+                "Critical (any area)": int(here["critical"].astype(bool).sum()),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Key issue",
+            "Kind",
+            "Indicators",
+            "On track",
+            "At risk",
+            "Off track",
+            "Not judged",
+            "Critical (any area)",
+        ],
+    )
 
 
-def _changes(now: pd.DataFrame, before: pd.DataFrame, headline: set[str], titles: dict,
-             names: dict) -> pd.DataFrame:
+def _changes(
+    now: pd.DataFrame, before: pd.DataFrame, headline: set[str], titles: dict, names: dict
+) -> pd.DataFrame:
     cols = ["Indicator", "Area", "Last quarter", "This quarter", "Change"]
     if before.empty:
         return pd.DataFrame(columns=cols)
@@ -222,18 +258,29 @@ def _changes(now: pd.DataFrame, before: pd.DataFrame, headline: set[str], titles
             change = "▲ Improved" if RAG_ORDER[r.rag] < RAG_ORDER[p["rag"]] else "▼ Worsened"
         else:
             change = "● Changed"
-        rows.append({"Indicator": titles.get(r.indicator_code, r.indicator_code),
-                     "Area": names.get(r.area_code, r.area_code),
-                     "Last quarter": p["label"] + (" · critical" if p["critical"] else ""),
-                     "This quarter": r.label + (" · critical" if r.critical else ""),
-                     "Change": change})
+        rows.append(
+            {
+                "Indicator": titles.get(r.indicator_code, r.indicator_code),
+                "Area": names.get(r.area_code, r.area_code),
+                "Last quarter": p["label"] + (" · critical" if p["critical"] else ""),
+                "This quarter": r.label + (" · critical" if r.critical else ""),
+                "Change": change,
+            }
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
-def build(db, period: str, audience: str = "board", *, settings: dict | None = None,
-          today: date | None = None, inputs: Inputs | None = None,
-          verdicts: pd.DataFrame | None = None,
-          previous_verdicts: pd.DataFrame | None = None) -> BoardPack:
+def build(
+    db,
+    period: str,
+    audience: str = "board",
+    *,
+    settings: dict | None = None,
+    today: date | None = None,
+    inputs: Inputs | None = None,
+    verdicts: pd.DataFrame | None = None,
+    previous_verdicts: pd.DataFrame | None = None,
+) -> BoardPack:
     """The board pack for ``period`` (a quarter label) and ``audience``.
 
     Pass ``inputs`` and the verdicts when the caller has them cached (the pages do); the
@@ -251,15 +298,20 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
         verdicts = to_frame(assess(inputs, settings, period_labels=[period]))
     if previous_verdicts is None and previous in set(inputs.periods["label"]):
         previous_verdicts = to_frame(assess(inputs, settings, period_labels=[previous]))
-    previous_verdicts = previous_verdicts if previous_verdicts is not None else \
-        pd.DataFrame(columns=verdicts.columns)
+    previous_verdicts = (
+        previous_verdicts
+        if previous_verdicts is not None
+        else pd.DataFrame(columns=verdicts.columns)
+    )
     if verdicts.empty:
         raise ValueError(f"there are no figures for {period}, so there is no board pack yet")
 
     viewer = PUBLIC if audience == "public" else Actor("board-pack", "board")
     inds = inputs.indicators
-    keep = [can_see_indicator(viewer, bool(p), o)
-            for p, o in zip(inds["public"], inds["lead_org_code"], strict=True)]
+    keep = [
+        can_see_indicator(viewer, bool(p), o)
+        for p, o in zip(inds["public"], inds["lead_org_code"], strict=True)
+    ]
     left_out = int(len(inds) - sum(keep))
     inds = inds[keep]
     quarterly = set(inds.loc[inds["frequency"] == "quarterly", "code"])
@@ -267,8 +319,9 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
     verdicts = verdicts[verdicts["indicator_code"].isin(quarterly)].copy()
     previous_verdicts = previous_verdicts[previous_verdicts["indicator_code"].isin(quarterly)]
     threshold = int(settings["suppression_threshold"]) if audience == "public" else 0
-    verdicts["suppressed"] = _suppression(verdicts, inputs.area_members, threshold) \
-        if threshold else False
+    verdicts["suppressed"] = (
+        _suppression(verdicts, inputs.area_members, threshold) if threshold else False
+    )
 
     names = dict(zip(inputs.areas["code"], inputs.areas["name"], strict=True))
     kinds = dict(zip(inputs.areas["code"], inputs.areas["kind"], strict=True))
@@ -276,32 +329,41 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
     by_code = inds.set_index("code")
     titles = dict(zip(inds["code"], inds["title"], strict=True))
 
-    register = tracking.register_for_period(db, period, verdicts=verdicts, inputs=inputs,
-                                            settings=settings, today=today, actor=viewer)
-    plan_state = {(r.indicator_code, r.area_code): r.plan_state
-                  for r in register.itertuples(index=False)}
+    register = tracking.register_for_period(
+        db, period, verdicts=verdicts, inputs=inputs, settings=settings, today=today, actor=viewer
+    )
+    plan_state = {
+        (r.indicator_code, r.area_code): r.plan_state for r in register.itertuples(index=False)
+    }
 
-    chosen = verdicts[((verdicts["area_code"].isin(headline)) & (verdicts["rag"] == "red"))
-                      | verdicts["critical"].astype(bool)].copy()
+    chosen = verdicts[
+        ((verdicts["area_code"].isin(headline)) & (verdicts["rag"] == "red"))
+        | verdicts["critical"].astype(bool)
+    ].copy()
     chosen["_head"] = ~chosen["area_code"].isin(headline)
     chosen["_theme"] = chosen["indicator_code"].map(by_code["theme_order"])
     chosen["_ind"] = chosen["indicator_code"].map(by_code["sort_order"])
     chosen["_area"] = chosen["area_code"].map(
-        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True)))
+        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True))
+    )
     chosen = chosen.sort_values(["_theme", "_ind", "indicator_code", "_head", "_area"])
 
     series_cache: dict[str, pd.DataFrame] = {}
 
     order = inputs.periods.set_index("label")["start_date"]
-    same_freq = inputs.periods[inputs.periods["frequency"] == "quarterly"] \
-        .sort_values("start_date")["label"].tolist()
-    window = same_freq[max(0, same_freq.index(period) - 12): same_freq.index(period) + 1]
+    same_freq = (
+        inputs.periods[inputs.periods["frequency"] == "quarterly"]
+        .sort_values("start_date")["label"]
+        .tolist()
+    )
+    window = same_freq[max(0, same_freq.index(period) - 12) : same_freq.index(period) + 1]
 
     def make_item(v) -> Item:
         ind = by_code.loc[v.indicator_code]
         if v.indicator_code not in series_cache:
-            wanted = set(chosen.loc[chosen["indicator_code"] == v.indicator_code,
-                                    "area_code"]) | {PAN_LANCASHIRE}
+            wanted = set(chosen.loc[chosen["indicator_code"] == v.indicator_code, "area_code"]) | {
+                PAN_LANCASHIRE
+            }
             full = tracking.area_series(inputs, v.indicator_code, wanted, window)
             full["_start"] = full["period_label"].map(order)
             series_cache[v.indicator_code] = full.sort_values("_start")
@@ -313,34 +375,51 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
         if threshold and not s.empty:
             small = small or bool(disclosure.primary(s["numerator"], threshold).any())
         return Item(
-            indicator_code=v.indicator_code, indicator_title=ind["title"],
-            theme_name=ind["theme_name"], area_code=v.area_code,
-            area_name=names.get(v.area_code, v.area_code), unit=ind["unit"],
-            unit_words=_unit_words(ind["unit"], ind["multiplier"]), polarity=ind["polarity"],
+            indicator_code=v.indicator_code,
+            indicator_title=ind["title"],
+            theme_name=ind["theme_name"],
+            area_code=v.area_code,
+            area_name=names.get(v.area_code, v.area_code),
+            unit=ind["unit"],
+            unit_words=_unit_words(ind["unit"], ind["multiplier"]),
+            polarity=ind["polarity"],
             data_kind=demo_labels.kind_of(v.data_kind, ind["data_kind"]),
             value=None if v.suppressed else v.value,
-            lower=None if v.suppressed else v.lower, upper=None if v.suppressed else v.upper,
-            target=v.target, benchmark_value=v.benchmark_value, rag=v.rag, label=v.label,
-            critical=bool(v.critical), periods_off_track=int(v.periods_off_track),
-            reasons=list(v.reasons) if not small else [
-                "Some figures are below the disclosure threshold, so the details are not "
-                "published."] + [r for r in v.reasons if r.startswith("Critical:")],
+            lower=None if v.suppressed else v.lower,
+            upper=None if v.suppressed else v.upper,
+            target=v.target,
+            benchmark_value=v.benchmark_value,
+            rag=v.rag,
+            label=v.label,
+            critical=bool(v.critical),
+            periods_off_track=int(v.periods_off_track),
+            reasons=list(v.reasons)
+            if not small
+            else [
+                "Some figures are below the disclosure threshold, so the details are not published."
+            ]
+            + [r for r in v.reasons if r.startswith("Critical:")],
             plan_state=plan_state.get((v.indicator_code, v.area_code), "none yet"),
             suppressed=small,
-            spc_rephase=tuple(p.strip() for p in str(ind.get("spc_rephase") or "").split(",")
-                              if p.strip()),
-            series=pd.DataFrame(columns=["period_label", "value"]) if small or
-            s["value"].isna().any() else s[["period_label", "value"]].reset_index(drop=True),
+            spc_rephase=tuple(
+                p.strip() for p in str(ind.get("spc_rephase") or "").split(",") if p.strip()
+            ),
+            series=pd.DataFrame(columns=["period_label", "value"])
+            if small or s["value"].isna().any()
+            else s[["period_label", "value"]].reset_index(drop=True),
             trajectory=db.current_trajectory(v.indicator_code, v.area_code),
         )
 
-    pan_rows = {r.indicator_code: r for r in verdicts[verdicts["area_code"] == PAN_LANCASHIRE]
-                .itertuples(index=False)}
+    pan_rows = {
+        r.indicator_code: r
+        for r in verdicts[verdicts["area_code"] == PAN_LANCASHIRE].itertuples(index=False)
+    }
     items: list[Item] = []
     sections: list[Section] = []
     for code in dict.fromkeys(chosen["indicator_code"]):
-        areas = [make_item(v) for v in chosen[chosen["indicator_code"] == code]
-                 .itertuples(index=False)]
+        areas = [
+            make_item(v) for v in chosen[chosen["indicator_code"] == code].itertuples(index=False)
+        ]
         items.extend(areas)
         pan = next((i for i in areas if i.area_code == PAN_LANCASHIRE), None)
         if pan is None and code in pan_rows:
@@ -348,12 +427,21 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
         planned = [i for i in areas if i.trajectory and i.area_code != PAN_LANCASHIRE]
         ind = by_code.loc[code]
         # demo when any figure in the section is (as for an aggregate)
-        section_kind = demo_labels.combine(i.data_kind for i in [pan, *areas] if i is not None) \
+        section_kind = (
+            demo_labels.combine(i.data_kind for i in [pan, *areas] if i is not None)
             or ind["data_kind"]
-        sections.append(Section(
-            indicator_code=code, indicator_title=ind["title"], theme_name=ind["theme_name"],
-            data_kind=section_kind, headline=pan, areas=areas,
-            charts=([pan] if pan is not None else [])[:1] + planned[:MAX_PLAN_CHARTS]))
+        )
+        sections.append(
+            Section(
+                indicator_code=code,
+                indicator_title=ind["title"],
+                theme_name=ind["theme_name"],
+                data_kind=section_kind,
+                headline=pan,
+                areas=areas,
+                charts=([pan] if pan is not None else [])[:1] + planned[:MAX_PLAN_CHARTS],
+            )
+        )
 
     overdue = []
     if audience == "board" and not register.empty:
@@ -363,40 +451,73 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
             if pd.isna(r.plan_id) or r.plan_state == "closed":
                 continue
             for a in tracking.overdue_actions(contents.get(int(r.plan_id), {}), today):
-                overdue.append({"Indicator": r.indicator_title, "Area": r.area_name,
-                                "Plan": int(r.plan_id), "Action": a["description"],
-                                "Owner organisation": a["owner_org"], "Owner": a["owner"],
-                                "Due": a["due_date"], "Days overdue": a["days_overdue"],
-                                "Status": a["status"]})
-    overdue_df = pd.DataFrame(overdue, columns=["Indicator", "Area", "Plan", "Action",
-                                                "Owner organisation", "Owner", "Due",
-                                                "Days overdue", "Status"])
+                overdue.append(
+                    {
+                        "Indicator": r.indicator_title,
+                        "Area": r.area_name,
+                        "Plan": int(r.plan_id),
+                        "Action": a["description"],
+                        "Owner organisation": a["owner_org"],
+                        "Owner": a["owner"],
+                        "Due": a["due_date"],
+                        "Days overdue": a["days_overdue"],
+                        "Status": a["status"],
+                    }
+                )
+    overdue_df = pd.DataFrame(
+        overdue,
+        columns=[
+            "Indicator",
+            "Area",
+            "Plan",
+            "Action",
+            "Owner organisation",
+            "Owner",
+            "Due",
+            "Days overdue",
+            "Status",
+        ],
+    )
 
     fig = verdicts.copy()
     fig["Indicator"] = fig["indicator_code"].map(titles)
     fig["Area"] = fig["area_code"].map(names)
     for col in ("value", "lower", "upper", "numerator", "denominator"):
         fig[col] = fig[col].astype(object).where(~fig["suppressed"].astype(bool), None)
-    figures = pd.DataFrame({
-        "Indicator code": fig["indicator_code"], "Indicator": fig["Indicator"],
-        "Area code": fig["area_code"], "Area": fig["Area"], "Period": fig["period_label"],
-        "Value": fig["value"], "95% CI lower": fig["lower"], "95% CI upper": fig["upper"],
-        "Numerator": fig["numerator"], "Denominator": fig["denominator"],
-        "Target": fig["target"], "Status": fig["label"],
-        "Critical": np.where(fig["critical"].astype(bool), "yes", "no"),
-        "Data": fig["data_kind"],
-        "Reasons": [("" if small else " ".join(r)) for r, small in
-                    zip(fig["reasons"], fig["suppressed"].astype(bool), strict=True)],
-    })
+    figures = pd.DataFrame(
+        {
+            "Indicator code": fig["indicator_code"],
+            "Indicator": fig["Indicator"],
+            "Area code": fig["area_code"],
+            "Area": fig["Area"],
+            "Period": fig["period_label"],
+            "Value": fig["value"],
+            "95% CI lower": fig["lower"],
+            "95% CI upper": fig["upper"],
+            "Numerator": fig["numerator"],
+            "Denominator": fig["denominator"],
+            "Target": fig["target"],
+            "Status": fig["label"],
+            "Critical": np.where(fig["critical"].astype(bool), "yes", "no"),
+            "Data": fig["data_kind"],
+            "Reasons": [
+                ("" if small else " ".join(r))
+                for r, small in zip(fig["reasons"], fig["suppressed"].astype(bool), strict=True)
+            ],
+        }
+    )
     if threshold:
-        figures["Suppressed"] = fig["suppressed"].astype(bool).map(
-            {True: f"below {threshold}: not shown", False: ""})
+        figures["Suppressed"] = (
+            fig["suppressed"].astype(bool).map({True: f"below {threshold}: not shown", False: ""})
+        )
     figures["_t"] = figures["Indicator code"].map(by_code["theme_order"])
     figures["_i"] = figures["Indicator code"].map(by_code["sort_order"])
     figures["_a"] = figures["Area code"].map(
-        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True)))
+        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True))
+    )
     figures = figures.sort_values(["_t", "_i", "Indicator code", "_a"]).drop(
-        columns=["_t", "_i", "_a"])
+        columns=["_t", "_i", "_a"]
+    )
 
     notes = [
         "RAG: on track, at risk (within the amber tolerance) or off track against each "
@@ -409,19 +530,33 @@ def build(db, period: str, audience: str = "board", *, settings: dict | None = N
     ]
     demo = bool((verdicts["data_kind"] == demo_labels.DEMO).any())
     if demo:
-        notes.insert(0, "DEMO DATA: figures marked demo are synthetic, generated to "
-                        "demonstrate the dashboard; they are not real Lancashire "
-                        "statistics.")
+        notes.insert(
+            0,
+            "DEMO DATA: figures marked demo are synthetic, generated to "
+            "demonstrate the dashboard; they are not real Lancashire "
+            "statistics.",
+        )
     if audience == "public":
-        notes.append(f"Prepared for publication: {left_out} restricted indicator"
-                     f"{'s are' if left_out != 1 else ' is'} left out, and counts below "
-                     f"{threshold} are not shown.")
+        notes.append(
+            f"Prepared for publication: {left_out} restricted indicator"
+            f"{'s are' if left_out != 1 else ' is'} left out, and counts below "
+            f"{threshold} are not shown."
+        )
     return BoardPack(
-        period=period, previous_period=previous, audience=audience, prepared_on=today,
-        organisation=str(settings.get("organisation", "")), headline_area=names.get(
-            PAN_LANCASHIRE, PAN_LANCASHIRE),
-        summary=_summary(verdicts, inds), items=items, sections=sections,
-        plans=register, overdue_actions=overdue_df,
+        period=period,
+        previous_period=previous,
+        audience=audience,
+        prepared_on=today,
+        organisation=str(settings.get("organisation", "")),
+        headline_area=names.get(PAN_LANCASHIRE, PAN_LANCASHIRE),
+        summary=_summary(verdicts, inds),
+        items=items,
+        sections=sections,
+        plans=register,
+        overdue_actions=overdue_df,
         changes=_changes(verdicts, previous_verdicts, headline, titles, names),
-        figures=figures.reset_index(drop=True), demo_data=demo,
-        restricted_left_out=left_out if audience == "public" else 0, notes=notes)
+        figures=figures.reset_index(drop=True),
+        demo_data=demo,
+        restricted_left_out=left_out if audience == "public" else 0,
+        notes=notes,
+    )

@@ -32,9 +32,14 @@ LINE_STYLE = {
 }
 
 
-def trend_frame(series: pd.DataFrame, polarity: str, target: float | None = None,
-                trajectory: dict[str, float] | None = None, run_length: int = 6,
-                rephase_at: tuple[str, ...] = ()) -> tuple[pd.DataFrame, object]:
+def trend_frame(
+    series: pd.DataFrame,
+    polarity: str,
+    target: float | None = None,
+    trajectory: dict[str, float] | None = None,
+    run_length: int = 6,
+    rephase_at: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, object]:
     """Long frame of a series for :func:`trend_chart`: the figures with SPC limits, the
     target, and the trajectory, which may run on past the latest figure.
 
@@ -43,22 +48,36 @@ def trend_frame(series: pd.DataFrame, polarity: str, target: float | None = None
     labels = series["period_label"].tolist()
     values = [float(v) for v in series["value"]]
     result = None
-    rows = [{"period_label": p, "series": "Figure", "value": v} for p, v in zip(
-        labels, values, strict=True)]
+    rows = [
+        {"period_label": p, "series": "Figure", "value": v}
+        for p, v in zip(labels, values, strict=True)
+    ]
     classes = ["common"] * len(labels)
     if len(values) >= 2:
-        rephase = tuple(labels.index(p) for p in rephase_at if p in labels
-                        and labels.index(p) > 0)
-        result = spc.xmr(values, IMPROVEMENT[polarity], target=target, run_length=run_length,
-                         rephase_at=rephase)
+        rephase = tuple(labels.index(p) for p in rephase_at if p in labels and labels.index(p) > 0)
+        result = spc.xmr(
+            values, IMPROVEMENT[polarity], target=target, run_length=run_length, rephase_at=rephase
+        )
         if result.enough_points:
             classes = list(result.point_classes)
             for i, p in enumerate(labels):
                 rows.append({"period_label": p, "series": "Mean", "value": result.mean[i]})
-                rows.append({"period_label": p, "series": "Process limits",
-                             "value": result.upper_process_limit[i], "part": "upper"})
-                rows.append({"period_label": p, "series": "Process limits",
-                             "value": result.lower_process_limit[i], "part": "lower"})
+                rows.append(
+                    {
+                        "period_label": p,
+                        "series": "Process limits",
+                        "value": result.upper_process_limit[i],
+                        "part": "upper",
+                    }
+                )
+                rows.append(
+                    {
+                        "period_label": p,
+                        "series": "Process limits",
+                        "value": result.lower_process_limit[i],
+                        "part": "lower",
+                    }
+                )
     future = [p for p in (trajectory or {}) if p not in labels]
     axis = labels + future
     if target is not None:
@@ -69,9 +88,10 @@ def trend_frame(series: pd.DataFrame, polarity: str, target: float | None = None
     frame["part"] = frame["part"].fillna("")
     frame["order"] = frame["period_label"].map({p: i for i, p in enumerate(axis)})
     point_class = dict(zip(labels, classes, strict=True))
-    frame["point_class"] = [CLASS_STYLE[point_class.get(p, "common")][0]
-                            if s == "Figure" else "" for p, s in
-                            zip(frame["period_label"], frame["series"], strict=True)]
+    frame["point_class"] = [
+        CLASS_STYLE[point_class.get(p, "common")][0] if s == "Figure" else ""
+        for p, s in zip(frame["period_label"], frame["series"], strict=True)
+    ]
     return frame, result
 
 
@@ -80,64 +100,99 @@ def trend_chart(frame: pd.DataFrame, title: str, unit_title: str) -> alt.LayerCh
     axis = list(frame.sort_values("order")["period_label"].drop_duplicates())
     present = [s for s in LINE_STYLE if s in set(frame["series"])]
     x = alt.X("period_label:O", sort=axis, title=None, axis=alt.Axis(labelAngle=-45))
-    lines = (alt.Chart(frame).mark_line(strokeWidth=2)
-             .encode(x=x, y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False)),
-                     color=alt.Color("series:N", title=None,
-                                     scale=alt.Scale(domain=present,
-                                                     range=[LINE_STYLE[s][0] for s in present]),
-                                     legend=alt.Legend(orient="bottom")),
-                     strokeDash=alt.StrokeDash("series:N", title=None,
-                                               scale=alt.Scale(domain=present, range=[
-                                                   LINE_STYLE[s][1] for s in present]),
-                                               legend=None),
-                     detail="part:N"))
+    lines = (
+        alt.Chart(frame)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=present, range=[LINE_STYLE[s][0] for s in present]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                title=None,
+                scale=alt.Scale(domain=present, range=[LINE_STYLE[s][1] for s in present]),
+                legend=None,
+            ),
+            detail="part:N",
+        )
+    )
     words = [v[0] for v in CLASS_STYLE.values()]
     figures = frame[frame["series"] == "Figure"]
-    points = (alt.Chart(figures).mark_point(filled=True, size=70, opacity=1)
-              .encode(x=x, y="value:Q",
-                      fill=alt.Fill("point_class:N", title=None,
-                                    scale=alt.Scale(domain=words,
-                                                    range=[v[1] for v in CLASS_STYLE.values()]),
-                                    legend=alt.Legend(orient="bottom", values=[
-                                        w for w in words
-                                        if w in set(figures["point_class"])])),
-                      shape=alt.Shape("point_class:N", title=None,
-                                      scale=alt.Scale(domain=words,
-                                                      range=[v[2] for v in
-                                                             CLASS_STYLE.values()]),
-                                      legend=None),
-                      color=alt.value("#0B0C0C")))
+    points = (
+        alt.Chart(figures)
+        .mark_point(filled=True, size=70, opacity=1)
+        .encode(
+            x=x,
+            y="value:Q",
+            fill=alt.Fill(
+                "point_class:N",
+                title=None,
+                scale=alt.Scale(domain=words, range=[v[1] for v in CLASS_STYLE.values()]),
+                legend=alt.Legend(
+                    orient="bottom", values=[w for w in words if w in set(figures["point_class"])]
+                ),
+            ),
+            shape=alt.Shape(
+                "point_class:N",
+                title=None,
+                scale=alt.Scale(domain=words, range=[v[2] for v in CLASS_STYLE.values()]),
+                legend=None,
+            ),
+            color=alt.value("#0B0C0C"),
+        )
+    )
     trajectory = frame[frame["series"] == "Recovery trajectory"]
     layers = [lines, points]
     if not trajectory.empty:
-        layers.append(alt.Chart(trajectory).mark_point(shape="cross", size=60,
-                                                       color=LINE_STYLE[
-                                                           "Recovery trajectory"][0])
-                      .encode(x=x, y="value:Q"))
-    return (alt.layer(*layers).resolve_scale(color="independent", shape="independent")
-            .properties(title=title, width=WIDTH, height=HEIGHT)
-            .configure(background="white")
-            .configure_title(fontSize=14, anchor="start"))
+        layers.append(
+            alt.Chart(trajectory)
+            .mark_point(shape="cross", size=60, color=LINE_STYLE["Recovery trajectory"][0])
+            .encode(x=x, y="value:Q")
+        )
+    return (
+        alt.layer(*layers)
+        .resolve_scale(color="independent", shape="independent")
+        .properties(title=title, width=WIDTH, height=HEIGHT)
+        .configure(background="white")
+        .configure_title(fontSize=14, anchor="start")
+    )
 
 
-def contribution_chart(rows: pd.DataFrame, title: str, unit_title: str,
-                       focus: str | None = None) -> alt.Chart:
+def contribution_chart(
+    rows: pd.DataFrame, title: str, unit_title: str, focus: str | None = None
+) -> alt.Chart:
     """Horizontal bars: each area's contribution (area_name, contribution); the area the
     plan is for drawn in a darker colour and named in bold."""
     data = rows.copy()
-    data["which"] = ["This plan's area" if c == focus else "Other areas"
-                     for c in data.get("area_code", [None] * len(data))]
+    data["which"] = [
+        "This plan's area" if c == focus else "Other areas"
+        for c in data.get("area_code", [None] * len(data))
+    ]
     order = list(data.sort_values("contribution", ascending=False)["area_name"])
-    return (alt.Chart(data).mark_bar()
-            .encode(y=alt.Y("area_name:N", sort=order, title=None),
-                    x=alt.X("contribution:Q", title=f"Contribution ({unit_title})"),
-                    color=alt.Color("which:N", title=None,
-                                    scale=alt.Scale(domain=["This plan's area", "Other areas"],
-                                                    range=["#F47738", "#1D70B8"]),
-                                    legend=alt.Legend(orient="bottom") if focus else None))
-            .properties(title=title, width=WIDTH - 120, height=max(80, 22 * len(data)))
-            .configure(background="white")
-            .configure_title(fontSize=14, anchor="start"))
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("area_name:N", sort=order, title=None),
+            x=alt.X("contribution:Q", title=f"Contribution ({unit_title})"),
+            color=alt.Color(
+                "which:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["This plan's area", "Other areas"], range=["#F47738", "#1D70B8"]
+                ),
+                legend=alt.Legend(orient="bottom") if focus else None,
+            ),
+        )
+        .properties(title=title, width=WIDTH - 120, height=max(80, 22 * len(data)))
+        .configure(background="white")
+        .configure_title(fontSize=14, anchor="start")
+    )
 
 
 def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:

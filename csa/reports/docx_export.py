@@ -25,8 +25,10 @@ from csa.reports import charts
 from csa.reports.board_pack import RAG_WORDS, BoardPack, Item, Section
 
 RAG_COLOURS = {"red": "B10E1E", "amber": "8A5A00", "green": "00703C", "grey": "505A5F"}
-DEMO_WARNING = ("DEMO DATA: some figures in this document are synthetic, generated to "
-                "demonstrate the dashboard. They are not real Lancashire statistics.")
+DEMO_WARNING = (
+    "DEMO DATA: some figures in this document are synthetic, generated to "
+    "demonstrate the dashboard. They are not real Lancashire statistics."
+)
 IMAGE_WIDTH = Cm(16.5)
 
 
@@ -83,8 +85,9 @@ def _cell_text(value, unit: str | None = None) -> str:
     return str(value)
 
 
-def add_table(doc, frame: pd.DataFrame, widths_cm: list[float] | None = None,
-              font_size: float = 9) -> None:
+def add_table(
+    doc, frame: pd.DataFrame, widths_cm: list[float] | None = None, font_size: float = 9
+) -> None:
     """A table of ``frame`` (a bold header row repeated on every page)."""
     table = doc.add_table(rows=1, cols=len(frame.columns))
     table.style = "Table Grid"
@@ -151,21 +154,30 @@ def _unit_title(unit: str, multiplier: int) -> str:
     return {"rate": f"per {int(multiplier):,}", "percentage": "%"}.get(unit, "count")
 
 
-def trend_png(series: pd.DataFrame, title: str, unit_title: str, polarity: str,
-              target: float | None, trajectory: dict[str, float] | None,
-              rephase_at: tuple[str, ...] = ()) -> bytes | None:
+def trend_png(
+    series: pd.DataFrame,
+    title: str,
+    unit_title: str,
+    polarity: str,
+    target: float | None,
+    trajectory: dict[str, float] | None,
+    rephase_at: tuple[str, ...] = (),
+) -> bytes | None:
     """The SPC trend with target and trajectory as PNG; None without two figures."""
     if series is None or len(series) < 2 or series["value"].isna().any():
         return None
-    frame, _result = charts.trend_frame(series, polarity, target, trajectory,
-                                        rephase_at=rephase_at)
+    frame, _result = charts.trend_frame(series, polarity, target, trajectory, rephase_at=rephase_at)
     return charts.png(charts.trend_chart(frame, title, unit_title))
 
 
 # -- a recovery plan -----------------------------------------------------------------------
-def plan_docx(plan: dict, versions: pd.DataFrame | None = None,
-              series: pd.DataFrame | None = None, organisation: str = "",
-              today: date | None = None) -> bytes:
+def plan_docx(
+    plan: dict,
+    versions: pd.DataFrame | None = None,
+    series: pd.DataFrame | None = None,
+    organisation: str = "",
+    today: date | None = None,
+) -> bytes:
     """A recovery plan as a Word document.
 
     Parameters
@@ -193,7 +205,8 @@ def plan_docx(plan: dict, versions: pd.DataFrame | None = None,
         f"Status: {state} (version {plan.get('version', '')}) · Lead: "
         f"{ev.get('lead_organisation', plan.get('lead_org_code') or '')} · Raised for "
         f"{plan['period_label']} · Review date: {plan.get('review_date') or 'not set'} · "
-        f"Printed {today:%-d %B %Y}")
+        f"Printed {today:%-d %B %Y}"
+    )
     if ev.get("data_kind") == "demo":
         _demo_warning(doc)
     if plan["state"] == "closed" and plan.get("outcome"):
@@ -202,42 +215,75 @@ def plan_docx(plan: dict, versions: pd.DataFrame | None = None,
     doc.add_heading("1. What the data says", level=1)
     verdict = ev.get("verdict") or {}
     if verdict:
-        _status(doc, verdict.get("rag", "grey"),
-                f"{RAG_WORDS.get(verdict.get('rag'), '')} · "
-                f"{'CRITICAL' if verdict.get('critical') else verdict.get('label', '')}")
+        _status(
+            doc,
+            verdict.get("rag", "grey"),
+            f"{RAG_WORDS.get(verdict.get('rag'), '')} · "
+            f"{'CRITICAL' if verdict.get('critical') else verdict.get('label', '')}",
+        )
     _bullets(doc, ev.get("summary") or [])
-    figures = pd.DataFrame([
-        ("Latest figure", f"{fmt(f.get('value'), unit)} {unit_title} ({ev.get('period_label')})"),
-        ("95% confidence interval", f"{fmt(f.get('lower'), unit)} to {fmt(f.get('upper'), unit)}"),
-        ("Target", fmt(f.get("target"), unit) if f.get("target") is not None else "No target"),
-        ("Target status", f.get("target_status") or "–"),
-        ("Lancashire as a whole", fmt(f.get("benchmark_value"), unit)
-         if f.get("benchmark_value") is not None else "–"),
-        ("A year earlier", f"{fmt(f.get('year_earlier_value'), unit)} "
-                           f"({f.get('year_earlier_period') or '–'})"),
-        ("SPC", (ev.get("spc") or {}).get("message") or "–"),
-        ("Recent trend", f"{(ev.get('trend') or {}).get('direction', '–')} "
-                         f"({(ev.get('trend') or {}).get('judgement', '–')})"),
-    ], columns=["Measure", "Value"])
+    figures = pd.DataFrame(
+        [
+            (
+                "Latest figure",
+                f"{fmt(f.get('value'), unit)} {unit_title} ({ev.get('period_label')})",
+            ),
+            (
+                "95% confidence interval",
+                f"{fmt(f.get('lower'), unit)} to {fmt(f.get('upper'), unit)}",
+            ),
+            ("Target", fmt(f.get("target"), unit) if f.get("target") is not None else "No target"),
+            ("Target status", f.get("target_status") or "–"),
+            (
+                "Lancashire as a whole",
+                fmt(f.get("benchmark_value"), unit)
+                if f.get("benchmark_value") is not None
+                else "–",
+            ),
+            (
+                "A year earlier",
+                f"{fmt(f.get('year_earlier_value'), unit)} ({f.get('year_earlier_period') or '–'})",
+            ),
+            ("SPC", (ev.get("spc") or {}).get("message") or "–"),
+            (
+                "Recent trend",
+                f"{(ev.get('trend') or {}).get('direction', '–')} "
+                f"({(ev.get('trend') or {}).get('judgement', '–')})",
+            ),
+        ],
+        columns=["Measure", "Value"],
+    )
     add_table(doc, figures, [5, 11.5])
     doc.add_paragraph("Why the assessment says so:").runs[0].bold = True
     _bullets(doc, verdict.get("reasons") or [])
 
-    chart_series = series if series is not None else pd.DataFrame(ev.get("series") or [],
-                                                                  columns=["period_label",
-                                                                           "value"])
+    chart_series = (
+        series
+        if series is not None
+        else pd.DataFrame(ev.get("series") or [], columns=["period_label", "value"])
+    )
     trajectory = content.get("trajectory") or {}
-    png = trend_png(chart_series[["period_label", "value"]] if not chart_series.empty
-                    else chart_series, f"{ev.get('indicator_title', '')}: "
-                    f"{ev.get('area_name', '')}", unit_title, ev.get("polarity", "no_judgement"),
-                    f.get("target"), trajectory)
+    png = trend_png(
+        chart_series[["period_label", "value"]] if not chart_series.empty else chart_series,
+        f"{ev.get('indicator_title', '')}: {ev.get('area_name', '')}",
+        unit_title,
+        ev.get("polarity", "no_judgement"),
+        f.get("target"),
+        trajectory,
+    )
     if png:
-        _picture(doc, png, "Figures with the SPC mean and process limits, the target (green "
-                           "dashes) and the expected recovery trajectory (orange dots).")
+        _picture(
+            doc,
+            png,
+            "Figures with the SPC mean and process limits, the target (green "
+            "dashes) and the expected recovery trajectory (orange dots).",
+        )
 
     for block in ev.get("contributions") or []:
-        for basis, heading in (("change", "change since a year earlier"),
-                               ("shortfall", "gap from the target")):
+        for basis, heading in (
+            ("change", "change since a year earlier"),
+            ("shortfall", "gap from the target"),
+        ):
             part = block.get(basis)
             if not part or not part.get("rows"):
                 continue
@@ -246,25 +292,33 @@ def plan_docx(plan: dict, versions: pd.DataFrame | None = None,
                 f"{block['group_name']}: {fmt(part['from_value'], unit)} "
                 f"({'target' if basis == 'shortfall' else part['from_period']}) to "
                 f"{fmt(part['to_value'], unit)} ({part['to_period']}), a difference of "
-                f"{part['total']:+.3f}. {part['method_words']}")
+                f"{part['total']:+.3f}. {part['method_words']}"
+            )
             rows = pd.DataFrame(part["rows"])
             mark = {block.get("focus"): " (this plan)"}
-            table = pd.DataFrame({"Area": rows["area_name"]
-                                  + rows["area_code"].map(mark).fillna("")})
+            table = pd.DataFrame(
+                {"Area": rows["area_name"] + rows["area_code"].map(mark).fillna("")}
+            )
             if basis == "change":
                 table[part["from_period"]] = rows["from_value"].map(lambda x: fmt(x, unit))
             table[part["to_period"]] = rows["to_value"].map(lambda x: fmt(x, unit))
             table["Contribution"] = rows["contribution"].map(lambda x: f"{x:+.3f}")
             table["Share"] = rows["share_of_total"].map(
-                lambda x: "–" if x is None or pd.isna(x) else f"{x:.0%}")
-            add_table(doc, table, [6, 2.5, 2.5, 3, 2.5] if basis == "change"
-                      else [6, 3, 3.5, 4])
+                lambda x: "–" if x is None or pd.isna(x) else f"{x:.0%}"
+            )
+            add_table(doc, table, [6, 2.5, 2.5, 3, 2.5] if basis == "change" else [6, 3, 3.5, 4])
             if basis == "change":
-                chart = charts.contribution_chart(rows, f"Contributions to {block['group_name']}"
-                                                        f"'s {heading}", unit_title,
-                                                  focus=block.get("focus"))
-                _picture(doc, charts.png(chart), "Each area's contribution; the bars add up "
-                                                 "to the grouping's change.")
+                chart = charts.contribution_chart(
+                    rows,
+                    f"Contributions to {block['group_name']}'s {heading}",
+                    unit_title,
+                    focus=block.get("focus"),
+                )
+                _picture(
+                    doc,
+                    charts.png(chart),
+                    "Each area's contribution; the bars add up to the grouping's change.",
+                )
 
     doc.add_heading("2. Root causes", level=1)
     _bullets(doc, content.get("root_causes") or [])
@@ -273,26 +327,51 @@ def plan_docx(plan: dict, versions: pd.DataFrame | None = None,
     actions = content.get("actions") or []
     overdue = {a["number"] for a in overdue_actions(content, today)}
     if actions:
-        add_table(doc, pd.DataFrame([{
-            "#": i, "Action": a.get("description", ""),
-            "Owner organisation": a.get("owner_org", ""), "Owner": a.get("owner", ""),
-            "Due": a.get("due_date") or "–",
-            "Status": a.get("status", "") + (" · ⚠ OVERDUE" if i in overdue else "")}
-            for i, a in enumerate(actions, start=1)]), [0.8, 5.6, 3, 2.7, 2.3, 2.6])
+        add_table(
+            doc,
+            pd.DataFrame(
+                [
+                    {
+                        "#": i,
+                        "Action": a.get("description", ""),
+                        "Owner organisation": a.get("owner_org", ""),
+                        "Owner": a.get("owner", ""),
+                        "Due": a.get("due_date") or "–",
+                        "Status": a.get("status", "") + (" · ⚠ OVERDUE" if i in overdue else ""),
+                    }
+                    for i, a in enumerate(actions, start=1)
+                ]
+            ),
+            [0.8, 5.6, 3, 2.7, 2.3, 2.6],
+        )
     else:
         doc.add_paragraph("No actions recorded yet.")
 
     doc.add_heading("4. Expected recovery trajectory", level=1)
     if trajectory:
-        actual = dict(zip(chart_series.get("period_label", []), chart_series.get("value", []),
-                          strict=False))
-        missed = {m["period_label"] for m in missed_trajectory(trajectory, actual,
-                                                               ev.get("polarity", ""))}
-        add_table(doc, pd.DataFrame([{
-            "Period": p, f"Expected ({unit_title})": fmt(v, unit),
-            "Actual": fmt(actual.get(p), unit) if p in actual else "not yet",
-            "On trajectory?": ("✖ missed" if p in missed else "✔ yes") if p in actual
-            else "–"} for p, v in trajectory.items()]), [3.5, 4.5, 4, 4.5])
+        actual = dict(
+            zip(chart_series.get("period_label", []), chart_series.get("value", []), strict=False)
+        )
+        missed = {
+            m["period_label"] for m in missed_trajectory(trajectory, actual, ev.get("polarity", ""))
+        }
+        add_table(
+            doc,
+            pd.DataFrame(
+                [
+                    {
+                        "Period": p,
+                        f"Expected ({unit_title})": fmt(v, unit),
+                        "Actual": fmt(actual.get(p), unit) if p in actual else "not yet",
+                        "On trajectory?": ("✖ missed" if p in missed else "✔ yes")
+                        if p in actual
+                        else "–",
+                    }
+                    for p, v in trajectory.items()
+                ]
+            ),
+            [3.5, 4.5, 4, 4.5],
+        )
     else:
         doc.add_paragraph("No trajectory set yet.")
 
@@ -307,27 +386,46 @@ def plan_docx(plan: dict, versions: pd.DataFrame | None = None,
 
     if versions is not None and not versions.empty:
         doc.add_heading("Version history", level=1)
-        add_table(doc, pd.DataFrame({
-            "Version": versions["version"], "State": versions["state"].map(
-                lambda s: STATE_WORDS.get(s, s)),
-            "By": versions["saved_by"],
-            "When": pd.to_datetime(versions["saved_at"]).dt.strftime("%-d %b %Y %H:%M"),
-            "Comment": versions["comment"]}), [1.6, 3, 4.5, 3.2, 4.2], font_size=8.5)
+        add_table(
+            doc,
+            pd.DataFrame(
+                {
+                    "Version": versions["version"],
+                    "State": versions["state"].map(lambda s: STATE_WORDS.get(s, s)),
+                    "By": versions["saved_by"],
+                    "When": pd.to_datetime(versions["saved_at"]).dt.strftime("%-d %b %Y %H:%M"),
+                    "Comment": versions["comment"],
+                }
+            ),
+            [1.6, 3, 4.5, 3.2, 4.2],
+            font_size=8.5,
+        )
     return _save(doc)
 
 
 # -- the board pack ------------------------------------------------------------------------
 def _chart_item(doc, item: Item) -> None:
-    png = trend_png(item.series, f"{item.indicator_title}: {item.area_name}",
-                    item.unit_words or _unit_title(item.unit, 1), item.polarity, item.target,
-                    item.trajectory, item.spc_rephase)
+    png = trend_png(
+        item.series,
+        f"{item.indicator_title}: {item.area_name}",
+        item.unit_words or _unit_title(item.unit, 1),
+        item.polarity,
+        item.target,
+        item.trajectory,
+        item.spc_rephase,
+    )
     if png:
-        _picture(doc, png, f"{item.area_name}: figures with the SPC mean and process limits, "
-                           "the target" + (" and the recovery trajectory." if item.trajectory
-                                           else "."))
+        _picture(
+            doc,
+            png,
+            f"{item.area_name}: figures with the SPC mean and process limits, "
+            "the target" + (" and the recovery trajectory." if item.trajectory else "."),
+        )
     elif item.suppressed:
-        doc.add_paragraph().add_run(f"{item.area_name}: the chart is not shown because some "
-                                    "counts are below the disclosure threshold.").italic = True
+        doc.add_paragraph().add_run(
+            f"{item.area_name}: the chart is not shown because some "
+            "counts are below the disclosure threshold."
+        ).italic = True
 
 
 def _section(doc, section: Section, number: str) -> None:
@@ -347,12 +445,17 @@ def _section(doc, section: Section, number: str) -> None:
 
 def board_pack_docx(pack: BoardPack) -> bytes:
     """The Performance and Priorities Update as a Word document."""
-    audience = "for the board (includes restricted indicators)" if pack.audience == "board" \
+    audience = (
+        "for the board (includes restricted indicators)"
+        if pack.audience == "board"
         else "for publication (restricted indicators left out)"
+    )
     doc = _new_document(pack.title, pack.organisation)
     doc.add_heading(pack.title, level=0)
-    doc.add_paragraph(f"{pack.organisation}. Prepared {pack.prepared_on:%-d %B %Y}, "
-                      f"{audience}. Figures for {pack.headline_area} unless stated.")
+    doc.add_paragraph(
+        f"{pack.organisation}. Prepared {pack.prepared_on:%-d %B %Y}, "
+        f"{audience}. Figures for {pack.headline_area} unless stated."
+    )
     if pack.demo_data:
         _demo_warning(doc)
     c = pack.counts()
@@ -361,7 +464,8 @@ def board_pack_docx(pack: BoardPack) -> bytes:
         f"whole, {c['at_risk']} at risk and {c['on_track']} on track; {c['critical']} "
         f"indicator and area combinations are critical (a recovery plan is required). "
         f"{c['plans_open']} recovery plans are open and {c['actions_overdue']} of their "
-        f"actions are overdue.")
+        f"actions are overdue."
+    )
 
     doc.add_heading("1. Summary by key issue", level=1)
     add_table(doc, pack.summary, [4.6, 2.6, 1.7, 1.6, 1.5, 1.6, 1.6, 1.8])
@@ -370,9 +474,11 @@ def board_pack_docx(pack: BoardPack) -> bytes:
     if not pack.sections:
         doc.add_paragraph("No indicator is off track or critical in this quarter.")
     else:
-        doc.add_paragraph("For each indicator: Lancashire as a whole, then every area that is "
-                          "off track (Lancashire and the policing areas) or critical (any "
-                          "area).")
+        doc.add_paragraph(
+            "For each indicator: Lancashire as a whole, then every area that is "
+            "off track (Lancashire and the policing areas) or critical (any "
+            "area)."
+        )
     for i, section in enumerate(pack.sections, start=1):
         _section(doc, section, f"2.{i}")
 
@@ -381,31 +487,48 @@ def board_pack_docx(pack: BoardPack) -> bytes:
         doc.add_paragraph("No indicator is critical and no recovery plan is open.")
     else:
         plans = pack.plans
-        add_table(doc, pd.DataFrame({
-            "Indicator": plans["indicator_title"], "Area": plans["area_name"],
-            "Critical now": plans["critical"].map(lambda b: "⚠ yes" if b else "no"),
-            "Plan": plans["state_words"],
-            "Review": plans["review_date"].fillna("–"),
-            "Flags": plans["flags"].map(lambda f: "; ".join(
-                x for x in f if "no recovery plan yet" not in x) or "–")}),
-            [4, 3, 2, 2.8, 2.2, 3.5])
+        add_table(
+            doc,
+            pd.DataFrame(
+                {
+                    "Indicator": plans["indicator_title"],
+                    "Area": plans["area_name"],
+                    "Critical now": plans["critical"].map(lambda b: "⚠ yes" if b else "no"),
+                    "Plan": plans["state_words"],
+                    "Review": plans["review_date"].fillna("–"),
+                    "Flags": plans["flags"].map(
+                        lambda f: "; ".join(x for x in f if "no recovery plan yet" not in x) or "–"
+                    ),
+                }
+            ),
+            [4, 3, 2, 2.8, 2.2, 3.5],
+        )
     doc.add_heading("Overdue actions", level=2)
     if pack.audience == "public":
-        doc.add_paragraph(f"{c['actions_overdue']} actions are overdue; their owners are "
-                          "named in the board's version of this update.")
+        doc.add_paragraph(
+            f"{c['actions_overdue']} actions are overdue; their owners are "
+            "named in the board's version of this update."
+        )
     elif pack.overdue_actions.empty:
         doc.add_paragraph("No action is overdue.")
     else:
-        add_table(doc, pack.overdue_actions.drop(columns=["Plan"]),
-                  [3, 2.2, 4, 2.2, 2.2, 1.8, 1.3, 1.8], font_size=8.5)
+        add_table(
+            doc,
+            pack.overdue_actions.drop(columns=["Plan"]),
+            [3, 2.2, 4, 2.2, 2.2, 1.8, 1.3, 1.8],
+            font_size=8.5,
+        )
 
     doc.add_heading("4. Changes since last quarter", level=1)
     if pack.changes.empty:
-        doc.add_paragraph(f"No status changed since {pack.previous_period or 'last quarter'}"
-                          f" for Lancashire and the policing areas.")
+        doc.add_paragraph(
+            f"No status changed since {pack.previous_period or 'last quarter'}"
+            f" for Lancashire and the policing areas."
+        )
     else:
-        doc.add_paragraph(f"Compared with {pack.previous_period}, for Lancashire and the "
-                          "policing areas:")
+        doc.add_paragraph(
+            f"Compared with {pack.previous_period}, for Lancashire and the policing areas:"
+        )
         add_table(doc, pack.changes, [4.5, 3, 3.3, 3.3, 2.5])
 
     doc.add_heading("About these figures", level=1)
@@ -413,8 +536,9 @@ def board_pack_docx(pack: BoardPack) -> bytes:
     return _save(doc)
 
 
-def plan_document(db, plan_id: int, settings: dict | None = None,
-                  today: date | None = None, inputs=None) -> bytes:
+def plan_document(
+    db, plan_id: int, settings: dict | None = None, today: date | None = None, inputs=None
+) -> bytes:
     """:func:`plan_docx` for a stored plan, its chart drawn from the figures as they are now."""
     from csa import config as csa_config
     from csa.assess import Inputs
@@ -428,8 +552,14 @@ def plan_document(db, plan_id: int, settings: dict | None = None,
     key = (plan["indicator_code"], plan["area_code"])
     values = figures_for(inputs, [key]).get(key, {})
     order = inputs.periods.set_index("label")["start_date"]
-    labels = sorted((p for p in values if p in order.index and not pd.isna(values[p])),
-                    key=lambda p: order[p])
+    labels = sorted(
+        (p for p in values if p in order.index and not pd.isna(values[p])), key=lambda p: order[p]
+    )
     series = pd.DataFrame({"period_label": labels, "value": [values[p] for p in labels]})
-    return plan_docx(plan, db.plan_versions(plan_id), series.tail(16),
-                     organisation=str(settings.get("organisation", "")), today=today)
+    return plan_docx(
+        plan,
+        db.plan_versions(plan_id),
+        series.tail(16),
+        organisation=str(settings.get("organisation", "")),
+        today=today,
+    )

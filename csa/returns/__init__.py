@@ -25,7 +25,19 @@ from csa.returns.rollback import RollbackResult, rollback_upload
 from csa.returns.template import TemplateError, build_template
 
 __all__ = [
-    "CommitResult", "Preview", "Problem", "ReturnError", "ReturnRejected", "RollbackRefused",
-    "RollbackResult", "StaleReturn", "TemplateError", "WarningsNotAcknowledged",
-    "authorise_return", "build_template", "commit_return", "prepare_return", "rollback_upload",
+    "CommitResult",
+    "Preview",
+    "Problem",
+    "ReturnError",
+    "ReturnRejected",
+    "RollbackRefused",
+    "RollbackResult",
+    "StaleReturn",
+    "TemplateError",
+    "WarningsNotAcknowledged",
+    "authorise_return",
+    "build_template",
+    "commit_return",
+    "prepare_return",
+    "rollback_upload",
 ]

@@ -48,10 +48,14 @@ class CommitResult:
     def message(self) -> str:
         c = self.counts
         if self.status == "duplicate":
-            return (f"{self.file_name} was already imported as upload #{self.upload_id}; "
-                    "nothing changed.")
-        return (f"Imported {self.file_name} as upload #{self.upload_id}: {c['new']} new, "
-                f"{c['changed']} changed, {c['unchanged']} unchanged.")
+            return (
+                f"{self.file_name} was already imported as upload #{self.upload_id}; "
+                "nothing changed."
+            )
+        return (
+            f"Imported {self.file_name} as upload #{self.upload_id}: {c['new']} new, "
+            f"{c['changed']} changed, {c['unchanged']} unchanged."
+        )
 
 
 def authorise_return(db, actor: Actor, org_codes, file_name: str) -> None:
@@ -63,8 +67,15 @@ def authorise_return(db, actor: Actor, org_codes, file_name: str) -> None:
     require(actor, ACTION, org_codes=sorted(org_codes), db=db, target=file_name[:255])
 
 
-def prepare_return(db, actor: Actor, content: bytes, file_name: str, *,
-                   today: date | None = None, settings: dict[str, Any] | None = None) -> Preview:
+def prepare_return(
+    db,
+    actor: Actor,
+    content: bytes,
+    file_name: str,
+    *,
+    today: date | None = None,
+    settings: dict[str, Any] | None = None,
+) -> Preview:
     """Check a file and preview what confirming it would change. Writes nothing.
 
     Raises
@@ -85,10 +96,17 @@ def prepare_return(db, actor: Actor, content: bytes, file_name: str, *,
     return build_preview(db, analysis, ref)
 
 
-def commit_return(db, actor: Actor, content: bytes, file_name: str, *,
-                  basis: dict[str, int] | None = None, acknowledge_warnings: bool = False,
-                  today: date | None = None,
-                  settings: dict[str, Any] | None = None) -> CommitResult:
+def commit_return(
+    db,
+    actor: Actor,
+    content: bytes,
+    file_name: str,
+    *,
+    basis: dict[str, int] | None = None,
+    acknowledge_warnings: bool = False,
+    today: date | None = None,
+    settings: dict[str, Any] | None = None,
+) -> CommitResult:
     """Import a return: all its figures in one transaction, or nothing.
 
     Parameters
@@ -108,12 +126,19 @@ def commit_return(db, actor: Actor, content: bytes, file_name: str, *,
     preview = prepare_return(db, actor, content, file_name, today=today, settings=settings)
     if preview.duplicate_of is not None:
         dup = preview.duplicate_of
-        return CommitResult("duplicate", int(dup["id"]), file_name, preview.sha256,
-                            {"new": 0, "changed": 0, "unchanged": 0})
+        return CommitResult(
+            "duplicate",
+            int(dup["id"]),
+            file_name,
+            preview.sha256,
+            {"new": 0, "changed": 0, "unchanged": 0},
+        )
     if preview.warnings and not acknowledge_warnings:
         raise WarningsNotAcknowledged(
             f"{file_name} has {len(preview.warnings)} warning(s) to check and acknowledge "
-            "before it can be imported; nothing was written.", preview.warnings)
+            "before it can be imported; nothing was written.",
+            preview.warnings,
+        )
     expected = preview.basis if basis is None else dict(basis)
     if expected != preview.basis:
         raise _stale(file_name, expected, preview)
@@ -125,33 +150,54 @@ def commit_return(db, actor: Actor, content: bytes, file_name: str, *,
             if db.revision_basis(conn, rows[KEY]) != expected:
                 raise _stale(file_name, expected, None)
             upload_id = db.insert_upload(
-                conn, kind="return", file_name=file_name, sha256=preview.sha256,
-                content=bytes(content), user_email=actor.email, created_at=now,
-                message=f"Return for {', '.join(preview.periods)}")
-            counts = db.write_revisions(conn, rows, upload_id=upload_id,
-                                        user_email=actor.email, data_kind="real")
+                conn,
+                kind="return",
+                file_name=file_name,
+                sha256=preview.sha256,
+                content=bytes(content),
+                user_email=actor.email,
+                created_at=now,
+                message=f"Return for {', '.join(preview.periods)}",
+            )
+            counts = db.write_revisions(
+                conn, rows, upload_id=upload_id, user_email=actor.email, data_kind="real"
+            )
             # Each figure written must sit exactly one revision above what was previewed: a
             # commit landing between our check and our insert shows up here (READ COMMITTED).
             if db.revision_basis(conn, rows[KEY]) != _after(expected, preview):
                 raise _stale(file_name, expected, None)
             db.finish_upload(conn, upload_id, counts)
-            db.audit(conn, actor.email, ACTION, file_name[:255], detail={
-                "upload_id": upload_id, "sha256": preview.sha256, "counts": counts,
-                "periods": preview.periods, "organisations": preview.org_codes,
-                "warnings_acknowledged": len(preview.warnings)})
+            db.audit(
+                conn,
+                actor.email,
+                ACTION,
+                file_name[:255],
+                detail={
+                    "upload_id": upload_id,
+                    "sha256": preview.sha256,
+                    "counts": counts,
+                    "periods": preview.periods,
+                    "organisations": preview.org_codes,
+                    "warnings_acknowledged": len(preview.warnings),
+                },
+            )
     except StaleReturn as exc:
-        raise _stale(file_name, expected, _fresh(db, actor, content, file_name, today,
-                                                 settings)) from exc
+        raise _stale(
+            file_name, expected, _fresh(db, actor, content, file_name, today, settings)
+        ) from exc
     except IntegrityError as exc:  # another commit wrote the same revision number first
-        raise _stale(file_name, expected, _fresh(db, actor, content, file_name, today,
-                                                 settings)) from exc
+        raise _stale(
+            file_name, expected, _fresh(db, actor, content, file_name, today, settings)
+        ) from exc
     return CommitResult("imported", upload_id, file_name, preview.sha256, counts)
 
 
 def _after(expected: dict[str, int], preview: Preview) -> dict[str, int]:
     """The revisions expected once the previewed changes are written."""
-    written = {key_string(r.indicator_code, r.area_code, r.period_label)
-               for r in preview.changes.itertuples(index=False)}
+    written = {
+        key_string(r.indicator_code, r.area_code, r.period_label)
+        for r in preview.changes.itertuples(index=False)
+    }
     return {k: rev + (1 if k in written else 0) for k, rev in expected.items()}
 
 
@@ -172,4 +218,6 @@ def _stale(file_name: str, expected: dict[str, int], preview: Preview | None) ->
     return StaleReturn(
         f"The figures changed since your preview of {file_name} (another upload was "
         f"confirmed){detail}. Nothing was written: check the fresh preview and confirm "
-        f"again.", preview=preview)
+        f"again.",
+        preview=preview,
+    )

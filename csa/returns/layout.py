@@ -50,8 +50,15 @@ COLUMNS: tuple[Column, ...] = (
 )
 BY_KEY = {c.key: c for c in COLUMNS}
 #: Columns whose values are read on import (the rest are for the reader's information).
-READ_COLUMNS = ("indicator_code", "area_code", "period_label", "numerator", "denominator",
-                "status", "note")
+READ_COLUMNS = (
+    "indicator_code",
+    "area_code",
+    "period_label",
+    "numerator",
+    "denominator",
+    "status",
+    "note",
+)
 LAST_LETTER = COLUMNS[-1].letter
 
 

@@ -69,13 +69,23 @@ def parse_workbook(content: bytes) -> ParsedReturn:
         merges = merged_ranges(content, part) if part else []
     except Exception as exc:  # untrusted input: whatever openpyxl raises is a bad file
         detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
-        out.problems.append(Problem("workbook", f"the workbook could not be read ({detail})",
-                                    "an .xlsx that opens in Excel, saved from the template"))
+        out.problems.append(
+            Problem(
+                "workbook",
+                f"the workbook could not be read ({detail})",
+                "an .xlsx that opens in Excel, saved from the template",
+            )
+        )
         out.fatal = True
         return out
     for rng in merges:
-        out.problems.append(Problem(f"{layout.DATA_SHEET}!{rng}", "cells are merged over the data",
-                                    "one value per cell (unmerge these cells)"))
+        out.problems.append(
+            Problem(
+                f"{layout.DATA_SHEET}!{rng}",
+                "cells are merged over the data",
+                "one value per cell (unmerge these cells)",
+            )
+        )
     _build_rows(values, formulas, out)
     return out
 
@@ -85,47 +95,73 @@ def _check_sheets(wb, out: ParsedReturn) -> None:
     allowed = ", ".join(s for s in layout.SHEETS if s != layout.META_SHEET)
     for name in names:
         if name not in layout.SHEETS:
-            out.problems.append(Problem(
-                "workbook", f"sheet '{name}' is not part of the template",
-                f"only the sheets {allowed} (do not add or rename sheets)"))
+            out.problems.append(
+                Problem(
+                    "workbook",
+                    f"sheet '{name}' is not part of the template",
+                    f"only the sheets {allowed} (do not add or rename sheets)",
+                )
+            )
     if layout.DATA_SHEET not in names:
-        out.problems.append(Problem(
-            "workbook", f"the sheet '{layout.DATA_SHEET}' is missing (renamed or deleted?)",
-            f"the template's sheet named '{layout.DATA_SHEET}' holding the figures"))
+        out.problems.append(
+            Problem(
+                "workbook",
+                f"the sheet '{layout.DATA_SHEET}' is missing (renamed or deleted?)",
+                f"the template's sheet named '{layout.DATA_SHEET}' holding the figures",
+            )
+        )
         out.fatal = True
     elif wb[layout.DATA_SHEET].__class__.__name__ != "ReadOnlyWorksheet":
-        out.problems.append(Problem(
-            "workbook", f"'{layout.DATA_SHEET}' is a chart sheet, not a worksheet",
-            "the template's worksheet of figures"))
+        out.problems.append(
+            Problem(
+                "workbook",
+                f"'{layout.DATA_SHEET}' is a chart sheet, not a worksheet",
+                "the template's worksheet of figures",
+            )
+        )
         out.fatal = True
     if layout.META_SHEET not in names:
-        out.problems.append(Problem(
-            "workbook", "the template version is missing, so this file was not made from the "
-                        "return template (or its hidden sheet was removed)",
-            f"a workbook downloaded from the Returns page (template version "
-            f"{layout.TEMPLATE_VERSION})"))
+        out.problems.append(
+            Problem(
+                "workbook",
+                "the template version is missing, so this file was not made from the "
+                "return template (or its hidden sheet was removed)",
+                f"a workbook downloaded from the Returns page (template version "
+                f"{layout.TEMPLATE_VERSION})",
+            )
+        )
         out.fatal = True
 
 
 def _read_meta(wb, out: ParsedReturn) -> None:
     ws = wb[layout.META_SHEET]
     meta: dict[str, Any] = {}
-    for row in ws.iter_rows(min_row=1, max_row=len(layout.META_KEYS), min_col=1, max_col=2,
-                            values_only=True):
+    for row in ws.iter_rows(
+        min_row=1, max_row=len(layout.META_KEYS), min_col=1, max_col=2, values_only=True
+    ):
         if row and row[0] is not None:
             meta[str(row[0]).strip()] = row[1]
     out.meta = meta
     version = meta.get("template_version")
     where = cell_ref(layout.META_SHEET, "B", 1)
     if version is None or str(version).strip() == "":
-        out.problems.append(Problem(where, "the template version is missing",
-                                    f"template version {layout.TEMPLATE_VERSION} (download a "
-                                    f"fresh template)"))
+        out.problems.append(
+            Problem(
+                where,
+                "the template version is missing",
+                f"template version {layout.TEMPLATE_VERSION} (download a fresh template)",
+            )
+        )
         out.fatal = True
     elif str(version).strip() != layout.TEMPLATE_VERSION:
-        out.problems.append(Problem(where, f"template version '{version}' is not supported",
-                                    f"template version {layout.TEMPLATE_VERSION} (download a "
-                                    f"fresh template from the Returns page)"))
+        out.problems.append(
+            Problem(
+                where,
+                f"template version '{version}' is not supported",
+                f"template version {layout.TEMPLATE_VERSION} (download a "
+                f"fresh template from the Returns page)",
+            )
+        )
         out.fatal = True
 
 
@@ -143,8 +179,9 @@ def _read_cells(ws) -> dict[int, tuple]:
     width = NUM_COLUMNS + SCAN_EXTRA_COLUMNS
     rows: dict[int, tuple] = {}
     limit = layout.FIRST_DATA_ROW + layout.MAX_DATA_ROWS
-    for r, row in enumerate(ws.iter_rows(min_row=1, min_col=1, max_col=width,
-                                         values_only=True), start=1):
+    for r, row in enumerate(
+        ws.iter_rows(min_row=1, min_col=1, max_col=width, values_only=True), start=1
+    ):
         if row and not all(_blank(v) for v in row):
             rows[r] = row
             if r > limit:
@@ -166,12 +203,17 @@ def _read_formulas(ws) -> dict[tuple[int, int], str]:
     return found
 
 
-def _build_rows(values: dict[int, tuple], formulas: dict[tuple[int, int], str],
-                out: ParsedReturn) -> None:
+def _build_rows(
+    values: dict[int, tuple], formulas: dict[tuple[int, int], str], out: ParsedReturn
+) -> None:
     if not values:
-        out.problems.append(Problem(
-            cell_ref(layout.DATA_SHEET, "A", layout.HEADER_ROW), "the sheet is empty",
-            "the template's headings in row 1 and a row of figures per indicator and area"))
+        out.problems.append(
+            Problem(
+                cell_ref(layout.DATA_SHEET, "A", layout.HEADER_ROW),
+                "the sheet is empty",
+                "the template's headings in row 1 and a row of figures per indicator and area",
+            )
+        )
         out.fatal = True
         return
     header = values.get(layout.HEADER_ROW, ())
@@ -180,10 +222,13 @@ def _build_rows(values: dict[int, tuple], formulas: dict[tuple[int, int], str],
         found = header[i] if i < len(header) else None
         if _blank(found) or str(found).strip().lower() != col.heading.lower():
             shown = "an empty cell" if _blank(found) else f"'{found}'"
-            out.problems.append(Problem(
-                cell_ref(layout.DATA_SHEET, col.letter, layout.HEADER_ROW),
-                f"the column heading is {shown}",
-                f"'{col.heading}' (do not rename, move or delete the template's columns)"))
+            out.problems.append(
+                Problem(
+                    cell_ref(layout.DATA_SHEET, col.letter, layout.HEADER_ROW),
+                    f"the column heading is {shown}",
+                    f"'{col.heading}' (do not rename, move or delete the template's columns)",
+                )
+            )
             bad_header = True
     if bad_header:
         out.fatal = True
@@ -193,17 +238,23 @@ def _build_rows(values: dict[int, tuple], formulas: dict[tuple[int, int], str],
         row = values.get(r, ())
         for c in range(NUM_COLUMNS, len(row)):
             if not _blank(row[c]):
-                out.problems.append(Problem(
-                    cell_ref(layout.DATA_SHEET, get_column_letter(c + 1), r),
-                    f"there is a value ({_show(row[c])}) outside the template's columns",
-                    f"nothing to the right of column {layout.LAST_LETTER} (use the Note column)"))
+                out.problems.append(
+                    Problem(
+                        cell_ref(layout.DATA_SHEET, get_column_letter(c + 1), r),
+                        f"there is a value ({_show(row[c])}) outside the template's columns",
+                        f"nothing to the right of column {layout.LAST_LETTER} (use the Note column)",
+                    )
+                )
         if r <= layout.HEADER_ROW:
             continue
         if r > last_allowed:
-            out.problems.append(Problem(
-                cell_ref(layout.DATA_SHEET, "A", r),
-                f"the sheet has figures beyond row {last_allowed}",
-                f"at most {layout.MAX_DATA_ROWS} rows of figures in one return"))
+            out.problems.append(
+                Problem(
+                    cell_ref(layout.DATA_SHEET, "A", r),
+                    f"the sheet has figures beyond row {last_allowed}",
+                    f"at most {layout.MAX_DATA_ROWS} rows of figures in one return",
+                )
+            )
             out.fatal = True
             return
         cells: dict[str, Any] = {}
@@ -213,10 +264,14 @@ def _build_rows(values: dict[int, tuple], formulas: dict[tuple[int, int], str],
             value = row[i] if i < len(row) else None
             formula = formulas.get((r, i + 1))
             if formula is not None and _blank(value):
-                out.problems.append(Problem(
-                    ref(key, r), f"the formula {formula[:60]} has no calculated value (the file "
-                                 "was saved by a program that did not calculate it)",
-                    "a typed value, or the file opened and saved in Excel"))
+                out.problems.append(
+                    Problem(
+                        ref(key, r),
+                        f"the formula {formula[:60]} has no calculated value (the file "
+                        "was saved by a program that did not calculate it)",
+                        "a typed value, or the file opened and saved in Excel",
+                    )
+                )
                 uncalculated = True
             cells[key] = None if _blank(value) else value
         if uncalculated or all(cells[k] is None for k in layout.READ_COLUMNS):

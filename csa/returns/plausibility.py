@@ -40,8 +40,9 @@ def process_limits(values: np.ndarray) -> tuple[float, float] | None:
     return chart.lower_process_limit[-1], chart.upper_process_limit[-1]
 
 
-def implausible(rows: pd.DataFrame, history: pd.DataFrame,
-                period_starts: pd.Series) -> list[Problem]:
+def implausible(
+    rows: pd.DataFrame, history: pd.DataFrame, period_starts: pd.Series
+) -> list[Problem]:
     """Warnings for ``rows`` (new or changed figures) against ``history``.
 
     Parameters
@@ -59,8 +60,9 @@ def implausible(rows: pd.DataFrame, history: pd.DataFrame,
         return warnings
     starts = {label: pd.Timestamp(v) for label, v in period_starts.items()}
     series: dict[tuple[str, str], list[tuple[pd.Timestamp, float]]] = {}
-    for ind, area, label, val in history[["indicator_code", "area_code", "period_label",
-                                          "value"]].itertuples(index=False):
+    for ind, area, label, val in history[
+        ["indicator_code", "area_code", "period_label", "value"]
+    ].itertuples(index=False):
         if label in starts and val is not None and not pd.isna(val):
             series.setdefault((ind, area), []).append((starts[label], float(val)))
     for points in series.values():
@@ -75,29 +77,39 @@ def implausible(rows: pd.DataFrame, history: pd.DataFrame,
         earlier = np.array([v for s, v in points if s < start][-HISTORY_POINTS:], dtype=float)
         value = float(rec.value)
         old = getattr(rec, "old_value", None)
-        if old is not None and not pd.isna(old) and \
-                abs(value - float(old)) <= SMALL_REVISION * abs(float(old)):
+        if (
+            old is not None
+            and not pd.isna(old)
+            and abs(value - float(old)) <= SMALL_REVISION * abs(float(old))
+        ):
             continue
         limits = process_limits(earlier)
         if limits is not None:
             low, high = max(limits[0], 0.0), limits[1]
-            how = (f"its usual range ({_fmt(low)} to {_fmt(high)}, the process limits of the "
-                   f"last {len(earlier)} periods)")
+            how = (
+                f"its usual range ({_fmt(low)} to {_fmt(high)}, the process limits of the "
+                f"last {len(earlier)} periods)"
+            )
         elif len(earlier) >= 2:
             low, high = earlier.min() / 2, earlier.max() * 2
-            how = (f"the {len(earlier)} earlier values ({_fmt(earlier.min())} to "
-                   f"{_fmt(earlier.max())}): under half the lowest or over twice the highest")
+            how = (
+                f"the {len(earlier)} earlier values ({_fmt(earlier.min())} to "
+                f"{_fmt(earlier.max())}): under half the lowest or over twice the highest"
+            )
         else:
             continue
         if low <= value <= high:
             continue
         side = "above" if value > high else "below"
-        warnings.append(Problem(
-            ref("numerator", int(rec.row)),
-            f"{rec.indicator_code} {rec.area_code} {rec.period_label}: the value "
-            f"{_fmt(value)} ({rec.unit}) is far {side} {how}",
-            "a value you have checked (confirm it to import, or correct the cell)",
-            severity=WARNING))
+        warnings.append(
+            Problem(
+                ref("numerator", int(rec.row)),
+                f"{rec.indicator_code} {rec.area_code} {rec.period_label}: the value "
+                f"{_fmt(value)} ({rec.unit}) is far {side} {how}",
+                "a value you have checked (confirm it to import, or correct the cell)",
+                severity=WARNING,
+            )
+        )
     return warnings
 
 

@@ -77,8 +77,12 @@ def sha256_of(content: bytes) -> str:
 def analyse_file(content: bytes, file_name: str, ref: Reference, limits: Limits) -> Analysis:
     """Check a file completely; every error is collected, nothing is raised or written."""
     content = bytes(content or b"")
-    out = Analysis(file_name=file_name, sha256=sha256_of(content), size=len(content),
-                   rows=pd.DataFrame(columns=ROW_COLUMNS))
+    out = Analysis(
+        file_name=file_name,
+        sha256=sha256_of(content),
+        size=len(content),
+        rows=pd.DataFrame(columns=ROW_COLUMNS),
+    )
     container = check_container(content, limits)
     if container:
         out.errors = container
@@ -106,13 +110,23 @@ def build_preview(db, analysis: Analysis, ref: Reference) -> Preview:
     to_write = diff[diff["change"] != "unchanged"]
     warnings: list[Problem] = []
     if not to_write.empty:
-        history = db.observations(indicator_codes=sorted(to_write["indicator_code"].unique()),
-                                  area_codes=sorted(to_write["area_code"].unique()))
-        starts = pd.Series(pd.to_datetime(ref.periods["start_date"]).to_numpy(),
-                           index=ref.periods.index)
+        history = db.observations(
+            indicator_codes=sorted(to_write["indicator_code"].unique()),
+            area_codes=sorted(to_write["area_code"].unique()),
+        )
+        starts = pd.Series(
+            pd.to_datetime(ref.periods["start_date"]).to_numpy(), index=ref.periods.index
+        )
         warnings = implausible(to_write, history, starts)
     return Preview(
-        file_name=analysis.file_name, sha256=analysis.sha256, size=analysis.size, rows=diff,
-        warnings=warnings, basis=basis, org_codes=sorted(analysis.org_codes),
+        file_name=analysis.file_name,
+        sha256=analysis.sha256,
+        size=analysis.size,
+        rows=diff,
+        warnings=warnings,
+        basis=basis,
+        org_codes=sorted(analysis.org_codes),
         skipped_rows=analysis.skipped_rows,
-        duplicate_of=db.committed_upload_with_sha(analysis.sha256), meta=analysis.meta)
+        duplicate_of=db.committed_upload_with_sha(analysis.sha256),
+        meta=analysis.meta,
+    )

@@ -77,7 +77,9 @@ class ReturnRejected(ReturnError):
         n = len(problems)
         super().__init__(
             f"{file_name} was rejected: {n} problem{'s' if n != 1 else ''} to fix; nothing "
-            f"was written.", problems)
+            f"was written.",
+            problems,
+        )
         self.file_name = file_name
 
 

@@ -48,9 +48,9 @@ def load_reference(db, settings: dict[str, Any], today: date | None = None) -> R
         indicators=db.indicators().set_index("code", drop=False),
         areas=db.areas().set_index("code", drop=False),
         periods=periods.set_index("label", drop=False),
-        open_periods=tuple(window.open_periods(periods, int(settings["returns_open_periods"]),
-                                               today)),
+        open_periods=tuple(
+            window.open_periods(periods, int(settings["returns_open_periods"]), today)
+        ),
         today=today,
         due_days=int(settings["return_due_days"]),
     )
-

@@ -26,23 +26,42 @@ def changes_table(preview: Preview, include_unchanged: bool = False) -> pd.DataF
     """One row per figure: change, indicator, area, period, old -> new values and the cell."""
     rows = preview.rows if include_unchanged else preview.changes
     if rows.empty:
-        return pd.DataFrame(columns=["Change", "Indicator", "Area", "Period", "Old value",
-                                     "New value", "Numerator", "Denominator", "Status", "Row"])
-    out = pd.DataFrame({
-        "Change": rows["change"],
-        "Indicator": rows["indicator_code"] + " " + rows["indicator_title"].astype(str),
-        "Area": rows["area_name"].astype(str),
-        "Period": rows["period_label"],
-        "Old value": [_old(r) for r in rows.itertuples(index=False)],
-        "New value": [_fmt(v) for v in rows["value"]],
-        "Numerator": [_arrow(o, n) for o, n in zip(rows["old_numerator"], rows["numerator"],
-                                                   strict=True)],
-        "Denominator": [_arrow(o, n) for o, n in zip(rows["old_denominator"],
-                                                     rows["denominator"], strict=True)],
-        "Status": [_arrow(o, n, text=True) for o, n in zip(rows["old_status"], rows["status"],
-                                                           strict=True)],
-        "Row": rows["row"].astype(int),
-    })
+        return pd.DataFrame(
+            columns=[
+                "Change",
+                "Indicator",
+                "Area",
+                "Period",
+                "Old value",
+                "New value",
+                "Numerator",
+                "Denominator",
+                "Status",
+                "Row",
+            ]
+        )
+    out = pd.DataFrame(
+        {
+            "Change": rows["change"],
+            "Indicator": rows["indicator_code"] + " " + rows["indicator_title"].astype(str),
+            "Area": rows["area_name"].astype(str),
+            "Period": rows["period_label"],
+            "Old value": [_old(r) for r in rows.itertuples(index=False)],
+            "New value": [_fmt(v) for v in rows["value"]],
+            "Numerator": [
+                _arrow(o, n) for o, n in zip(rows["old_numerator"], rows["numerator"], strict=True)
+            ],
+            "Denominator": [
+                _arrow(o, n)
+                for o, n in zip(rows["old_denominator"], rows["denominator"], strict=True)
+            ],
+            "Status": [
+                _arrow(o, n, text=True)
+                for o, n in zip(rows["old_status"], rows["status"], strict=True)
+            ],
+            "Row": rows["row"].astype(int),
+        }
+    )
     out["_order"] = out["Change"].map(CHANGE_ORDER)
     return out.sort_values(["_order", "Row"]).drop(columns="_order").reset_index(drop=True)
 
@@ -54,8 +73,11 @@ def _old(rec) -> str:
 
 
 def _arrow(old, new, text: bool = False) -> str:
-    show = (lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)) \
-        if text else _fmt
+    show = (
+        (lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v))
+        if text
+        else _fmt
+    )
     a, b = show(old), show(new)
     return b if a == b or a == "" else f"{a} → {b}"
 
@@ -63,22 +85,26 @@ def _arrow(old, new, text: bool = False) -> str:
 def preview_lines(preview: Preview, verbose: bool = False) -> list[str]:
     """The preview as lines of text (the CLI prints these)."""
     c = preview.counts
-    lines = [f"{preview.file_name} (sha256 {preview.sha256[:12]}…, {preview.size:,} bytes)",
-             f"Periods: {', '.join(preview.periods)}; organisations: "
-             f"{', '.join(preview.org_codes)}",
-             f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
-             + (f"; {len(preview.skipped_rows)} empty row(s) skipped"
-                if preview.skipped_rows else "")]
+    lines = [
+        f"{preview.file_name} (sha256 {preview.sha256[:12]}…, {preview.size:,} bytes)",
+        f"Periods: {', '.join(preview.periods)}; organisations: {', '.join(preview.org_codes)}",
+        f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
+        + (f"; {len(preview.skipped_rows)} empty row(s) skipped" if preview.skipped_rows else ""),
+    ]
     if preview.duplicate_of is not None:
         d = preview.duplicate_of
-        lines.append(f"This file was already imported as upload #{d['id']} by "
-                     f"{d['user_email']} on {pd.Timestamp(d['created_at']):%d %b %Y %H:%M}; "
-                     "importing it again changes nothing.")
+        lines.append(
+            f"This file was already imported as upload #{d['id']} by "
+            f"{d['user_email']} on {pd.Timestamp(d['created_at']):%d %b %Y %H:%M}; "
+            "importing it again changes nothing."
+        )
     table = changes_table(preview, include_unchanged=verbose)
     for r in table.to_dict("records"):
-        lines.append(f"  {r['Change']:<9} row {r['Row']:<5} {r['Indicator'][:40]:<40} "
-                     f"{r['Area'][:22]:<22} {r['Period']}  {r['Old value'] or '-'} -> "
-                     f"{r['New value'] or '-'}")
+        lines.append(
+            f"  {r['Change']:<9} row {r['Row']:<5} {r['Indicator'][:40]:<40} "
+            f"{r['Area'][:22]:<22} {r['Period']}  {r['Old value'] or '-'} -> "
+            f"{r['New value'] or '-'}"
+        )
     if preview.warnings:
         lines.append(f"{len(preview.warnings)} warning(s) to check:")
         lines += [f"  {w}" for w in preview.warnings]

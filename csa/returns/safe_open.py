@@ -53,9 +53,11 @@ class Limits:
     @classmethod
     def from_settings(cls, settings: dict[str, Any]) -> Limits:
         mb = 1024 * 1024
-        return cls(max_bytes=int(float(settings["upload_max_mb"]) * mb),
-                   max_uncompressed_bytes=int(float(settings["upload_max_uncompressed_mb"]) * mb),
-                   max_ratio=float(settings["upload_max_compression_ratio"]))
+        return cls(
+            max_bytes=int(float(settings["upload_max_mb"]) * mb),
+            max_uncompressed_bytes=int(float(settings["upload_max_uncompressed_mb"]) * mb),
+            max_ratio=float(settings["upload_max_compression_ratio"]),
+        )
 
 
 def _file_problem(what: str, expected: str = EXPECTED) -> Problem:
@@ -103,51 +105,79 @@ def check_container(content: bytes, limits: Limits) -> list[Problem]:
     if size == 0:
         return [_file_problem("the file is empty (0 bytes)")]
     if size > limits.max_bytes:
-        return [_file_problem(f"the file is {size / 1048576:.1f} MB",
-                              f"at most {limits.max_bytes / 1048576:g} MB")]
+        return [
+            _file_problem(
+                f"the file is {size / 1048576:.1f} MB", f"at most {limits.max_bytes / 1048576:g} MB"
+            )
+        ]
     if not content.startswith(b"PK\x03\x04"):
         kind = sniff(content)
         if "password" in kind:
-            return [_file_problem(f"this is {kind}", "an unprotected .xlsx (remove the password "
-                                  "in Excel: File > Info > Protect Workbook)")]
+            return [
+                _file_problem(
+                    f"this is {kind}",
+                    "an unprotected .xlsx (remove the password "
+                    "in Excel: File > Info > Protect Workbook)",
+                )
+            ]
         return [_file_problem(f"this is {kind}", EXPECTED + " (save it as .xlsx)")]
     try:
         zf = zipfile.ZipFile(io.BytesIO(content))
         infos = zf.infolist()
     except Exception:  # untrusted bytes: any failure to read the zip directory is damage
-        return [_file_problem("the file is damaged (not a complete .xlsx/zip file)",
-                              EXPECTED + " that opens in Excel")]
+        return [
+            _file_problem(
+                "the file is damaged (not a complete .xlsx/zip file)",
+                EXPECTED + " that opens in Excel",
+            )
+        ]
     with zf:
         try:
             return _check_members(zf, infos, size, limits)
         except Exception:  # e.g. zlib.error, bad CRC, truncated member
-            return [_file_problem("the file is damaged (a part of it cannot be read)",
-                                  EXPECTED + " that opens in Excel")]
+            return [
+                _file_problem(
+                    "the file is damaged (a part of it cannot be read)",
+                    EXPECTED + " that opens in Excel",
+                )
+            ]
 
 
-def _check_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int,
-                   limits: Limits) -> list[Problem]:
+def _check_members(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int, limits: Limits
+) -> list[Problem]:
     if len(infos) > MAX_MEMBERS:
-        return [_file_problem(f"the file holds {len(infos)} parts",
-                              f"a workbook of at most {MAX_MEMBERS} parts")]
+        return [
+            _file_problem(
+                f"the file holds {len(infos)} parts", f"a workbook of at most {MAX_MEMBERS} parts"
+            )
+        ]
     if any(i.flag_bits & 0x1 for i in infos):
-        return [_file_problem("the file is password-protected (encrypted)",
-                              "an unprotected .xlsx")]
-    odd = sorted({i.compress_type for i in infos}
-                 - {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+        return [_file_problem("the file is password-protected (encrypted)", "an unprotected .xlsx")]
+    odd = sorted({i.compress_type for i in infos} - {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
     if odd:
-        return [_file_problem(f"the file uses an unusual compression method ({odd[0]})",
-                              "an .xlsx saved by Excel (deflate compression)")]
+        return [
+            _file_problem(
+                f"the file uses an unusual compression method ({odd[0]})",
+                "an .xlsx saved by Excel (deflate compression)",
+            )
+        ]
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
-        return [_file_problem(
-            f"the file would expand to {total / 1048576:.1f} MB (a possible zip bomb)",
-            f"at most {limits.max_uncompressed_bytes / 1048576:g} MB uncompressed")]
+        return [
+            _file_problem(
+                f"the file would expand to {total / 1048576:.1f} MB (a possible zip bomb)",
+                f"at most {limits.max_uncompressed_bytes / 1048576:g} MB uncompressed",
+            )
+        ]
     ratio = total / max(size, 1)
     if ratio > limits.max_ratio:
-        return [_file_problem(
-            f"the file expands {ratio:.0f} times its size (a possible zip bomb)",
-            f"a compression ratio of at most {limits.max_ratio:g}")]
+        return [
+            _file_problem(
+                f"the file expands {ratio:.0f} times its size (a possible zip bomb)",
+                f"a compression ratio of at most {limits.max_ratio:g}",
+            )
+        ]
     names = {i.filename for i in infos}
     lower = {n.lower() for n in names}
     kind = _other_document(lower)
@@ -155,24 +185,42 @@ def _check_members(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], size: int,
         return [_file_problem(f"this is {kind}", EXPECTED)]
     if "[content_types].xml" not in lower or "xl/workbook.xml" not in lower:
         return [_file_problem("this is a zip archive but not an Excel workbook", EXPECTED)]
-    if any(n.endswith("vbaproject.bin") or n.startswith(("xl/macrosheets/", "xl/activex/"))
-           for n in lower):
-        return [_file_problem("the workbook contains macros",
-                              "an .xlsx without macros (save it as 'Excel Workbook')")]
+    if any(
+        n.endswith("vbaproject.bin") or n.startswith(("xl/macrosheets/", "xl/activex/"))
+        for n in lower
+    ):
+        return [
+            _file_problem(
+                "the workbook contains macros",
+                "an .xlsx without macros (save it as 'Excel Workbook')",
+            )
+        ]
     try:
         types = _read_member(zf, "[Content_Types].xml", limit=1_000_000)
         if b"macroenabled" in types.lower():
-            return [_file_problem("the workbook is macro-enabled (.xlsm)",
-                                  "an .xlsx without macros (save it as 'Excel Workbook')")]
+            return [
+                _file_problem(
+                    "the workbook is macro-enabled (.xlsm)",
+                    "an .xlsx without macros (save it as 'Excel Workbook')",
+                )
+            ]
         for info in infos:
             if info.filename.lower().endswith((".xml", ".rels", ".vml")):
                 head = _read_member(zf, info.filename, limit=4096)
                 if _declares_dtd(head):
-                    return [_file_problem(f"part {info.filename} declares a DOCTYPE or entities",
-                                          EXPECTED + " (no workbook needs them)")]
+                    return [
+                        _file_problem(
+                            f"part {info.filename} declares a DOCTYPE or entities",
+                            EXPECTED + " (no workbook needs them)",
+                        )
+                    ]
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, KeyError):
-        return [_file_problem("the file is damaged (a part of it cannot be read)",
-                              EXPECTED + " that opens in Excel")]
+        return [
+            _file_problem(
+                "the file is damaged (a part of it cannot be read)",
+                EXPECTED + " that opens in Excel",
+            )
+        ]
     return []
 
 
@@ -209,8 +257,9 @@ def open_workbook(content: bytes, data_only: bool = True) -> Iterator[Any]:
     Call :func:`check_container` first. Raises whatever openpyxl raises for a workbook it
     cannot read; :func:`csa.returns.parse.parse_workbook` turns that into a problem.
     """
-    wb = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=data_only,
-                                keep_links=False, keep_vba=False)
+    wb = openpyxl.load_workbook(
+        io.BytesIO(content), read_only=True, data_only=data_only, keep_links=False, keep_vba=False
+    )
     try:
         yield wb
     finally:

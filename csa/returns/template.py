@@ -50,31 +50,42 @@ def template_rows(db, org_code: str, period_label: str, ref: Reference) -> pd.Da
     """
     orgs = set(db.organisations()["code"])
     if org_code not in orgs:
-        raise TemplateError(f"organisation {org_code!r} is not known; expected one of "
-                            f"{', '.join(sorted(orgs))}")
+        raise TemplateError(
+            f"organisation {org_code!r} is not known; expected one of {', '.join(sorted(orgs))}"
+        )
     if period_label not in ref.periods.index:
-        raise TemplateError(f"period {period_label!r} is not known; expected one of the open "
-                            f"periods {', '.join(ref.open_periods) or '(none)'}")
+        raise TemplateError(
+            f"period {period_label!r} is not known; expected one of the open "
+            f"periods {', '.join(ref.open_periods) or '(none)'}"
+        )
     if period_label not in ref.open_periods:
-        raise TemplateError(f"period {period_label} is closed for returns; expected one of the "
-                            f"open periods {', '.join(ref.open_periods) or '(none)'}")
+        raise TemplateError(
+            f"period {period_label} is closed for returns; expected one of the "
+            f"open periods {', '.join(ref.open_periods) or '(none)'}"
+        )
     freq = ref.periods.at[period_label, "frequency"]
     inds = ref.indicators
     inds = inds[(inds["lead_org_code"] == org_code) & (inds["frequency"] == freq)]
     if inds.empty:
-        raise TemplateError(f"{org_code} leads no {freq} indicators, so it has nothing to "
-                            f"return for {period_label}")
+        raise TemplateError(
+            f"{org_code} leads no {freq} indicators, so it has nothing to return for {period_label}"
+        )
     codes = list(inds["code"])
     previous = ref.previous_period(period_label)
     labels = [period_label] + ([previous] if previous else [])
     current = db.observations(indicator_codes=codes, period_labels=labels)
-    unassigned = set(db.observations(indicator_codes=codes, area_codes=[UNASSIGNED])
-                     ["indicator_code"])
+    unassigned = set(
+        db.observations(indicator_codes=codes, area_codes=[UNASSIGNED])["indicator_code"]
+    )
     areas = ref.areas[ref.areas["kind"].isin(["district", "unitary"])].sort_values("name")
     now = current[current["period_label"] == period_label].set_index(
-        ["indicator_code", "area_code"])
-    prev = current[current["period_label"] == previous].set_index(
-        ["indicator_code", "area_code"]) if previous else now.iloc[0:0]
+        ["indicator_code", "area_code"]
+    )
+    prev = (
+        current[current["period_label"] == previous].set_index(["indicator_code", "area_code"])
+        if previous
+        else now.iloc[0:0]
+    )
     rows = []
     for ind in inds.itertuples(index=False):
         area_codes = list(areas["code"]) + ([UNASSIGNED] if ind.code in unassigned else [])
@@ -82,17 +93,23 @@ def template_rows(db, org_code: str, period_label: str, ref: Reference) -> pd.Da
             key = (ind.code, area)
             cur = now.loc[key] if key in now.index else None
             old = prev.loc[key] if key in prev.index else None
-            rows.append({
-                "indicator_code": ind.code, "indicator_title": ind.title,
-                "unit": layout.unit_label(ind.unit, ind.multiplier), "unit_kind": ind.unit,
-                "area_code": area, "area_name": ref.areas.at[area, "name"],
-                "period_label": period_label, "previous_period": previous or "",
-                "previous_value": None if old is None else _clean(old["value"]),
-                "numerator": None if cur is None else _clean(cur["numerator"]),
-                "denominator": None if cur is None else _clean(cur["denominator"]),
-                "status": layout.DEFAULT_STATUS if cur is None else cur["status"],
-                "note": "",
-            })
+            rows.append(
+                {
+                    "indicator_code": ind.code,
+                    "indicator_title": ind.title,
+                    "unit": layout.unit_label(ind.unit, ind.multiplier),
+                    "unit_kind": ind.unit,
+                    "area_code": area,
+                    "area_name": ref.areas.at[area, "name"],
+                    "period_label": period_label,
+                    "previous_period": previous or "",
+                    "previous_value": None if old is None else _clean(old["value"]),
+                    "numerator": None if cur is None else _clean(cur["numerator"]),
+                    "denominator": None if cur is None else _clean(cur["denominator"]),
+                    "status": layout.DEFAULT_STATUS if cur is None else cur["status"],
+                    "note": "",
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -110,8 +127,15 @@ def _put(ws, ref: str, value) -> None:
         cell.data_type = "s"  # never let text become a formula (formula injection)
 
 
-def build_template(db, org_code: str, period_label: str, *, today: date | None = None,
-                   settings: dict[str, Any] | None = None, generated_by: str = "") -> bytes:
+def build_template(
+    db,
+    org_code: str,
+    period_label: str,
+    *,
+    today: date | None = None,
+    settings: dict[str, Any] | None = None,
+    generated_by: str = "",
+) -> bytes:
     """The template workbook as .xlsx bytes.
 
     Parameters
@@ -139,12 +163,24 @@ def build_template(db, org_code: str, period_label: str, *, today: date | None =
     ws = wb.active
     ws.title = layout.DATA_SHEET
     _write_data_sheet(ws, rows)
-    _write_instructions(wb.create_sheet(layout.INSTRUCTIONS_SHEET), org_code, org_name,
-                        period_label, due, rows)
+    _write_instructions(
+        wb.create_sheet(layout.INSTRUCTIONS_SHEET), org_code, org_name, period_label, due, rows
+    )
     meta = wb.create_sheet(layout.META_SHEET)
-    for i, (key, value) in enumerate(zip(layout.META_KEYS, (
-            layout.TEMPLATE_VERSION, org_code, period_label,
-            utcnow().isoformat(timespec="seconds"), generated_by), strict=True), start=1):
+    for i, (key, value) in enumerate(
+        zip(
+            layout.META_KEYS,
+            (
+                layout.TEMPLATE_VERSION,
+                org_code,
+                period_label,
+                utcnow().isoformat(timespec="seconds"),
+                generated_by,
+            ),
+            strict=True,
+        ),
+        start=1,
+    ):
         _put(meta, f"A{i}", key)
         _put(meta, f"B{i}", value)
     meta.sheet_state = "veryHidden"
@@ -185,15 +221,32 @@ def _write_data_sheet(ws, rows: pd.DataFrame) -> None:
 
 
 def _add_validations(ws, rows: pd.DataFrame, first: int, last: int) -> None:
-    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                           allow_blank=True, showErrorMessage=True, errorTitle="Numerator",
-                           error="Enter a whole number of 0 or more.")
-    positive = DataValidation(type="decimal", operator="greaterThan", formula1="0",
-                              allow_blank=True, showErrorMessage=True, errorTitle="Denominator",
-                              error="Enter a number greater than 0.")
-    status = DataValidation(type="list", formula1=f'"{",".join(layout.STATUSES)}"',
-                            allow_blank=True, showErrorMessage=True, errorTitle="Status",
-                            error="Choose provisional or final.")
+    whole = DataValidation(
+        type="whole",
+        operator="greaterThanOrEqual",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Numerator",
+        error="Enter a whole number of 0 or more.",
+    )
+    positive = DataValidation(
+        type="decimal",
+        operator="greaterThan",
+        formula1="0",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Denominator",
+        error="Enter a number greater than 0.",
+    )
+    status = DataValidation(
+        type="list",
+        formula1=f'"{",".join(layout.STATUSES)}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Status",
+        error="Choose provisional or final.",
+    )
     status.add(f"K{first}:K{last}")
     for dv in (whole, positive, status):
         ws.add_data_validation(dv)
@@ -208,10 +261,13 @@ def _add_validations(ws, rows: pd.DataFrame, first: int, last: int) -> None:
         if unit == "percentage":
             pct = DataValidation(
                 type="custom",
-                formula1=f'AND(ISNUMBER(I{top}),I{top}>=0,I{top}=INT(I{top}),'
-                         f'OR(ISBLANK(J{top}),I{top}<=J{top}))',
-                allow_blank=True, showErrorMessage=True, errorTitle="Numerator",
-                error="Enter a whole number of 0 or more, no larger than the denominator.")
+                formula1=f"AND(ISNUMBER(I{top}),I{top}>=0,I{top}=INT(I{top}),"
+                f"OR(ISBLANK(J{top}),I{top}<=J{top}))",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Numerator",
+                error="Enter a whole number of 0 or more, no larger than the denominator.",
+            )
             pct.add(f"I{top}:I{bottom}")
             ws.add_data_validation(pct)
         else:
@@ -221,38 +277,59 @@ def _add_validations(ws, rows: pd.DataFrame, first: int, last: int) -> None:
         start = i
 
 
-def _write_instructions(ws, org_code: str, org_name: str, period: str, due: date,
-                        rows: pd.DataFrame) -> None:
+def _write_instructions(
+    ws, org_code: str, org_name: str, period: str, due: date, rows: pd.DataFrame
+) -> None:
     units = rows.drop_duplicates("indicator_code")[["indicator_code", "indicator_title", "unit"]]
     lines = [
         (f"Community Safety Agreement return: {org_name} ({org_code}), {period}", True),
         (f"Due by {due:%d %B %Y}. Template version {layout.TEMPLATE_VERSION}.", False),
         ("", False),
         ("How to fill it in", True),
-        ("1. On the Return sheet, fill the yellow cells only: Numerator, Denominator (rates "
-         "and percentages), Status and, if you wish, a Note.", False),
+        (
+            "1. On the Return sheet, fill the yellow cells only: Numerator, Denominator (rates "
+            "and percentages), Status and, if you wish, a Note.",
+            False,
+        ),
         ("2. Count indicators: put the count in Numerator and leave Denominator empty.", False),
-        ("3. Rates: Numerator is the number of events, Denominator the population; the rate is "
-         "calculated for you (e.g. per 1,000 residents).", False),
-        ("4. Percentages: Numerator is the number meeting the measure, Denominator the number "
-         "in the group; Numerator cannot be above Denominator.", False),
+        (
+            "3. Rates: Numerator is the number of events, Denominator the population; the rate is "
+            "calculated for you (e.g. per 1,000 residents).",
+            False,
+        ),
+        (
+            "4. Percentages: Numerator is the number meeting the measure, Denominator the number "
+            "in the group; Numerator cannot be above Denominator.",
+            False,
+        ),
         ("5. Status: 'provisional' until the figure is signed off, then 'final'.", False),
         ("6. Leave a row empty if you have no figure yet: it is skipped, not zeroed.", False),
-        ("7. Do not add, rename or delete sheets, columns or codes, merge cells or use "
-         "formulas that link to other files; save as .xlsx (not .xlsm, .xls or .csv).", False),
-        ("8. Upload the file on the Returns page. You will see every change before you "
-         "confirm, and every problem at once with its cell.", False),
+        (
+            "7. Do not add, rename or delete sheets, columns or codes, merge cells or use "
+            "formulas that link to other files; save as .xlsx (not .xlsm, .xls or .csv).",
+            False,
+        ),
+        (
+            "8. Upload the file on the Returns page. You will see every change before you "
+            "confirm, and every problem at once with its cell.",
+            False,
+        ),
         ("", False),
         ("Checks made on upload", True),
-        ("Codes and periods must match the template; values must be numbers of 0 or more; "
-         "rates need a denominator; a percentage's numerator cannot exceed its denominator; "
-         "each indicator, area and period once. Figures far outside a series' usual range "
-         "are flagged for you to confirm.", False),
+        (
+            "Codes and periods must match the template; values must be numbers of 0 or more; "
+            "rates need a denominator; a percentage's numerator cannot exceed its denominator; "
+            "each indicator, area and period once. Figures far outside a series' usual range "
+            "are flagged for you to confirm.",
+            False,
+        ),
         ("", False),
         ("Indicators in this return", True),
     ]
-    lines += [(f"{r.indicator_code}: {r.indicator_title} ({r.unit})", False)
-              for r in units.itertuples(index=False)]
+    lines += [
+        (f"{r.indicator_code}: {r.indicator_title} ({r.unit})", False)
+        for r in units.itertuples(index=False)
+    ]
     for i, (text, bold) in enumerate(lines, start=1):
         _put(ws, f"A{i}", text)
         ws[f"A{i}"].font = Font(bold=bold, size=13 if i == 1 else 11)

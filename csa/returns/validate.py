@@ -28,12 +28,35 @@ from csa.returns.reference import Reference
 #: Stored values are rounded to this many decimal places (as the bundled series are).
 VALUE_DECIMALS = 6
 MAX_MAGNITUDE = 1e12
-EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
-                "#GETTING_DATA", "#SPILL!", "#CALC!")
+EXCEL_ERRORS = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+)
 
-ROW_COLUMNS = ["row", "indicator_code", "area_code", "period_label", "numerator",
-               "denominator", "value", "status", "note", "indicator_title", "area_name",
-               "unit", "multiplier", "lead_org_code"]
+ROW_COLUMNS = [
+    "row",
+    "indicator_code",
+    "area_code",
+    "period_label",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+    "note",
+    "indicator_title",
+    "area_name",
+    "unit",
+    "multiplier",
+    "lead_org_code",
+]
 
 
 @dataclass
@@ -59,8 +82,9 @@ def parse_number(value: Any) -> float:
     if isinstance(value, bool):
         raise _Bad(f"{value!s} is TRUE/FALSE, not a number", "a number")
     if isinstance(value, datetime | date | time | timedelta):
-        raise _Bad(f"{value} is a date or time, not a number",
-                   "a number (format the cell as Number)")
+        raise _Bad(
+            f"{value} is a date or time, not a number", "a number (format the cell as Number)"
+        )
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -70,8 +94,9 @@ def parse_number(value: Any) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise _Bad(f"'{text[:40]}' is not a number",
-                       "a number with no letters, commas or symbols") from None
+            raise _Bad(
+                f"'{text[:40]}' is not a number", "a number with no letters, commas or symbols"
+            ) from None
     if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
         raise _Bad(f"{value!s} is not a usable number", f"a number below {MAX_MAGNITUDE:g}")
     return number
@@ -115,41 +140,67 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
         def bad(key: str, what: str, expected: str, _r=r, _p=problems) -> None:
             _p.append(Problem(ref(key, _r), what, expected))
 
-        ind_code, area_code, period = (_code(v["indicator_code"]), _code(v["area_code"]),
-                                       _code(v["period_label"]))
+        ind_code, area_code, period = (
+            _code(v["indicator_code"]),
+            _code(v["area_code"]),
+            _code(v["period_label"]),
+        )
         ind = None
         if ind_code is None:
-            bad("indicator_code", "the indicator code is missing", "an indicator code from the "
-                "template, e.g. DA-01")
+            bad(
+                "indicator_code",
+                "the indicator code is missing",
+                "an indicator code from the template, e.g. DA-01",
+            )
         elif ind_code not in inds:
-            bad("indicator_code", f"'{ind_code}' is not a known indicator code"
-                f"{_suggest(ind_code, inds)}", "an indicator code from the template")
+            bad(
+                "indicator_code",
+                f"'{ind_code}' is not a known indicator code{_suggest(ind_code, inds)}",
+                "an indicator code from the template",
+            )
         else:
             ind = inds[ind_code]
             out.org_codes.add(str(ind["lead_org_code"]))
         if area_code is None:
-            bad("area_code", "the area code is missing", "an area code from the template, e.g. "
-                "E07000117 (Burnley)")
+            bad(
+                "area_code",
+                "the area code is missing",
+                "an area code from the template, e.g. E07000117 (Burnley)",
+            )
         elif area_code not in area_names:
-            bad("area_code", f"'{area_code}' is not a known area code"
-                f"{_suggest(area_code, allowed_areas)}", "one of the 14 partnership areas' codes "
-                "(E06/E07...) or UNASSIGNED")
+            bad(
+                "area_code",
+                f"'{area_code}' is not a known area code{_suggest(area_code, allowed_areas)}",
+                "one of the 14 partnership areas' codes (E06/E07...) or UNASSIGNED",
+            )
         elif area_code not in allowed_areas:
-            bad("area_code", f"{area_code} ({area_names[area_code]}) is a grouping whose "
-                "figure is calculated from its member areas", "one of the 14 partnership areas "
-                "or UNASSIGNED")
+            bad(
+                "area_code",
+                f"{area_code} ({area_names[area_code]}) is a grouping whose "
+                "figure is calculated from its member areas",
+                "one of the 14 partnership areas or UNASSIGNED",
+            )
         if period is None:
             bad("period_label", "the period is missing", f"one of the open periods {open_list}")
         elif period not in frequency and not _is_quarter(period):
-            bad("period_label", f"'{period}' is not a known period",
-                f"a period like 2026-27 Q2; open now: {open_list}")
+            bad(
+                "period_label",
+                f"'{period}' is not a known period",
+                f"a period like 2026-27 Q2; open now: {open_list}",
+            )
         elif period not in ref_data.open_periods:
-            bad("period_label", f"the period {period} is closed for returns",
-                f"one of the open periods {open_list}")
+            bad(
+                "period_label",
+                f"the period {period} is closed for returns",
+                f"one of the open periods {open_list}",
+            )
         elif ind is not None and frequency[period] != ind["frequency"]:
-            bad("period_label", f"{ind_code} is reported {ind['frequency']} but {period} is a "
+            bad(
+                "period_label",
+                f"{ind_code} is reported {ind['frequency']} but {period} is a "
                 f"{frequency[period]} period",
-                f"a {ind['frequency']} period for this indicator")
+                f"a {ind['frequency']} period for this indicator",
+            )
 
         num_raw, den_raw = v["numerator"], v["denominator"]
         if num_raw is None and den_raw is None:
@@ -167,8 +218,11 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
                     bad("numerator", f"{numerator:g} is negative", "a whole number of 0 or more")
                     numerator = None
                 elif not numerator.is_integer():
-                    bad("numerator", f"{numerator:g} is not a whole number",
-                        "a whole number of 0 or more (a count of events or people)")
+                    bad(
+                        "numerator",
+                        f"{numerator:g} is not a whole number",
+                        "a whole number of 0 or more (a count of events or people)",
+                    )
                     numerator = None
             except _Bad as exc:
                 bad("numerator", *exc.args)
@@ -177,25 +231,46 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
             try:
                 denominator = parse_number(den_raw)
                 if unit == "count":
-                    bad("denominator", f"{ind_code} is a count, so it takes no denominator "
-                        f"(found {denominator:g})", "this cell left empty")
+                    bad(
+                        "denominator",
+                        f"{ind_code} is a count, so it takes no denominator "
+                        f"(found {denominator:g})",
+                        "this cell left empty",
+                    )
                     denominator = None
                 elif denominator <= 0:
-                    bad("denominator", f"{denominator:g} is not above 0",
-                        "the number in the population or group, above 0")
+                    bad(
+                        "denominator",
+                        f"{denominator:g} is not above 0",
+                        "the number in the population or group, above 0",
+                    )
                     denominator = None
             except _Bad as exc:
                 bad("denominator", *exc.args)
         elif unit == "rate" and area_code != UNASSIGNED:
-            bad("denominator", f"the denominator is missing, and {ind_code} is a rate",
-                "the population the rate is per (e.g. residents), above 0")
+            bad(
+                "denominator",
+                f"the denominator is missing, and {ind_code} is a rate",
+                "the population the rate is per (e.g. residents), above 0",
+            )
         elif unit == "percentage":
-            bad("denominator", f"the denominator is missing, and {ind_code} is a percentage",
-                "the number in the group, above 0")
-        if (unit == "percentage" and numerator is not None and denominator is not None
-                and numerator > denominator):
-            bad("numerator", f"the numerator {numerator:g} is above the denominator "
-                f"{denominator:g} for a percentage", "a numerator no larger than the denominator")
+            bad(
+                "denominator",
+                f"the denominator is missing, and {ind_code} is a percentage",
+                "the number in the group, above 0",
+            )
+        if (
+            unit == "percentage"
+            and numerator is not None
+            and denominator is not None
+            and numerator > denominator
+        ):
+            bad(
+                "numerator",
+                f"the numerator {numerator:g} is above the denominator "
+                f"{denominator:g} for a percentage",
+                "a numerator no larger than the denominator",
+            )
 
         status = v["status"]
         status = layout.DEFAULT_STATUS if status is None else str(status).strip().lower()
@@ -205,32 +280,51 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
         if ind_code and area_code and period and not problems:
             key = (ind_code, area_code, period)
             if key in seen:
-                bad("indicator_code", f"this row repeats row {seen[key]} ({ind_code}, "
-                    f"{area_code}, {period})", "each indicator, area and period once")
+                bad(
+                    "indicator_code",
+                    f"this row repeats row {seen[key]} ({ind_code}, {area_code}, {period})",
+                    "each indicator, area and period once",
+                )
             else:
                 seen[key] = r
         out.problems.extend(problems)
         if problems:
             continue
         multiplier = float(ind["multiplier"])
-        value = value_from_parts(numerator, denominator, unit, multiplier) \
-            if (unit == "count" or denominator is not None) else None
-        value = None if value is None or math.isnan(value) else round(float(value),
-                                                                       VALUE_DECIMALS)
+        value = (
+            value_from_parts(numerator, denominator, unit, multiplier)
+            if (unit == "count" or denominator is not None)
+            else None
+        )
+        value = None if value is None or math.isnan(value) else round(float(value), VALUE_DECIMALS)
         note = v["note"]
-        records.append({
-            "row": r, "indicator_code": ind_code, "area_code": area_code,
-            "period_label": period, "numerator": numerator, "denominator": denominator,
-            "value": value, "status": status,
-            "note": "" if note is None else str(note).strip()[:1000],
-            "indicator_title": ind["title"], "area_name": area_names[area_code],
-            "unit": layout.unit_label(unit, multiplier), "multiplier": multiplier,
-            "lead_org_code": ind["lead_org_code"],
-        })
+        records.append(
+            {
+                "row": r,
+                "indicator_code": ind_code,
+                "area_code": area_code,
+                "period_label": period,
+                "numerator": numerator,
+                "denominator": denominator,
+                "value": value,
+                "status": status,
+                "note": "" if note is None else str(note).strip()[:1000],
+                "indicator_title": ind["title"],
+                "area_name": area_names[area_code],
+                "unit": layout.unit_label(unit, multiplier),
+                "multiplier": multiplier,
+                "lead_org_code": ind["lead_org_code"],
+            }
+        )
     if records:
         out.rows = pd.DataFrame(records, columns=ROW_COLUMNS)
     if not records and not out.problems and not parsed.problems:
         where = ref("numerator", layout.FIRST_DATA_ROW)
-        out.problems.append(Problem(where, "the return holds no figures (every numerator is "
-                                           "empty)", "at least one row with a numerator"))
+        out.problems.append(
+            Problem(
+                where,
+                "the return holds no figures (every numerator is empty)",
+                "at least one row with a numerator",
+            )
+        )
     return out

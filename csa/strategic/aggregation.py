@@ -27,12 +27,24 @@ import pandas as pd
 
 from csa.strategic.scoring import TOP_N
 
-AGG_COLUMNS = ["issue_code", "partnerships_top5", "population_top5", "population_share",
-               "county_rank", "county_top_five", "partnerships"]
+AGG_COLUMNS = [
+    "issue_code",
+    "partnerships_top5",
+    "population_top5",
+    "population_share",
+    "county_rank",
+    "county_top_five",
+    "partnerships",
+]
 
 
-def county_aggregation(ranked: pd.DataFrame, populations: pd.Series, issue_codes,
-                       partnership_codes, names: dict[str, str] | None = None) -> pd.DataFrame:
+def county_aggregation(
+    ranked: pd.DataFrame,
+    populations: pd.Series,
+    issue_codes,
+    partnership_codes,
+    names: dict[str, str] | None = None,
+) -> pd.DataFrame:
     """The county roll-up (see the module doc).
 
     Parameters
@@ -59,22 +71,30 @@ def county_aggregation(ranked: pd.DataFrame, populations: pd.Series, issue_codes
     top = df[df["rank"].notna() & (df["rank"] <= TOP_N)]
     rows = []
     for issue in issue_codes:
-        areas = sorted(set(top.loc[top["issue_code"] == issue, "area_code"]),
-                       key=lambda c: names.get(c, c))
+        areas = sorted(
+            set(top.loc[top["issue_code"] == issue, "area_code"]), key=lambda c: names.get(c, c)
+        )
         pop = float(pops.reindex(areas).sum()) if areas else 0.0
-        rows.append({"issue_code": issue, "partnerships_top5": len(areas),
-                     "population_top5": pop,
-                     "population_share": round(100.0 * pop / total, 6) if total else np.nan,
-                     "partnerships": ", ".join(names.get(a, a) for a in areas)})
+        rows.append(
+            {
+                "issue_code": issue,
+                "partnerships_top5": len(areas),
+                "population_top5": pop,
+                "population_share": round(100.0 * pop / total, 6) if total else np.nan,
+                "partnerships": ", ".join(names.get(a, a) for a in areas),
+            }
+        )
     out = pd.DataFrame(rows)
     if out.empty:
         return pd.DataFrame(columns=AGG_COLUMNS)
-    out["county_rank"] = (out["population_share"].rank(method="min", ascending=False)
-                          .astype("Int64"))
+    out["county_rank"] = out["population_share"].rank(method="min", ascending=False).astype("Int64")
     out.loc[out["partnerships_top5"] == 0, "county_rank"] = pd.NA
     out["county_top_five"] = (out["county_rank"] <= TOP_N).fillna(False).astype(bool)
-    out = out.sort_values(["county_rank", "partnerships_top5", "issue_code"],
-                          ascending=[True, False, True], na_position="last")
+    out = out.sort_values(
+        ["county_rank", "partnerships_top5", "issue_code"],
+        ascending=[True, False, True],
+        na_position="last",
+    )
     return out[AGG_COLUMNS].reset_index(drop=True)
 
 
@@ -83,8 +103,9 @@ def priorities_as_ranks(priorities: pd.DataFrame) -> pd.DataFrame:
     return priorities[["area_code", "issue_code", "rank"]].astype({"rank": "Int64"})
 
 
-def compare_ranks(current: pd.DataFrame, previous: pd.DataFrame | None,
-                  keys: list[str], rank_col: str = "rank") -> pd.DataFrame:
+def compare_ranks(
+    current: pd.DataFrame, previous: pd.DataFrame | None, keys: list[str], rank_col: str = "rank"
+) -> pd.DataFrame:
     """Current ranks with ``previous_rank``, ``rank_change`` (+ = moved up) and ``change``.
 
     ``change`` is one of: "new issue" (not in the previous round), "into top five",
@@ -104,8 +125,12 @@ def compare_ranks(current: pd.DataFrame, previous: pd.DataFrame | None,
     now = out[rank_col].astype("Int64")
     out["rank_change"] = (out["previous_rank"] - now).astype("Int64")
     words = []
-    for key, cur, old in zip(map(tuple, out[keys].astype(str).itertuples(index=False)),
-                             now, out["previous_rank"], strict=True):
+    for key, cur, old in zip(
+        map(tuple, out[keys].astype(str).itertuples(index=False)),
+        now,
+        out["previous_rank"],
+        strict=True,
+    ):
         if key not in prev_keys:
             words.append("new issue")
         elif pd.isna(cur):
@@ -126,8 +151,9 @@ def compare_ranks(current: pd.DataFrame, previous: pd.DataFrame | None,
     return out
 
 
-def heatmap_frame(ranked: pd.DataFrame, area_names: dict[str, str],
-                  issue_names: dict[str, str]) -> pd.DataFrame:
+def heatmap_frame(
+    ranked: pd.DataFrame, area_names: dict[str, str], issue_names: dict[str, str]
+) -> pd.DataFrame:
     """Long frame for the heat-map: area, issue, rank, weighted score, top five, label."""
     df = ranked.copy()
     df["area_name"] = df["area_code"].map(lambda c: area_names.get(c, c))

@@ -80,10 +80,19 @@ ESTIMATE_LABEL = (
 #: costed with, or that a note refers to. An analyst may enter or correct the unit cost of
 #: any of them (:func:`set_unit_cost`); the bundled figures cover those we could read.
 REPORT_CATEGORIES = (
-    "Homicide", "Violence with injury", "Violence without injury", "Rape",
-    "Other sexual offences", "Robbery", "Domestic burglary", "Theft of vehicle",
-    "Theft from vehicle", "Theft from the person", "Criminal damage - arson",
-    "Criminal damage - other", "Cyber crime",
+    "Homicide",
+    "Violence with injury",
+    "Violence without injury",
+    "Rape",
+    "Other sexual offences",
+    "Robbery",
+    "Domestic burglary",
+    "Theft of vehicle",
+    "Theft from vehicle",
+    "Theft from the person",
+    "Criminal damage - arson",
+    "Criminal damage - other",
+    "Cyber crime",
 )
 
 #: How each recorded-crime group is costed: code -> (unit-cost category or None, basis,
@@ -96,43 +105,60 @@ COST_MAPPING: dict[str, tuple[str | None, str, str]] = {
     "REC-TOTAL": (None, "sum", "The sum of the costed groups below; the rest is not costed."),
     "REC-VAP": (None, "sum", "The sum of its costed parts below."),
     "REC-HOM": ("Homicide", "unit cost", ""),
-    "REC-DSIUD": (None, "not costed",
-                  "No unit cost for death or serious injury by unlawful driving in the "
-                  "report's categories."),
+    "REC-DSIUD": (
+        None,
+        "not costed",
+        "No unit cost for death or serious injury by unlawful driving in the report's categories.",
+    ),
     "REC-VWI": ("Violence with injury", "unit cost", ""),
     "REC-VWOI": ("Violence without injury", "unit cost", ""),
-    "REC-STALK": (None, "not costed",
-                  "No unit cost available to us for stalking and harassment."),
-    "REC-SEX": ("Other sexual offences", "lower bound",
-                "The CSP table does not separate rape (unit cost {Rape}) from other sexual "
-                "offences ({Other sexual offences}); all are costed at the lower, so this is "
-                "a lower bound."),
-    "REC-ROB": ("Robbery", "unit cost",
-                "The report's robbery cost is for robbery of individuals; the few business "
-                "robberies in the recorded figures are costed the same."),
+    "REC-STALK": (None, "not costed", "No unit cost available to us for stalking and harassment."),
+    "REC-SEX": (
+        "Other sexual offences",
+        "lower bound",
+        "The CSP table does not separate rape (unit cost {Rape}) from other sexual "
+        "offences ({Other sexual offences}); all are costed at the lower, so this is "
+        "a lower bound.",
+    ),
+    "REC-ROB": (
+        "Robbery",
+        "unit cost",
+        "The report's robbery cost is for robbery of individuals; the few business "
+        "robberies in the recorded figures are costed the same.",
+    ),
     "REC-THEFT": (None, "sum", "The sum of its costed parts below."),
     "REC-BURG": (None, "sum", "The sum of its costed parts below."),
     "REC-RBURG": ("Domestic burglary", "unit cost", ""),
-    "REC-NRBURG": (None, "not costed",
-                   "The report's commercial burglary costs are by business sector; not "
-                   "available to us."),
-    "REC-VEH": ("Theft from vehicle", "approximation",
-                "Vehicle offences mix theft of a vehicle ({Theft of vehicle}), theft from a "
-                "vehicle ({Theft from vehicle}) and interference; the table does not split "
-                "them, so all are costed at the theft-from-a-vehicle unit cost, the lower."),
+    "REC-NRBURG": (
+        None,
+        "not costed",
+        "The report's commercial burglary costs are by business sector; not available to us.",
+    ),
+    "REC-VEH": (
+        "Theft from vehicle",
+        "approximation",
+        "Vehicle offences mix theft of a vehicle ({Theft of vehicle}), theft from a "
+        "vehicle ({Theft from vehicle}) and interference; the table does not split "
+        "them, so all are costed at the theft-from-a-vehicle unit cost, the lower.",
+    ),
     "REC-TFTP": ("Theft from the person", "unit cost", ""),
     "REC-BIKE": (None, "not costed", "No unit cost available to us for bicycle theft."),
-    "REC-SHOP": (None, "not costed", "The report's shoplifting cost (a crime against "
-                                     "business) was not available to us."),
+    "REC-SHOP": (
+        None,
+        "not costed",
+        "The report's shoplifting cost (a crime against business) was not available to us.",
+    ),
     "REC-OTHTHEFT": (None, "not costed", "No unit cost available to us for other theft."),
-    "REC-CDA": ("Criminal damage - other", "lower bound",
-                "Arson ({Criminal damage - arson}) is not separated from other criminal "
-                "damage ({Criminal damage - other}) in the table; all are costed at the "
-                "lower, so this is a lower bound."),
+    "REC-CDA": (
+        "Criminal damage - other",
+        "lower bound",
+        "Arson ({Criminal damage - arson}) is not separated from other criminal "
+        "damage ({Criminal damage - other}) in the table; all are costed at the "
+        "lower, so this is a lower bound.",
+    ),
     "REC-DRUG": (None, "not costed", "A crime against society: outside the report's scope."),
     "REC-WEAP": (None, "not costed", "A crime against society: outside the report's scope."),
-    "REC-PUBORD": (None, "not costed", "A crime against society: outside the report's "
-                                       "scope."),
+    "REC-PUBORD": (None, "not costed", "A crime against society: outside the report's scope."),
     "REC-MISC": (None, "not costed", "A crime against society: outside the report's scope."),
 }
 NOT_HELD_NOTE = (
@@ -145,10 +171,18 @@ NOT_HELD_NOTE = (
 PARENTS: dict[str, tuple[str, ...]] = {
     "REC-VAP": ("REC-HOM", "REC-DSIUD", "REC-VWI", "REC-VWOI", "REC-STALK"),
     "REC-BURG": ("REC-RBURG", "REC-NRBURG"),
-    "REC-THEFT": ("REC-BURG", "REC-VEH", "REC-TFTP", "REC-BIKE", "REC-SHOP",
-                  "REC-OTHTHEFT"),
-    "REC-TOTAL": ("REC-VAP", "REC-SEX", "REC-ROB", "REC-THEFT", "REC-CDA", "REC-DRUG",
-                  "REC-WEAP", "REC-PUBORD", "REC-MISC"),
+    "REC-THEFT": ("REC-BURG", "REC-VEH", "REC-TFTP", "REC-BIKE", "REC-SHOP", "REC-OTHTHEFT"),
+    "REC-TOTAL": (
+        "REC-VAP",
+        "REC-SEX",
+        "REC-ROB",
+        "REC-THEFT",
+        "REC-CDA",
+        "REC-DRUG",
+        "REC-WEAP",
+        "REC-PUBORD",
+        "REC-MISC",
+    ),
 }
 LEAVES = tuple(code for _c, code, _t in RECORDED_CRIME_GROUPS if code not in PARENTS)
 
@@ -182,19 +216,26 @@ def load_unit_costs(data_dir: Path) -> pd.DataFrame:
     return df
 
 
-def bundled_unit_cost_rows(data_dir: Path, *, entered_by: str,
-                           entered_at: datetime) -> pd.DataFrame:
+def bundled_unit_cost_rows(
+    data_dir: Path, *, entered_by: str, entered_at: datetime
+) -> pd.DataFrame:
     """The bundled unit costs as rows of the ``unit_costs`` table, for the seed."""
     df = load_unit_costs(data_dir)
-    return pd.DataFrame({
-        "category": df["ho_category"], "unit_cost_gbp": df["unit_cost_gbp"].astype(float),
-        "price_year": df["price_year"].astype(str),
-        "precision": df.get("precision", pd.Series("as published", index=df.index))
-        .fillna("as published"),
-        "source": df.get("source", pd.Series("", index=df.index)).fillna("")
-        .map(lambda s: f"{s} (bundled: data/{UNIT_COST_FILE}; see data/PROVENANCE.md)"),
-        "entered_by": entered_by, "entered_at": entered_at,
-    })
+    return pd.DataFrame(
+        {
+            "category": df["ho_category"],
+            "unit_cost_gbp": df["unit_cost_gbp"].astype(float),
+            "price_year": df["price_year"].astype(str),
+            "precision": df.get("precision", pd.Series("as published", index=df.index)).fillna(
+                "as published"
+            ),
+            "source": df.get("source", pd.Series("", index=df.index))
+            .fillna("")
+            .map(lambda s: f"{s} (bundled: data/{UNIT_COST_FILE}; see data/PROVENANCE.md)"),
+            "entered_by": entered_by,
+            "entered_at": entered_at,
+        }
+    )
 
 
 def held_unit_costs(db) -> pd.DataFrame:
@@ -206,8 +247,9 @@ def held_unit_costs(db) -> pd.DataFrame:
 MAX_UNIT_COST = 10_000_000.0  # above the report's highest (homicide, about £3.2m)
 
 
-def set_unit_cost(db, actor, category: str, unit_cost, source: str,
-                  precision: str = "as published") -> str:
+def set_unit_cost(
+    db, actor, category: str, unit_cost, source: str, precision: str = "as published"
+) -> str:
     """Enter or correct the 2015/16 unit cost of one of :data:`REPORT_CATEGORIES`.
 
     Analysts and admins only (``edit_assessment``; a refusal is audited). The figure must be
@@ -221,40 +263,68 @@ def set_unit_cost(db, actor, category: str, unit_cost, source: str,
     require(actor, "edit_assessment", db=db, target=f"unit cost {category}")
     problems = []
     if category not in REPORT_CATEGORIES:
-        problems.append(f"category {category!r} is not one of the report's categories used "
-                        f"here: {', '.join(REPORT_CATEGORIES)}")
+        problems.append(
+            f"category {category!r} is not one of the report's categories used "
+            f"here: {', '.join(REPORT_CATEGORIES)}"
+        )
     try:
         value = float(unit_cost)
     except (TypeError, ValueError):
         value = float("nan")
     if not np.isfinite(value) or value <= 0 or value > MAX_UNIT_COST:
-        problems.append(f"unit cost {unit_cost!r} must be a number of pounds above 0 and at "
-                        f"most £{MAX_UNIT_COST:,.0f} (2015/16 prices)")
+        problems.append(
+            f"unit cost {unit_cost!r} must be a number of pounds above 0 and at "
+            f"most £{MAX_UNIT_COST:,.0f} (2015/16 prices)"
+        )
     source = (source or "").strip()
     if len(source) < 10:
-        problems.append("source must say where the figure was read, e.g. 'Heeks et al. "
-                        "(2018), Table 1, p.15' (at least 10 characters)")
+        problems.append(
+            "source must say where the figure was read, e.g. 'Heeks et al. "
+            "(2018), Table 1, p.15' (at least 10 characters)"
+        )
     precision = (precision or "").strip() or "as published"
     if len(precision) > 200:
         problems.append(f"precision is {len(precision)} characters; at most 200")
     if problems:
-        raise AssessmentError(f"The unit cost for {category or '(no category)'} was not "
-                              "saved.", problems)
+        raise AssessmentError(
+            f"The unit cost for {category or '(no category)'} was not saved.", problems
+        )
     with db.transaction() as conn:
         held = db.unit_costs(conn)
         old = held[held["category"] == category]
         before = None if old.empty else old.iloc[0]
-        if (before is not None and float(before["unit_cost_gbp"]) == value
-                and before["source"] == source and before["precision"] == precision):
+        if (
+            before is not None
+            and float(before["unit_cost_gbp"]) == value
+            and before["source"] == source
+            and before["precision"] == precision
+        ):
             return "unchanged"
-        db.upsert_unit_cost(conn, {
-            "category": category, "unit_cost_gbp": value, "price_year": BASE_PRICE_YEAR,
-            "precision": precision, "source": source, "entered_by": actor.email,
-            "entered_at": utcnow()})
-        db.audit(conn, actor.email, "unit_cost_set", f"unit cost {category}", detail={
-            "old": None if before is None else float(before["unit_cost_gbp"]),
-            "new": value, "price_year": BASE_PRICE_YEAR, "source": source,
-            "precision": precision})
+        db.upsert_unit_cost(
+            conn,
+            {
+                "category": category,
+                "unit_cost_gbp": value,
+                "price_year": BASE_PRICE_YEAR,
+                "precision": precision,
+                "source": source,
+                "entered_by": actor.email,
+                "entered_at": utcnow(),
+            },
+        )
+        db.audit(
+            conn,
+            actor.email,
+            "unit_cost_set",
+            f"unit cost {category}",
+            detail={
+                "old": None if before is None else float(before["unit_cost_gbp"]),
+                "new": value,
+                "price_year": BASE_PRICE_YEAR,
+                "source": source,
+                "precision": precision,
+            },
+        )
     return "added" if before is None else "changed"
 
 
@@ -269,10 +339,14 @@ def uprating_from(index_2015: float, index_2016: float, index_target: float) -> 
     """2015/16 index = 3/4 of calendar 2015 + 1/4 of calendar 2016; factor = target / base."""
     base = 0.75 * index_2015 + 0.25 * index_2016
     factor = index_target / base
-    return Uprating(base, index_target, factor,
-                    f"GDP deflator (HM Treasury, Dec 2025, 2024 = 100): 2015/16 = 0.75 x "
-                    f"{index_2015:g} + 0.25 x {index_2016:g} = {base:.4f}; 2024 = "
-                    f"{index_target:g}; factor {factor:.5f}")
+    return Uprating(
+        base,
+        index_target,
+        factor,
+        f"GDP deflator (HM Treasury, Dec 2025, 2024 = 100): 2015/16 = 0.75 x "
+        f"{index_2015:g} + 0.25 x {index_2016:g} = {base:.4f}; 2024 = "
+        f"{index_target:g}; factor {factor:.5f}",
+    )
 
 
 def mapping_table(unit_costs: pd.DataFrame) -> pd.DataFrame:
@@ -290,9 +364,16 @@ def mapping_table(unit_costs: pd.DataFrame) -> pd.DataFrame:
             unit = float(costs[category])
         elif category is not None:
             basis, note = "not costed", NOT_HELD_NOTE.format(category=category.lower())
-        rows.append({"indicator_code": code, "offence_group": title,
-                     "ho_category": category or "", "unit_cost_2015_16": unit,
-                     "basis": basis, "note": note.format_map(amounts)})
+        rows.append(
+            {
+                "indicator_code": code,
+                "offence_group": title,
+                "ho_category": category or "",
+                "unit_cost_2015_16": unit,
+                "basis": basis,
+                "note": note.format_map(amounts),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -303,8 +384,9 @@ class _Amounts(dict):
         return "not held"
 
 
-def cost_of_crime(counts: pd.DataFrame, populations: pd.Series, unit_costs: pd.DataFrame,
-                  up: Uprating) -> pd.DataFrame:
+def cost_of_crime(
+    counts: pd.DataFrame, populations: pd.Series, unit_costs: pd.DataFrame, up: Uprating
+) -> pd.DataFrame:
     """Estimated cost per area and offence group.
 
     Parameters
@@ -327,8 +409,9 @@ def cost_of_crime(counts: pd.DataFrame, populations: pd.Series, unit_costs: pd.D
         and carry costed_count, so coverage = costed_count / count.
     """
     mapping = mapping_table(unit_costs).set_index("indicator_code")
-    data = counts.pivot_table(index="area_code", columns="indicator_code", values="count",
-                              aggfunc="sum")
+    data = counts.pivot_table(
+        index="area_code", columns="indicator_code", values="count", aggfunc="sum"
+    )
     rows = []
     for area, row in data.iterrows():
         costs: dict[str, float] = {}
@@ -350,27 +433,37 @@ def cost_of_crime(counts: pd.DataFrame, populations: pd.Series, unit_costs: pd.D
             m = mapping.loc[code]
             cost = costs[code]
             unit = m["unit_cost_2015_16"]
-            rows.append({
-                "area_code": area, "indicator_code": code, "offence_group": title,
-                "count": float(row.get(code, np.nan)), "basis": m["basis"],
-                "ho_category": m["ho_category"], "unit_cost_2015_16": unit,
-                "unit_cost_2024": unit * up.factor if not np.isnan(unit) else np.nan,
-                "cost_2024": cost, "costed_count": costed[code], "population": pop,
-                "cost_per_1000": cost / pop * 1000 if pop and not np.isnan(cost) else np.nan,
-                "note": m["note"],
-            })
+            rows.append(
+                {
+                    "area_code": area,
+                    "indicator_code": code,
+                    "offence_group": title,
+                    "count": float(row.get(code, np.nan)),
+                    "basis": m["basis"],
+                    "ho_category": m["ho_category"],
+                    "unit_cost_2015_16": unit,
+                    "unit_cost_2024": unit * up.factor if not np.isnan(unit) else np.nan,
+                    "cost_2024": cost,
+                    "costed_count": costed[code],
+                    "population": pop,
+                    "cost_per_1000": cost / pop * 1000 if pop and not np.isnan(cost) else np.nan,
+                    "note": m["note"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def recorded_counts(observations: pd.DataFrame) -> pd.DataFrame:
     """area_code, indicator_code, count from current REC-* observations (numerators)."""
     rec = observations[observations["indicator_code"].astype(str).str.startswith("REC-")]
-    return (rec.rename(columns={"numerator": "count"})[["area_code", "indicator_code", "count"]]
-            .reset_index(drop=True))
+    return rec.rename(columns={"numerator": "count"})[
+        ["area_code", "indicator_code", "count"]
+    ].reset_index(drop=True)
 
 
-def with_groupings(costs: pd.DataFrame, members: pd.DataFrame,
-                   populations: pd.Series) -> pd.DataFrame:
+def with_groupings(
+    costs: pd.DataFrame, members: pd.DataFrame, populations: pd.Series
+) -> pd.DataFrame:
     """Add policing areas, Lancashire-12 and pan-Lancashire by summing members' costs and
     counts (Unassigned crimes count toward pan-Lancashire only, as for the rates)."""
     out = [costs]
@@ -378,14 +471,24 @@ def with_groupings(costs: pd.DataFrame, members: pd.DataFrame,
         part = costs[costs["area_code"].isin(set(grp["member_code"]))]
         if part.empty:
             continue
-        summed = (part.groupby("indicator_code", sort=False)
-                  .agg(count=("count", "sum"),
-                       cost_2024=("cost_2024", lambda s: s.sum(min_count=1)),
-                       costed_count=("costed_count", "sum"))
-                  .reset_index())
+        summed = (
+            part.groupby("indicator_code", sort=False)
+            .agg(
+                count=("count", "sum"),
+                cost_2024=("cost_2024", lambda s: s.sum(min_count=1)),
+                costed_count=("costed_count", "sum"),
+            )
+            .reset_index()
+        )
         first = part.drop_duplicates("indicator_code").set_index("indicator_code")
-        for col in ("offence_group", "basis", "ho_category", "unit_cost_2015_16",
-                    "unit_cost_2024", "note"):
+        for col in (
+            "offence_group",
+            "basis",
+            "ho_category",
+            "unit_cost_2015_16",
+            "unit_cost_2024",
+            "note",
+        ):
             summed[col] = summed["indicator_code"].map(first[col])
         pop = populations.get(group, np.nan)
         summed["area_code"] = group
@@ -405,10 +508,10 @@ def cost_table(db, data_dir: Path) -> pd.DataFrame:
     obs = db.observations(indicator_codes=rec)
     members = db.area_members()
     pops = area_populations(db.populations(), members)
-    table = cost_of_crime(recorded_counts(obs), pops, held_unit_costs(db),
-                          uprating(data_dir))
+    table = cost_of_crime(recorded_counts(obs), pops, held_unit_costs(db), uprating(data_dir))
     table = with_groupings(table, members, pops)
     areas = db.areas()
-    table.insert(1, "area", table["area_code"].map(dict(zip(areas["code"], areas["name"],
-                                                            strict=True))))
+    table.insert(
+        1, "area", table["area_code"].map(dict(zip(areas["code"], areas["name"], strict=True)))
+    )
     return table

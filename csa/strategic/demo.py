@@ -38,16 +38,23 @@ DEMO_ROUNDS = (
 )
 #: Typical judgement score per issue: harm, vulnerability, concern, organisational risk.
 TYPICAL = {
-    "VIOLENCE": (4, 3, 4, 3), "DA": (5, 4, 3, 3), "CSE": (4, 5, 2, 3),
-    "ASB": (3, 2, 5, 3), "SUBSTANCE": (3, 4, 3, 3), "ROAD": (4, 2, 3, 2),
-    "REOFFEND": (3, 3, 2, 3), "OCG": (4, 3, 2, 3), "ACQUISITIVE": (3, 2, 4, 2),
+    "VIOLENCE": (4, 3, 4, 3),
+    "DA": (5, 4, 3, 3),
+    "CSE": (4, 5, 2, 3),
+    "ASB": (3, 2, 5, 3),
+    "SUBSTANCE": (3, 4, 3, 3),
+    "ROAD": (4, 2, 3, 2),
+    "REOFFEND": (3, 3, 2, 3),
+    "OCG": (4, 3, 2, 3),
+    "ACQUISITIVE": (3, 2, 4, 2),
     "HATE": (3, 4, 2, 3),
 }
 JUDGEMENT = ("HARM", "VULN", "CONCERN", "CAPACITY")
 
 
-def judgement_scores(issue_codes, area_codes, seed: int, base: pd.DataFrame | None = None
-                     ) -> pd.DataFrame:
+def judgement_scores(
+    issue_codes, area_codes, seed: int, base: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Synthetic judgement scores (see the module doc); with ``base``, a drift from it."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -57,8 +64,14 @@ def judgement_scores(issue_codes, area_codes, seed: int, base: pd.DataFrame | No
                 typical = TYPICAL.get(issue, (3, 3, 3, 3))
                 for crit, level in zip(JUDGEMENT, typical, strict=True):
                     step = int(rng.choice([-1, 0, 1], p=[0.3, 0.4, 0.3]))
-                    rows.append({"area_code": area, "issue_code": issue,
-                                 "criterion_code": crit, "score": min(5, max(1, level + step))})
+                    rows.append(
+                        {
+                            "area_code": area,
+                            "issue_code": issue,
+                            "criterion_code": crit,
+                            "score": min(5, max(1, level + step)),
+                        }
+                    )
         return pd.DataFrame(rows)
     out = base.copy()
     move = rng.random(len(out)) < 0.2
@@ -70,8 +83,16 @@ def judgement_scores(issue_codes, area_codes, seed: int, base: pd.DataFrame | No
 def _suggestions(db, rnd_id: int, partnerships, as_of: str) -> pd.DataFrame:
     obs = db.observations()
     pops = area_populations(db.populations())
-    return suggest(db.assessment_issues(rnd_id), db.assessment_criteria(rnd_id), obs,
-                   db.indicators(), db.periods(), pops, partnerships, as_of)
+    return suggest(
+        db.assessment_issues(rnd_id),
+        db.assessment_criteria(rnd_id),
+        obs,
+        db.indicators(),
+        db.periods(),
+        pops,
+        partnerships,
+        as_of,
+    )
 
 
 def seed_demo_rounds(db) -> list[str]:
@@ -89,10 +110,10 @@ def seed_demo_rounds(db) -> list[str]:
         suggested = _suggestions(db, round_id, partnerships, as_of)
         suggested = suggested[["area_code", "issue_code", "criterion_code", "score"]]
         rounds.save_scores(db, DEMO_ACTOR, name, suggested, source="suggested")
-        rounds.save_scores(db, DEMO_ACTOR, name, _fill_gaps(suggested, issues, partnerships),
-                           source="entered")
-        judgement = judgement_scores(issues, partnerships, seed=20250 + i,
-                                     base=previous_judgement)
+        rounds.save_scores(
+            db, DEMO_ACTOR, name, _fill_gaps(suggested, issues, partnerships), source="entered"
+        )
+        judgement = judgement_scores(issues, partnerships, seed=20250 + i, base=previous_judgement)
         rounds.save_scores(db, DEMO_ACTOR, name, judgement, source="entered")
         previous_judgement = judgement
         if status == "agreed":
@@ -104,11 +125,16 @@ def seed_demo_rounds(db) -> list[str]:
 
 def _fill_gaps(suggested: pd.DataFrame, issues, partnerships) -> pd.DataFrame:
     """Middle-of-scale scores (3) for the volume and trend cells with no suggestion."""
-    have = set(map(tuple, suggested[["area_code", "issue_code", "criterion_code"]]
-                   .itertuples(index=False)))
-    rows = [{"area_code": a, "issue_code": i, "criterion_code": c, "score": 3}
-            for a in partnerships for i in issues for c in (VOLUME, TREND)
-            if (a, i, c) not in have]
+    have = set(
+        map(tuple, suggested[["area_code", "issue_code", "criterion_code"]].itertuples(index=False))
+    )
+    rows = [
+        {"area_code": a, "issue_code": i, "criterion_code": c, "score": 3}
+        for a in partnerships
+        for i in issues
+        for c in (VOLUME, TREND)
+        if (a, i, c) not in have
+    ]
     return pd.DataFrame(rows, columns=["area_code", "issue_code", "criterion_code", "score"])
 
 
@@ -120,8 +146,12 @@ def _judgement_of(db, round_id: int) -> pd.DataFrame:
 
 def _agree_top_five(db, round_id: int, name: str, partnerships) -> None:
     issues = db.assessment_issues(round_id)
-    weighted = weighted_scores(db.assessment_scores(round_id), db.assessment_criteria(round_id),
-                               list(issues["code"]), partnerships)
+    weighted = weighted_scores(
+        db.assessment_scores(round_id),
+        db.assessment_criteria(round_id),
+        list(issues["code"]),
+        partnerships,
+    )
     ranked = rank_issues(weighted, dict(zip(issues["code"], issues["name"], strict=True)))
     for area, grp in ranked.groupby("area_code", sort=False):
         chosen = list(grp[grp["rank"].notna()]["issue_code"].head(5))

@@ -48,8 +48,7 @@ SCORES_SHEET = "Scores"
 HEADER_SEARCH_ROWS = 20
 MAX_ROWS = 5000
 FIXED_COLUMNS = ("area_code", "area", "issue_code", "issue")
-DEMO_NOTE = ("DEMO DATA: synthetic scores for demonstration, not a real strategic "
-             "assessment.")
+DEMO_NOTE = "DEMO DATA: synthetic scores for demonstration, not a real strategic assessment."
 METHOD_LINES = [
     "Weighted score = 100 x sum of weight x (score - scale minimum) / (scale maximum - "
     "scale minimum) over the criteria; weights sum to 1; 0 = lowest on every criterion, "
@@ -107,13 +106,19 @@ def _notes(ws, lines: list[str]) -> int:
 def score_matrix(res: RoundResults, partnership_codes) -> pd.DataFrame:
     """Wide table: one row per partnership and issue, one column per criterion code."""
     crit_codes = list(res.criteria["code"])
-    cells = {(r.area_code, r.issue_code, r.criterion_code): r.score
-             for r in res.scores.itertuples(index=False)}
+    cells = {
+        (r.area_code, r.issue_code, r.criterion_code): r.score
+        for r in res.scores.itertuples(index=False)
+    }
     rows = []
     for area in partnership_codes:
         for issue in res.issues.to_dict("records"):
-            row = {"area_code": area, "area": res.area_names.get(area, area),
-                   "issue_code": issue["code"], "issue": issue["name"]}
+            row = {
+                "area_code": area,
+                "area": res.area_names.get(area, area),
+                "issue_code": issue["code"],
+                "issue": issue["name"],
+            }
             for code in crit_codes:
                 value = cells.get((area, issue["code"], code))
                 row[code] = int(value) if value is not None else None
@@ -124,8 +129,18 @@ def score_matrix(res: RoundResults, partnership_codes) -> pd.DataFrame:
 def ranked_table(ranked: pd.DataFrame, res: RoundResults) -> pd.DataFrame:
     df = ranked.copy()
     df.insert(1, "area", df["area_code"].map(lambda c: res.area_names.get(c, c)))
-    keep = ["area_code", "area", "rank", "issue_code", "issue_name", "weighted_score",
-            "top_five", "change", "previous_rank", "missing"]
+    keep = [
+        "area_code",
+        "area",
+        "rank",
+        "issue_code",
+        "issue_name",
+        "weighted_score",
+        "top_five",
+        "change",
+        "previous_rank",
+        "missing",
+    ]
     return df[[c for c in keep if c in df.columns]]
 
 
@@ -138,10 +153,16 @@ def export_workbook(res: RoundResults, partnership_codes, indicators: pd.DataFra
         head.append(DEMO_NOTE)
 
     ws = wb.create_sheet(SCORES_SHEET)
-    start = _notes(ws, [*head, "Enter a whole number on each criterion's scale (see the "
-                                "Criteria sheet). An empty cell keeps the stored score. Do "
-                                "not change the area_code and issue_code columns or the "
-                                "column headings."])
+    start = _notes(
+        ws,
+        [
+            *head,
+            "Enter a whole number on each criterion's scale (see the "
+            "Criteria sheet). An empty cell keeps the stored score. Do "
+            "not change the area_code and issue_code columns or the "
+            "column headings.",
+        ],
+    )
     matrix = score_matrix(res, partnership_codes)
     _write_table(ws, matrix, start)
     fill = PatternFill("solid", fgColor="FFF2CC")
@@ -151,17 +172,32 @@ def export_workbook(res: RoundResults, partnership_codes, indicators: pd.DataFra
 
     prev = f" Changes against {res.previous['name']}." if res.previous else ""
     tables = [
-        ("Ranked by partnership", ranked_table(res.area_ranked, res),
-         "Issues ranked within each partnership." + prev),
-        ("Ranked by policing area", ranked_table(res.pa_ranked, res),
-         "Population-weighted mean of the partnerships' weighted scores." + prev),
-        ("County aggregation", _county_table(res.county),
-         "How many partnerships rank each issue in their top five, weighted by population "
-         "(matrix ranks)." + prev),
-        ("County from priorities", _county_table(res.county_priorities),
-         "The same roll-up from the partnerships' agreed priorities."),
-        ("Agreed priorities", priorities_with_links(res, indicators),
-         "Each partnership's agreed priorities with their CSA theme and indicators."),
+        (
+            "Ranked by partnership",
+            ranked_table(res.area_ranked, res),
+            "Issues ranked within each partnership." + prev,
+        ),
+        (
+            "Ranked by policing area",
+            ranked_table(res.pa_ranked, res),
+            "Population-weighted mean of the partnerships' weighted scores." + prev,
+        ),
+        (
+            "County aggregation",
+            _county_table(res.county),
+            "How many partnerships rank each issue in their top five, weighted by population "
+            "(matrix ranks)." + prev,
+        ),
+        (
+            "County from priorities",
+            _county_table(res.county_priorities),
+            "The same roll-up from the partnerships' agreed priorities.",
+        ),
+        (
+            "Agreed priorities",
+            priorities_with_links(res, indicators),
+            "Each partnership's agreed priorities with their CSA theme and indicators.",
+        ),
         ("Criteria", res.criteria.drop(columns=["id", "round_id"]), "The scoring model."),
         ("Issues", res.issues.drop(columns=["id", "round_id"]), "The issues ranked."),
     ]
@@ -177,8 +213,17 @@ def export_workbook(res: RoundResults, partnership_codes, indicators: pd.DataFra
 
 
 def _county_table(county: pd.DataFrame) -> pd.DataFrame:
-    keep = ["county_rank", "issue_code", "partnerships_top5", "population_top5",
-            "population_share", "county_top_five", "change", "previous_rank", "partnerships"]
+    keep = [
+        "county_rank",
+        "issue_code",
+        "partnerships_top5",
+        "population_top5",
+        "population_share",
+        "county_top_five",
+        "change",
+        "previous_rank",
+        "partnerships",
+    ]
     return county[[c for c in keep if c in county.columns]]
 
 
@@ -202,8 +247,11 @@ class ScoresRejected(AssessmentError):
 
     def __init__(self, file_name: str, problems: list[Problem]):
         n = len(problems)
-        super().__init__(f"{file_name} was rejected: {n} problem{'s' if n != 1 else ''} to "
-                         "fix; nothing was written.", [str(p) for p in problems])
+        super().__init__(
+            f"{file_name} was rejected: {n} problem{'s' if n != 1 else ''} to "
+            "fix; nothing was written.",
+            [str(p) for p in problems],
+        )
         self.file_name = file_name
         self.problem_list = problems
 
@@ -212,11 +260,16 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def read_scores(content: bytes, criteria: pd.DataFrame, issue_codes, partnership_codes,
-                limits: Limits, area_names: dict[str, str] | None = None) -> ParsedScores:
+def read_scores(
+    content: bytes,
+    criteria: pd.DataFrame,
+    issue_codes,
+    partnership_codes,
+    limits: Limits,
+    area_names: dict[str, str] | None = None,
+) -> ParsedScores:
     """Check and read the Scores sheet of an uploaded workbook (see the module doc)."""
-    empty = pd.DataFrame(columns=["area_code", "issue_code", "criterion_code", "score",
-                                  "cell"])
+    empty = pd.DataFrame(columns=["area_code", "issue_code", "criterion_code", "score", "cell"])
     problems = check_container(content, limits)
     if problems:
         return ParsedScores(empty, problems)
@@ -224,38 +277,70 @@ def read_scores(content: bytes, criteria: pd.DataFrame, issue_codes, partnership
         with open_workbook(content) as wb:
             if SCORES_SHEET not in wb.sheetnames:
                 sheets = ", ".join(repr(s) for s in wb.sheetnames)
-                return ParsedScores(empty, [Problem(
-                    "workbook", f"there is no sheet named '{SCORES_SHEET}' (sheets: {sheets})",
-                    f"the '{SCORES_SHEET}' sheet of a matrix exported from the dashboard")])
+                return ParsedScores(
+                    empty,
+                    [
+                        Problem(
+                            "workbook",
+                            f"there is no sheet named '{SCORES_SHEET}' (sheets: {sheets})",
+                            f"the '{SCORES_SHEET}' sheet of a matrix exported from the dashboard",
+                        )
+                    ],
+                )
             values = []
             for i, row in enumerate(wb[SCORES_SHEET].iter_rows(values_only=True), start=1):
                 if i > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    return ParsedScores(empty, [Problem(
-                        SCORES_SHEET, f"the sheet has more than {MAX_ROWS} rows",
-                        f"at most {MAX_ROWS} rows (14 partnerships x the round's issues)")])
+                    return ParsedScores(
+                        empty,
+                        [
+                            Problem(
+                                SCORES_SHEET,
+                                f"the sheet has more than {MAX_ROWS} rows",
+                                f"at most {MAX_ROWS} rows (14 partnerships x the round's issues)",
+                            )
+                        ],
+                    )
                 values.append(tuple(row))
     except Exception as exc:  # openpyxl's own failures on a malformed workbook
-        return ParsedScores(empty, [Problem("file", f"the workbook could not be read "
-                                                    f"({type(exc).__name__})",
-                                            "an .xlsx saved by Excel that opens without "
-                                            "errors")])
-    return _parse_rows(values, criteria, list(issue_codes), list(partnership_codes),
-                       area_names or {})
+        return ParsedScores(
+            empty,
+            [
+                Problem(
+                    "file",
+                    f"the workbook could not be read ({type(exc).__name__})",
+                    "an .xlsx saved by Excel that opens without errors",
+                )
+            ],
+        )
+    return _parse_rows(
+        values, criteria, list(issue_codes), list(partnership_codes), area_names or {}
+    )
 
 
 def _parse_rows(values, criteria, issue_codes, partnerships, area_names) -> ParsedScores:
     problems: list[Problem] = []
     crit = criteria.set_index(criteria["code"].astype(str))
-    header_row = next((i for i, row in enumerate(values[:HEADER_SEARCH_ROWS], start=1)
-                       if row and _text(row[0]).lower() == "area_code"), None)
-    empty = pd.DataFrame(columns=["area_code", "issue_code", "criterion_code", "score",
-                                  "cell"])
+    header_row = next(
+        (
+            i
+            for i, row in enumerate(values[:HEADER_SEARCH_ROWS], start=1)
+            if row and _text(row[0]).lower() == "area_code"
+        ),
+        None,
+    )
+    empty = pd.DataFrame(columns=["area_code", "issue_code", "criterion_code", "score", "cell"])
     if header_row is None:
-        return ParsedScores(empty, [Problem(
-            f"{SCORES_SHEET}!A1:A{HEADER_SEARCH_ROWS}",
-            "no header row with 'area_code' in column A",
-            "the header row of the exported matrix: area_code, area, issue_code, issue, "
-            "then one column per criterion code")])
+        return ParsedScores(
+            empty,
+            [
+                Problem(
+                    f"{SCORES_SHEET}!A1:A{HEADER_SEARCH_ROWS}",
+                    "no header row with 'area_code' in column A",
+                    "the header row of the exported matrix: area_code, area, issue_code, issue, "
+                    "then one column per criterion code",
+                )
+            ],
+        )
     header = values[header_row - 1]
     columns: dict[str, int] = {}
     crit_cols: dict[int, str] = {}
@@ -271,24 +356,36 @@ def _parse_rows(values, criteria, issue_codes, partnerships, area_names) -> Pars
         code = name.upper()
         if code in crit.index:
             if code in crit_cols.values():
-                problems.append(Problem(ref, f"criterion {code} has a second column",
-                                        "each criterion once"))
+                problems.append(
+                    Problem(ref, f"criterion {code} has a second column", "each criterion once")
+                )
             else:
                 crit_cols[j] = code
             continue
-        problems.append(Problem(ref, f"column heading {name!r} is not a criterion of this "
-                                     "round",
-                                f"one of {', '.join(crit.index)} (or area_code, area, "
-                                f"issue_code, issue)"))
+        problems.append(
+            Problem(
+                ref,
+                f"column heading {name!r} is not a criterion of this round",
+                f"one of {', '.join(crit.index)} (or area_code, area, issue_code, issue)",
+            )
+        )
     for required in ("area_code", "issue_code"):
         if required not in columns:
-            problems.append(Problem(cell_ref(SCORES_SHEET, "A", header_row),
-                                    f"there is no '{required}' column",
-                                    "the columns of the exported matrix"))
+            problems.append(
+                Problem(
+                    cell_ref(SCORES_SHEET, "A", header_row),
+                    f"there is no '{required}' column",
+                    "the columns of the exported matrix",
+                )
+            )
     if not crit_cols:
-        problems.append(Problem(cell_ref(SCORES_SHEET, "E", header_row),
-                                "there is no criterion column",
-                                f"columns headed with criterion codes ({', '.join(crit.index)})"))
+        problems.append(
+            Problem(
+                cell_ref(SCORES_SHEET, "E", header_row),
+                "there is no criterion column",
+                f"columns headed with criterion codes ({', '.join(crit.index)})",
+            )
+        )
     if problems:
         return ParsedScores(empty, problems)
     rows, blank, seen = [], 0, {}
@@ -303,19 +400,36 @@ def _parse_rows(values, criteria, issue_codes, partnerships, area_names) -> Pars
         i_ref = cell_ref(SCORES_SHEET, get_column_letter(i_col + 1), r)
         ok = True
         if area not in partner_set:
-            problems.append(Problem(a_ref, f"{area!r} is not a partnership area code"
-                                    if area else "the area code is empty",
-                                    "one of the 14 codes, e.g. E07000117 (Burnley)"))
+            problems.append(
+                Problem(
+                    a_ref,
+                    f"{area!r} is not a partnership area code"
+                    if area
+                    else "the area code is empty",
+                    "one of the 14 codes, e.g. E07000117 (Burnley)",
+                )
+            )
             ok = False
         if issue not in issue_set:
-            problems.append(Problem(i_ref, f"{issue!r} is not an issue of this round"
-                                    if issue else "the issue code is empty",
-                                    f"one of {', '.join(issue_codes)}"))
+            problems.append(
+                Problem(
+                    i_ref,
+                    f"{issue!r} is not an issue of this round"
+                    if issue
+                    else "the issue code is empty",
+                    f"one of {', '.join(issue_codes)}",
+                )
+            )
             ok = False
         if ok and (area, issue) in seen:
-            problems.append(Problem(a_ref, f"{area_names.get(area, area)} / {issue} is "
-                                           f"already on row {seen[(area, issue)]}",
-                                    "each partnership and issue on one row only"))
+            problems.append(
+                Problem(
+                    a_ref,
+                    f"{area_names.get(area, area)} / {issue} is "
+                    f"already on row {seen[(area, issue)]}",
+                    "each partnership and issue on one row only",
+                )
+            )
             ok = False
         if ok:
             seen[(area, issue)] = r
@@ -328,15 +442,26 @@ def _parse_rows(values, criteria, issue_codes, partnerships, area_names) -> Pars
             ref = cell_ref(SCORES_SHEET, get_column_letter(j + 1), r)
             why = check_score(value.strip() if isinstance(value, str) else value, lo, hi)
             if why:
-                problems.append(Problem(ref, why, f"a whole number from {lo} to {hi} "
-                                                  f"({crit.loc[code, 'name']})"))
+                problems.append(
+                    Problem(
+                        ref, why, f"a whole number from {lo} to {hi} ({crit.loc[code, 'name']})"
+                    )
+                )
                 continue
             if ok:
-                rows.append({"area_code": area, "issue_code": issue, "criterion_code": code,
-                             "score": int(float(value)), "cell": ref})
+                rows.append(
+                    {
+                        "area_code": area,
+                        "issue_code": issue,
+                        "criterion_code": code,
+                        "score": int(float(value)),
+                        "cell": ref,
+                    }
+                )
     if not rows and not problems:
-        problems.append(Problem(SCORES_SHEET, "no scores were found below the header row",
-                                "at least one score"))
+        problems.append(
+            Problem(SCORES_SHEET, "no scores were found below the header row", "at least one score")
+        )
     return ParsedScores(pd.DataFrame(rows, columns=empty.columns), problems, blank)
 
 
@@ -344,32 +469,49 @@ def preview(db, round_name: str, parsed: ParsedScores) -> pd.DataFrame:
     """The parsed scores with the stored score and whether each is new, changed or the same."""
     rnd = rounds.get_round(db, round_name)
     current = db.assessment_scores(rnd["id"])
-    cur = {(a, i, c): s for a, i, c, s in
-           current[["area_code", "issue_code", "criterion_code", "score"]]
-           .itertuples(index=False)}
+    cur = {
+        (a, i, c): s
+        for a, i, c, s in current[
+            ["area_code", "issue_code", "criterion_code", "score"]
+        ].itertuples(index=False)
+    }
     df = parsed.rows.copy()
-    df["stored"] = [cur.get((a, i, c)) for a, i, c in
-                    df[["area_code", "issue_code", "criterion_code"]].itertuples(index=False)]
-    df["change"] = ["new" if s is None else ("unchanged" if float(s) == float(v) else
-                                             "changed")
-                    for s, v in zip(df["stored"], df["score"], strict=True)]
+    df["stored"] = [
+        cur.get((a, i, c))
+        for a, i, c in df[["area_code", "issue_code", "criterion_code"]].itertuples(index=False)
+    ]
+    df["change"] = [
+        "new" if s is None else ("unchanged" if float(s) == float(v) else "changed")
+        for s, v in zip(df["stored"], df["score"], strict=True)
+    ]
     return df
 
 
-def import_scores(db, actor: Actor, round_name: str, content: bytes, file_name: str,
-                  settings: dict) -> dict[str, int]:
+def import_scores(
+    db, actor: Actor, round_name: str, content: bytes, file_name: str, settings: dict
+) -> dict[str, int]:
     """Check the upload and write every score, or nothing (raises :class:`ScoresRejected`)."""
     require(actor, rounds.ACTION, db=db, target=f"assessment round {round_name}")
     rnd = rounds.get_round(db, round_name)
     areas = db.areas()
-    parsed = read_scores(content, db.assessment_criteria(rnd["id"]),
-                         db.assessment_issues(rnd["id"])["code"], rounds.partnership_codes(db),
-                         Limits.from_settings(settings),
-                         dict(zip(areas["code"], areas["name"], strict=True)))
+    parsed = read_scores(
+        content,
+        db.assessment_criteria(rnd["id"]),
+        db.assessment_issues(rnd["id"])["code"],
+        rounds.partnership_codes(db),
+        Limits.from_settings(settings),
+        dict(zip(areas["code"], areas["name"], strict=True)),
+    )
     if not parsed.ok:
-        db.record_audit(actor.email, "edit_assessment_scores", round_name, outcome="failed",
-                        detail={"file_name": file_name, "problems": len(parsed.problems)})
+        db.record_audit(
+            actor.email,
+            "edit_assessment_scores",
+            round_name,
+            outcome="failed",
+            detail={"file_name": file_name, "problems": len(parsed.problems)},
+        )
         raise ScoresRejected(file_name, parsed.problems)
     scores = parsed.rows.drop(columns="cell")
-    return rounds.save_scores(db, actor, round_name, scores, source="uploaded",
-                              upload=(file_name, content))
+    return rounds.save_scores(
+        db, actor, round_name, scores, source="uploaded", upload=(file_name, content)
+    )

@@ -11,8 +11,9 @@ from csa.areas import population_for_year
 POPULATION_YEAR = 2025
 
 
-def area_populations(populations: pd.DataFrame, members: pd.DataFrame | None = None,
-                     year: int = POPULATION_YEAR) -> pd.Series:
+def area_populations(
+    populations: pd.DataFrame, members: pd.DataFrame | None = None, year: int = POPULATION_YEAR
+) -> pd.Series:
     """Population by area code: the base areas, plus every grouping in ``members`` as the
     sum of its members (Unassigned has no population and adds nothing)."""
     base = population_for_year(populations, year).set_index("area_code")["population"]

@@ -27,15 +27,34 @@ import pandas as pd
 
 from csa.areas import PAN_LANCASHIRE, POLICING_AREAS, UNASSIGNED
 
-POSITION_COLUMNS = ["issue_code", "area_code", "level", "count", "population", "rate",
-                    "lower", "upper", "rank", "of", "band", "ratio_to_pan", "groups"]
-BANDS = ("lowest fifth", "second-lowest fifth", "middle fifth", "second-highest fifth",
-         "highest fifth")
+POSITION_COLUMNS = [
+    "issue_code",
+    "area_code",
+    "level",
+    "count",
+    "population",
+    "rate",
+    "lower",
+    "upper",
+    "rank",
+    "of",
+    "band",
+    "ratio_to_pan",
+    "groups",
+]
+BANDS = (
+    "lowest fifth",
+    "second-lowest fifth",
+    "middle fifth",
+    "second-highest fifth",
+    "highest fifth",
+)
 
 
 def recorded_groups(indicator_codes: str) -> list[str]:
-    return [c.strip() for c in str(indicator_codes or "").split(",")
-            if c.strip().startswith("REC-")]
+    return [
+        c.strip() for c in str(indicator_codes or "").split(",") if c.strip().startswith("REC-")
+    ]
 
 
 def band(rank: float, n: int) -> str:
@@ -54,9 +73,14 @@ def _rate_ci():
     return rate_ci
 
 
-def relative_position(issues: pd.DataFrame, observations: pd.DataFrame,
-                      populations: pd.Series, partnership_codes, members: pd.DataFrame,
-                      comparators: pd.DataFrame | None = None) -> pd.DataFrame:
+def relative_position(
+    issues: pd.DataFrame,
+    observations: pd.DataFrame,
+    populations: pd.Series,
+    partnership_codes,
+    members: pd.DataFrame,
+    comparators: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Ranks of every partnership and policing area on each issue (see the module doc).
 
     Parameters
@@ -117,11 +141,15 @@ def relative_position(issues: pd.DataFrame, observations: pd.DataFrame,
                 pan_rank = int(allrates.rank(method="min").iloc[-1])
                 df.loc[df["area_code"] == PAN_LANCASHIRE, "rank"] = pan_rank
                 df.loc[df["area_code"] == PAN_LANCASHIRE, "of"] = len(allrates)
-        df["band"] = [band(r, n) if pd.notna(r) and pd.notna(n) else ""
-                      for r, n in zip(df["rank"], df["of"], strict=True)]
+        df["band"] = [
+            band(r, n) if pd.notna(r) and pd.notna(n) else ""
+            for r, n in zip(df["rank"], df["of"], strict=True)
+        ]
         if rate_ci is not None:
-            cis = [rate_ci(c, p, 1000) if pd.notna(c) and p else (np.nan, np.nan, np.nan)
-                   for c, p in zip(df["count"], df["population"], strict=True)]
+            cis = [
+                rate_ci(c, p, 1000) if pd.notna(c) and p else (np.nan, np.nan, np.nan)
+                for c, p in zip(df["count"], df["population"], strict=True)
+            ]
             df["lower"] = [ci[1] for ci in cis]
             df["upper"] = [ci[2] for ci in cis]
         else:

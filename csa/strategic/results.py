@@ -71,20 +71,23 @@ def build(db, round_name: str) -> RoundResults:
     area_names = dict(zip(areas["code"], areas["name"], strict=True))
     partnerships = partnership_codes(db)
     pops = area_populations(db.populations(), db.area_members())
-    criteria, issues, scores, area_ranked, pa_ranked = _ranked(db, rnd, partnerships, pops,
-                                                               areas)
+    criteria, issues, scores, area_ranked, pa_ranked = _ranked(db, rnd, partnerships, pops, areas)
     issue_names = dict(zip(issues["code"], issues["name"], strict=True))
-    county = county_aggregation(area_ranked, pops, list(issues["code"]), partnerships,
-                                area_names)
+    county = county_aggregation(area_ranked, pops, list(issues["code"]), partnerships, area_names)
     priorities = db.assessment_priorities(rnd["id"])
-    county_priorities = county_aggregation(priorities_as_ranks(priorities), pops,
-                                           list(issues["code"]), partnerships, area_names)
+    county_priorities = county_aggregation(
+        priorities_as_ranks(priorities), pops, list(issues["code"]), partnerships, area_names
+    )
     prev = previous_round(db, rnd)
     if prev is not None:
         _c, _i, _s, prev_area, prev_pa = _ranked(db, prev, partnerships, pops, areas)
-        prev_county = county_aggregation(prev_area, pops,
-                                         list(db.assessment_issues(prev["id"])["code"]),
-                                         partnerships, area_names)
+        prev_county = county_aggregation(
+            prev_area,
+            pops,
+            list(db.assessment_issues(prev["id"])["code"]),
+            partnerships,
+            area_names,
+        )
         area_ranked = compare_ranks(area_ranked, prev_area, ["area_code", "issue_code"])
         pa_ranked = compare_ranks(pa_ranked, prev_pa, ["area_code", "issue_code"])
         county = compare_ranks(county, prev_county, ["issue_code"], rank_col="county_rank")
@@ -93,37 +96,67 @@ def build(db, round_name: str) -> RoundResults:
         pa_ranked = compare_ranks(pa_ranked, None, ["area_code", "issue_code"])
         county = compare_ranks(county, None, ["issue_code"], rank_col="county_rank")
     area_names |= {code: f"{name} policing area" for code, name in POLICING_AREAS.items()}
-    return RoundResults(round=rnd, criteria=criteria, issues=issues, scores=scores,
-                        priorities=priorities, area_ranked=area_ranked, pa_ranked=pa_ranked,
-                        county=county, county_priorities=county_priorities, previous=prev,
-                        area_names=area_names, issue_names=issue_names)
+    return RoundResults(
+        round=rnd,
+        criteria=criteria,
+        issues=issues,
+        scores=scores,
+        priorities=priorities,
+        area_ranked=area_ranked,
+        pa_ranked=pa_ranked,
+        county=county,
+        county_priorities=county_priorities,
+        previous=prev,
+        area_names=area_names,
+        issue_names=issue_names,
+    )
 
 
 def priorities_with_links(res: RoundResults, indicators: pd.DataFrame) -> pd.DataFrame:
     """Agreed priorities with area and issue names, the CSA theme and the linked
     indicators (code: title), for tracing each priority to its evidence."""
     if res.priorities.empty:
-        return pd.DataFrame(columns=["area_code", "area", "rank", "issue_code", "issue",
-                                     "theme", "indicators", "matrix_rank", "weighted_score"])
+        return pd.DataFrame(
+            columns=[
+                "area_code",
+                "area",
+                "rank",
+                "issue_code",
+                "issue",
+                "theme",
+                "indicators",
+                "matrix_rank",
+                "weighted_score",
+            ]
+        )
     titles = dict(zip(indicators["code"], indicators["title"], strict=True))
     issues = res.issues.set_index("code")
     matrix = res.area_ranked.set_index(["area_code", "issue_code"])
     rows = []
     for p in res.priorities.to_dict("records"):
         issue = issues.loc[p["issue_code"]] if p["issue_code"] in issues.index else None
-        linked = [c for c in str(issue["indicator_codes"] if issue is not None else "")
-                  .split(",") if c]
+        linked = [
+            c for c in str(issue["indicator_codes"] if issue is not None else "").split(",") if c
+        ]
         key = (p["area_code"], p["issue_code"])
-        rows.append({
-            "area_code": p["area_code"], "area": res.area_names.get(p["area_code"]),
-            "rank": int(p["rank"]), "issue_code": p["issue_code"],
-            "issue": res.issue_names.get(p["issue_code"], p["issue_code"]),
-            "theme": (issue["theme_name"] if issue is not None and
-                      pd.notna(issue["theme_name"]) else "no CSA theme"),
-            "indicators": "; ".join(f"{c}: {titles.get(c, c)}" for c in linked)
-                          or "no linked indicator",
-            "matrix_rank": matrix.loc[key, "rank"] if key in matrix.index else pd.NA,
-            "weighted_score": matrix.loc[key, "weighted_score"] if key in matrix.index
-            else pd.NA,
-        })
+        rows.append(
+            {
+                "area_code": p["area_code"],
+                "area": res.area_names.get(p["area_code"]),
+                "rank": int(p["rank"]),
+                "issue_code": p["issue_code"],
+                "issue": res.issue_names.get(p["issue_code"], p["issue_code"]),
+                "theme": (
+                    issue["theme_name"]
+                    if issue is not None and pd.notna(issue["theme_name"])
+                    else "no CSA theme"
+                ),
+                "indicators": "; ".join(f"{c}: {titles.get(c, c)}" for c in linked)
+                or "no linked indicator",
+                "matrix_rank": matrix.loc[key, "rank"] if key in matrix.index else pd.NA,
+                "weighted_score": matrix.loc[key, "weighted_score"]
+                if key in matrix.index
+                else pd.NA,
+            }
+        )
     return pd.DataFrame(rows)

@@ -39,21 +39,23 @@ def get_round(db, name: str, conn=None) -> dict:
     found = db.assessment_round(name, conn)
     if found is None:
         names = ", ".join(repr(n) for n in db.assessment_rounds()["name"]) or "none yet"
-        raise AssessmentError(f"There is no assessment round {name!r}.",
-                              [f"rounds: {names}"])
+        raise AssessmentError(f"There is no assessment round {name!r}.", [f"rounds: {names}"])
     return found
 
 
 def _open_round(db, name: str, conn=None) -> dict:
     rnd = get_round(db, name, conn)
     if rnd["status"] != "open":
-        raise AssessmentError(f"{name} is {rnd['status']}: its scores and priorities are "
-                              "locked.", ["reopen the round to change them"])
+        raise AssessmentError(
+            f"{name} is {rnd['status']}: its scores and priorities are locked.",
+            ["reopen the round to change them"],
+        )
     return rnd
 
 
-def create_round(db, actor: Actor, name: str, year: int, *, copy_from: str | None = None,
-                 data_kind: str = "real") -> int:
+def create_round(
+    db, actor: Actor, name: str, year: int, *, copy_from: str | None = None, data_kind: str = "real"
+) -> int:
     """A new open round with the model of ``copy_from`` (criteria and issues, no scores) or
     the default model. Returns its id."""
     name = (name or "").strip()
@@ -83,13 +85,24 @@ def create_round(db, actor: Actor, name: str, year: int, *, copy_from: str | Non
         criteria, issues = default_criteria(), default_issues()
     validate_criteria(criteria)
     with db.transaction() as conn:
-        round_id = db.insert_round(conn, name=name, year=year, status="open",
-                                   data_kind=data_kind, created_by=actor.email,
-                                   created_at=utcnow())
+        round_id = db.insert_round(
+            conn,
+            name=name,
+            year=year,
+            status="open",
+            data_kind=data_kind,
+            created_by=actor.email,
+            created_at=utcnow(),
+        )
         db.replace_criteria(conn, round_id, criteria)
         db.upsert_issues(conn, round_id, issues)
-        db.audit(conn, actor.email, "create_assessment_round", name,
-                 detail={"year": year, "copy_from": copy_from, "data_kind": data_kind})
+        db.audit(
+            conn,
+            actor.email,
+            "create_assessment_round",
+            name,
+            detail={"year": year, "copy_from": copy_from, "data_kind": data_kind},
+        )
     return round_id
 
 
@@ -102,9 +115,13 @@ def save_criteria(db, actor: Actor, round_name: str, criteria: pd.DataFrame) -> 
     validate_criteria(criteria)
     with db.transaction() as conn:
         db.replace_criteria(conn, rnd["id"], criteria)
-        db.audit(conn, actor.email, "edit_assessment_criteria", round_name,
-                 detail={c: float(w) for c, w in zip(criteria["code"], criteria["weight"],
-                                                      strict=True)})
+        db.audit(
+            conn,
+            actor.email,
+            "edit_assessment_criteria",
+            round_name,
+            detail={c: float(w) for c, w in zip(criteria["code"], criteria["weight"], strict=True)},
+        )
 
 
 def save_issues(db, actor: Actor, round_name: str, issues: pd.DataFrame) -> dict[str, int]:
@@ -120,24 +137,31 @@ def save_issues(db, actor: Actor, round_name: str, issues: pd.DataFrame) -> dict
     for rec in issues.to_dict("records"):
         code = str(rec.get("code") or "").strip()
         if not CODE_PATTERN.match(code):
-            problems.append(f"issue code {code!r} must start with a capital letter and use "
-                            "only capitals, digits, '_' or '-' (at most 24 characters)")
+            problems.append(
+                f"issue code {code!r} must start with a capital letter and use "
+                "only capitals, digits, '_' or '-' (at most 24 characters)"
+            )
         name = str(rec.get("name") or "").strip()
         if not name:
             problems.append(f"issue {code}: the name is empty")
         theme = rec.get("theme_code")
-        theme = None if theme is None or pd.isna(theme) or str(theme).strip() == "" else \
-            str(theme).strip()
+        theme = (
+            None
+            if theme is None or pd.isna(theme) or str(theme).strip() == ""
+            else str(theme).strip()
+        )
         if theme is not None and theme not in themes:
-            problems.append(f"issue {code}: theme {theme!r} is not a CSA theme "
-                            f"(themes: {', '.join(sorted(themes))})")
-        linked = [c.strip() for c in str(rec.get("indicator_codes") or "").split(",")
-                  if c.strip()]
+            problems.append(
+                f"issue {code}: theme {theme!r} is not a CSA theme "
+                f"(themes: {', '.join(sorted(themes))})"
+            )
+        linked = [c.strip() for c in str(rec.get("indicator_codes") or "").split(",") if c.strip()]
         unknown = [c for c in linked if c not in indicators]
         if unknown:
             problems.append(f"issue {code}: unknown indicator code(s) {', '.join(unknown)}")
-        rows.append({"code": code, "name": name, "theme_code": theme,
-                     "indicator_codes": ",".join(linked)})
+        rows.append(
+            {"code": code, "name": name, "theme_code": theme, "indicator_codes": ",".join(linked)}
+        )
     if problems:
         raise AssessmentError("The issues were not saved:", problems)
     with db.transaction() as conn:
@@ -157,8 +181,11 @@ def check_scores(db, rnd: dict, scores: pd.DataFrame) -> list[str]:
     problems = []
     seen = set()
     for rec in scores.to_dict("records"):
-        area, issue, crit = (str(rec.get("area_code")), str(rec.get("issue_code")),
-                             str(rec.get("criterion_code")))
+        area, issue, crit = (
+            str(rec.get("area_code")),
+            str(rec.get("issue_code")),
+            str(rec.get("criterion_code")),
+        )
         where = f"{names.get(area, area)} / {issue} / {crit}"
         if area not in partnerships:
             problems.append(f"{where}: {area!r} is not one of the 14 partnership areas")
@@ -180,9 +207,15 @@ def check_scores(db, rnd: dict, scores: pd.DataFrame) -> list[str]:
     return problems
 
 
-def save_scores(db, actor: Actor, round_name: str, scores: pd.DataFrame, *,
-                source: str = "entered", upload: tuple[str, bytes] | None = None
-                ) -> dict[str, int]:
+def save_scores(
+    db,
+    actor: Actor,
+    round_name: str,
+    scores: pd.DataFrame,
+    *,
+    source: str = "entered",
+    upload: tuple[str, bytes] | None = None,
+) -> dict[str, int]:
     """Write scores; all or nothing. ``upload`` = (file name, bytes) archives the file.
 
     Returns counts of new, changed and unchanged scores.
@@ -193,30 +226,45 @@ def save_scores(db, actor: Actor, round_name: str, scores: pd.DataFrame, *,
     rnd = _open_round(db, round_name)
     problems = check_scores(db, rnd, scores)
     if problems:
-        raise AssessmentError(f"No scores were saved: {len(problems)} problem"
-                              f"{'s' if len(problems) != 1 else ''} to fix.", problems)
+        raise AssessmentError(
+            f"No scores were saved: {len(problems)} problem"
+            f"{'s' if len(problems) != 1 else ''} to fix.",
+            problems,
+        )
     now = utcnow()
     with db.transaction() as conn:
-        counts = db.upsert_scores(conn, rnd["id"], scores, source=source,
-                                  user_email=actor.email, at=now)
+        counts = db.upsert_scores(
+            conn, rnd["id"], scores, source=source, user_email=actor.email, at=now
+        )
         detail = {"source": source, **counts}
         if upload is not None:
             file_name, content = upload
-            upload_id = conn.execute(insert(Upload).values(
-                kind="ranking", file_name=str(file_name)[:255],
-                sha256=hashlib.sha256(content).hexdigest(), content=content,
-                user_email=actor.email, created_at=now, outcome="committed",
-                rows_total=len(scores), rows_new=counts["new"],
-                rows_changed=counts["changed"], rows_unchanged=counts["unchanged"],
-                message=f"Strategic assessment scores for {round_name}",
-            ).returning(Upload.id)).scalar_one()
+            upload_id = conn.execute(
+                insert(Upload)
+                .values(
+                    kind="ranking",
+                    file_name=str(file_name)[:255],
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    content=content,
+                    user_email=actor.email,
+                    created_at=now,
+                    outcome="committed",
+                    rows_total=len(scores),
+                    rows_new=counts["new"],
+                    rows_changed=counts["changed"],
+                    rows_unchanged=counts["unchanged"],
+                    message=f"Strategic assessment scores for {round_name}",
+                )
+                .returning(Upload.id)
+            ).scalar_one()
             detail |= {"upload_id": int(upload_id), "file_name": str(file_name)}
         db.audit(conn, actor.email, "edit_assessment_scores", round_name, detail=detail)
     return counts
 
 
-def agree_priorities(db, actor: Actor, round_name: str, area_code: str,
-                     issue_codes: list[str]) -> None:
+def agree_priorities(
+    db, actor: Actor, round_name: str, area_code: str, issue_codes: list[str]
+) -> None:
     """Record a partnership's agreed local priorities, first priority first."""
     require(actor, ACTION, db=db, target=f"assessment round {round_name}")
     rnd = _open_round(db, round_name)
@@ -237,10 +285,16 @@ def agree_priorities(db, actor: Actor, round_name: str, area_code: str,
     if problems:
         raise AssessmentError("The priorities were not saved:", problems)
     with db.transaction() as conn:
-        db.replace_priorities(conn, rnd["id"], area_code, codes, user_email=actor.email,
-                              at=utcnow())
-        db.audit(conn, actor.email, "agree_assessment_priorities",
-                 f"{round_name} / {area_code}", detail={"priorities": codes})
+        db.replace_priorities(
+            conn, rnd["id"], area_code, codes, user_email=actor.email, at=utcnow()
+        )
+        db.audit(
+            conn,
+            actor.email,
+            "agree_assessment_priorities",
+            f"{round_name} / {area_code}",
+            detail={"priorities": codes},
+        )
 
 
 def set_status(db, actor: Actor, round_name: str, status: str) -> None:
@@ -251,5 +305,10 @@ def set_status(db, actor: Actor, round_name: str, status: str) -> None:
     rnd = get_round(db, round_name)
     with db.transaction() as conn:
         db.set_round_status_row(conn, rnd["id"], status)
-        db.audit(conn, actor.email, "set_assessment_status", round_name,
-                 detail={"from": rnd["status"], "to": status})
+        db.audit(
+            conn,
+            actor.email,
+            "set_assessment_status",
+            round_name,
+            detail={"from": rnd["status"], "to": status},
+        )

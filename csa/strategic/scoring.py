@@ -37,8 +37,7 @@ import pandas as pd
 WEIGHT_TOLERANCE = 1e-6
 TOP_N = 5
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_-]{0,23}$")
-SCORE_COLUMNS = ["area_code", "issue_code", "weighted_score", "complete", "missing",
-                 "n_scored"]
+SCORE_COLUMNS = ["area_code", "issue_code", "weighted_score", "complete", "missing", "n_scored"]
 
 
 class AssessmentError(ValueError):
@@ -59,15 +58,18 @@ def validate_criteria(criteria: pd.DataFrame) -> None:
     """
     problems: list[str] = []
     if criteria is None or criteria.empty:
-        raise AssessmentError("The scoring model has no criteria.",
-                              ["add at least one criterion with a weight"])
+        raise AssessmentError(
+            "The scoring model has no criteria.", ["add at least one criterion with a weight"]
+        )
     codes = [str(c).strip() for c in criteria["code"]]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         problems.append(f"criterion code {code!r} is used more than once")
     for code in codes:
         if not CODE_PATTERN.match(code):
-            problems.append(f"criterion code {code!r} must start with a capital letter and "
-                            "use only capitals, digits, '_' or '-' (at most 24 characters)")
+            problems.append(
+                f"criterion code {code!r} must start with a capital letter and "
+                "use only capitals, digits, '_' or '-' (at most 24 characters)"
+            )
     for rec in criteria.to_dict("records"):
         code = str(rec["code"]).strip()
         if not str(rec.get("name") or "").strip():
@@ -83,16 +85,20 @@ def validate_criteria(criteria: pd.DataFrame) -> None:
             if lo_i != float(lo) or hi_i != float(hi):
                 raise ValueError
             if lo_i >= hi_i:
-                problems.append(f"criterion {code}: scale {lo_i} to {hi_i} must run from a "
-                                "lower to a higher whole number")
+                problems.append(
+                    f"criterion {code}: scale {lo_i} to {hi_i} must run from a "
+                    "lower to a higher whole number"
+                )
         except (TypeError, ValueError):
             problems.append(f"criterion {code}: scale {lo!r} to {hi!r} must be whole numbers")
     weights = pd.to_numeric(criteria["weight"], errors="coerce")
     if weights.notna().all():
         total = float(weights.sum())
         if abs(total - 1.0) > WEIGHT_TOLERANCE:
-            problems.append(f"the weights add up to {total:.4g}, not 1: adjust them so they "
-                            "sum to exactly 1 (for example 0.25, 0.25, 0.2, 0.15, 0.15)")
+            problems.append(
+                f"the weights add up to {total:.4g}, not 1: adjust them so they "
+                "sum to exactly 1 (for example 0.25, 0.25, 0.2, 0.15, 0.15)"
+            )
     if problems:
         raise AssessmentError("The scoring model cannot be used:", problems)
 
@@ -116,8 +122,9 @@ def check_score(value, scale_min: int, scale_max: int) -> str | None:
     return None
 
 
-def weighted_scores(scores: pd.DataFrame, criteria: pd.DataFrame,
-                    issue_codes, area_codes) -> pd.DataFrame:
+def weighted_scores(
+    scores: pd.DataFrame, criteria: pd.DataFrame, issue_codes, area_codes
+) -> pd.DataFrame:
     """The weighted score of every issue for every area (see the module doc).
 
     Parameters
@@ -136,22 +143,34 @@ def weighted_scores(scores: pd.DataFrame, criteria: pd.DataFrame,
         (names of unscored criteria, "; "-separated), n_scored.
     """
     validate_criteria(criteria)
-    crit = [(str(c["code"]), str(c["name"]), float(c["weight"]), int(c["scale_min"]),
-             int(c["scale_max"])) for c in criteria.to_dict("records")]
+    crit = [
+        (
+            str(c["code"]),
+            str(c["name"]),
+            float(c["weight"]),
+            int(c["scale_min"]),
+            int(c["scale_max"]),
+        )
+        for c in criteria.to_dict("records")
+    ]
     scales = {code: (lo, hi) for code, _n, _w, lo, hi in crit}
     problems = []
     cells: dict[tuple[str, str, str], float] = {}
-    for area, issue, code, value in zip(scores["area_code"].astype(str),
-                                        scores["issue_code"].astype(str),
-                                        scores["criterion_code"].astype(str),
-                                        scores["score"], strict=True):
+    for area, issue, code, value in zip(
+        scores["area_code"].astype(str),
+        scores["issue_code"].astype(str),
+        scores["criterion_code"].astype(str),
+        scores["score"],
+        strict=True,
+    ):
         if code not in scales:
             continue  # a score for a criterion since removed from the model is ignored
         lo, hi = scales[code]
         why = check_score(value, lo, hi)
         if why:
-            problems.append(f"{area} / {issue} / {code}: {why}, "
-                            f"expected a whole number from {lo} to {hi}")
+            problems.append(
+                f"{area} / {issue} / {code}: {why}, expected a whole number from {lo} to {hi}"
+            )
             continue
         cells[(area, issue, code)] = float(value)
     if problems:
@@ -168,15 +187,22 @@ def weighted_scores(scores: pd.DataFrame, criteria: pd.DataFrame,
                 n += 1
                 total += weight * (value - lo) / (hi - lo)
             complete = not missing
-            rows.append({"area_code": area, "issue_code": issue,
-                         "weighted_score": round(100.0 * total, 6) if complete else np.nan,
-                         "complete": complete, "missing": "; ".join(missing),
-                         "n_scored": n})
+            rows.append(
+                {
+                    "area_code": area,
+                    "issue_code": issue,
+                    "weighted_score": round(100.0 * total, 6) if complete else np.nan,
+                    "complete": complete,
+                    "missing": "; ".join(missing),
+                    "n_scored": n,
+                }
+            )
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)
 
 
-def rank_issues(weighted: pd.DataFrame, issue_names: dict[str, str] | None = None,
-                group: str = "area_code") -> pd.DataFrame:
+def rank_issues(
+    weighted: pd.DataFrame, issue_names: dict[str, str] | None = None, group: str = "area_code"
+) -> pd.DataFrame:
     """Rank issues within each ``group`` by weighted score (ties share a rank, "1224").
 
     Adds ``rank`` (a nullable integer; missing for incomplete issues) and ``top_five``;
@@ -186,16 +212,18 @@ def rank_issues(weighted: pd.DataFrame, issue_names: dict[str, str] | None = Non
     names = issue_names or {}
     df["issue_name"] = df["issue_code"].map(lambda c: names.get(c, c))
     score = df["weighted_score"].where(df["complete"].astype(bool))
-    df["rank"] = (score.round(6).groupby(df[group]).rank(method="min", ascending=False)
-                  .astype("Int64"))
+    df["rank"] = (
+        score.round(6).groupby(df[group]).rank(method="min", ascending=False).astype("Int64")
+    )
     df["top_five"] = (df["rank"] <= TOP_N).fillna(False).astype(bool)
     df["_unranked"] = df["rank"].isna()
     df = df.sort_values([group, "_unranked", "rank", "issue_name"], na_position="last")
     return df.drop(columns="_unranked").reset_index(drop=True)
 
 
-def policing_area_scores(weighted: pd.DataFrame, areas: pd.DataFrame,
-                         populations: pd.Series) -> pd.DataFrame:
+def policing_area_scores(
+    weighted: pd.DataFrame, areas: pd.DataFrame, populations: pd.Series
+) -> pd.DataFrame:
     """Population-weighted mean of the partnerships' scores for each policing area.
 
     ``areas`` needs code, kind and policing_area; ``populations`` is indexed by area code.
@@ -210,15 +238,29 @@ def policing_area_scores(weighted: pd.DataFrame, areas: pd.DataFrame,
     for (pa, issue), grp in df.groupby(["policing_area", "issue_code"], sort=True):
         incomplete = grp[~grp["complete"].astype(bool)]
         if incomplete.empty and grp["population"].notna().all():
-            value = float((grp["weighted_score"] * grp["population"]).sum()
-                          / grp["population"].sum())
-            rows.append({"area_code": pa, "issue_code": issue,
-                         "weighted_score": round(value, 6), "complete": True, "missing": "",
-                         "n_scored": int(grp["n_scored"].sum())})
+            value = float(
+                (grp["weighted_score"] * grp["population"]).sum() / grp["population"].sum()
+            )
+            rows.append(
+                {
+                    "area_code": pa,
+                    "issue_code": issue,
+                    "weighted_score": round(value, 6),
+                    "complete": True,
+                    "missing": "",
+                    "n_scored": int(grp["n_scored"].sum()),
+                }
+            )
         else:
-            rows.append({"area_code": pa, "issue_code": issue, "weighted_score": np.nan,
-                         "complete": False,
-                         "missing": "incomplete scores for "
-                                    + ", ".join(sorted(incomplete["area_code"])),
-                         "n_scored": int(grp["n_scored"].sum())})
+            rows.append(
+                {
+                    "area_code": pa,
+                    "issue_code": issue,
+                    "weighted_score": np.nan,
+                    "complete": False,
+                    "missing": "incomplete scores for "
+                    + ", ".join(sorted(incomplete["area_code"])),
+                    "n_scored": int(grp["n_scored"].sum()),
+                }
+            )
     return pd.DataFrame(rows, columns=SCORE_COLUMNS)

@@ -41,8 +41,7 @@ import pandas as pd
 VOLUME, TREND = "VOLUME", "TREND"
 SUGGESTED_CRITERIA = (VOLUME, TREND)
 TREND_BANDS = (-0.10, -0.025, 0.025, 0.10)  # band edges of the change, as fractions
-SUGGESTION_COLUMNS = ["area_code", "issue_code", "criterion_code", "score", "basis",
-                      "data_kind"]
+SUGGESTION_COLUMNS = ["area_code", "issue_code", "criterion_code", "score", "basis", "data_kind"]
 
 
 def round_half_up(x: float) -> int:
@@ -91,7 +90,7 @@ def _quarters_to(periods: pd.DataFrame, as_of: str, n: int) -> list[str]:
     if as_of not in labels:
         raise ValueError(f"reference quarter {as_of!r} is not a quarterly period")
     end = labels.index(as_of) + 1
-    return labels[max(0, end - n):end]
+    return labels[max(0, end - n) : end]
 
 
 def _level(obs: pd.DataFrame, ind: pd.Series, populations: pd.Series) -> pd.Series:
@@ -108,9 +107,16 @@ def _level(obs: pd.DataFrame, ind: pd.Series, populations: pd.Series) -> pd.Seri
     return num / den * float(ind["multiplier"])
 
 
-def suggest(issues: pd.DataFrame, criteria: pd.DataFrame, observations: pd.DataFrame,
-            indicators: pd.DataFrame, periods: pd.DataFrame, populations: pd.Series,
-            area_codes, as_of: str) -> pd.DataFrame:
+def suggest(
+    issues: pd.DataFrame,
+    criteria: pd.DataFrame,
+    observations: pd.DataFrame,
+    indicators: pd.DataFrame,
+    periods: pd.DataFrame,
+    populations: pd.Series,
+    area_codes,
+    as_of: str,
+) -> pd.DataFrame:
     """Suggested scores for the round's VOLUME and TREND criteria (see the module doc).
 
     Parameters
@@ -143,11 +149,18 @@ def suggest(issues: pd.DataFrame, criteria: pd.DataFrame, observations: pd.DataF
     for issue in issues.to_dict("records"):
         linked = _linked(issue.get("indicator_codes", ""), indicators)
         if VOLUME in crit.index and not linked.empty:
-            rows += _volume_rows(issue["code"], linked, obs, populations, areas, recent,
-                                 latest_annual, crit.loc[VOLUME])
+            rows += _volume_rows(
+                issue["code"],
+                linked,
+                obs,
+                populations,
+                areas,
+                recent,
+                latest_annual,
+                crit.loc[VOLUME],
+            )
         if TREND in crit.index and not linked.empty and before:
-            rows += _trend_rows(issue["code"], linked, obs, areas, recent, before,
-                                crit.loc[TREND])
+            rows += _trend_rows(issue["code"], linked, obs, areas, recent, before, crit.loc[TREND])
     return pd.DataFrame(rows, columns=SUGGESTION_COLUMNS)
 
 
@@ -179,10 +192,17 @@ def _volume_rows(issue_code, linked, obs, populations, areas, recent, latest_ann
         if pd.isna(p):
             continue
         score = scale_score(p, crit["scale_min"], crit["scale_max"])
-        out.append({"area_code": area, "issue_code": issue_code, "criterion_code": VOLUME,
-                    "score": score, "data_kind": kind,
-                    "basis": f"volume percentile {p:.2f} among {len(areas)} partnerships "
-                             f"(1 = highest) from " + "; ".join(used)})
+        out.append(
+            {
+                "area_code": area,
+                "issue_code": issue_code,
+                "criterion_code": VOLUME,
+                "score": score,
+                "data_kind": kind,
+                "basis": f"volume percentile {p:.2f} among {len(areas)} partnerships "
+                f"(1 = highest) from " + "; ".join(used),
+            }
+        )
     return out
 
 
@@ -216,9 +236,15 @@ def _trend_rows(issue_code, linked, obs, areas, recent, before, crit):
         if pd.isna(change):
             continue
         band = trend_band(change)
-        out.append({"area_code": area, "issue_code": issue_code, "criterion_code": TREND,
-                    "score": scale_score(band / 4, lo, hi), "data_kind": kind,
-                    "basis": f"change {change:+.1%} ({recent[0]}–{recent[-1]} against "
-                             f"{before[0]}–{before[-1]}; rising = higher score) from "
-                             + "; ".join(used)})
+        out.append(
+            {
+                "area_code": area,
+                "issue_code": issue_code,
+                "criterion_code": TREND,
+                "score": scale_score(band / 4, lo, hi),
+                "data_kind": kind,
+                "basis": f"change {change:+.1%} ({recent[0]}–{recent[-1]} against "
+                f"{before[0]}–{before[-1]}; rising = higher score) from " + "; ".join(used),
+            }
+        )
     return out

@@ -12,16 +12,29 @@ if not viewer.signed_in:
     st.error("You are not signed in.")
     st.stop()
 
-HOW = {"password": "this dashboard's own account", "oidc": "your identity provider",
-       "headers": "your organisation's network sign-in", "": "this session"}
+HOW = {
+    "password": "this dashboard's own account",
+    "oidc": "your identity provider",
+    "headers": "your organisation's network sign-in",
+    "": "this session",
+}
 org = f" of **{viewer.org_code}**" if viewer.org_code else ""
-st.markdown(f"Signed in as **{viewer.name or viewer.email}** ({viewer.email}), "
-            f"role **{viewer.role}**{org}, through {HOW.get(viewer.via, viewer.via)}.")
+st.markdown(
+    f"Signed in as **{viewer.name or viewer.email}** ({viewer.email}), "
+    f"role **{viewer.role}**{org}, through {HOW.get(viewer.via, viewer.via)}."
+)
 
 can = sorted(a.replace("_", " ") for a in PERMISSIONS if allowed(viewer.actor, a))
-st.caption("Your role may: " + "; ".join(can) + "."
-           + (" Uploads and plans are limited to the indicators your organisation leads."
-              if viewer.role == "officer" else ""))
+st.caption(
+    "Your role may: "
+    + "; ".join(can)
+    + "."
+    + (
+        " Uploads and plans are limited to the indicators your organisation leads."
+        if viewer.role == "officer"
+        else ""
+    )
+)
 
 if viewer.via == "headers":
     st.info("You were signed in by your organisation's network; sign out there.")
@@ -32,12 +45,15 @@ elif st.button("Sign out", type="primary"):
 if viewer.via == "password":
     st.subheader("Change your password")
     with st.form("change_password", clear_on_submit=True):
-        current = st.text_input("Current password", type="password",
-                                autocomplete="current-password")
-        new = st.text_input(f"New password (at least {accounts.MIN_PASSWORD_LENGTH} "
-                            "characters)", type="password", autocomplete="new-password")
-        again = st.text_input("New password again", type="password",
-                              autocomplete="new-password")
+        current = st.text_input(
+            "Current password", type="password", autocomplete="current-password"
+        )
+        new = st.text_input(
+            f"New password (at least {accounts.MIN_PASSWORD_LENGTH} characters)",
+            type="password",
+            autocomplete="new-password",
+        )
+        again = st.text_input("New password again", type="password", autocomplete="new-password")
         changed = st.form_submit_button("Change password")
     if changed:
         if new != again:

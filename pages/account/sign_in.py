@@ -19,35 +19,43 @@ notice = st.session_state.get(auth.NOTICE)
 if notice:
     st.warning(notice)
 
-st.write("The public dashboard needs no sign-in. Lead officers, analysts, board members and "
-         "administrators sign in here to see restricted indicators, upload returns and work "
-         "on recovery plans.")
+st.write(
+    "The public dashboard needs no sign-in. Lead officers, analysts, board members and "
+    "administrators sign in here to see restricted indicators, upload returns and work "
+    "on recovery plans."
+)
 
 mode = auth.auth_mode()
 if mode == "oidc":
     if auth.provider_signed_in():
-        st.info("Your identity provider has signed you in, but that account has no access to "
-                "this dashboard. Sign out and choose another account, or ask an administrator "
-                "to add you.")
+        st.info(
+            "Your identity provider has signed you in, but that account has no access to "
+            "this dashboard. Sign out and choose another account, or ask an administrator "
+            "to add you."
+        )
         if st.button("Sign out of the identity provider", key="provider_sign_out"):
             auth.sign_out(viewer)
     else:
         for label, provider in auth.oidc_providers():
-            if st.button(f"Sign in with {label}", key=f"login_{provider or 'default'}",
-                         type="primary"):
+            if st.button(
+                f"Sign in with {label}", key=f"login_{provider or 'default'}", type="primary"
+            ):
                 if provider:
                     st.login(provider)
                 else:
                     st.login()
 elif mode == "headers":
-    st.info("Sign-in is handled by your organisation's network: open this dashboard through "
-            "the council's sign-in portal. If you came that way and still see this page, your "
-            "email is not registered here; ask an administrator to add you.")
+    st.info(
+        "Sign-in is handled by your organisation's network: open this dashboard through "
+        "the council's sign-in portal. If you came that way and still see this page, your "
+        "email is not registered here; ask an administrator to add you."
+    )
 else:
     with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
         email = st.text_input("Email", autocomplete="username", max_chars=254)
-        password = st.text_input("Password", type="password", max_chars=1024,
-                                 autocomplete="current-password")
+        password = st.text_input(
+            "Password", type="password", max_chars=1024, autocomplete="current-password"
+        )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:

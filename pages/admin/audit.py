@@ -16,8 +16,10 @@ if not allowed(viewer.actor, "view_audit"):
     st.stop()
 
 db = data.database()
-st.caption("Every sign-in (successful or not), upload, rollback, plan decision, user and role "
-           "change, and every refused action. Times are UTC. Newest first.")
+st.caption(
+    "Every sign-in (successful or not), upload, rollback, plan decision, user and role "
+    "change, and every refused action. Times are UTC. Newest first."
+)
 
 OUTCOMES = ["ok", "failed", "refused"]
 top = st.columns([2, 2, 1])
@@ -28,24 +30,41 @@ bottom = st.columns([2, 2, 2])
 user = bottom[0].text_input("User email contains", max_chars=254)
 text = bottom[1].text_input("Target or detail contains", max_chars=200)
 today = date.today()
-span = bottom[2].date_input("Dates", value=(today - timedelta(days=30), today),
-                            max_value=today + timedelta(days=1))
+span = bottom[2].date_input(
+    "Dates", value=(today - timedelta(days=30), today), max_value=today + timedelta(days=1)
+)
 
 since = until = None
 if isinstance(span, tuple) and len(span) == 2:
     since = datetime.combine(span[0], time.min)
     until = datetime.combine(span[1] + timedelta(days=1), time.min)
 
-log = accounts.audit_log(db, viewer.actor, actions=actions or None,
-                         outcomes=outcomes or None, user_email=user or None,
-                         text=text or None, since=since, until=until, limit=int(limit))
+log = accounts.audit_log(
+    db,
+    viewer.actor,
+    actions=actions or None,
+    outcomes=outcomes or None,
+    user_email=user or None,
+    text=text or None,
+    since=since,
+    until=until,
+    limit=int(limit),
+)
 st.caption(f"{len(log)} entries shown.")
 if log.empty:
     st.info("No audit entries match these filters.")
 else:
-    shown = log.rename(columns={"at": "When (UTC)", "user_email": "User", "action": "Action",
-                                "target": "Target", "outcome": "Outcome",
-                                "detail": "Detail"}).drop(columns=["id"])
+    shown = log.rename(
+        columns={
+            "at": "When (UTC)",
+            "user_email": "User",
+            "action": "Action",
+            "target": "Target",
+            "outcome": "Outcome",
+            "detail": "Detail",
+        }
+    ).drop(columns=["id"])
     st.dataframe(safe_frame(shown), hide_index=True, width="stretch")
-    st.download_button("Download these entries (CSV)", csv_bytes(shown),
-                       file_name="audit_log.csv", mime="text/csv")
+    st.download_button(
+        "Download these entries (CSV)", csv_bytes(shown), file_name="audit_log.csv", mime="text/csv"
+    )

@@ -23,11 +23,18 @@ if not quarters:
     st.stop()
 left, right = st.columns(2)
 period = filters.period_select(quarters, container=left, default=quarters[-1])
-audience = right.radio("Audience", AUDIENCES, horizontal=True, key="pack_audience",
-                       format_func={"board": "The board (all indicators)",
-                                    "public": "Publication (public indicators only)"}.get,
-                       help="The public version leaves restricted indicators out, hides "
-                            "small counts and does not name action owners.")
+audience = right.radio(
+    "Audience",
+    AUDIENCES,
+    horizontal=True,
+    key="pack_audience",
+    format_func={
+        "board": "The board (all indicators)",
+        "public": "Publication (public indicators only)",
+    }.get,
+    help="The public version leaves restricted indicators out, hides "
+    "small counts and does not name action owners.",
+)
 today = date.today()
 try:
     pack = plan_views.board_pack(period, audience, today)
@@ -40,26 +47,41 @@ stem = f"performance_and_priorities_update_{period.replace(' ', '_')}"
 if audience == "public":
     stem += "_public"
 d1, d2 = st.columns(2)
-d1.download_button("Download Word document",
-                   lambda: plan_views.board_pack_docx(period, audience, today, version),
-                   f"{stem}.docx", "application/vnd.openxmlformats-officedocument."
-                   "wordprocessingml.document", type="primary", icon=":material/description:",
-                   on_click="ignore", key="pack_docx")
-d2.download_button("Download Excel figures",
-                   lambda: plan_views.board_pack_xlsx(period, audience, today, version),
-                   f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument."
-                   "spreadsheetml.sheet", icon=":material/table_view:", on_click="ignore",
-                   key="pack_xlsx")
-st.caption("The Word document has the charts as images, ready to circulate; it takes a few "
-           "seconds to write.")
+d1.download_button(
+    "Download Word document",
+    lambda: plan_views.board_pack_docx(period, audience, today, version),
+    f"{stem}.docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    type="primary",
+    icon=":material/description:",
+    on_click="ignore",
+    key="pack_docx",
+)
+d2.download_button(
+    "Download Excel figures",
+    lambda: plan_views.board_pack_xlsx(period, audience, today, version),
+    f"{stem}.xlsx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    icon=":material/table_view:",
+    on_click="ignore",
+    key="pack_xlsx",
+)
+st.caption(
+    "The Word document has the charts as images, ready to circulate; it takes a few "
+    "seconds to write."
+)
 
 st.header(pack.title)
-st.caption(f"{pack.organisation} · prepared {pack.prepared_on:%-d %B %Y} · figures for "
-           f"{pack.headline_area} unless stated")
+st.caption(
+    f"{pack.organisation} · prepared {pack.prepared_on:%-d %B %Y} · figures for "
+    f"{pack.headline_area} unless stated"
+)
 if pack.demo_data:
-    st.info("**Demo data.** Some indicators show synthetic figures generated to demonstrate "
-            "the dashboard; they are not real Lancashire statistics.",
-            icon=":material/science:")
+    st.info(
+        "**Demo data.** Some indicators show synthetic figures generated to demonstrate "
+        "the dashboard; they are not real Lancashire statistics.",
+        icon=":material/science:",
+    )
 c = pack.counts()
 m = st.columns(5)
 m[0].metric("✖ Off track", c["off_track"])
@@ -72,47 +94,73 @@ st.subheader("1. Summary by key issue")
 st.dataframe(pack.summary, hide_index=True, width="stretch")
 
 st.subheader(f"2. Off-track and critical indicators ({len(pack.sections)})")
-st.caption("For each indicator: Lancashire as a whole, then every area off track "
-           "(Lancashire and the policing areas) or critical (any area).")
+st.caption(
+    "For each indicator: Lancashire as a whole, then every area off track "
+    "(Lancashire and the policing areas) or critical (any area)."
+)
 for section in pack.sections:
     head = section.headline
     title = section.indicator_title + (f" · {head.status_words}" if head else "")
     with st.expander(f"{title} · {len(section.areas)} area(s) listed"):
         if head is not None:
-            st.markdown(badge(head.rag, f"{head.area_name}: {head.label}"
-                              + (" · CRITICAL" if head.critical else "")),
-                        unsafe_allow_html=True)
+            st.markdown(
+                badge(
+                    head.rag,
+                    f"{head.area_name}: {head.label}" + (" · CRITICAL" if head.critical else ""),
+                ),
+                unsafe_allow_html=True,
+            )
             st.markdown(head.headline + ".")
             for reason in head.reasons[:6]:
                 st.markdown(f"- {reason}")
         st.dataframe(section.table(), hide_index=True, width="stretch")
         for item in section.charts:
             if len(item.series) >= 2:
-                frame, _ = trend_frame(item.series, item.polarity, item.target,
-                                       item.trajectory, rephase_at=item.spc_rephase)
-                st.altair_chart(trend_chart(frame, f"{item.indicator_title}: "
-                                                   f"{item.area_name}",
-                                            item.unit_words or unit_label(item.unit, 1)),
-                                width="stretch")
+                frame, _ = trend_frame(
+                    item.series,
+                    item.polarity,
+                    item.target,
+                    item.trajectory,
+                    rephase_at=item.spc_rephase,
+                )
+                st.altair_chart(
+                    trend_chart(
+                        frame,
+                        f"{item.indicator_title}: {item.area_name}",
+                        item.unit_words or unit_label(item.unit, 1),
+                    ),
+                    width="stretch",
+                )
             elif item.suppressed:
-                st.caption(f"{item.area_name}: chart not shown, some counts are below the "
-                           "disclosure threshold.")
+                st.caption(
+                    f"{item.area_name}: chart not shown, some counts are below the "
+                    "disclosure threshold."
+                )
 
 st.subheader("3. Recovery plans")
 if pack.plans.empty:
     st.caption("No indicator is critical and no plan is open.")
 else:
     plans = pack.plans
-    st.dataframe(plans.assign(flags=plans["flags"].map("; ".join))[
-        ["indicator_title", "area_name", "critical", "state_words", "review_date", "flags"]]
-        .rename(columns={"indicator_title": "Indicator", "area_name": "Area",
-                         "critical": "Critical now", "state_words": "Plan",
-                         "review_date": "Review", "flags": "Flags"}),
-        hide_index=True, width="stretch")
+    st.dataframe(
+        plans.assign(flags=plans["flags"].map("; ".join))[
+            ["indicator_title", "area_name", "critical", "state_words", "review_date", "flags"]
+        ].rename(
+            columns={
+                "indicator_title": "Indicator",
+                "area_name": "Area",
+                "critical": "Critical now",
+                "state_words": "Plan",
+                "review_date": "Review",
+                "flags": "Flags",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 st.markdown("**Overdue actions**")
 if audience == "public":
-    st.caption(f"{c['actions_overdue']} actions overdue (owners are named in the board's "
-               "version).")
+    st.caption(f"{c['actions_overdue']} actions overdue (owners are named in the board's version).")
 elif pack.overdue_actions.empty:
     st.caption("No action is overdue.")
 else:
@@ -120,8 +168,9 @@ else:
 
 st.subheader("4. Changes since last quarter")
 if pack.changes.empty:
-    st.caption(f"No status changed since {pack.previous_period} for Lancashire and the "
-               "policing areas.")
+    st.caption(
+        f"No status changed since {pack.previous_period} for Lancashire and the policing areas."
+    )
 else:
     st.dataframe(pack.changes, hide_index=True, width="stretch")
 

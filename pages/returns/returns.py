@@ -34,8 +34,9 @@ SEQ = "_return_seq"  # session key: numbers each preview (resets the warnings ch
 
 
 def problem_list(problems) -> str:
-    return "\n".join(f"- **{md(p.where)}**: {md(p.what)}, expected {md(p.expected)}"
-                     for p in problems)
+    return "\n".join(
+        f"- **{md(p.where)}**: {md(p.what)}, expected {md(p.expected)}" for p in problems
+    )
 
 
 viewer = auth.guard_page(__file__)  # a page checks for itself, too
@@ -56,8 +57,7 @@ if flash:
 
 @st.cache_data(show_spinner="Preparing the template…", max_entries=16)
 def template_bytes(org: str, period: str, version: tuple[str, int], by: str) -> bytes:
-    return build_template(data.database(), org, period, settings=data.settings(),
-                         generated_by=by)
+    return build_template(data.database(), org, period, settings=data.settings(), generated_by=by)
 
 
 # -- 1. template --------------------------------------------------------------------------
@@ -73,34 +73,49 @@ else:
         orgs = leading
     names = db.organisations().set_index("code")["name"].to_dict()
     cols = st.columns([3, 2, 3])
-    org = cols[0].selectbox("Organisation", orgs, format_func=lambda c: f"{names.get(c, c)}",
-                            disabled=len(orgs) <= 1, key="return_org")
+    org = cols[0].selectbox(
+        "Organisation",
+        orgs,
+        format_func=lambda c: f"{names.get(c, c)}",
+        disabled=len(orgs) <= 1,
+        key="return_org",
+    )
     period = cols[1].selectbox("Period", list(reversed(ref.open_periods)), key="return_period")
     if org is None:
         st.info("Your organisation leads no quarterly indicators, so it has no return to send.")
     else:
         end = pd.Timestamp(ref.periods.at[period, "end_date"]).date()
-        cols[2].markdown(f"**Due by {due_date(end, ref.due_days):%d %B %Y}**  \n"
-                         f"Open periods: {', '.join(ref.open_periods)}")
+        cols[2].markdown(
+            f"**Due by {due_date(end, ref.due_days):%d %B %Y}**  \n"
+            f"Open periods: {', '.join(ref.open_periods)}"
+        )
         try:
             content = template_bytes(org, period, data.version(), viewer.email)
         except TemplateError as exc:
             st.error(str(exc))
         else:
             st.download_button(
-                "Download the template (.xlsx)", content,
+                "Download the template (.xlsx)",
+                content,
                 file_name=f"CSA return {org} {period}.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                icon=":material/download:", key="download_template")
-            st.caption("Fill the yellow cells, keep the sheets and columns as they are, and "
-                       "upload it below. Rows left empty are skipped.")
+                icon=":material/download:",
+                key="download_template",
+            )
+            st.caption(
+                "Fill the yellow cells, keep the sheets and columns as they are, and "
+                "upload it below. Rows left empty are skipped."
+            )
 
 # -- 2. upload and preview ----------------------------------------------------------------
 st.subheader("2. Upload it and check the changes")
 round_no = st.session_state.get(ROUND, 0)
-uploaded = st.file_uploader("Your completed return", type=["xlsx"],
-                            max_upload_size=int(settings["upload_max_mb"]),
-                            key=f"return_file_{round_no}")
+uploaded = st.file_uploader(
+    "Your completed return",
+    type=["xlsx"],
+    max_upload_size=int(settings["upload_max_mb"]),
+    key=f"return_file_{round_no}",
+)
 if uploaded is None:
     st.session_state.pop(PREVIEW, None)
     st.stop()
@@ -115,9 +130,11 @@ if stale:
 if not held or held["sha"] != sha:
     try:
         with st.spinner("Checking the file…"):
-            held = {"sha": sha, "n": st.session_state.get(SEQ, 0) + 1,
-                    "preview": prepare_return(db, actor, file_bytes, file_name,
-                                              settings=settings)}
+            held = {
+                "sha": sha,
+                "n": st.session_state.get(SEQ, 0) + 1,
+                "preview": prepare_return(db, actor, file_bytes, file_name, settings=settings),
+            }
         st.session_state[SEQ] = held["n"]
         st.session_state[PREVIEW] = held
     except PermissionDenied as exc:
@@ -130,8 +147,10 @@ if not held or held["sha"] != sha:
         st.stop()
     except SQLAlchemyError:
         st.session_state.pop(PREVIEW, None)
-        st.error("The database could not be read to check this file; nothing was written. "
-                 "Try again, and tell an administrator if it keeps failing.")
+        st.error(
+            "The database could not be read to check this file; nothing was written. "
+            "Try again, and tell an administrator if it keeps failing."
+        )
         st.stop()
 preview = held["preview"]
 
@@ -141,15 +160,18 @@ m[0].metric("New figures", counts["new"])
 m[1].metric("Changed figures", counts["changed"])
 m[2].metric("Unchanged", counts["unchanged"])
 m[3].metric("Warnings", len(preview.warnings))
-st.caption(f"{md(preview.file_name)}: periods {', '.join(preview.periods)}; "
-           f"organisations {', '.join(preview.org_codes)}"
-           + (f"; {len(preview.skipped_rows)} empty rows skipped" if preview.skipped_rows
-              else ""))
+st.caption(
+    f"{md(preview.file_name)}: periods {', '.join(preview.periods)}; "
+    f"organisations {', '.join(preview.org_codes)}"
+    + (f"; {len(preview.skipped_rows)} empty rows skipped" if preview.skipped_rows else "")
+)
 if preview.duplicate_of is not None:
     d = preview.duplicate_of
-    st.info(f"This exact file was already imported as upload #{d['id']} by {md(d['user_email'])} "
-            f"on {pd.Timestamp(d['created_at']):%d %B %Y %H:%M} UTC. Importing it again "
-            "changes nothing.")
+    st.info(
+        f"This exact file was already imported as upload #{d['id']} by {md(d['user_email'])} "
+        f"on {pd.Timestamp(d['created_at']):%d %B %Y %H:%M} UTC. Importing it again "
+        "changes nothing."
+    )
 
 table = changes_table(preview)
 if table.empty:
@@ -164,20 +186,31 @@ if counts["unchanged"]:
 
 acknowledged = True
 if preview.warnings:
-    st.warning("Some values are valid but look unusual. Check each one; correct the file "
-               "and upload it again, or confirm that they are right.\n\n"
-               + problem_list(preview.warnings))
-    acknowledged = st.checkbox("I have checked these values and they are right",
-                               key=f"ack_warnings_{held['n']}")
+    st.warning(
+        "Some values are valid but look unusual. Check each one; correct the file "
+        "and upload it again, or confirm that they are right.\n\n" + problem_list(preview.warnings)
+    )
+    acknowledged = st.checkbox(
+        "I have checked these values and they are right", key=f"ack_warnings_{held['n']}"
+    )
 
 # -- 3. confirm ---------------------------------------------------------------------------
-can_confirm = preview.duplicate_of is None and acknowledged and (
-    counts["new"] + counts["changed"] + counts["unchanged"] > 0)
-if st.button("Confirm and import", type="primary", disabled=not can_confirm,
-             key="confirm_return"):
+can_confirm = (
+    preview.duplicate_of is None
+    and acknowledged
+    and (counts["new"] + counts["changed"] + counts["unchanged"] > 0)
+)
+if st.button("Confirm and import", type="primary", disabled=not can_confirm, key="confirm_return"):
     try:
-        result = commit_return(db, actor, file_bytes, file_name, basis=preview.basis,
-                               acknowledge_warnings=acknowledged, settings=settings)
+        result = commit_return(
+            db,
+            actor,
+            file_bytes,
+            file_name,
+            basis=preview.basis,
+            acknowledge_warnings=acknowledged,
+            settings=settings,
+        )
     except StaleReturn as exc:
         st.session_state.pop(PREVIEW, None)
         if exc.preview is not None:
@@ -191,8 +224,10 @@ if st.button("Confirm and import", type="primary", disabled=not can_confirm,
     except ReturnError as exc:
         st.error(md(exc.summary) + "\n\n" + problem_list(exc.problems))
     except SQLAlchemyError:
-        st.error("The database could not save the return; nothing was written. Try again, "
-                 "and tell an administrator if it keeps failing.")
+        st.error(
+            "The database could not save the return; nothing was written. Try again, "
+            "and tell an administrator if it keeps failing."
+        )
     else:
         st.session_state.pop(PREVIEW, None)
         st.session_state[ROUND] = round_no + 1

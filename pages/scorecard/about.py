@@ -45,26 +45,41 @@ names = dict(zip(areas["code"], areas["name"], strict=True))
 st.subheader("Context: deprivation (real)")
 dep = data.database().deprivation()
 edition = st.radio("Edition", sorted(dep["edition"].unique(), reverse=True), horizontal=True)
-domain = st.selectbox("Domain", sorted(dep["domain"].unique()),
-                      index=sorted(dep["domain"].unique()).index("Crime")
-                      if "Crime" in set(dep["domain"]) else 0)
+domain = st.selectbox(
+    "Domain",
+    sorted(dep["domain"].unique()),
+    index=sorted(dep["domain"].unique()).index("Crime") if "Crime" in set(dep["domain"]) else 0,
+)
 view = dep[(dep["edition"] == edition) & (dep["domain"] == domain)].copy()
 view["area"] = view["area_code"].map(names)
 view = view.sort_values("rank_average_score")[
-    ["area", "average_score", "rank_average_score", "proportion_bottom_decile", "lads_ranked"]]
-st.dataframe(view.rename(columns={
-    "average_score": "Average score", "rank_average_score": "Rank of average score (1 = most "
-                                                             "deprived)",
-    "proportion_bottom_decile": "Share of areas in the most deprived 10%",
-    "lads_ranked": "Districts ranked in England"}), hide_index=True, use_container_width=True)
-st.caption(f"MHCLG English Indices of Deprivation {edition}, local authority district "
-           "summaries. Open Government Licence v3.0.")
+    ["area", "average_score", "rank_average_score", "proportion_bottom_decile", "lads_ranked"]
+]
+st.dataframe(
+    view.rename(
+        columns={
+            "average_score": "Average score",
+            "rank_average_score": "Rank of average score (1 = most deprived)",
+            "proportion_bottom_decile": "Share of areas in the most deprived 10%",
+            "lads_ranked": "Districts ranked in England",
+        }
+    ),
+    hide_index=True,
+    use_container_width=True,
+)
+st.caption(
+    f"MHCLG English Indices of Deprivation {edition}, local authority district "
+    "summaries. Open Government Licence v3.0."
+)
 
 st.subheader("Context: ONS subnational indicators (real)")
 ctx = data.database().context_indicators()
 choice = st.selectbox("Indicator", sorted(ctx["indicator"].unique()))
 sel = ctx[ctx["indicator"] == choice].copy()
 sel["area"] = sel["area_code"].map(names)
-st.dataframe(sel[["area", "period", "value", "unit", "measure"]].sort_values("value"),
-             hide_index=True, use_container_width=True)
+st.dataframe(
+    sel[["area", "period", "value", "unit", "measure"]].sort_values("value"),
+    hide_index=True,
+    use_container_width=True,
+)
 st.caption("ONS Subnational Indicators Explorer. Open Government Licence v3.0.")

@@ -28,33 +28,51 @@ if indicators.empty:
 titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 # what each indicator's current figures are (not its default): all demo, all real or mixed
 obs = data.observations()
-kinds = {c: demo_labels.summary(group)
-         for c, group in obs.groupby("indicator_code")["data_kind"]}
+kinds = {c: demo_labels.summary(group) for c, group in obs.groupby("indicator_code")["data_kind"]}
 PICKER_TAG = {demo_labels.DEMO: " (DEMO DATA)", "mixed": " (partly DEMO DATA)"}
 
 top = st.columns([3, 1.4, 1.6, 1.3])
 code = filters.select(
-    "Indicator", "indicator", list(indicators["code"]), container=top[0],
-    format_func=lambda c: f"{c} · {titles[c]}" + PICKER_TAG.get(kinds.get(c), ""))
+    "Indicator",
+    "indicator",
+    list(indicators["code"]),
+    container=top[0],
+    format_func=lambda c: f"{c} · {titles[c]}" + PICKER_TAG.get(kinds.get(c), ""),
+)
 ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
 labels = data.periods_with_figures(ind["frequency"])
 due = data.next_periods(labels[-1], 1) if labels and ind["frequency"] == "quarterly" else []
-period = filters.period_select(labels + due, container=top[1],
-                               default=labels[-1] if labels else None)
-level = filters.select("Figures for", "level", list(maps.LEVELS), format_func=maps.LEVELS.get,
-                       default="district", container=top[2],
-                       help="Policing-area figures are added up from the districts' "
-                            "numerators and denominators, not averaged.")
+period = filters.period_select(
+    labels + due, container=top[1], default=labels[-1] if labels else None
+)
+level = filters.select(
+    "Figures for",
+    "level",
+    list(maps.LEVELS),
+    format_func=maps.LEVELS.get,
+    default="district",
+    container=top[2],
+    help="Policing-area figures are added up from the districts' "
+    "numerators and denominators, not averaged.",
+)
 colour_by = filters.select(
-    "Colour by", "colour", list(maps.COLOUR_BY), format_func=maps.COLOUR_BY.get,
-    default="value" if ind["polarity"] == "no_judgement" else "status", container=top[3],
+    "Colour by",
+    "colour",
+    list(maps.COLOUR_BY),
+    format_func=maps.COLOUR_BY.get,
+    default="value" if ind["polarity"] == "no_judgement" else "status",
+    container=top[3],
     help="Status: on/off track against the target, or better/worse than Lancashire. "
-         "Value: the figure itself, in five classes.")
+    "Value: the figure itself, in five classes.",
+)
 
 if period is None:
-    st.warning(f"No figures for {ind['title']} yet: nothing has been returned for this "
-               "indicator. Its figures appear here once the lead organisation's first return "
-               "is uploaded.", icon=":material/hourglass_empty:")
+    st.warning(
+        f"No figures for {ind['title']} yet: nothing has been returned for this "
+        "indicator. Its figures appear here once the lead organisation's first return "
+        "is uploaded.",
+        icon=":material/hourglass_empty:",
+    )
     st.stop()
 
 verdicts = data.verdicts(period) if period in labels else pd.DataFrame()
@@ -71,22 +89,32 @@ deck, classes = maps.build_deck(rows, level, colour_by, ind, period)
 has_figure = rows["value"].notna() | rows["suppressed"]
 drawn_kind = demo_labels.summary(rows.loc[has_figure, "data_kind"])
 if drawn_kind == demo_labels.DEMO:
-    st.markdown(f"{scorecard.DEMO_TAG} These figures for {period} are synthetic, for "
-                "demonstration only.", unsafe_allow_html=True)
+    st.markdown(
+        f"{scorecard.DEMO_TAG} These figures for {period} are synthetic, for demonstration only.",
+        unsafe_allow_html=True,
+    )
 elif drawn_kind == "mixed":
     demo_names = rows.loc[has_figure & (rows["data_kind"] == demo_labels.DEMO), "name"]
-    st.markdown(f"{scorecard.DEMO_TAG} Some figures for {period} are synthetic, for "
-                f"demonstration only: {', '.join(demo_names)}. The others are real returns; "
-                "the Data column below says which.", unsafe_allow_html=True)
+    st.markdown(
+        f"{scorecard.DEMO_TAG} Some figures for {period} are synthetic, for "
+        f"demonstration only: {', '.join(demo_names)}. The others are real returns; "
+        "the Data column below says which.",
+        unsafe_allow_html=True,
+    )
 
 unit = fmt.unit_label(ind["unit"], int(ind["multiplier"]))
 st.subheader(f"{ind['title']}, {period}")
 pan = verdicts[verdicts["area_code"] == "E23000003"]
-pan_text = "" if pan.empty or ("E23000003" in suppressed) else \
-    f" Lancashire as a whole: **{fmt.number(pan['value'].iloc[0], ind['unit'])}**."
-st.caption(f"Unit: {unit}. {maps.LEVELS[level].capitalize()}, coloured by "
-           f"{maps.COLOUR_BY[colour_by].lower()}.{pan_text} Hover over an area for its value, "
-           "95% confidence interval, rank and status; click it to open its profile.")
+pan_text = (
+    ""
+    if pan.empty or ("E23000003" in suppressed)
+    else f" Lancashire as a whole: **{fmt.number(pan['value'].iloc[0], ind['unit'])}**."
+)
+st.caption(
+    f"Unit: {unit}. {maps.LEVELS[level].capitalize()}, coloured by "
+    f"{maps.COLOUR_BY[colour_by].lower()}.{pan_text} Hover over an area for its value, "
+    "95% confidence interval, rank and status; click it to open its profile."
+)
 
 
 def _remember_click() -> None:
@@ -102,39 +130,68 @@ def _remember_click() -> None:
 
 left, right = st.columns([3, 1])
 with left:
-    st.pydeck_chart(deck, on_select=_remember_click, selection_mode="single-object",
-                    key="map_deck", height=maps.MAP_HEIGHT,
-                    alt=f"Map of {ind['title']} for {period} by "
-                        f"{maps.LEVELS[level]}; the same figures are in the table below.")
+    st.pydeck_chart(
+        deck,
+        on_select=_remember_click,
+        selection_mode="single-object",
+        key="map_deck",
+        height=maps.MAP_HEIGHT,
+        alt=f"Map of {ind['title']} for {period} by "
+        f"{maps.LEVELS[level]}; the same figures are in the table below.",
+    )
 with right:
-    st.markdown(maps.legend_html(colour_by, classes, ind["unit"], int(ind["multiplier"]),
-                                 suppressed_any=bool(rows["suppressed"].any()),
-                                 missing_any=bool(rows["value"].isna().any()),
-                                 threshold=threshold), unsafe_allow_html=True)
+    st.markdown(
+        maps.legend_html(
+            colour_by,
+            classes,
+            ind["unit"],
+            int(ind["multiplier"]),
+            suppressed_any=bool(rows["suppressed"].any()),
+            missing_any=bool(rows["value"].isna().any()),
+            threshold=threshold,
+        ),
+        unsafe_allow_html=True,
+    )
     if colour_by == "status":
-        st.caption("Status is the target status where a target is set, otherwise the "
-                   "comparison with Lancashire by 95% confidence intervals.")
+        st.caption(
+            "Status is the target status where a target is set, otherwise the "
+            "comparison with Lancashire by 95% confidence intervals."
+        )
     else:
-        st.caption("Classes are quintiles of the areas shown (each area its own class when "
-                   "there are five or fewer).")
+        st.caption(
+            "Classes are quintiles of the areas shown (each area its own class when "
+            "there are five or fewer)."
+        )
 
 st.markdown("##### The figures on the map")
-table = pd.DataFrame({
-    "Area": rows["name"],
-    "Value": rows["value_text"],
-    "95% CI": rows["ci_text"],
-    "Rank": rows["rank_text"],
-    "Status": rows["status_text"],
-    "Data": [demo_labels.word(k) if shown else "" for k, shown in
-             zip(rows["data_kind"], has_figure, strict=True)],
-})
-st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
-             column_config={"Area": st.column_config.TextColumn(width="medium"),
-                            "Status": st.column_config.TextColumn(width="large")})
+table = pd.DataFrame(
+    {
+        "Area": rows["name"],
+        "Value": rows["value_text"],
+        "95% CI": rows["ci_text"],
+        "Rank": rows["rank_text"],
+        "Status": rows["status_text"],
+        "Data": [
+            demo_labels.word(k) if shown else ""
+            for k, shown in zip(rows["data_kind"], has_figure, strict=True)
+        ],
+    }
+)
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    height=35 * (len(table) + 1) + 3,
+    column_config={
+        "Area": st.column_config.TextColumn(width="medium"),
+        "Status": st.column_config.TextColumn(width="large"),
+    },
+)
 
 pick = st.columns([2, 1, 3], vertical_alignment="bottom")
 names = dict(zip(rows.index, rows["name"], strict=True))
-chosen = pick[0].selectbox("Open the profile of", list(rows.index),
-                           format_func=names.get, key="map_profile_choice")
+chosen = pick[0].selectbox(
+    "Open the profile of", list(rows.index), format_func=names.get, key="map_profile_choice"
+)
 if pick[1].button("Open profile", icon=":material/location_city:"):
     st.switch_page("pages/scorecard/area.py", query_params={"area": chosen})

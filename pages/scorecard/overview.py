@@ -16,11 +16,13 @@ names = dict(zip(areas["code"], areas["name"], strict=True))
 quarters = data.periods_with_figures("quarterly")
 open_quarters = data.next_periods(quarters[-1], 1) if quarters else []  # due, not yet in
 left, right = st.columns(2)
-period = filters.period_select(quarters + open_quarters, container=left, default=quarters[-1]
-                               if quarters else None)
+period = filters.period_select(
+    quarters + open_quarters, container=left, default=quarters[-1] if quarters else None
+)
 area = filters.area_select(areas, container=right, default=PAN_LANCASHIRE)
-st.caption(f"Showing **{names.get(area, area)}**, **{period}**. Copy the address bar to share "
-           "this view.")
+st.caption(
+    f"Showing **{names.get(area, area)}**, **{period}**. Copy the address bar to share this view."
+)
 
 indicators = data.visible_indicators(viewer)
 if period is None or period not in quarters:
@@ -28,14 +30,14 @@ if period is None or period not in quarters:
     st.stop()
 
 verdicts = data.verdicts(period)
-verdicts = verdicts[(verdicts["area_code"] == area)
-                    & verdicts["indicator_code"].isin(indicators["code"])]
+verdicts = verdicts[
+    (verdicts["area_code"] == area) & verdicts["indicator_code"].isin(indicators["code"])
+]
 scorecard.demo_notice(verdicts["data_kind"])
 scorecard.summary_metrics(verdicts)
 
 by_code = verdicts.set_index("indicator_code")
-for kind, heading in (("key_issue", "Key issues"), ("contributory_factor",
-                                                     "Contributory factors")):
+for kind, heading in (("key_issue", "Key issues"), ("contributory_factor", "Contributory factors")):
     themed = indicators[indicators["theme_kind"] == kind]
     if themed.empty:
         continue
@@ -51,8 +53,10 @@ for kind, heading in (("key_issue", "Key issues"), ("contributory_factor",
 
 context = indicators[indicators["theme_kind"] == "context"]
 if not context.empty:
-    with st.expander(f"Police recorded crime, {RECORDED_CRIME_PERIOD} (real figures, "
-                     f"{len(context)} offence groups)"):
+    with st.expander(
+        f"Police recorded crime, {RECORDED_CRIME_PERIOD} (real figures, "
+        f"{len(context)} offence groups)"
+    ):
         ctx = data.verdicts(RECORDED_CRIME_PERIOD)
         ctx = ctx[(ctx["area_code"] == area)].set_index("indicator_code")
         for ind in context.to_dict("records"):

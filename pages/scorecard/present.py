@@ -30,8 +30,9 @@ except ValueError:
     slide = 0
 
 verdicts = data.verdicts(period)
-verdicts = verdicts[(verdicts["area_code"] == area)
-                    & verdicts["indicator_code"].isin(indicators["code"])]
+verdicts = verdicts[
+    (verdicts["area_code"] == area) & verdicts["indicator_code"].isin(indicators["code"])
+]
 by_code = verdicts.set_index("indicator_code")
 
 
@@ -40,12 +41,21 @@ def go(to: int) -> None:
 
 
 nav = st.columns([1, 6, 1])
-nav[0].button("◀ Previous", on_click=go, args=(slide - 1,), disabled=slide == 0,
-              use_container_width=True)
-nav[1].markdown(f"<div style='text-align:center'>Screen {slide + 1} of {len(screens)} · "
-                f"{names[area]} · {period}</div>", unsafe_allow_html=True)
-nav[2].button("Next ▶", on_click=go, args=(slide + 1,), disabled=slide == len(screens) - 1,
-              use_container_width=True)
+nav[0].button(
+    "◀ Previous", on_click=go, args=(slide - 1,), disabled=slide == 0, use_container_width=True
+)
+nav[1].markdown(
+    f"<div style='text-align:center'>Screen {slide + 1} of {len(screens)} · "
+    f"{names[area]} · {period}</div>",
+    unsafe_allow_html=True,
+)
+nav[2].button(
+    "Next ▶",
+    on_click=go,
+    args=(slide + 1,),
+    disabled=slide == len(screens) - 1,
+    use_container_width=True,
+)
 
 if slide == 0:
     st.title(f"Community Safety Agreement: {period}")
@@ -59,8 +69,7 @@ if slide == 0:
         crit = int(row["critical"].sum())
         words = f"{red} off track" + (f", {crit} critical" if crit else "")
         rag = "red" if red else ("amber" if (row["rag"] == "amber").any() else "green")
-        st.markdown(f"### {theme} &nbsp; {badge(rag, words, large=True)}",
-                    unsafe_allow_html=True)
+        st.markdown(f"### {theme} &nbsp; {badge(rag, words, large=True)}", unsafe_allow_html=True)
 else:
     theme = screens[slide]
     st.title(theme)
@@ -75,24 +84,32 @@ else:
             demo = scorecard.demo_tag(v, ind)
             st.markdown(f"## {ind['title']}{demo}", unsafe_allow_html=True)
             st.metric(f"{period} ({unit})", number(v["value"], ind["unit"], small, threshold))
-            st.markdown(badge(v["rag"], v["label"] + (" · CRITICAL" if v["critical"] else ""),
-                              large=True), unsafe_allow_html=True)
+            st.markdown(
+                badge(v["rag"], v["label"] + (" · CRITICAL" if v["critical"] else ""), large=True),
+                unsafe_allow_html=True,
+            )
             for reason in v["reasons"][:4]:
                 st.markdown(f"- {reason}")
         with right:
             s = data.series(ind["code"])
             s = s[s["area_code"] == area]
-            s = s.iloc[: list(s["period_label"]).index(period) + 1] \
-                if period in set(s["period_label"]) else s
+            s = (
+                s.iloc[: list(s["period_label"]).index(period) + 1]
+                if period in set(s["period_label"])
+                else s
+            )
             if len(s) >= 2 and not s["value"].isna().any() and not small:
-                result = spc.xmr(s["value"].tolist(), IMPROVEMENT[ind["polarity"]],
-                                 target=v["target"])
+                result = spc.xmr(
+                    s["value"].tolist(), IMPROVEMENT[ind["polarity"]], target=v["target"]
+                )
                 kinds = demo_labels.series_kinds(s, ind["data_kind"])
-                frame = charts.spc_frame(s["period_label"].tolist(), result, v["target"],
-                                         data_kinds=kinds)
-                st.altair_chart(charts.spc_chart(frame, ind["title"], unit,
-                                                 show_limits=result.enough_points),
-                                use_container_width=True)
+                frame = charts.spc_frame(
+                    s["period_label"].tolist(), result, v["target"], data_kinds=kinds
+                )
+                st.altair_chart(
+                    charts.spc_chart(frame, ind["title"], unit, show_limits=result.enough_points),
+                    use_container_width=True,
+                )
         st.divider()
 
 with st.expander("Change the area or period"):

@@ -31,16 +31,23 @@ def _costs(version: tuple[str, int]) -> pd.DataFrame:
 def _position(version: tuple[str, int]) -> pd.DataFrame:
     db = data.database()
     rounds = db.assessment_rounds()
-    issues = (db.assessment_issues(int(rounds.iloc[-1]["id"])) if not rounds.empty
-              else default_issues())
+    issues = (
+        db.assessment_issues(int(rounds.iloc[-1]["id"])) if not rounds.empty else default_issues()
+    )
     rec = [c for c in db.indicators()["code"] if str(c).startswith("REC-")]
     members = db.area_members()
-    pos = relative_position(issues, db.observations(indicator_codes=rec),
-                            area_populations(db.populations(), members),
-                            partnership_codes(db), members)
-    return pos.merge(issues[["code", "name"]].rename(columns={"code": "issue_code",
-                                                              "name": "issue"}),
-                     on="issue_code", how="left")
+    pos = relative_position(
+        issues,
+        db.observations(indicator_codes=rec),
+        area_populations(db.populations(), members),
+        partnership_codes(db),
+        members,
+    )
+    return pos.merge(
+        issues[["code", "name"]].rename(columns={"code": "issue_code", "name": "issue"}),
+        on="issue_code",
+        how="left",
+    )
 
 
 st.title("Cost of crime (estimate)")
@@ -60,78 +67,148 @@ mine = table[table["area_code"] == area]
 total = mine[mine["indicator_code"] == "REC-TOTAL"].iloc[0]
 c1, c2, c3 = st.columns(3)
 c1.metric("Estimated cost of recorded crime (2024 prices)", f"£{total['cost_2024'] / 1e6:,.1f}m")
-c2.metric("Per 1,000 people", f"£{total['cost_per_1000']:,.0f}"
-          if pd.notna(total["cost_per_1000"]) else "–")
-c3.metric("Recorded crimes costed", f"{total['costed_count']:,.0f} of {total['count']:,.0f}",
-          help="Crimes in offence groups with a published unit cost available to us; the "
-               "others are not costed.")
-st.caption(f"{names.get(area, area)}, police recorded crime {RECORDED_CRIME_PERIOD}; "
-           f"per 1,000 people uses the ONS mid-{pop_year} population estimate.")
+c2.metric(
+    "Per 1,000 people",
+    f"£{total['cost_per_1000']:,.0f}" if pd.notna(total["cost_per_1000"]) else "–",
+)
+c3.metric(
+    "Recorded crimes costed",
+    f"{total['costed_count']:,.0f} of {total['count']:,.0f}",
+    help="Crimes in offence groups with a published unit cost available to us; the "
+    "others are not costed.",
+)
+st.caption(
+    f"{names.get(area, area)}, police recorded crime {RECORDED_CRIME_PERIOD}; "
+    f"per 1,000 people uses the ONS mid-{pop_year} population estimate."
+)
 
 shown = mine[mine["indicator_code"] != "REC-TOTAL"].copy()
 shown["Estimated cost (2024 prices)"] = shown["cost_2024"].map(
-    lambda v: "not costed" if pd.isna(v) else f"£{v:,.0f}")
+    lambda v: "not costed" if pd.isna(v) else f"£{v:,.0f}"
+)
 shown["Per 1,000 people"] = shown["cost_per_1000"].map(
-    lambda v: "not costed" if pd.isna(v) else f"£{v:,.0f}")
+    lambda v: "not costed" if pd.isna(v) else f"£{v:,.0f}"
+)
 shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(
-    lambda v: "" if pd.isna(v) else f"£{v:,.0f}")
+    lambda v: "" if pd.isna(v) else f"£{v:,.0f}"
+)
 st.subheader("By offence group")
-st.dataframe(shown.rename(columns={"offence_group": "Offence group",
-                                   "count": "Recorded crimes", "basis": "How costed",
-                                   "note": "Note"})[
-    ["Offence group", "Recorded crimes", "How costed", "Unit cost (2024 prices)",
-     "Estimated cost (2024 prices)", "Per 1,000 people", "Note"]],
-    hide_index=True, width="stretch")
+st.dataframe(
+    shown.rename(
+        columns={
+            "offence_group": "Offence group",
+            "count": "Recorded crimes",
+            "basis": "How costed",
+            "note": "Note",
+        }
+    )[
+        [
+            "Offence group",
+            "Recorded crimes",
+            "How costed",
+            "Unit cost (2024 prices)",
+            "Estimated cost (2024 prices)",
+            "Per 1,000 people",
+            "Note",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+)
 
 st.subheader("The 14 partnerships compared")
-base = table[(table["indicator_code"] == "REC-TOTAL")
-             & table["area_code"].isin(partnership_codes(data.database()))].copy()
+base = table[
+    (table["indicator_code"] == "REC-TOTAL")
+    & table["area_code"].isin(partnership_codes(data.database()))
+].copy()
 base["area"] = base["area_code"].map(names)
 base["rank"] = base["cost_per_1000"].rank(method="min").astype(int)
 pan = table[(table["indicator_code"] == "REC-TOTAL") & (table["area_code"] == PAN_LANCASHIRE)]
 pan_value = float(pan["cost_per_1000"].iloc[0])
-st.caption(f"Estimated cost of recorded crime per 1,000 people; rank 1 = lowest of 14. "
-           f"Pan-Lancashire: £{pan_value:,.0f} per 1,000 people.")
+st.caption(
+    f"Estimated cost of recorded crime per 1,000 people; rank 1 = lowest of 14. "
+    f"Pan-Lancashire: £{pan_value:,.0f} per 1,000 people."
+)
 left, right = st.columns([3, 2])
-left.altair_chart(views.bar_chart(base, "cost_per_1000", "area",
-                                  "Estimated £ per 1,000 people (2024 prices)"),
-                  width="stretch")
-tips = {r.area_code: f"£{r.cost_per_1000:,.0f} per 1,000 people (rank {r.rank} of 14, "
-                     f"1 = lowest)" for r in base.itertuples(index=False)}
-right.pydeck_chart(views.value_map(base.set_index("area_code")["cost_per_1000"], tips),
-                   height=430, key="cost_map")
-right.html(views.legend([(c, w) for c, w in zip(
-    views.BLUES, ["lowest fifth", "second fifth", "middle fifth", "fourth fifth",
-                  "highest fifth"], strict=True)]))
-st.dataframe(base.sort_values("rank")[["rank", "area", "cost_2024", "cost_per_1000",
-                                       "costed_count", "count"]]
-             .rename(columns={"rank": "Rank (1 = lowest)", "area": "Partnership",
-                              "cost_2024": "Estimated cost (£)",
-                              "cost_per_1000": "£ per 1,000 people",
-                              "costed_count": "Crimes costed", "count": "Recorded crimes"}),
-             hide_index=True, width="stretch")
+left.altair_chart(
+    views.bar_chart(base, "cost_per_1000", "area", "Estimated £ per 1,000 people (2024 prices)"),
+    width="stretch",
+)
+tips = {
+    r.area_code: f"£{r.cost_per_1000:,.0f} per 1,000 people (rank {r.rank} of 14, 1 = lowest)"
+    for r in base.itertuples(index=False)
+}
+right.pydeck_chart(
+    views.value_map(base.set_index("area_code")["cost_per_1000"], tips), height=430, key="cost_map"
+)
+right.html(
+    views.legend(
+        [
+            (c, w)
+            for c, w in zip(
+                views.BLUES,
+                ["lowest fifth", "second fifth", "middle fifth", "fourth fifth", "highest fifth"],
+                strict=True,
+            )
+        ]
+    )
+)
+st.dataframe(
+    base.sort_values("rank")[
+        ["rank", "area", "cost_2024", "cost_per_1000", "costed_count", "count"]
+    ].rename(
+        columns={
+            "rank": "Rank (1 = lowest)",
+            "area": "Partnership",
+            "cost_2024": "Estimated cost (£)",
+            "cost_per_1000": "£ per 1,000 people",
+            "costed_count": "Crimes costed",
+            "count": "Recorded crimes",
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
 
 st.header("Relative position on the key issues")
-st.caption("Recorded crimes in the offence groups linked to each issue, per 1,000 people. "
-           "Each partnership is ranked among the 14 (1 = lowest rate); the policing areas "
-           "among the 3. Pan-Lancashire is the benchmark and is not ranked: no national or "
-           "other-force figures are bundled.")
+st.caption(
+    "Recorded crimes in the offence groups linked to each issue, per 1,000 people. "
+    "Each partnership is ranked among the 14 (1 = lowest rate); the policing areas "
+    "among the 3. Pan-Lancashire is the benchmark and is not ranked: no national or "
+    "other-force figures are bundled."
+)
 pos = _position(data.version())
 if pos.empty:
     st.info("No issue is linked to a recorded-crime group.")
 else:
     at = pos[pos["area_code"] == area].copy()
     at["Rate per 1,000"] = at["rate"].map(lambda v: f"{v:,.2f}")
-    at["Position"] = [f"{int(r)} of {int(n)} ({b})" if pd.notna(r) else "benchmark (not ranked)"
-                      for r, n, b in zip(at["rank"], at["of"], at["band"], strict=True)]
+    at["Position"] = [
+        f"{int(r)} of {int(n)} ({b})" if pd.notna(r) else "benchmark (not ranked)"
+        for r, n, b in zip(at["rank"], at["of"], at["band"], strict=True)
+    ]
     at["Compared with pan-Lancashire"] = at["ratio_to_pan"].map(lambda v: f"{v:.2f} x")
-    st.dataframe(at.rename(columns={"issue": "Issue", "count": "Recorded crimes",
-                                    "groups": "Offence groups"})[
-        ["Issue", "Recorded crimes", "Rate per 1,000", "Position",
-         "Compared with pan-Lancashire", "Offence groups"]], hide_index=True, width="stretch")
+    st.dataframe(
+        at.rename(
+            columns={"issue": "Issue", "count": "Recorded crimes", "groups": "Offence groups"}
+        )[
+            [
+                "Issue",
+                "Recorded crimes",
+                "Rate per 1,000",
+                "Position",
+                "Compared with pan-Lancashire",
+                "Offence groups",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
     if pos["lower"].isna().all():
-        st.caption("Confidence intervals are not shown: the statistics module that computes "
-                   "them is not available in this installation.")
+        st.caption(
+            "Confidence intervals are not shown: the statistics module that computes "
+            "them is not available in this installation."
+        )
 
 with st.expander("Method and sources"):
     st.markdown(
@@ -146,49 +223,88 @@ with st.expander("Method and sources"):
         "vehicle offences) use the lower unit cost and are marked; groups with no unit cost "
         "available are *not costed* and shown as such.\n"
         f"- **Uprating**: {up.description}.\n"
-        "- Full method, mapping and provenance: docs/strategic.md and data/PROVENANCE.md.")
-    st.dataframe(costs.mapping_table(costs.held_unit_costs(data.database()))
-                 .rename(columns={"indicator_code": "Code", "offence_group": "Offence group",
-                                  "ho_category": "Unit-cost category",
-                                  "unit_cost_2015_16": "Unit cost 2015/16 (£)",
-                                  "basis": "How costed", "note": "Note"}),
-                 hide_index=True, width="stretch")
+        "- Full method, mapping and provenance: docs/strategic.md and data/PROVENANCE.md."
+    )
+    st.dataframe(
+        costs.mapping_table(costs.held_unit_costs(data.database())).rename(
+            columns={
+                "indicator_code": "Code",
+                "offence_group": "Offence group",
+                "ho_category": "Unit-cost category",
+                "unit_cost_2015_16": "Unit cost 2015/16 (£)",
+                "basis": "How costed",
+                "note": "Note",
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.header("Unit costs of crime")
 held = costs.held_unit_costs(data.database())
 listed = pd.DataFrame({"ho_category": list(costs.REPORT_CATEGORIES)}).merge(
-    held, on="ho_category", how="left")
+    held, on="ho_category", how="left"
+)
 listed["Unit cost 2015/16"] = listed["unit_cost_gbp"].map(
-    lambda v: "not held: groups it costs are not costed" if pd.isna(v) else f"£{v:,.0f}")
+    lambda v: "not held: groups it costs are not costed" if pd.isna(v) else f"£{v:,.0f}"
+)
 listed["Entered"] = [
-    "" if pd.isna(v) else ("bundled with the app" if str(who).startswith("system:")
-                           else f"by an analyst, {pd.Timestamp(at):%d %b %Y}")
-    for v, who, at in zip(listed["unit_cost_gbp"], listed["entered_by"],
-                          listed["entered_at"], strict=True)]
-st.caption("The Home Office report's Table 1 unit costs, 2015/16 prices, for the categories "
-           "the offence groups above are costed with. A category not held leaves its groups "
-           "not costed; an analyst can enter its figure from the report.")
-st.dataframe(listed.rename(columns={"ho_category": "Category", "precision": "Precision",
-                                    "source": "Source"})[
-    ["Category", "Unit cost 2015/16", "Precision", "Source", "Entered"]],
-    hide_index=True, width="stretch")
+    ""
+    if pd.isna(v)
+    else (
+        "bundled with the app"
+        if str(who).startswith("system:")
+        else f"by an analyst, {pd.Timestamp(at):%d %b %Y}"
+    )
+    for v, who, at in zip(
+        listed["unit_cost_gbp"], listed["entered_by"], listed["entered_at"], strict=True
+    )
+]
+st.caption(
+    "The Home Office report's Table 1 unit costs, 2015/16 prices, for the categories "
+    "the offence groups above are costed with. A category not held leaves its groups "
+    "not costed; an analyst can enter its figure from the report."
+)
+st.dataframe(
+    listed.rename(
+        columns={"ho_category": "Category", "precision": "Precision", "source": "Source"}
+    )[["Category", "Unit cost 2015/16", "Precision", "Source", "Entered"]],
+    hide_index=True,
+    width="stretch",
+)
 
 actor = session.current_viewer().actor
 if allowed(actor, "edit_assessment"):
     with st.form("unit_cost_form"):
-        st.markdown("**Enter or correct a unit cost** (analysts). Type the figure exactly "
-                    "as the report gives it, in 2015/16 prices, and say where you read it. "
-                    "The change is audited with the old and new figure.")
+        st.markdown(
+            "**Enter or correct a unit cost** (analysts). Type the figure exactly "
+            "as the report gives it, in 2015/16 prices, and say where you read it. "
+            "The change is audited with the old and new figure."
+        )
         missing = [c for c in costs.REPORT_CATEGORIES if c not in set(held["ho_category"])]
-        category = st.selectbox("Category", list(costs.REPORT_CATEGORIES),
-                                index=costs.REPORT_CATEGORIES.index(missing[0])
-                                if missing else 0)
-        amount = st.number_input("Unit cost per crime (£, 2015/16 prices)", min_value=0.0,
-                                 max_value=costs.MAX_UNIT_COST, step=10.0, value=None)
-        source = st.text_input("Source", placeholder="Heeks et al. (2018), The economic and "
-                                                     "social costs of crime, Table 1, p.15")
+        category = st.selectbox(
+            "Category",
+            list(costs.REPORT_CATEGORIES),
+            index=costs.REPORT_CATEGORIES.index(missing[0]) if missing else 0,
+        )
+        amount = st.number_input(
+            "Unit cost per crime (£, 2015/16 prices)",
+            min_value=0.0,
+            max_value=costs.MAX_UNIT_COST,
+            step=10.0,
+            value=None,
+        )
+        source = st.text_input(
+            "Source",
+            placeholder="Heeks et al. (2018), The economic and "
+            "social costs of crime, Table 1, p.15",
+        )
         precision = st.text_input("Precision", value="as published")
         if st.form_submit_button("Save the unit cost"):
-            views.act(lambda: costs.set_unit_cost(data.database(), actor, category, amount,
-                                                  source, precision),
-                      f"{category}: unit cost {{result}}.", "_uc_flash")
+            views.act(
+                lambda: costs.set_unit_cost(
+                    data.database(), actor, category, amount, source, precision
+                ),
+                f"{category}: unit cost {{result}}.",
+                "_uc_flash",
+            )

@@ -39,9 +39,15 @@ from tests.browser.helpers import LOGS, ROOT
 
 CHROMIUM = Path(os.environ.get("CSA_CHROMIUM", "/usr/bin/chromium"))
 STARTUP_TIMEOUT_S = 60
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _in_ci() -> bool:
@@ -60,9 +66,11 @@ def pytest_collection_modifyitems(config, items):
 def chromium_path() -> str:
     """Debian's Chromium; fail in CI and skip locally when it is not installed."""
     if not (CHROMIUM.exists() and os.access(CHROMIUM, os.X_OK)):
-        message = (f"Chromium is not installed at {CHROMIUM}: the browser tests need Debian's "
-                   "chromium package (apt-get install chromium; .ci/run installs it), or set "
-                   "CSA_CHROMIUM to another Chromium binary.")
+        message = (
+            f"Chromium is not installed at {CHROMIUM}: the browser tests need Debian's "
+            "chromium package (apt-get install chromium; .ci/run installs it), or set "
+            "CSA_CHROMIUM to another Chromium binary."
+        )
         if _in_ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -71,14 +79,21 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args, chromium_path):
-    return {**browser_type_launch_args, "executable_path": chromium_path,
-            "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS]}
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path,
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000},
-            "locale": "en-GB", "timezone_id": "Europe/London"}
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1400, "height": 1000},
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+    }
 
 
 # -- the app server ---------------------------------------------------------------------------
@@ -99,13 +114,18 @@ def _healthy(url: str) -> bool:
 class AppServer:
     """``streamlit run app.py`` on a free loopback port, with its own environment."""
 
-    def __init__(self, database_url: str, env: dict[str, str] | None = None,
-                 log_name: str = "app") -> None:
+    def __init__(
+        self, database_url: str, env: dict[str, str] | None = None, log_name: str = "app"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = database_url
-        self.env = {**os.environ, "CSA_DATABASE_URL": database_url,
-                    "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env = {
+            **os.environ,
+            "CSA_DATABASE_URL": database_url,
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log_path = LOGS / f"{log_name}.log"
         self.process: subprocess.Popen | None = None
@@ -113,21 +133,43 @@ class AppServer:
     def start(self) -> AppServer:
         log = self.log_path.open("w", encoding="utf-8")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port",
-             str(self.port), "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(self.port),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {self.process.returncode} "
-                                   f"before it was ready:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"streamlit exited with code {self.process.returncode} "
+                    f"before it was ready:\n{self.log_tail()}"
+                )
             if _healthy(self.url):
                 return self
             time.sleep(0.25)
         self.stop()
-        raise RuntimeError(f"streamlit was not healthy within {STARTUP_TIMEOUT_S} s on "
-                           f"{self.url}:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"streamlit was not healthy within {STARTUP_TIMEOUT_S} s on "
+            f"{self.url}:\n{self.log_tail()}"
+        )
 
     def log_tail(self, lines: int = 40) -> str:
         try:

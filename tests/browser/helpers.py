@@ -20,8 +20,8 @@ def wait_for_app(page, timeout: int = APP_TIMEOUT_MS, settle_ms: int = 250) -> N
     page.wait_for_timeout(settle_ms)
     page.wait_for_selector(FINISHED, timeout=timeout)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0",
-        timeout=timeout)
+        "() => document.querySelectorAll('[data-stale=\"true\"]').length === 0", timeout=timeout
+    )
 
 
 def open_page(page, base_url: str, path: str = "", timeout: int = APP_TIMEOUT_MS) -> None:
@@ -33,9 +33,11 @@ def open_page(page, base_url: str, path: str = "", timeout: int = APP_TIMEOUT_MS
 def content_height(page) -> int:
     """Height of the app's content: Streamlit scrolls inside its main container, so the
     document itself is only as tall as the window."""
-    return int(page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+    return int(
+        page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
         ...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer],'
-            + ' [data-testid=stMainBlockContainer]')].map(e => e.scrollHeight))"""))
+            + ' [data-testid=stMainBlockContainer]')].map(e => e.scrollHeight))""")
+    )
 
 
 def screenshot(page, name: str, full_page: bool = True, max_height: int = 6000) -> Path:

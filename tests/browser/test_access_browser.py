@@ -26,8 +26,20 @@ ADMIN = "admin@lancashire.gov.uk"
 PROTECTED_TITLES = {"Audit log", "Users and roles", "Your account"}
 #: Addresses of pages not for the public: file names (how Streamlit's legacy mode names
 #: them) first, then the url paths of the navigation.
-TYPED_PATHS = ["audit", "admin_users", "account", "returns", "uploads", "strategic", "users",
-               "audit", "account", "returns", "uploads", "strategic"]
+TYPED_PATHS = [
+    "audit",
+    "admin_users",
+    "account",
+    "returns",
+    "uploads",
+    "strategic",
+    "users",
+    "audit",
+    "account",
+    "returns",
+    "uploads",
+    "strategic",
+]
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +51,11 @@ def db(app_database_url):
 
 @pytest.fixture(scope="module")
 def users(db):
-    for email, role, org in ((LVRN_OFFICER, "officer", "LVRN"),
-                             (POLICE_OFFICER, "officer", "LANCS-POLICE"),
-                             (ADMIN, "admin", None)):
+    for email, role, org in (
+        (LVRN_OFFICER, "officer", "LVRN"),
+        (POLICE_OFFICER, "officer", "LANCS-POLICE"),
+        (ADMIN, "admin", None),
+    ):
         accounts.add_user(db, SYSTEM, email, role, org_code=org, password=PASSWORD)
     return db
 
@@ -52,8 +66,10 @@ def titles(page) -> set[str]:
 
 def nav_links(page) -> set[str]:
     """Titles of the sidebar's page links (without the icon's ligature text)."""
-    return {a.inner_text().strip().splitlines()[-1]
-            for a in page.query_selector_all("[data-testid=stSidebarNav] a")}
+    return {
+        a.inner_text().strip().splitlines()[-1]
+        for a in page.query_selector_all("[data-testid=stSidebarNav] a")
+    }
 
 
 def assert_nothing_protected(page, where: str) -> None:
@@ -68,8 +84,7 @@ def assert_nothing_protected(page, where: str) -> None:
         assert not page.query_selector_all("[data-testid=stDataFrame]"), where
 
 
-def test_fresh_server_typed_urls_never_open_a_page_the_public_may_not_see(app_url, users,
-                                                                          browser):
+def test_fresh_server_typed_urls_never_open_a_page_the_public_may_not_see(app_url, users, browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         for path in TYPED_PATHS:  # each a new visitor (a new session)
@@ -83,8 +98,10 @@ def test_fresh_server_typed_urls_never_open_a_page_the_public_may_not_see(app_ur
         context.close()
 
 
-@pytest.mark.parametrize("path", ["", "sign_in", "sign-in", "returns", "uploads", "audit",
-                                  "admin_users", "users", "account"])
+@pytest.mark.parametrize(
+    "path",
+    ["", "sign_in", "sign-in", "returns", "uploads", "audit", "admin_users", "users", "account"],
+)
 def test_the_embed_reaches_no_sign_in_upload_or_admin_page(app_url, page, path):
     open_page(page, app_url, f"{path}?embed=true")
     assert_nothing_protected(page, path)
@@ -120,8 +137,7 @@ def test_public_navigation_offers_sign_in_and_no_protected_page(app_url, page):
     open_page(page, app_url)
     links = nav_links(page)
     assert "Sign in" in links
-    assert not links & {"Your account", "Users and roles", "Audit log", "Returns",
-                        "Upload history"}
+    assert not links & {"Your account", "Users and roles", "Audit log", "Returns", "Upload history"}
 
 
 def test_an_officer_signs_in_and_sees_exactly_the_officer_pages(app_url, page, users):
@@ -156,9 +172,16 @@ def test_an_officer_cannot_upload_another_organisations_return(app_url, page, us
     sign_in(page, app_url, LVRN_OFFICER)
     page.get_by_role("link", name="Returns").click()
     wait_for_app(page)
-    page.set_input_files("[data-testid=stFileUploaderDropzoneInput]", files=[{
-        "name": "police return.xlsx", "buffer": police_return,
-        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.set_input_files(
+        "[data-testid=stFileUploaderDropzoneInput]",
+        files=[
+            {
+                "name": "police return.xlsx",
+                "buffer": police_return,
+                "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ],
+    )
     page.get_by_text("You may not upload this return").wait_for(timeout=60_000)
     wait_for_app(page)
     assert "LANCS-POLICE" in page.get_by_text("You may not upload this return").inner_text()

@@ -41,8 +41,7 @@ def alerts(page, expect: str | None = None) -> list[str]:
     """The alerts on the page; with ``expect``, first wait for one containing it (a workflow
     move shows its news after a rerun, which can start just after the page looked idle)."""
     if expect is not None:
-        page.locator("[data-testid=stAlertContainer]", has_text=expect).first.wait_for(
-            timeout=SLOW)
+        page.locator("[data-testid=stAlertContainer]", has_text=expect).first.wait_for(timeout=SLOW)
     return [e.inner_text() for e in page.query_selector_all("[data-testid=stAlertContainer]")]
 
 
@@ -59,12 +58,15 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     page.locator(".st-key-draft_VIO-01_E07000117 button").click()
     # the click reruns the script, which then switches page: wait for the switch itself,
     # not just an idle app (the old page can look finished before the rerun starts)
-    page.wait_for_function(r"() => location.pathname.replace(/\/$/, '').endsWith('/plan')",
-                           timeout=SLOW)
+    page.wait_for_function(
+        r"() => location.pathname.replace(/\/$/, '').endsWith('/plan')", timeout=SLOW
+    )
     wait_for_app(page, timeout=SLOW)
     assert "/plan" in page.url
-    assert any(a.startswith("Drafted from the evidence")
-               for a in alerts(page, expect="Drafted from the evidence"))
+    assert any(
+        a.startswith("Drafted from the evidence")
+        for a in alerts(page, expect="Drafted from the evidence")
+    )
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "Recovery plan: Violence with injury, Burnley (2026-27 Q2)" in body
     assert "Violence with injury in Burnley was" in body
@@ -72,16 +74,19 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     screenshot(page, "plans_editor_evidence")
     plans = db.plans()
     assert plans[["indicator_code", "area_code", "state"]].values.tolist() == [
-        ["VIO-01", "E07000117", "draft"]]
+        ["VIO-01", "E07000117", "draft"]
+    ]
     plan_id = int(plans["id"].iloc[0])
 
     # Complete the plan (the trajectory is pre-filled) and submit it
     page.get_by_role("tab", name="The plan").click()
     wait_for_app(page)
     page.get_by_role("textbox", name="Root causes (one per line)").fill(
-        "Night-time economy violence in the town centre\nFewer door staff")
+        "Night-time economy violence in the town centre\nFewer door staff"
+    )
     page.get_by_role("textbox", name="What will be done").fill(
-        "Extra patrols on Friday and Saturday nights")
+        "Extra patrols on Friday and Saturday nights"
+    )
     page.get_by_role("textbox", name="Owner organisation").fill("LANCS-POLICE")
     page.get_by_role("textbox", name="Owner", exact=True).fill("Chief Inspector, Burnley")
     page.get_by_role("spinbutton", name="year, Due").click()
@@ -94,14 +99,20 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     page.get_by_role("button", name="Submit to the strategy group").click()
     wait_for_app(page, timeout=SLOW)
     assert "Submitted to the strategy group for approval." in alerts(
-        page, "Submitted to the strategy group")
+        page, "Submitted to the strategy group"
+    )
     assert not exceptions(page)
     plan = db.plan(plan_id)
     assert plan["state"] == "submitted"
-    assert plan["content"]["actions"] == [{
-        "description": "Extra patrols on Friday and Saturday nights",
-        "owner_org": "LANCS-POLICE", "owner": "Chief Inspector, Burnley",
-        "due_date": "2026-12-31", "status": "not started"}]
+    assert plan["content"]["actions"] == [
+        {
+            "description": "Extra patrols on Friday and Saturday nights",
+            "owner_org": "LANCS-POLICE",
+            "owner": "Chief Inspector, Burnley",
+            "due_date": "2026-12-31",
+            "status": "not started",
+        }
+    ]
     assert plan["content"]["review_date"] == "2027-01-31"
     assert len(plan["content"]["trajectory"]) == 4
     lead.close()
@@ -118,7 +129,8 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     page.get_by_role("tab", name="Decisions and progress").click()
     wait_for_app(page)
     page.get_by_role("textbox", name="Comments (needed to return the plan)").fill(
-        "Agreed at the strategy group")
+        "Agreed at the strategy group"
+    )
     page.get_by_role("button", name="Approve").click()
     wait_for_app(page, timeout=SLOW)
     assert "Approved. The lead can now start monitoring it." in alerts(page, "Approved.")
@@ -132,13 +144,14 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     page.get_by_role("link", name="Board pack").click()
     wait_for_app(page, timeout=SLOW)
     assert not exceptions(page)
-    assert "Performance and Priorities Update: 2026-27 Q2" in \
-        page.locator("[data-testid=stMain]").inner_text()
+    assert (
+        "Performance and Priorities Update: 2026-27 Q2"
+        in page.locator("[data-testid=stMain]").inner_text()
+    )
     screenshot(page, "board_pack_page", full_page=False)
     with page.expect_download(timeout=SLOW) as download:  # written when clicked
         page.get_by_role("button", name="Download Word document").click()
-    assert download.value.suggested_filename == \
-        "performance_and_priorities_update_2026-27_Q2.docx"
+    assert download.value.suggested_filename == "performance_and_priorities_update_2026-27_Q2.docx"
     doc = Document(download.value.path())
     assert doc.paragraphs[0].text == "Performance and Priorities Update: 2026-27 Q2"
     cells = {c.text for t in doc.tables for r in t.rows for c in r.cells}

@@ -62,9 +62,15 @@ def test_public_page_renders(page, app_url, path, name, heading):
 
 def test_map_draws_its_canvas_with_no_network(page, app_url):
     outside = []
-    page.on("request", lambda r: outside.append(r.url)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
             if host_of(r.url) not in ("127.0.0.1", "localhost", "")
-            and not r.url.startswith(("data:", "blob:")) else None)
+            and not r.url.startswith(("data:", "blob:"))
+            else None
+        ),
+    )
     open_page(page, app_url, f"map?indicator=VIO-01&period={QUARTER}&colour=status")
     chart = page.locator("[data-testid=stDeckGlJsonChart]")
     canvas = chart.locator("canvas").first
@@ -78,9 +84,14 @@ def test_map_draws_its_canvas_with_no_network(page, app_url):
     # the plain background, and the areas filled with RAG colours (no basemap tiles)
     background = tuple(maps.BACKGROUND[:3])
     assert counts.get(background, 0) > 20_000
-    rag_pixels = sum(n for rgb, n in counts.items()
-                     if any(_close(rgb, maps.hex_to_rgba(bg)[:3])
-                            for bg in ("#B10E1E", "#FFBF47", "#00703C", "#505A5F")))
+    rag_pixels = sum(
+        n
+        for rgb, n in counts.items()
+        if any(
+            _close(rgb, maps.hex_to_rgba(bg)[:3])
+            for bg in ("#B10E1E", "#FFBF47", "#00703C", "#505A5F")
+        )
+    )
     assert rag_pixels > 20_000
     assert outside == [], f"the map fetched from outside: {outside[:5]}"
     screenshot(page, "map-canvas", full_page=False)
@@ -100,21 +111,27 @@ def _close(a, b, tolerance: int = 24) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=False))
 
 
-@pytest.mark.parametrize("area_name, code", [("Burnley", "E07000117"),
-                                             ("Preston", "E07000123")])
+@pytest.mark.parametrize("area_name, code", [("Burnley", "E07000117"), ("Preston", "E07000123")])
 def test_clicking_an_area_on_the_map_opens_its_profile(page, app_url, area_name, code):
     sent: list[bytes] = []
-    page.on("websocket", lambda ws: ws.on(
-        "framesent", lambda payload: sent.append(payload if isinstance(payload, bytes)
-                                                 else payload.encode())))
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framesent",
+            lambda payload: sent.append(
+                payload if isinstance(payload, bytes) else payload.encode()
+            ),
+        ),
+    )
     open_page(page, app_url, f"map?indicator=VIO-01&period={QUARTER}&level=district")
     canvas = page.locator("[data-testid=stDeckGlJsonChart] canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(1000)
     box = canvas.bounding_box()
     boundaries = maps.load_boundaries()
-    geometry = next(f["geometry"] for f in boundaries["features"]
-                    if f["properties"]["LAD23NM"] == area_name)
+    geometry = next(
+        f["geometry"] for f in boundaries["features"] if f["properties"]["LAD23NM"] == area_name
+    )
     view = maps.fit_view(maps.bounds(boundaries), maps.MAP_HEIGHT, maps.MAP_HEIGHT)
     x, y = maps.pixel_position(*maps.centroid([geometry]), view, box["width"], box["height"])
     # hovering shows the tooltip: value, 95% CI, rank and status
@@ -131,8 +148,9 @@ def test_clicking_an_area_on_the_map_opens_its_profile(page, app_url, area_name,
     # drops one that lands while it redraws; a person would click again, and so does the test.
     for _attempt in range(3):
         canvas.click(position={"x": x, "y": y})
-        if _wait_for(lambda: any(f'"area_code":"{code}"'.encode() in f for f in sent),
-                     page, 20_000):
+        if _wait_for(
+            lambda: any(f'"area_code":"{code}"'.encode() in f for f in sent), page, 20_000
+        ):
             break
     else:
         pytest.fail(f"three clicks on {area_name} never reached the server")
@@ -145,8 +163,9 @@ def test_clicking_an_area_on_the_map_opens_its_profile(page, app_url, area_name,
     screenshot(page, f"area-profile-from-map-{area_name.lower()}")
 
 
-@pytest.mark.parametrize("path", ["returns?embed=true", "uploads?embed=true",
-                                  "audit?embed=true", "users?embed=true"])
+@pytest.mark.parametrize(
+    "path", ["returns?embed=true", "uploads?embed=true", "audit?embed=true", "users?embed=true"]
+)
 def test_embed_serves_no_officer_page_even_when_typed(page, app_url, path):
     open_page(page, app_url, path)
     page.wait_for_timeout(500)
