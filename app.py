@@ -1,8 +1,9 @@
-"""The router: page config, theme, and the role-aware navigation built on each run."""
+"""The router: page config, the per-run context, and the role-aware navigation built on each
+run. Pages read the context (``ui.context.current()``) instead of resolving it again."""
 
 import streamlit as st
 
-from ui import chrome, navigation, session
+from ui import chrome, context, navigation
 
 st.set_page_config(
     page_title="Safer Lancashire: CSA performance",
@@ -11,10 +12,8 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 
-viewer = session.current_viewer()
-embedded = session.is_embedded()
-presenting = session.is_presenting()
-page = navigation.build(viewer, embedded=embedded, presenting=presenting)
-chrome.header(viewer, embedded=embedded, presenting=presenting)
+ctx = context.build()
+page = navigation.build(ctx.viewer, embedded=ctx.embedded, presenting=ctx.presenting)
+chrome.header(ctx)
 page.run()
-chrome.footer(embedded=embedded)
+chrome.footer(embedded=ctx.embedded)

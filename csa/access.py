@@ -51,6 +51,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_users": frozenset({"analyst", "admin"}),
     "grant_admin": frozenset({"admin"}),
     "view_audit": frozenset({"admin"}),
+    "view_strategic": frozenset({"officer", "analyst", "board", "admin"}),
+    "sign_in": frozenset({"public"}),
+    "view_account": frozenset({"officer", "analyst", "board", "admin"}),
 }
 ORG_SCOPED = frozenset(
     {"upload_return", "edit_plan", "submit_plan", "monitor_plan", "view_restricted"}

@@ -28,17 +28,17 @@ Critical (recovery plan required), by the settings ``critical_consecutive_off_tr
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from csa import benchmark as bench
-from csa import demo_labels, spc, stats, targets, trend
+from csa import demo_labels, formatting, spc, stats, targets, trend
 from csa.areas import PAN_LANCASHIRE, with_aggregates
 
 RAG_LABELS = {"red": "Off track", "amber": "At risk", "green": "On track", "grey": "Not judged"}
-IMPROVEMENT = {"low_is_good": "decrease", "high_is_good": "increase", "no_judgement": "neither"}
+IMPROVEMENT = spc.POLARITY_IMPROVEMENT
 _ORDINALS = [
     "first",
     "second",
@@ -107,6 +107,14 @@ class Verdict:
     periods_off_track: int
     critical: bool
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    #: what each reason rests on, parallel to ``reasons``: "target", "missing", "comparison",
+    #: "spc", "assurance", "trend" or "critical" (the publication step drops those that
+    #: would narrow a number hidden from the public).
+    reason_kinds: tuple[str, ...] = field(default_factory=tuple)
+    #: the SPC chart as at this period (the series up to it) and its period labels: the one
+    #: SPC result that the verdict, every chart and the board pack draw.
+    spc_result: spc.XmrResult | None = field(default=None, compare=False, repr=False)
+    spc_labels: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
 
 def ordinal(n: int) -> str:
@@ -114,14 +122,8 @@ def ordinal(n: int) -> str:
 
 
 def fmt(x: float | None, unit: str = "count") -> str:
-    """Numbers as people read them: thousands separators, sensible decimals."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "no figure"
-    if unit == "percentage":
-        return f"{x:,.1f}%"
-    if abs(x) >= 100 or (unit == "count" and float(x).is_integer()):
-        return f"{x:,.0f}"
-    return f"{x:,.2f}"
+    """Numbers as people read them: :func:`csa.formatting.figure` (the one formatter)."""
+    return formatting.figure(x, unit)
 
 
 def _nan_to_none(x):
@@ -356,9 +358,10 @@ class _TargetStatuses:
     how long the area has been off track, those running back to the last period that was not.
     """
 
-    def __init__(self, series: _AreaSeries, rule, base, polarity, tolerance, bench_values):
+    def __init__(self, series: _AreaSeries, rule, base, polarity, tolerance, bench_values, unit):
         self._series, self._rule, self._base = series, rule, base
         self._polarity, self._tolerance, self._bench_values = polarity, tolerance, bench_values
+        self._unit = unit
         self._known: dict[int, tuple] = {}
 
     def __getitem__(self, k: int) -> tuple:
@@ -371,7 +374,7 @@ class _TargetStatuses:
             status = (
                 None
                 if value is None or tgt is None
-                else targets.target_status(value, tgt, self._polarity, self._tolerance)
+                else targets.target_status(value, tgt, self._polarity, self._tolerance, self._unit)
             )
             self._known[k] = (tgt, status)
         return self._known[k]
@@ -453,6 +456,7 @@ def assess_indicator(
     tolerance = settings["default_tolerance_pct"]
     consecutive_needed = int(settings["critical_consecutive_off_track"])
     rules = _target_rules(inputs.targets, code)
+    options = spc.SpcOptions.for_indicator(ind, settings)
     baseline_labels: dict = {}  # baseline period -> its labels, worked out once
     verdicts = []
     plan = _wanted(all_series, period_labels, area_codes)
@@ -472,7 +476,7 @@ def assess_indicator(
             if baseline not in baseline_labels:
                 baseline_labels[baseline] = _baseline_labels(inputs.periods, baseline)
             base = _area_baseline(series, baseline_labels[baseline], unit, mult)
-        statuses = _TargetStatuses(series, rule, base, polarity, tol, bench_values)
+        statuses = _TargetStatuses(series, rule, base, polarity, tol, bench_values, unit)
         for k in wanted:
             verdicts.append(
                 _verdict(
@@ -486,6 +490,7 @@ def assess_indicator(
                     settings,
                     noun,
                     consecutive_needed,
+                    options,
                 )
             )
     return verdicts
@@ -520,6 +525,7 @@ def _verdict(
     settings,
     noun,
     consecutive_needed,
+    options: spc.SpcOptions,
 ) -> Verdict:
     """The verdict for period ``k`` of an area's series, from the series up to it; ``run``
     is how many periods running (ending at ``k``) it has been off track, ``limits`` the
@@ -529,7 +535,7 @@ def _verdict(
     period = series.period_label[k]
     value = _nan_to_none(series.value[k])
     tgt, status = target_and_status
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []  # (kind, words): see Verdict.reason_kinds
 
     # target and how long it has been off track
     if value is None:
@@ -538,7 +544,7 @@ def _verdict(
             "no data",
             (f"No figure for {period}" + (f": waiting for {missing}." if missing else ".")),
         )
-        reasons.append(target_message)
+        reasons.append(("missing", target_message))
     elif status is None:
         target_status, target_message = (
             ("no judgement" if polarity == "no_judgement" else "no target"),
@@ -548,11 +554,11 @@ def _verdict(
         target_status, target_message = status.status, status.message
         if status.status == "off track":
             when = f" for the {ordinal(run)} {noun} running" if run >= 2 else ""
-            reasons.append(f"Off track: {status.message}{when}.")
+            reasons.append(("target", f"Off track: {status.message}{when}."))
         elif status.status == "at risk":
-            reasons.append(f"At risk: {status.message}, within the amber tolerance.")
+            reasons.append(("target", f"At risk: {status.message}, within the amber tolerance."))
         elif status.status == "on track":
-            reasons.append(f"On track: {status.message}.")
+            reasons.append(("target", f"On track: {status.message}."))
 
     # benchmark comparison against pan-Lancashire
     bcode = None if area == PAN_LANCASHIRE else PAN_LANCASHIRE
@@ -564,25 +570,46 @@ def _verdict(
         comparison = "not compared"
     if comparison not in ("not compared",):
         reasons.append(
-            f"{bench.compare_label(comparison, 'Lancashire as a whole')} "
-            f"({fmt(bval, unit)}), by 95% confidence intervals."
+            (
+                "comparison",
+                f"{bench.compare_label(comparison, 'Lancashire as a whole')} "
+                f"({fmt(bval, unit)}), by 95% confidence intervals.",
+            )
         )
 
     # SPC on the series so far
-    values = [v for v in series.value[: k + 1] if not pd.isna(v)]
+    # (a missing period is left out, never counted as zero: SpcOptions.run)
+    points = [i for i in range(k + 1) if not pd.isna(series.value[i])]
     variation = assurance = None
     spc_message = ""
-    if value is not None and len(values) >= 2 and ind["frequency"] != "annual":
-        improvement = IMPROVEMENT[polarity]
-        result = spc.xmr(
-            values, improvement, target=tgt, run_length=int(settings["spc_run_length"])
-        )
+    result = None
+    spc_labels: tuple[str, ...] = ()
+    if value is not None and len(points) >= 2 and ind["frequency"] != "annual":
+        spc_labels = tuple(series.period_label[i] for i in points)
+        result = options.run(spc_labels, [series.value[i] for i in points], target=tgt)
         variation, assurance = result.variation, result.assurance
         words = spc_reasons(result, noun, unit)
         spc_message = " ".join(words)
-        reasons.extend(words)
-        if assurance in ASSURANCE_WORDS:
-            reasons.append(ASSURANCE_WORDS[assurance])
+        reasons.extend(("spc", w) for w in words)
+        gaps = k + 1 - points[0] - len(points)
+        if gaps:
+            reasons.append(
+                (
+                    "spc",
+                    f"{gaps} {noun}{'s' if gaps > 1 else ''} with no figure "
+                    "are left out of the SPC chart, not counted as zero.",
+                )
+            )
+        if assurance == "hit_or_miss" and run >= 2:
+            reasons.append(
+                (
+                    "assurance",
+                    "SPC assurance: the target is within the process limits, so ordinary "
+                    f"variation could meet it, but it has been missed {run} {noun}s running.",
+                )
+            )
+        elif assurance in ASSURANCE_WORDS:
+            reasons.append(("assurance", ASSURANCE_WORDS[assurance]))
 
     # recent trend
     trend_direction = trend_judgement = "cannot be calculated"
@@ -602,8 +629,11 @@ def _verdict(
         if t.direction in ("increasing", "decreasing"):
             judged = "" if t.judgement in ("no judgement",) else f" ({t.judgement})"
             reasons.append(
-                f"Recent trend: significantly {t.direction} over the last "
-                f"{n_trend} {noun}s{judged}."
+                (
+                    "trend",
+                    f"Recent trend: significantly {t.direction} over the last "
+                    f"{n_trend} {noun}s{judged}.",
+                )
             )
 
     # RAG and the critical flag
@@ -632,8 +662,11 @@ def _verdict(
     if run >= consecutive_needed:
         critical = True
         reasons.append(
-            f"Critical: off track for {run} {noun}s running (the rule is "
-            f"{consecutive_needed}); a recovery plan is required."
+            (
+                "critical",
+                f"Critical: off track for {run} {noun}s running (the rule is "
+                f"{consecutive_needed}); a recovery plan is required.",
+            )
         )
     elif (
         settings["critical_on_spc_concern_with_failing_assurance"]
@@ -642,7 +675,11 @@ def _verdict(
     ):
         critical = True
         reasons.append(
-            "Critical: special-cause concern with failing assurance; a recovery plan is required."
+            (
+                "critical",
+                "Critical: special-cause concern with failing assurance; a recovery plan "
+                "is required.",
+            )
         )
 
     return Verdict(
@@ -672,7 +709,10 @@ def _verdict(
         label=label,
         periods_off_track=run,
         critical=critical,
-        reasons=tuple(reasons),
+        reasons=tuple(words for _kind, words in reasons),
+        reason_kinds=tuple(kind for kind, _words in reasons),
+        spc_result=result,
+        spc_labels=spc_labels,
     )
 
 
@@ -727,10 +767,17 @@ def assess(
     return out
 
 
+#: Verdict fields that are plain values (a frame's columns); the SPC result is not.
+FRAME_COLUMNS = tuple(
+    f for f in Verdict.__dataclass_fields__ if f not in ("spc_result", "spc_labels")
+)
+
+
 def to_frame(verdicts: list[Verdict]) -> pd.DataFrame:
-    rows = [asdict(v) for v in verdicts]
-    df = pd.DataFrame(rows, columns=[f for f in Verdict.__dataclass_fields__])
+    rows = [{c: getattr(v, c) for c in FRAME_COLUMNS} for v in verdicts]
+    df = pd.DataFrame(rows, columns=list(FRAME_COLUMNS))
     df["reasons"] = df["reasons"].map(lambda r: list(r) if r is not None else [])
+    df["reason_kinds"] = df["reason_kinds"].map(lambda r: list(r) if r is not None else [])
     return df
 
 

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "info",
     "demo",
     "assess",
+    "publish",
     "template",
     "import_return",
     "rollback",

@@ -1,19 +1,35 @@
-"""Small-count suppression for the public view, with secondary suppression.
+"""Disclosure control for the public: small counts, and every cell that would reveal one.
 
-Primary: a count (or the numerator behind a rate or percentage) below the threshold
-(setting ``suppression_threshold``, default 5) is not shown; the public sees "<5".
+Primary suppression: a count (or the numerator behind a rate or percentage) of 1 to
+``threshold - 1`` (setting ``suppression_threshold``, default 5) is not shown; zero is shown.
 
-Secondary: a grouping's total is shown (policing areas, Lancashire-12, pan-Lancashire),
-so if exactly one member of a grouping is suppressed, it could be worked out as the total
-minus the others. In every grouping with a shown total and exactly one suppressed member,
-the smallest other member is suppressed too; this repeats until nothing changes (the
-standard "complementary suppression" of the ONS disclosure control guidance). Where a
-grouping's own total is below the threshold, the total is suppressed instead.
+Complementary suppression: the public also sees grouping totals (policing areas,
+Lancashire-12, pan-Lancashire), and a hidden cell must not be recoverable from what is
+shown. Each shown figure is a linear equation over the base areas' numerators (a base area
+is its own numerator; a grouping is the sum of its members'); a hidden cell is recoverable
+exactly when its own equation is a combination of the shown ones, i.e. when adding it does
+not raise the rank of the shown equations. While any hidden cell is recoverable, the shown
+cell with the smallest numerator whose hiding protects it is hidden too (a base area before a
+grouping on a tie). This is the audit of the ONS disclosure control guidance for tables with
+totals, done exactly rather than by the "one hidden member per grouping" rule of thumb, so it
+also protects across overlapping groupings (a district in a policing area, in Lancashire-12
+and in pan-Lancashire).
+
+Rates and percentages are protected through their numerators: a figure's numerator is its
+rate times its (public) denominator, so the same equations hold.
+
+Each hidden cell carries why: ``"primary"`` (it is itself fewer than the threshold, and may
+be labelled so) or ``"complementary"`` (hidden only to protect another cell: it must not be
+labelled "fewer than 5").
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+PRIMARY = "primary"
+COMPLEMENTARY = "complementary"
 
 
 def primary(numerators: pd.Series, threshold: int) -> pd.Series:
@@ -24,8 +40,82 @@ def primary(numerators: pd.Series, threshold: int) -> pd.Series:
     return n.notna() & (n > 0) & (n < threshold)
 
 
-def suppress(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Series:
-    """Which rows of ``frame`` to suppress for the public.
+def _base_members(members: pd.DataFrame) -> dict[str, set[str]]:
+    """Each grouping's base areas, nested groupings expanded."""
+    direct = members.groupby("group_code")["member_code"].apply(list).to_dict()
+
+    def expand(code: str, seen: frozenset) -> set[str]:
+        out: set[str] = set()
+        for m in direct.get(code, []):
+            if m in direct and m not in seen:
+                out |= expand(m, seen | {m})
+            elif m not in direct:
+                out.add(m)
+        return out
+
+    return {g: expand(g, frozenset({g})) for g in direct}
+
+
+def _rank(rows: list[np.ndarray]) -> int:
+    return int(np.linalg.matrix_rank(np.vstack(rows))) if rows else 0
+
+
+def _recoverable(vector: np.ndarray, shown: list[np.ndarray], shown_rank: int) -> bool:
+    return _rank([*shown, vector]) == shown_rank
+
+
+def _vectors(areas: list[str], groups: dict[str, set[str]]) -> list[np.ndarray]:
+    """Each cell's equation over the base areas present (a grouping sums its members)."""
+    base = sorted({m for a in areas for m in groups.get(a, {a})})
+    col = {a: i for i, a in enumerate(base)}
+    out = []
+    for area in areas:
+        v = np.zeros(len(base))
+        for m in groups.get(area, {area}):
+            if m in col:
+                v[col[m]] = 1.0
+        out.append(v)
+    return out
+
+
+def _exposed(vectors: list[np.ndarray], hidden: list[bool], has_value: list[bool]) -> list[int]:
+    """Positions of hidden cells that the shown ones reveal."""
+    shown = [v for v, h, ok in zip(vectors, hidden, has_value, strict=True) if not h and ok]
+    r = _rank(shown)
+    return [i for i, h in enumerate(hidden) if h and _recoverable(vectors[i], shown, r)]
+
+
+def _one_period(
+    areas: list[str], numerators: list[float], reasons: list[str], groups: dict[str, set[str]]
+) -> list[str]:
+    """Reasons ("" shown, primary, complementary) for one period's cells, given the primary
+    ones: hide the fewest small cells until nothing hidden is recoverable."""
+    vectors = _vectors(areas, groups)
+    reasons = list(reasons)
+    has_value = [not pd.isna(n) for n in numerators]
+    while True:
+        exposed = _exposed(vectors, [bool(r) for r in reasons], has_value)
+        if not exposed:
+            return reasons
+        target = exposed[0]
+        shown_idx = [i for i, r in enumerate(reasons) if not r and has_value[i]]
+        order = sorted(shown_idx, key=lambda i: (numerators[i], areas[i] in groups, areas[i]))
+        choice = None
+        for i in order:
+            rest = [vectors[j] for j in shown_idx if j != i]
+            if not _recoverable(vectors[target], rest, _rank(rest)):
+                choice = i
+                break
+        if choice is None:  # no single cell protects it: hide the smallest one it shares with
+            support = vectors[target] > 0
+            sharing = [i for i in order if (vectors[i][support] > 0).any()] or order
+            choice = sharing[0]
+        reasons[choice] = COMPLEMENTARY
+
+
+def reasons(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Series:
+    """Why each row of ``frame`` is hidden from the public: "" (shown), "primary" or
+    "complementary".
 
     Parameters
     ----------
@@ -39,31 +129,40 @@ def suppress(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.S
 
     Returns
     -------
-    Series of bool aligned with ``frame``.
+    Series of str aligned with ``frame``.
     """
+    out = pd.Series("", index=frame.index, dtype=object)
     flags = primary(frame["numerator"], threshold)
     if threshold <= 0 or not flags.any():
-        return flags
-    groups = members.groupby("group_code")["member_code"].apply(list).to_dict()
-    for _period, idx in frame.groupby("period_label").groups.items():
+        return out
+    out[flags] = PRIMARY
+    groups = _base_members(members)
+    for _period, idx in frame.groupby("period_label", sort=False).groups.items():
         sub = frame.loc[idx]
-        by_area = dict(zip(sub["area_code"], sub.index, strict=False))
-        changed = True
-        while changed:
-            changed = False
-            for group, member_codes in groups.items():
-                if group not in by_area:
-                    continue
-                if flags[by_area[group]]:
-                    continue  # the total itself is hidden, nothing to derive from it
-                rows = [by_area[m] for m in member_codes if m in by_area]
-                hidden = [r for r in rows if flags[r]]
-                if len(hidden) != 1:
-                    continue
-                shown = [r for r in rows if not flags[r] and pd.notna(frame.at[r, "numerator"])]
-                if not shown:
-                    continue
-                smallest = min(shown, key=lambda r: frame.at[r, "numerator"])
-                flags[smallest] = True
-                changed = True
-    return flags
+        if not flags.loc[idx].any():
+            continue
+        areas = [str(a) for a in sub["area_code"]]
+        nums = pd.to_numeric(sub["numerator"], errors="coerce").tolist()
+        why = _one_period(areas, nums, [out[i] for i in idx], groups)
+        out.loc[idx] = why
+    return out
+
+
+def suppress(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Series:
+    """Which rows of ``frame`` to hide from the public (see :func:`reasons`)."""
+    return reasons(frame, members, threshold) != ""
+
+
+def recoverable_cells(frame: pd.DataFrame, members: pd.DataFrame, hidden: pd.Series) -> list:
+    """The (area_code, period_label) of hidden rows that the shown rows of the same period
+    reveal by addition and subtraction: the disclosure check that the tests run on everything
+    published. ``hidden``: bool Series aligned with ``frame``."""
+    groups = _base_members(members)
+    out = []
+    for period, idx in frame.groupby("period_label", sort=False).groups.items():
+        sub = frame.loc[idx]
+        areas = [str(a) for a in sub["area_code"]]
+        has_value = pd.to_numeric(sub["numerator"], errors="coerce").notna().tolist()
+        flags = [bool(hidden[i]) for i in idx]
+        out.extend((areas[i], period) for i in _exposed(_vectors(areas, groups), flags, has_value))
+    return out

@@ -366,3 +366,76 @@ class UnitCost(Base):
     source: Mapped[str] = mapped_column(Text)
     entered_by: Mapped[str] = mapped_column(String(254))
     entered_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class DataVersion(Base):
+    """One row: a counter raised in the same transaction as every audited change of data
+    (:meth:`csa.db.core.CoreGateway.audit`), so reading the data version is one primary-key
+    lookup, however long the audit log grows."""
+
+    __tablename__ = "data_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Publication(Base):
+    """One computation of the published figures: for a data version and the settings that
+    shape them (``key``). The first server to need it claims the row (the primary key makes
+    the claim atomic on SQLite and PostgreSQL) and fills ``published_figures``; the others
+    wait for ``ready`` and share it."""
+
+    __tablename__ = "publications"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
+    ready: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    figures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PublishedFigure(Base):
+    """A figure as every surface shows it (:mod:`csa.publish`): for one audience ("public",
+    after disclosure control, or "signed_in"), computed once per publication."""
+
+    __tablename__ = "published_figures"
+    publication_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    audience: Mapped[str] = mapped_column(String(10), primary_key=True)
+    indicator_code: Mapped[str] = mapped_column(String(24), primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    period_label: Mapped[str] = mapped_column(String(24), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    unit: Mapped[str] = mapped_column(String(16))
+    data_kind: Mapped[str] = mapped_column(String(8))
+    figure_status: Mapped[str] = mapped_column(String(16))
+    hidden: Mapped[str] = mapped_column(String(16), default="")  # "", primary, complementary
+    value: Mapped[float | None] = mapped_column(Float)
+    lower: Mapped[float | None] = mapped_column(Float)
+    upper: Mapped[float | None] = mapped_column(Float)
+    numerator: Mapped[float | None] = mapped_column(Float)
+    denominator: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float | None] = mapped_column(Float)
+    benchmark_value: Mapped[float | None] = mapped_column(Float)
+    target_status: Mapped[str] = mapped_column(String(20))
+    comparison: Mapped[str] = mapped_column(String(20))
+    variation: Mapped[str | None] = mapped_column(String(40))
+    assurance: Mapped[str | None] = mapped_column(String(20))
+    trend_direction: Mapped[str] = mapped_column(String(24))
+    trend_judgement: Mapped[str] = mapped_column(String(24))
+    rag: Mapped[str] = mapped_column(String(8))
+    label: Mapped[str] = mapped_column(String(40))
+    critical: Mapped[bool] = mapped_column(Boolean, default=False)
+    periods_off_track: Mapped[int] = mapped_column(Integer, default=0)
+    reasons: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
+    value_text: Mapped[str] = mapped_column(String(40))
+    interval_text: Mapped[str] = mapped_column(String(60))
+    target_text: Mapped[str] = mapped_column(String(40))
+    numerator_text: Mapped[str] = mapped_column(String(40))
+    denominator_text: Mapped[str] = mapped_column(String(40))
+    status_text: Mapped[str] = mapped_column(String(60))
+    variation_text: Mapped[str] = mapped_column(String(80))
+    assurance_text: Mapped[str] = mapped_column(String(120))
+    comparison_text: Mapped[str] = mapped_column(String(60))
+    spc: Mapped[str] = mapped_column(Text, default="")  # JSON: the SPC chart as at this period
+    __table_args__ = (
+        Index("ix_published_period", "publication_key", "audience", "period_label", "area_code"),
+    )

@@ -293,6 +293,7 @@ def xmr(
     run_length: int = 6,
     baseline: int | None = None,
     rephase_at: Sequence[int] = (),
+    min_points: int = MIN_POINTS,
 ) -> XmrResult:
     """XmR (individuals) chart with Making Data Count special-cause rules and assurance.
 
@@ -310,6 +311,8 @@ def xmr(
         Fix the mean and limits on the first ``baseline`` points of each phase.
     rephase_at : sequence of int, default ()
         0-based positions where a new phase (own mean and limits) starts.
+    min_points : int, default 13
+        Fewest points before limits and icons are given (setting ``spc_min_points``).
 
     Returns
     -------
@@ -324,6 +327,8 @@ def xmr(
     sources differ.
     """
     vals, starts = _validate(values, improvement, target, run_length, baseline, tuple(rephase_at))
+    if isinstance(min_points, bool) or not isinstance(min_points, int) or min_points < 2:
+        raise ValueError(f"min_points must be a whole number of at least 2, not {min_points!r}")
     n = len(vals)
     tgt = None if target is None else float(target)
     base = {
@@ -331,12 +336,13 @@ def xmr(
         "improvement": improvement,
         "run_length": run_length,
         "target": tgt,
+        "min_points": min_points,
     }
-    if n < MIN_POINTS:
+    if n < min_points:
         return XmrResult(
             **base,
             enough_points=False,
-            message=f"SPC needs at least {MIN_POINTS} points; this series has {n}.",
+            message=f"SPC needs at least {min_points} points; this series has {n}.",
         )
     bounds = [0, *starts, n]
     per_point: dict[str, list] = {k: [] for k in ("mean", "sigma", "phase", "fired")}
@@ -401,3 +407,70 @@ def xmr_frame(result: XmrResult) -> pd.DataFrame:
             "rules": [", ".join(r) for r in result.rules] if len(result.rules) == n else [""] * n,
         }
     )
+
+
+# -- one options object for every user of SPC ---------------------------------------------------
+POLARITY_IMPROVEMENT = {"low_is_good": "decrease", "high_is_good": "increase",
+                        "no_judgement": "neither"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SpcOptions:
+    """How one indicator's SPC is run: validated once, then reused by the verdict, every chart,
+    the presentation and the board pack (the NHSRplotthedots ``ptd_spc_options`` idea), so
+    they cannot disagree.
+
+    ``rephase_labels``: period labels where a new phase (own mean and limits) starts, e.g. a
+    crime-recording change; a label not in the series is ignored.
+    """
+
+    improvement: str
+    run_length: int = 6
+    min_points: int = MIN_POINTS
+    rephase_labels: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.improvement not in IMPROVEMENTS:
+            raise ValueError(
+                f"improvement must be one of {', '.join(IMPROVEMENTS)}, not {self.improvement!r}"
+            )
+        for name in ("run_length", "min_points"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 2:
+                raise ValueError(f"{name} must be a whole number of at least 2, not {v!r}")
+
+    @classmethod
+    def for_indicator(cls, indicator, settings) -> SpcOptions:
+        """From an indicator row (``polarity``, ``spc_rephase`` as comma-separated labels)
+        and the settings ``spc_run_length`` and ``spc_min_points``."""
+        rephase = tuple(
+            p.strip() for p in str(indicator.get("spc_rephase") or "").split(",") if p.strip()
+        )
+        return cls(
+            improvement=POLARITY_IMPROVEMENT[indicator["polarity"]],
+            run_length=int(settings["spc_run_length"]),
+            min_points=int(settings["spc_min_points"]),
+            rephase_labels=rephase,
+        )
+
+    def run(self, labels: Sequence[str], values: Sequence[float], target=None) -> XmrResult:
+        """:func:`xmr` on a series given with its period labels (oldest first, no gaps: a
+        missing period is left out, never zero). A NaN or non-finite target is no target."""
+        labels = list(labels)
+        rephase = tuple(
+            labels.index(p) for p in self.rephase_labels if p in labels and labels.index(p) > 0
+        )
+        tgt = None
+        if target is not None and not isinstance(target, bool):
+            try:
+                tgt = float(target) if math.isfinite(float(target)) else None
+            except (TypeError, ValueError):
+                tgt = None
+        return xmr(
+            values,
+            self.improvement,
+            target=tgt,
+            run_length=self.run_length,
+            rephase_at=rephase,
+            min_points=self.min_points,
+        )

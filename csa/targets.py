@@ -30,6 +30,8 @@ from numbers import Real
 
 import numpy as np
 
+from csa import formatting
+
 TARGET_TYPES = ("fixed", "change_vs_baseline", "benchmark")
 POLARITIES = ("low_is_good", "high_is_good", "no_judgement")
 UNITS = ("count", "rate", "percentage")
@@ -138,18 +140,21 @@ def resolve_target(
     return _number("benchmark_value", benchmark_value) * (1 + t / 100)
 
 
-def _gap_words(value: float, target: float) -> str:
+def _gap_words(value: float, target: float, unit: str) -> str:
+    """How far a figure is from its target, in :mod:`csa.formatting`'s one convention:
+    percentage points between percentages, a relative % otherwise."""
     gap = value - target
     if gap == 0:
-        return f"on the target of {fmt_number(target)}"
+        return f"on the target of {formatting.figure(target, unit)}"
     where = "above" if gap > 0 else "below"
-    if target == 0:
-        return f"{fmt_number(abs(gap))} {where} the target of 0"
-    return f"{abs(gap) / abs(target) * 100:,.1f}% {where} the target of {fmt_number(target)}"
+    return (
+        f"{formatting.difference(value, target, unit)} {where} the target of "
+        f"{formatting.figure(target, unit)}"
+    )
 
 
 def target_status(
-    value: float, target: float | None, polarity: str, tolerance_pct: float
+    value: float, target: float | None, polarity: str, tolerance_pct: float, unit: str = "count"
 ) -> TargetStatus:
     """Judge a figure against its target.
 
@@ -162,6 +167,8 @@ def target_status(
     polarity : {"low_is_good", "high_is_good", "no_judgement"}
     tolerance_pct : float
         The amber band, as a percentage of the target (>= 0).
+    unit : {"count", "rate", "percentage"}, default "count"
+        How the message words the gap (:func:`csa.formatting.difference`).
 
     Returns
     -------
@@ -186,7 +193,7 @@ def target_status(
     t = _number("target", target)
     gap = v - t
     gap_pct = None if t == 0 else gap / abs(t) * 100
-    words = _gap_words(v, t)
+    words = _gap_words(v, t, unit)
     if polarity == "no_judgement":
         return TargetStatus("no judgement", gap, gap_pct, words)
     met = gap <= 0 if polarity == "low_is_good" else gap >= 0

@@ -49,6 +49,9 @@ EXPECTED = {
     "manage_users": {"public": 0, "officer": 0, "analyst": 1, "board": 0, "admin": 1},
     "grant_admin": {"public": 0, "officer": 0, "analyst": 0, "board": 0, "admin": 1},
     "view_audit": {"public": 0, "officer": 0, "analyst": 0, "board": 0, "admin": 1},
+    "view_strategic": {"public": 0, "officer": 1, "analyst": 1, "board": 1, "admin": 1},
+    "sign_in": {"public": 1, "officer": 0, "analyst": 0, "board": 0, "admin": 0},
+    "view_account": {"public": 0, "officer": 1, "analyst": 1, "board": 1, "admin": 1},
 }
 OWN, OTHER = "LANCS-POLICE", "LVRN"
 CASES = [(role, action, rule) for action, row in EXPECTED.items() for role, rule in row.items()]

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from pathlib import Path
 
 import streamlit as st
 from streamlit import config as st_config
 
 from csa import accounts
 from csa.accounts import SignInRefused
-from ui import data, session
+from ui import data
 from ui.session import ANONYMOUS, Viewer
 
 NOTICE = "auth_notice"  # session key: a message for the sign-in page (e.g. not registered)
@@ -103,7 +102,7 @@ def external_identity(mode: str) -> tuple[str, str] | None:
 
 # -- the viewer of this run ----------------------------------------------------------------
 def resolve_viewer() -> Viewer:
-    """The viewer for this run (see :func:`ui.session.current_viewer`)."""
+    """The viewer for this run (built once per run by :func:`ui.context.build`)."""
     if data.settings()["public_only"]:
         return ANONYMOUS  # the public entry: nobody signs in, nothing is written
     state = st.session_state
@@ -202,33 +201,3 @@ def sign_out(viewer: Viewer) -> None:
 def _clear_session() -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-
-
-# -- a page's own check ----------------------------------------------------------------------
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def guard_page(page_file: str) -> Viewer:
-    """Stop this page unless the navigation built for this viewer includes it; return the
-    viewer. Call it first in every page: ``viewer = auth.guard_page(__file__)``.
-
-    Why (defence in depth): a page file directly in ``pages/`` would make Streamlit treat
-    the app as a legacy multipage app until some session called ``st.navigation``, and on a
-    freshly started server ``/audit`` would run the page file directly, without the
-    role-aware navigation. Page files therefore live only in ``pages/<section>/`` subfolders
-    (which the legacy glob of ``pages/*.py`` never finds; a test checks), and this check
-    makes each page safe on its own as well (docs/access.md).
-    """
-    from ui import navigation  # navigation imports ui.session: import here
-
-    path = Path(page_file).resolve()
-    rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else page_file
-    viewer = session.current_viewer()
-    permitted = {p.path for p in navigation.pages_for(viewer, session.is_embedded())}
-    if rel not in permitted:
-        st.error(
-            "This page is not available. Open the dashboard's home page"
-            + ("." if viewer.signed_in else " and sign in if you have an account.")
-        )
-        st.stop()
-    return viewer

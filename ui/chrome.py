@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
-from ui.session import Viewer
-
 PRESENT_CSS = """
 <style>
 html, body, [data-testid="stAppViewContainer"] { font-size: 1.35rem; }
@@ -21,8 +18,10 @@ EMBED_CSS = """
 """
 
 
-def header(viewer: Viewer, embedded: bool, presenting: bool) -> None:
-    settings = data.settings()
+def header(ctx) -> None:
+    """The header of every page, from this run's context (:mod:`ui.context`)."""
+    settings, viewer = ctx.settings, ctx.viewer
+    embedded, presenting = ctx.embedded, ctx.presenting
     if presenting:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     if embedded:

@@ -12,18 +12,28 @@ import pandas as pd
 import streamlit as st
 
 from csa import config as csa_config
+from csa import publish
 from csa.db import Database
 from csa.seed import seed
 
 
 def settings() -> dict:
-    """The app's settings (config.toml and the environment), read on each run: cheap."""
-    return csa_config.load()
+    """The app's settings: this run's (read once by :func:`ui.context.build`), or read now
+    outside a run."""
+    ctx = _context()
+    return ctx.settings if ctx is not None else csa_config.load()
 
 
-def database() -> Database:
+def _context():
+    from ui import context  # context imports this module
+
+    ctx = context._CURRENT.get()
+    return ctx if ctx is not None and context._same_run(ctx) else None
+
+
+def database(s: dict | None = None) -> Database:
     """The gateway on the configured database, created, migrated and seeded if new."""
-    s = settings()
+    s = s or settings()
     return _database(s["database_url"], str(csa_config.data_dir(s)))
 
 
@@ -35,9 +45,31 @@ def _database(url: str, data_dir: str) -> Database:
 
 
 def version() -> tuple[str, int]:
-    """Cache key of the data: the database URL and its data version."""
+    """Cache key of the data: the database URL and its data version (this run's)."""
+    ctx = _context()
+    if ctx is not None:
+        return ctx.version_key
     db = database()
     return db.url, db.data_version()
+
+
+@st.cache_resource(show_spinner=False)
+def _published_keys() -> set:
+    """Publication keys this process has seen ready (so a run checks none again)."""
+    return set()
+
+
+def publication(db: Database, s: dict, data_version: int) -> str:
+    """The key of the published figures for this data version, publishing them first if no
+    server has yet (:func:`csa.publish.ensure`)."""
+    key = publish.publication_key(data_version, s)
+    seen = _published_keys()
+    if (db.url, key) in seen:
+        return key
+    with st.spinner("Publishing the latest figures…"):
+        key = publish.ensure(db, s)
+    seen.add((db.url, key))
+    return key
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

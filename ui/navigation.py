@@ -18,8 +18,6 @@ from csa.access import PERMISSIONS
 from ui.session import Viewer
 
 ROOT = Path(__file__).resolve().parent.parent
-EVERYONE = frozenset({"public", "officer", "analyst", "board", "admin"})
-SIGNED_IN = EVERYONE - {"public"}
 
 
 @dataclass(frozen=True)
@@ -28,162 +26,67 @@ class PageSpec:
     title: str
     icon: str
     section: str
-    roles: frozenset
+    permission: str  # the csa.access.PERMISSIONS action that opens it
     embeddable: bool = False  # may appear in the public website embed
     default: bool = False
     url_path: str | None = None
 
+    @property
+    def roles(self) -> frozenset:
+        return PERMISSIONS[self.permission]
 
-#: Every page of the app. Sections appear in this order.
+
+def _page(path, title, icon, permission, url_path, **kw) -> PageSpec:
+    section = {
+        "scorecard": "Scorecard",
+        "returns": "Returns",
+        "plans": "Recovery plans",
+        "strategic": "Strategic assessment",
+        "account": "Account",
+        "admin": "Admin",
+    }[path.split("/")[1]]
+    return PageSpec(path, title, icon, section, permission, url_path=url_path, **kw)
+
+
+#: Every page of the app, by section (the pages/<section>/ folder). Sections appear in this
+#: order; who may open a page is the csa.access permission named, never a second list.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec(
-        "pages/scorecard/overview.py",
-        "Overview",
-        ":material/dashboard:",
-        "Scorecard",
-        EVERYONE,
-        embeddable=True,
-        default=True,
-        url_path="overview",
-    ),
-    PageSpec(
-        "pages/scorecard/indicator.py",
-        "Indicator",
-        ":material/show_chart:",
-        "Scorecard",
-        EVERYONE,
-        embeddable=True,
-        url_path="indicator",
-    ),
-    PageSpec(
-        "pages/scorecard/area.py",
-        "Area profile",
-        ":material/location_city:",
-        "Scorecard",
-        EVERYONE,
-        embeddable=True,
-        url_path="area",
-    ),
-    PageSpec(
-        "pages/scorecard/map.py",
-        "Map",
-        ":material/map:",
-        "Scorecard",
-        EVERYONE,
-        embeddable=True,
-        url_path="map",
-    ),
-    PageSpec(
-        "pages/scorecard/present.py",
-        "Presentation",
-        ":material/co_present:",
-        "Scorecard",
-        EVERYONE,
-        url_path="present",
-    ),
-    PageSpec(
-        "pages/scorecard/about.py",
-        "About the data",
-        ":material/info:",
-        "Scorecard",
-        EVERYONE,
-        embeddable=True,
-        url_path="about",
-    ),
-    # -- returns (issue 5): never embeddable, uploads need the top-level app -----------------
-    PageSpec(
-        "pages/returns/returns.py",
-        "Returns",
-        ":material/upload_file:",
-        "Returns",
-        frozenset({"officer", "analyst", "admin"}),
-        url_path="returns",
-    ),
-    PageSpec(
-        "pages/returns/uploads.py",
-        "Upload history",
-        ":material/history:",
-        "Returns",
-        frozenset({"analyst", "admin"}),
-        url_path="uploads",
-    ),
-    # -- recovery plans and the board pack (issue 6): signed-in partners, never embedded ----
-    PageSpec(
-        "pages/plans/plans.py",
-        "Recovery plans",
-        ":material/list_alt:",
-        "Recovery plans",
-        frozenset({"officer", "analyst", "board", "admin"}),
-        url_path="plans",
-    ),
-    PageSpec(
-        "pages/plans/plan_editor.py",
-        "Plan editor",
-        ":material/edit_note:",
-        "Recovery plans",
-        frozenset({"officer", "analyst", "board", "admin"}),
-        url_path="plan",
-    ),
-    PageSpec(
-        "pages/plans/board_pack.py",
-        "Board pack",
-        ":material/summarize:",
-        "Recovery plans",
-        frozenset({"analyst", "board", "admin"}),
-        url_path="board-pack",
-    ),
-    # -- strategic assessment (issue 8) ----------------------------------------------------
-    PageSpec(
-        "pages/strategic/strategic.py",
-        "Strategic assessment",
-        ":material/leaderboard:",
-        "Strategic assessment",
-        frozenset({"analyst", "admin", "board", "officer"}),
-        url_path="strategic",
-    ),
-    PageSpec(
-        "pages/strategic/costs.py",
-        "Cost of crime",
-        ":material/payments:",
-        "Strategic assessment",
-        EVERYONE,
-        embeddable=True,
-        url_path="costs",
-    ),
-    # -- access (issue 7): sign-in only for the public, outside the embed --------------------
-    PageSpec(
-        "pages/account/sign_in.py",
-        "Sign in",
-        ":material/login:",
-        "Account",
-        frozenset({"public"}),
-        url_path="sign-in",
-    ),
-    PageSpec(
-        "pages/account/account.py",
-        "Your account",
-        ":material/account_circle:",
-        "Account",
-        SIGNED_IN,
-        url_path="account",
-    ),
-    PageSpec(
-        "pages/admin/users.py",
-        "Users and roles",
-        ":material/manage_accounts:",
-        "Admin",
-        PERMISSIONS["manage_users"],
-        url_path="users",
-    ),
-    PageSpec(
-        "pages/admin/audit.py",
-        "Audit log",
-        ":material/policy:",
-        "Admin",
-        PERMISSIONS["view_audit"],
-        url_path="audit",
-    ),
-)
+    _page("pages/scorecard/overview.py", "Overview", ":material/dashboard:", "view_public",
+          "overview", embeddable=True, default=True),
+    _page("pages/scorecard/indicator.py", "Indicator", ":material/show_chart:", "view_public",
+          "indicator", embeddable=True),
+    _page("pages/scorecard/area.py", "Area profile", ":material/location_city:", "view_public",
+          "area", embeddable=True),
+    _page("pages/scorecard/map.py", "Map", ":material/map:", "view_public", "map",
+          embeddable=True),
+    _page("pages/scorecard/present.py", "Presentation", ":material/co_present:", "view_public",
+          "present"),
+    _page("pages/scorecard/about.py", "About the data", ":material/info:", "view_public",
+          "about", embeddable=True),
+    # returns: never embeddable, uploads need the top-level app
+    _page("pages/returns/returns.py", "Returns", ":material/upload_file:", "upload_return",
+          "returns"),
+    _page("pages/returns/uploads.py", "Upload history", ":material/history:",
+          "rollback_upload", "uploads"),
+    # recovery plans and the board pack: signed-in partners, never embedded
+    _page("pages/plans/plans.py", "Recovery plans", ":material/list_alt:", "view_plans",
+          "plans"),
+    _page("pages/plans/plan_editor.py", "Plan editor", ":material/edit_note:", "view_plans",
+          "plan"),
+    _page("pages/plans/board_pack.py", "Board pack", ":material/summarize:", "view_board_pack",
+          "board-pack"),
+    _page("pages/strategic/strategic.py", "Strategic assessment", ":material/leaderboard:",
+          "view_strategic", "strategic"),
+    _page("pages/strategic/costs.py", "Cost of crime", ":material/payments:", "view_public",
+          "costs", embeddable=True),
+    # access: sign-in only for the public, outside the embed
+    _page("pages/account/sign_in.py", "Sign in", ":material/login:", "sign_in", "sign-in"),
+    _page("pages/account/account.py", "Your account", ":material/account_circle:",
+          "view_account", "account"),
+    _page("pages/admin/users.py", "Users and roles", ":material/manage_accounts:",
+          "manage_users", "users"),
+    _page("pages/admin/audit.py", "Audit log", ":material/policy:", "view_audit", "audit"),
+)  # fmt: skip
 
 
 def pages_for(viewer: Viewer, embedded: bool, public_only: bool | None = None) -> list[PageSpec]:
@@ -202,21 +105,80 @@ def pages_for(viewer: Viewer, embedded: bool, public_only: bool | None = None) -
     ]
 
 
+def _refusal(spec: PageSpec, viewer: Viewer, embedded: bool):
+    """A stand-in for a page this viewer may not open: it says why in plain words (sign in,
+    or the role it needs) instead of "Page not found". It never runs the page's file."""
+
+    def refuse() -> None:
+        if embedded:
+            st.info("This page is not part of the public dashboard.")
+        elif not viewer.signed_in:
+            st.warning(
+                f"**{spec.title}** needs you to sign in. Partners sign in from the "
+                "dashboard's own site (not the embedded view)."
+            )
+            if not csa_config.load()["public_only"]:
+                st.page_link(PAGE_FILES["sign_in"], label="Sign in", icon=":material/login:")
+        else:
+            roles = ", ".join(sorted(spec.roles))
+            st.warning(
+                f"**{spec.title}** is for the roles {roles}; you are signed in as "
+                f"{viewer.role}. Ask an administrator if you need it."
+            )
+
+    return refuse
+
+
+PAGE_FILES = {"sign_in": "pages/account/sign_in.py"}
+
+
 def build(viewer: Viewer, embedded: bool, presenting: bool = False):
-    """The st.navigation object for this run."""
+    """The st.navigation object for this run: the pages this viewer may open (listed), a
+    second hidden entry so the default page also answers at its own URL, and a hidden
+    plain-words refusal at the URL of every page they may not open."""
     specs = pages_for(viewer, embedded)
     if presenting:
         specs = [p for p in specs if p.path == "pages/scorecard/present.py"] or specs
+    default = next((p for p in specs if p.default), None)
+    if presenting or default is None:
+        default = specs[0]
     sections: dict[str, list] = {}
+    hidden: list = []
     for spec in specs:
-        page = st.Page(
-            spec.path,
-            title=spec.title,
-            icon=spec.icon,
-            default=spec.default or (presenting and spec.path == "pages/scorecard/present.py"),
-            url_path=spec.url_path,
+        is_default = spec is default
+        sections.setdefault(spec.section, []).append(
+            st.Page(
+                spec.path,
+                title=spec.title,
+                icon=spec.icon,
+                default=is_default,
+                url_path=f"{spec.url_path}-home" if is_default else spec.url_path,
+            )
         )
-        sections.setdefault(spec.section, []).append(page)
+        if is_default:  # the default is served at "/": make its own URL answer too
+            hidden.append(
+                st.Page(
+                    spec.path,
+                    title=spec.title,
+                    icon=spec.icon,
+                    url_path=spec.url_path,
+                    visibility="hidden",
+                )  # fmt: skip
+            )
+    allowed_paths = {p.url_path for p in specs}
+    for spec in PAGES:
+        if spec.url_path not in allowed_paths:
+            hidden.append(
+                st.Page(
+                    _refusal(spec, viewer, embedded),
+                    title=spec.title,
+                    icon=spec.icon,
+                    url_path=spec.url_path,
+                    visibility="hidden",
+                )  # fmt: skip
+            )
+    if hidden:
+        sections.setdefault(specs[0].section if specs else "Scorecard", []).extend(hidden)
     position = "hidden" if (embedded or presenting) else "sidebar"
     if len(sections) == 1:
         return st.navigation(next(iter(sections.values())), position=position)

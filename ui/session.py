@@ -49,18 +49,3 @@ def is_embedded() -> bool:
 
 def is_presenting() -> bool:
     return st.query_params.get("mode", "") == "present"
-
-
-def current_viewer() -> Viewer:
-    """The signed-in viewer, or the anonymous public one. The embed is always public.
-
-    The identity comes from the identity provider (``st.user`` after ``st.login``), the
-    trusted proxy headers (``st.user`` from ``server.trustedUserHeaders``) or a local
-    sign-in (``st.session_state["viewer"]``), and is mapped to our users table by
-    :func:`ui.auth.resolve_viewer`.
-    """
-    if is_embedded():
-        return ANONYMOUS
-    from ui import auth  # imports this module: import here, not at the top
-
-    return auth.resolve_viewer()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from csa import config as csa_config
+from csa import publish
 from csa.commands import open_database
 from csa.seed import seed
 
@@ -19,12 +20,14 @@ def register(sub) -> None:
 
 def run(args) -> int:
     db = open_database(args)
-    result = seed(db, csa_config.data_dir())
+    settings = csa_config.load()
+    result = seed(db, csa_config.data_dir(settings))
     obs = result["observations"]
     if result["changed"]:
         print(f"Database ready at {db.url}: {obs['new']} figures loaded, {obs['changed']} revised.")
     else:
         print(f"Database at {db.url} is up to date; nothing changed.")
+    publish.ensure(db, settings)
     for line in first_run_hints(db):
         print(line)
     return 0

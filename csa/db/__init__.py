@@ -19,6 +19,7 @@ from csa import config as csa_config
 from csa.db.core import CoreGateway, frame, utcnow
 from csa.db.observations import ObservationGateway
 from csa.db.plans import PlanGateway
+from csa.db.published import PublishedGateway
 from csa.db.reference import ReferenceGateway
 from csa.db.strategic import StrategicGateway
 from csa.db.uploads import UploadGateway
@@ -35,6 +36,7 @@ class Database(
     UploadGateway,
     UserGateway,
     PlanGateway,
+    PublishedGateway,
     StrategicGateway,
     CoreGateway,
 ):

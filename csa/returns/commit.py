@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from csa import config as csa_config
+from csa import publish
 from csa.access import Actor, allowed, require
 from csa.db.core import utcnow
 from csa.db.uploads import key_string
@@ -189,6 +190,7 @@ def commit_return(
         raise _stale(
             file_name, expected, _fresh(db, actor, content, file_name, today, settings)
         ) from exc
+    publish.ensure(db, settings or csa_config.load())  # every surface shows it on its next run
     return CommitResult("imported", upload_id, file_name, preview.sha256, counts)
 
 

@@ -4,9 +4,10 @@ import streamlit as st
 
 from csa import accounts
 from csa.access import PERMISSIONS, allowed
-from ui import auth, data
+from ui import auth, context, data
 
-viewer = auth.guard_page(__file__)  # a page checks for itself, too
+ctx = context.guard(__file__)  # a page checks for itself, too
+viewer = ctx.viewer
 st.title("Your account")
 if not viewer.signed_in:
     st.error("You are not signed in.")

@@ -6,9 +6,10 @@ Only in the top-level app (never in the website embed), and only for people not 
 import streamlit as st
 
 from csa.accounts import SignInRefused
-from ui import auth
+from ui import auth, context
 
-viewer = auth.guard_page(__file__)  # a page checks for itself, too
+ctx = context.guard(__file__)  # a page checks for itself, too
+viewer = ctx.viewer
 st.title("Sign in")
 
 if viewer.signed_in:

@@ -7,9 +7,10 @@ import streamlit as st
 from csa import accounts
 from csa.access import allowed
 from csa.exports import csv_bytes, safe_frame
-from ui import auth, data
+from ui import context, data
 
-viewer = auth.guard_page(__file__)  # a page checks for itself, too
+ctx = context.guard(__file__)  # a page checks for itself, too
+viewer = ctx.viewer
 st.title("Audit log")
 if not allowed(viewer.actor, "view_audit"):
     st.error("Only administrators can read the audit log.")

@@ -10,9 +10,10 @@ import streamlit as st
 from csa import accounts
 from csa.access import PermissionDenied, allowed
 from csa.exports import safe_frame
-from ui import auth, data
+from ui import context, data
 
-viewer = auth.guard_page(__file__)  # a page checks for itself, too
+ctx = context.guard(__file__)  # a page checks for itself, too
+viewer = ctx.viewer
 actor = viewer.actor
 st.title("Users and roles")
 if not allowed(actor, "manage_users"):

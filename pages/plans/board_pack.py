@@ -8,10 +8,11 @@ import streamlit as st
 from csa.access import allowed
 from csa.reports.board_pack import AUDIENCES
 from csa.reports.charts import trend_chart, trend_frame
-from ui import auth, data, filters, plan_views
+from ui import context, data, filters, plan_views
 from ui.format import badge, unit_label
 
-viewer = auth.guard_page(__file__)
+ctx = context.guard(__file__)
+viewer = ctx.viewer
 st.title("Board pack: Performance and Priorities Update")
 if not allowed(viewer.actor, "view_board_pack"):
     st.error("The board pack is for analysts, the board and administrators.")

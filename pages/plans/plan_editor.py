@@ -16,10 +16,11 @@ from csa.assess import IMPROVEMENT
 from csa.plans import content as pc
 from csa.plans import tracking, workflow
 from csa.reports import charts as print_charts
-from ui import auth, charts, data, plan_views
+from ui import charts, context, data, plan_views
 from ui.format import assurance_text, badge, number, unit_label, variation_text
 
-viewer = auth.guard_page(__file__)
+ctx = context.guard(__file__)
+viewer = ctx.viewer
 actor = viewer.actor
 st.title("Recovery plan")
 if not allowed(actor, "view_plans"):

@@ -9,10 +9,11 @@ import streamlit as st
 from csa.access import PermissionDenied, allowed
 from csa.plans import evidence as plan_evidence
 from csa.plans import workflow
-from ui import auth, data, filters, plan_views
+from ui import context, data, filters, plan_views
 from ui.format import badge, number
 
-viewer = auth.guard_page(__file__)
+ctx = context.guard(__file__)
+viewer = ctx.viewer
 actor = viewer.actor
 st.title("Recovery plans")
 if not allowed(actor, "view_plans"):

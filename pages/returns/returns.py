@@ -23,7 +23,7 @@ from csa.returns.preview import sha256_of
 from csa.returns.reference import load_reference
 from csa.returns.report import changes_table
 from csa.returns.window import due_date
-from ui import auth, data, session
+from ui import context, data, session
 from ui.format import md
 
 PREVIEW = "_return_preview"  # session key: {"sha": ..., "preview": Preview}
@@ -39,7 +39,8 @@ def problem_list(problems) -> str:
     )
 
 
-viewer = auth.guard_page(__file__)  # a page checks for itself, too
+ctx = context.guard(__file__)  # a page checks for itself, too
+viewer = ctx.viewer
 actor = Actor(viewer.email, viewer.role, viewer.org_code)
 st.title("Returns")
 if session.is_embedded() or not allowed(actor, "upload_return"):

@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from csa.access import Actor, PermissionDenied, allowed
 from csa.returns import RollbackRefused, rollback_upload
-from ui import auth, data, session
+from ui import context, data, session
 from ui.format import md
 
 FLASH = "_uploads_flash"
@@ -20,7 +20,8 @@ FLASH = "_uploads_flash"
 
 KINDS = ["return", "rollback", "seed"]
 
-viewer = auth.guard_page(__file__)  # a page checks for itself, too
+ctx = context.guard(__file__)  # a page checks for itself, too
+viewer = ctx.viewer
 actor = Actor(viewer.email, viewer.role, viewer.org_code)
 st.title("Upload history")
 if session.is_embedded() or not allowed(actor, "rollback_upload"):

@@ -11,10 +11,11 @@ import streamlit as st
 
 from csa import demo_labels
 from csa.areas import PAN_LANCASHIRE
-from ui import charts, data, filters, scorecard, session, suppression
+from ui import charts, context, data, filters, scorecard, suppression
 from ui import format as fmt
 
-viewer = session.current_viewer()
+ctx = context.current()
+viewer = ctx.viewer
 settings = data.settings()
 threshold = int(settings["suppression_threshold"])
 

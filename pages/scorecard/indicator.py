@@ -7,10 +7,11 @@ from csa import demo_labels, spc
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import IMPROVEMENT
 from csa.exports import csv_bytes, excel_bytes
-from ui import charts, data, filters, plan_views, scorecard, session
+from ui import charts, context, data, filters, plan_views, scorecard
 from ui.format import COMPARISON_WORDS, badge, number, unit_label
 
-viewer = session.current_viewer()
+ctx = context.current()
+viewer = ctx.viewer
 settings = data.settings()
 threshold = int(settings["suppression_threshold"]) if viewer.role == "public" else 0
 indicators = data.visible_indicators(viewer)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from csa import demo_labels
-from ui import data, filters, maps, scorecard, session, suppression
+from ui import context, data, filters, maps, scorecard, suppression
 from ui import format as fmt
 
 OPEN_KEY = "map_open_area"
@@ -16,7 +16,8 @@ target = st.session_state.pop(OPEN_KEY, None)
 if target:
     st.switch_page("pages/scorecard/area.py", query_params={"area": target})
 
-viewer = session.current_viewer()
+ctx = context.current()
+viewer = ctx.viewer
 settings = data.settings()
 threshold = int(settings["suppression_threshold"])
 

@@ -4,9 +4,10 @@ import streamlit as st
 
 from csa.areas import PAN_LANCASHIRE
 from csa.catalogue import RECORDED_CRIME_PERIOD
-from ui import data, filters, scorecard, session
+from ui import context, data, filters, scorecard
 
-viewer = session.current_viewer()
+ctx = context.current()
+viewer = ctx.viewer
 settings = data.settings()
 threshold = int(settings["suppression_threshold"]) if viewer.role == "public" else 0
 

@@ -5,10 +5,11 @@ import streamlit as st
 from csa import demo_labels, spc
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import IMPROVEMENT
-from ui import charts, data, filters, scorecard, session
+from ui import charts, context, data, filters, scorecard
 from ui.format import badge, number, unit_label
 
-viewer = session.current_viewer()
+ctx = context.current()
+viewer = ctx.viewer
 threshold = int(data.settings()["suppression_threshold"]) if viewer.role == "public" else 0
 indicators = data.visible_indicators(viewer)
 indicators = indicators[indicators["theme_kind"].isin(["key_issue", "contributory_factor"])]

@@ -18,7 +18,7 @@ from csa.strategic.model import default_issues
 from csa.strategic.population import area_populations, population_year_used
 from csa.strategic.position import relative_position
 from csa.strategic.rounds import partnership_codes
-from ui import data, filters, session
+from ui import context, data, filters
 from ui import strategic_views as views
 
 
@@ -273,7 +273,7 @@ st.dataframe(
     width="stretch",
 )
 
-actor = session.current_viewer().actor
+actor = context.current().viewer.actor
 if allowed(actor, "edit_assessment"):
     with st.form("unit_cost_form"):
         st.markdown(

@@ -17,12 +17,13 @@ from csa.strategic.population import area_populations
 from csa.strategic.results import build, priorities_with_links
 from csa.strategic.scoring import AssessmentError
 from csa.strategic.suggestions import SUGGESTED_CRITERIA, suggest
-from ui import data, filters, session
+from ui import context, data, filters
 from ui import strategic_views as views
 
 READERS = {"analyst", "admin", "board", "officer"}
 
-viewer = session.current_viewer()
+ctx = context.current()
+viewer = ctx.viewer
 actor = viewer.actor
 st.title("Strategic assessment")
 if viewer.role not in READERS:

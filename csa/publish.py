@@ -1,0 +1,422 @@
+"""The publication step: every figure computed once per data version, for each audience, and
+stored, so that every surface (pages, map, presentation, board pack, downloads, plan evidence,
+the open-data API) draws the same thing.
+
+A published figure is a verdict of :mod:`csa.assess` (value, 95% interval, numerator and
+denominator, target and status, SPC class and assurance, benchmark comparison, trend, RAG,
+critical flag, reasons), plus its formatted strings (:mod:`csa.formatting`, the one
+formatter) and the SPC chart as at its period (:class:`csa.spc.SpcOptions`, the one SPC
+result). Two audiences:
+
+``signed_in``
+    every indicator, every figure as assessed.
+``public``
+    public indicators only, after disclosure control (:mod:`csa.disclosure`): a hidden cell
+    carries no value, interval, numerator, denominator, target, status, SPC class, trend or
+    reason, only why it is hidden ("fewer than 5" where that is true, otherwise "hidden to
+    protect a small number"). A shown figure loses what would narrow a hidden one: SPC
+    (whose mean and limits use every earlier point) when its series so far holds a hidden
+    figure, the recent trend when its window does, "for the Nth quarter running" and the
+    critical flag when the run does, a target set on a baseline that does, and the
+    comparison with Lancashire when Lancashire's own figure is hidden.
+
+:func:`ensure` publishes the current data version once: the first process to need it claims
+it in the database (so several app servers share one computation), computes it and stores
+it in one transaction; the others wait for it. Readers then take the slice they show by
+bound SQL (:meth:`csa.db.published.PublishedGateway.published_figures`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from csa import disclosure, formatting
+from csa.areas import PAN_LANCASHIRE
+from csa.assess import RAG_LABELS, Inputs, _baseline_labels, assess, target_rule, to_frame
+
+AUDIENCES = ("public", "signed_in")
+
+#: Settings that change what is published: a change of any makes a new publication.
+PUBLICATION_SETTINGS = (
+    "confidence",
+    "suppression_threshold",
+    "spc_min_points",
+    "spc_run_length",
+    "trend_points",
+    "default_tolerance_pct",
+    "critical_consecutive_off_track",
+    "critical_on_spc_concern_with_failing_assurance",
+)
+
+#: Plain words first, statistics second.
+VARIATION_TEXT = {
+    "common_cause": "No unusual change (common cause)",
+    "special_cause_improvement_high": "Unusual improvement, higher (special cause)",
+    "special_cause_improvement_low": "Unusual improvement, lower (special cause)",
+    "special_cause_concern_high": "Unusual change for the worse, higher (special cause)",
+    "special_cause_concern_low": "Unusual change for the worse, lower (special cause)",
+    "special_cause_neither_high": "Unusually high (special cause)",
+    "special_cause_neither_low": "Unusually low (special cause)",
+}
+ASSURANCE_TEXT = {
+    "pass": "Expected to meet the target every time (SPC assurance: pass)",
+    "fail": "Expected to miss the target every time unless something changes (SPC assurance: fail)",
+    "hit_or_miss": "Could meet or miss the target (SPC assurance: hit and miss)",
+}
+COMPARISON_TEXT = {
+    "better": "Better than Lancashire",
+    "worse": "Worse than Lancashire",
+    "similar": "Similar to Lancashire",
+    "higher": "Higher than Lancashire",
+    "lower": "Lower than Lancashire",
+    "not compared": "Not compared",
+}
+HIDDEN_SPC = (
+    "SPC is not shown to the public for this series: it includes figures hidden to protect "
+    "small numbers."
+)
+_RUNNING = re.compile(r" for the \w+ \w+ running")
+
+
+def hidden_text(reason: str, threshold: int) -> str:
+    """What a hidden figure says instead of its value."""
+    if reason == disclosure.PRIMARY:
+        return f"fewer than {threshold}"
+    return "hidden to protect a small number"
+
+
+def publication_key(data_version: int, settings: dict) -> str:
+    """The key of a publication: the data version and the settings that shape it."""
+    shaping = json.dumps({k: settings[k] for k in PUBLICATION_SETTINGS}, sort_keys=True)
+    return f"v{data_version}-{hashlib.sha256(shaping.encode()).hexdigest()[:12]}"
+
+
+# -- building ----------------------------------------------------------------------------------
+def _round(xs) -> list:
+    return [None if x is None or not np.isfinite(x) else float(f"{x:.6g}") for x in xs]
+
+
+def spc_json(result, labels) -> str:
+    """The SPC chart as at a figure's period, as JSON (labels, values, and from enough points
+    the mean, process limits, 2-sigma lines, point classes and phases)."""
+    if result is None:
+        return ""
+    out = {"labels": list(labels), "values": _round(result.values), "message": result.message}
+    if result.enough_points:
+        out |= {
+            "mean": _round(result.mean),
+            "upl": _round(result.upper_process_limit),
+            "lpl": _round(result.lower_process_limit),
+            "u2": _round(result.upper_two_sigma),
+            "l2": _round(result.lower_two_sigma),
+            "class": list(result.point_classes),
+            "phase": list(result.phases),
+        }
+    return json.dumps(out, separators=(",", ":"))
+
+
+def variation_text(code) -> str:
+    if code is None or (isinstance(code, float) and np.isnan(code)) or code == "":
+        return "Not enough figures for SPC"
+    return VARIATION_TEXT.get(code, str(code))
+
+
+def assurance_text(code) -> str:
+    if code is None or (isinstance(code, float) and np.isnan(code)) or code == "":
+        return ""
+    return ASSURANCE_TEXT.get(code, str(code))
+
+
+def _texts(df: pd.DataFrame) -> pd.DataFrame:
+    """The formatted strings of shown figures (one formatter for every surface)."""
+    unit = df["unit"].tolist()
+    df["value_text"] = [
+        formatting.figure(v, u) if v is not None and not pd.isna(v) else "no figure"
+        for v, u in zip(df["value"], unit, strict=True)
+    ]
+    df["interval_text"] = [
+        formatting.interval(lo, hi, u)
+        for lo, hi, u in zip(df["lower"], df["upper"], unit, strict=True)
+    ]
+    df["target_text"] = [
+        formatting.figure(t, u) if t is not None and not pd.isna(t) else "no target"
+        for t, u in zip(df["target"], unit, strict=True)
+    ]
+    df["numerator_text"] = df["numerator"].map(formatting.count)
+    df["denominator_text"] = df["denominator"].map(formatting.count)
+    df["status_text"] = df["label"]
+    df["variation_text"] = df["variation"].map(variation_text)
+    df["assurance_text"] = df["assurance"].map(assurance_text)
+    df["comparison_text"] = df["comparison"].map(lambda c: COMPARISON_TEXT.get(c, str(c)))
+    return df
+
+
+def signed_in_figures(inputs: Inputs, settings: dict) -> pd.DataFrame:
+    """Every figure as assessed, with its texts and SPC chart (audience ``signed_in``)."""
+    verdicts = assess(inputs, settings)
+    df = to_frame(verdicts)
+    df["spc"] = [spc_json(v.spc_result, v.spc_labels) for v in verdicts]
+    starts = inputs.periods.set_index("label")["start_date"]
+    df["period_start"] = pd.to_datetime(df["period_label"].map(starts)).dt.date
+    df["hidden"] = ""
+    df["audience"] = "signed_in"
+    return _texts(df)
+
+
+def _rag_without(row: dict) -> tuple[str, str]:
+    """RAG and label from the target status (or the comparison when there is no target),
+    leaving out SPC: for a figure whose SPC is withheld from the public."""
+    status = row["target_status"]
+    if row["value"] is None or pd.isna(row["value"]) or status == "no judgement":
+        return "grey", RAG_LABELS["grey"] if status == "no judgement" else row["label"]
+    rag = {"on track": "green", "at risk": "amber", "off track": "red"}.get(status)
+    if rag:
+        return rag, RAG_LABELS[rag]
+    rag = {"better": "green", "similar": "amber", "worse": "red"}.get(row["comparison"], "grey")
+    label = {
+        "green": "Better than Lancashire",
+        "amber": "Similar to Lancashire",
+        "red": "Worse than Lancashire",
+    }.get(rag, "No target")
+    return rag, label
+
+
+def _hide(row: dict, why: str, threshold: int) -> dict:
+    text = hidden_text(why, threshold)
+    blank = ("value", "lower", "upper", "numerator", "denominator", "target", "benchmark_value")
+    row.update(dict.fromkeys(blank))
+    row.update(
+        hidden=why,
+        target_status="hidden",
+        comparison="not compared",
+        variation=None,
+        assurance=None,
+        trend_direction="hidden",
+        trend_judgement="hidden",
+        rag="grey",
+        label="Hidden",
+        critical=False,
+        periods_off_track=0,
+        spc="",
+        reasons=[
+            f"This figure is {text}: counts of 1 to {threshold - 1} are not published, nor "
+            "any figure from which one could be worked out."
+        ],
+        reason_kinds=["hidden"],
+    )
+    return row
+
+
+def _protect(row: dict, hidden_before: list[bool], k: int, settings: dict, withheld) -> dict:
+    """Remove from a shown figure what would narrow a hidden one (see the module doc).
+    ``hidden_before``: whether each period of this area's series (oldest first) is hidden;
+    ``k`` this figure's position; ``withheld``: (target withheld, comparison withheld)."""
+    target_withheld, comparison_withheld = withheld
+    so_far = hidden_before[: k + 1]
+    n_trend = int(settings["trend_points"])
+    run = int(row["periods_off_track"])
+    spc_hidden = any(so_far)
+    trend_hidden = any(hidden_before[max(0, k - n_trend + 1) : k + 1])
+    run_hidden = run >= 2 and any(hidden_before[max(0, k - run + 1) : k])
+    kinds, reasons = list(row["reason_kinds"]), list(row["reasons"])
+    drop = set()
+    if spc_hidden:
+        drop |= {"spc", "assurance"}
+        row.update(variation=None, assurance=None, spc="")
+    if trend_hidden:
+        drop.add("trend")
+        row.update(trend_direction="not shown", trend_judgement="not shown")
+    if target_withheld:
+        drop.add("target")
+        row.update(target=None, target_status="not published")
+    if comparison_withheld:
+        drop.add("comparison")
+        row.update(comparison="not compared", benchmark_value=None)
+    critical_by_spc = any(
+        k_ == "critical" and "special-cause" in r for k_, r in zip(kinds, reasons, strict=True)
+    )
+    if (run_hidden and not critical_by_spc) or (spc_hidden and critical_by_spc) or target_withheld:
+        drop.add("critical")
+        row["critical"] = False
+    if run_hidden:
+        reasons = [
+            _RUNNING.sub("", r) if k_ == "target" else r
+            for k_, r in zip(kinds, reasons, strict=True)
+        ]
+        row["periods_off_track"] = 0
+    kept = [(k_, r) for k_, r in zip(kinds, reasons, strict=True) if k_ not in drop]
+    if spc_hidden and row["value"] is not None:
+        kept.append(("spc", HIDDEN_SPC))
+    row["reason_kinds"] = [k_ for k_, _ in kept]
+    row["reasons"] = [r for _, r in kept]
+    if spc_hidden or target_withheld or comparison_withheld:
+        row["rag"], row["label"] = _rag_without(row)
+    return row
+
+
+def public_figures(
+    signed_in: pd.DataFrame, inputs: Inputs, settings: dict
+) -> pd.DataFrame:  # fmt: skip
+    """The public audience's figures from the signed-in ones, after disclosure control."""
+    threshold = int(settings["suppression_threshold"])
+    public_codes = set(inputs.indicators.loc[inputs.indicators["public"].astype(bool), "code"])
+    df = signed_in[signed_in["indicator_code"].isin(public_codes)].copy()
+    df["audience"] = "public"
+    if df.empty:
+        return df
+    df["hidden"] = ""
+    for _code, idx in df.groupby("indicator_code", sort=False).groups.items():
+        part = df.loc[idx, ["area_code", "period_label", "numerator"]]
+        df.loc[idx, "hidden"] = disclosure.reasons(part, inputs.area_members, threshold).to_numpy()
+    if not (df["hidden"] != "").any():
+        return df
+    hidden_keys = set(
+        zip(
+            *(
+                df.loc[df["hidden"] != "", c]
+                for c in ("indicator_code", "area_code", "period_label")
+            ),
+            strict=True,
+        )  # fmt: skip
+    )
+    rows = df.to_dict("records")
+    order = df.sort_values("period_start").groupby(["indicator_code", "area_code"], sort=False)
+    position: dict[tuple, tuple[list, int]] = {}
+    for (code, area), part in order:
+        labels = part["period_label"].tolist()
+        flags = [(code, area, p) in hidden_keys for p in labels]
+        for i, p in enumerate(labels):
+            position[(code, area, p)] = (flags, i)
+    touched = {c for c, _a, _p in hidden_keys}
+    baselines: dict = {}
+    out = []
+    for row in rows:
+        key = (row["indicator_code"], row["area_code"], row["period_label"])
+        if row["hidden"]:
+            out.append(_hide(row, row["hidden"], threshold))
+            continue
+        if row["indicator_code"] not in touched:
+            out.append(row)
+            continue
+        flags, k = position[key]
+        rule = target_rule(inputs.targets, row["indicator_code"], row["area_code"])
+        target_withheld = False
+        if rule is not None and rule["target_type"] == "change_vs_baseline":
+            base = rule["baseline_period"]
+            if base not in baselines:
+                baselines[base] = _baseline_labels(inputs.periods, base)
+            target_withheld = any(
+                (row["indicator_code"], row["area_code"], p) in hidden_keys for p in baselines[base]
+            )
+        comparison_withheld = (row["indicator_code"], PAN_LANCASHIRE, row["period_label"]) in (
+            hidden_keys
+        )
+        out.append(_protect(row, flags, k, settings, (target_withheld, comparison_withheld)))
+    result = pd.DataFrame(out, columns=df.columns)
+    return _texts_public(result, threshold)
+
+
+def _texts_public(df: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    df = _texts(df)
+    hidden = df["hidden"] != ""
+    for col in ("value_text", "status_text"):
+        df.loc[hidden, col] = [hidden_text(h, threshold) for h in df.loc[hidden, "hidden"]]
+    for col in ("interval_text", "numerator_text", "denominator_text", "target_text"):
+        df.loc[hidden, col] = formatting.MISSING
+    df.loc[hidden, "variation_text"] = ""
+    df.loc[hidden, "comparison_text"] = ""
+    return df
+
+
+def build(inputs: Inputs, settings: dict) -> pd.DataFrame:
+    """Every published figure of both audiences (a column ``audience``)."""
+    signed = signed_in_figures(inputs, settings)
+    public = public_figures(signed, inputs, settings)
+    out = pd.concat([signed, public], ignore_index=True)
+    out["reasons"] = out["reasons"].map(lambda r: json.dumps(list(r)))
+    return out
+
+
+# -- storing and reading -------------------------------------------------------------------
+def ensure(db, settings: dict, *, wait_seconds: float = 300.0) -> str:
+    """Publish the current data version once (if not already) and return its key.
+
+    The first caller claims the publication in the database and computes it; a concurrent
+    caller (another app server) waits for it to be ready instead of computing it again.
+    """
+    version = db.data_version()
+    key = publication_key(version, settings)
+    if db.publication_ready(key):
+        return key
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        claimed = db.claim_publication(key, version)
+        if claimed is None:  # a read-only entry: another server or `init` publishes
+            wait_for = "the officer entry, `python -m csa publish` or an import"
+        else:
+            wait_for = "another server"
+        if claimed:
+            started = time.perf_counter()
+            try:
+                figures = build(Inputs.from_db(db), settings)
+                db.store_publication(key, figures, time.perf_counter() - started)
+            except BaseException:
+                db.release_publication(key)
+                raise
+            return key
+        while (claimed is None or db.publication_claimed(key)) and not db.publication_ready(key):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"The figures for data version {version} were not published after "
+                    f"{wait_seconds:.0f} s: waiting for {wait_for} to publish them."
+                )
+            time.sleep(0.2)
+        if db.publication_ready(key):
+            return key
+
+
+def read(
+    db,
+    key: str,
+    audience: str,
+    *,
+    indicators: Iterable[str] | None = None,
+    areas: Iterable[str] | None = None,
+    periods: Iterable[str] | None = None,
+) -> pd.DataFrame:
+    """Published figures of ``audience`` (the slice asked for), reasons as lists and the
+    numbers as floats or None; oldest period first within each indicator and area."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    df = db.published_figures(key, audience, indicators=indicators, areas=areas, periods=periods)
+    df["reasons"] = df["reasons"].map(json.loads)
+    df["critical"] = df["critical"].astype(bool)
+    return df
+
+
+def audience_for(role: str) -> str:
+    """The audience a role sees: the public (and the website embed) or signed in."""
+    return "public" if role == "public" else "signed_in"
+
+
+def spc_chart(figure) -> pd.DataFrame:
+    """A published figure's SPC chart as a frame, one row per point (period_label, value,
+    mean, upl, lpl, u2, l2, point_class, phase); empty when the figure carries none."""
+    raw = figure.get("spc") if hasattr(figure, "get") else figure
+    if not raw:
+        return pd.DataFrame(columns=["period_label", "value"])
+    data = json.loads(raw)
+    out = pd.DataFrame({"period_label": data["labels"], "value": data["values"]})
+    for src, dst in (("mean", "mean"), ("upl", "upl"), ("lpl", "lpl"), ("u2", "u2"),
+                     ("l2", "l2"), ("class", "point_class"), ("phase", "phase")):  # fmt: skip
+        if src in data:
+            out[dst] = data[src]
+    out.attrs["message"] = data.get("message", "")
+    return out

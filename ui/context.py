@@ -1,0 +1,175 @@
+"""The per-run context: built once by ``app.py`` at the start of every run, read by pages.
+
+Who the viewer is (one lookup), what they may do, the settings (one read of config.toml),
+the data version (one primary-key read) and the key of the published figures for it: the
+datasette idea of resolving the actor once per request and answering "what may this actor
+see" in one place. Pages draw published figures through :meth:`Context.figures`; they never
+compute a value, a suppression, an SPC class or a formatted string themselves, and never
+call the database gateway for figures.
+
+A page run on its own (as AppTest does with ``AppTest.from_file``) builds the context on
+first use.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from csa import access, publish
+from csa import config as csa_config
+from csa.access import Actor
+from csa.db import Database
+from ui import auth, data, navigation, session
+from ui.session import Viewer
+
+_CURRENT: ContextVar[Context | None] = ContextVar("csa_context", default=None)
+
+
+@dataclass(frozen=True)
+class Context:
+    viewer: Viewer
+    settings: dict
+    db: Database
+    data_version: int
+    publication: str
+    embedded: bool = False
+    presenting: bool = False
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # -- who -------------------------------------------------------------------------------
+    @property
+    def actor(self) -> Actor:
+        return self.viewer.actor
+
+    @property
+    def role(self) -> str:
+        return "public" if self.embedded else self.viewer.role
+
+    def may(self, permission: str) -> bool:
+        """Whether the viewer holds ``permission`` (:data:`csa.access.PERMISSIONS`)."""
+        return access.allowed(self.actor, permission)
+
+    @property
+    def audience(self) -> str:
+        """Which published figures this viewer sees: ``public`` or ``signed_in``."""
+        return publish.audience_for(self.role)
+
+    @property
+    def threshold(self) -> int:
+        return int(self.settings["suppression_threshold"])
+
+    # -- reference tables (shared, read-only, one copy per data version) -------------------
+    @property
+    def version_key(self) -> tuple[str, int]:
+        return self.db.url, self.data_version
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """The indicators this viewer may see (restricted ones only for those allowed)."""
+        ind = data.indicators()
+        keep = [
+            access.can_see_indicator(self.actor, p, o) and (p or self.audience != "public")
+            for p, o in zip(ind["public"], ind["lead_org_code"], strict=True)
+        ]
+        return ind[keep]
+
+    # -- published figures -------------------------------------------------------------------
+    def figures(self, *, indicators=None, areas=None, periods=None) -> pd.DataFrame:
+        """The viewer's published figures (their audience, indicators they may see): the
+        slice asked for, by bound SQL on the stored publication."""
+        key = ("figures", _key(indicators), _key(areas), _key(periods))
+        if key not in self._memo:
+            wanted = set(self.indicators["code"])
+            if indicators is not None:
+                wanted &= set(indicators)
+            self._memo[key] = publish.read(
+                self.db,
+                self.publication,
+                self.audience,
+                indicators=sorted(wanted),
+                areas=areas,
+                periods=periods,
+            )
+        return self._memo[key]
+
+
+def _key(values):
+    return None if values is None else tuple(sorted(values))
+
+
+def build() -> Context:
+    """Resolve everything once for this run (called by ``app.py``)."""
+    settings = csa_config.load()
+    db = data.database(settings)
+    embedded = session.is_embedded()
+    viewer = session.ANONYMOUS if embedded else auth.resolve_viewer()
+    version = db.data_version()
+    key = data.publication(db, settings, version)
+    ctx = Context(
+        viewer=viewer,
+        settings=settings,
+        db=db,
+        data_version=version,
+        publication=key,
+        embedded=embedded,
+        presenting=session.is_presenting(),
+    )
+    ctx._memo["run"] = _run_id()
+    _CURRENT.set(ctx)
+    return ctx
+
+
+def current() -> Context:
+    """This run's context (built on first use when a page runs without ``app.py``)."""
+    ctx = _CURRENT.get()
+    if ctx is None or not _same_run(ctx):
+        ctx = build()
+    return ctx
+
+
+def _same_run(ctx: Context) -> bool:
+    """A context is per run: the script-run id tells a stale one from this run's."""
+    return ctx._memo.get("run") == _run_id()
+
+
+def _run_id():
+    try:
+        return id(st.runtime.scriptrunner.get_script_run_ctx())
+    except Exception:  # pragma: no cover - outside a Streamlit run
+        return None
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def guard(page_file: str) -> Context:
+    """Stop this page unless the navigation built for this viewer includes it; return this
+    run's context. Call it first in every page that is not public:
+    ``ctx = context.guard(__file__)``.
+
+    Why (defence in depth): a page file directly in ``pages/`` would make Streamlit treat
+    the app as a legacy multipage app until some session called ``st.navigation``, and on a
+    freshly started server ``/audit`` would run the page file directly, without the
+    role-aware navigation. Page files therefore live only in ``pages/<section>/`` subfolders
+    (which the legacy glob of ``pages/*.py`` never finds; a test checks), and this check
+    makes each page safe on its own as well (docs/access.md).
+    """
+    path = Path(page_file).resolve()
+    rel = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else page_file
+    ctx = current()
+    permitted = {
+        p.path for p in navigation.pages_for(ctx.viewer, ctx.embedded, ctx.settings["public_only"])
+    }
+    if rel not in permitted:
+        st.error(
+            "This page is not available. Open the dashboard's home page"
+            + ("." if ctx.viewer.signed_in else " and sign in if you have an account.")
+        )
+        st.stop()
+    return ctx
