@@ -13,6 +13,7 @@ import streamlit as st
 from csa import demo_labels, spc
 from csa.access import PermissionDenied, allowed, can_see_indicator
 from csa.assess import IMPROVEMENT
+from csa.exports import safe_frame
 from csa.plans import content as pc
 from csa.plans import tracking, workflow
 from csa.reports import charts as print_charts
@@ -262,7 +263,7 @@ with tab_evidence:
             }
         )
         st.dataframe(
-            table,
+            safe_frame(table),
             hide_index=True,
             width="stretch",
             column_config={
@@ -354,14 +355,16 @@ def show_plan_read_only() -> None:
             s + (" · ◷ overdue" if i in late else "") for i, s in enumerate(df["status"], start=1)
         ]
         st.dataframe(
-            df.rename(
-                columns={
-                    "description": "What will be done",
-                    "owner_org": "Owner organisation",
-                    "owner": "Owner",
-                    "due_date": "Due",
-                    "status": "Status",
-                }
+            safe_frame(
+                df.rename(
+                    columns={
+                        "description": "What will be done",
+                        "owner_org": "Owner organisation",
+                        "owner": "Owner",
+                        "due_date": "Due",
+                        "status": "Status",
+                    }
+                )
             ),
             hide_index=True,
             width="stretch",
@@ -373,18 +376,20 @@ def show_plan_read_only() -> None:
     if traj:
         missed_set = {x["period_label"] for x in missed}
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Period": list(traj),
-                    f"Expected ({unit_title})": list(traj.values()),
-                    "Actual": [figures_now.get(p) for p in traj],
-                    "On trajectory?": [
-                        ("✖ missed" if p in missed_set else "✔ yes")
-                        if p in figures_now and not pd.isna(figures_now[p])
-                        else "not yet"
-                        for p in traj
-                    ],
-                }
+            safe_frame(
+                pd.DataFrame(
+                    {
+                        "Period": list(traj),
+                        f"Expected ({unit_title})": list(traj.values()),
+                        "Actual": [figures_now.get(p) for p in traj],
+                        "On trajectory?": [
+                            ("✖ missed" if p in missed_set else "✔ yes")
+                            if p in figures_now and not pd.isna(figures_now[p])
+                            else "not yet"
+                            for p in traj
+                        ],
+                    }
+                )
             ),
             hide_index=True,
         )
@@ -640,14 +645,16 @@ with tab_decide:
 # -- history ----------------------------------------------------------------------------------
 with tab_history:
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Version": versions["version"],
-                "State": versions["state"].map(lambda s: workflow.STATE_WORDS.get(s, s)),
-                "Saved by": versions["saved_by"],
-                "Saved at": versions["saved_at"],
-                "Comment": versions["comment"],
-            }
+        safe_frame(
+            pd.DataFrame(
+                {
+                    "Version": versions["version"],
+                    "State": versions["state"].map(lambda s: workflow.STATE_WORDS.get(s, s)),
+                    "Saved by": versions["saved_by"],
+                    "Saved at": versions["saved_at"],
+                    "Comment": versions["comment"],
+                }
+            )
         ),
         hide_index=True,
         width="stretch",
