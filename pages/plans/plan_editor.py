@@ -18,7 +18,7 @@ from csa.plans import content as pc
 from csa.plans import tracking, workflow
 from csa.reports import charts as print_charts
 from ui import auth, charts, data, plan_views
-from ui.format import assurance_text, badge, number, unit_label, variation_text
+from ui.format import assurance_text, badge, md, number, unit_label, variation_text
 
 viewer = auth.guard_page(__file__)
 actor = viewer.actor
@@ -94,7 +94,7 @@ def run(move, *args, success: str, **kwargs) -> None:
 
 
 # -- header ----------------------------------------------------------------------------------
-st.header(plan["title"])
+st.header(md(plan["title"]))
 verdict = ev.get("verdict") or {}
 st.markdown(
     plan_views.state_badge(plan["state"])
@@ -107,7 +107,7 @@ st.markdown(
 )
 st.caption(
     f"Version {version} · lead: {ind['lead_organisation']} · raised for "
-    f"{plan['period_label']} by {plan['created_by']} · review date "
+    f"{md(plan['period_label'])} by {md(plan['created_by'])} · review date "
     f"{plan['review_date'] or 'not set'}"
 )
 if ev.get("data_kind") == "demo":
@@ -129,7 +129,8 @@ if overdue:
     st.warning(
         "Overdue actions: "
         + "; ".join(
-            f"{a['number']}. {a['description']} (due {a['due_date']}, {a['days_overdue']} days ago)"
+            f"{a['number']}. {md(a['description'])} (due {md(a['due_date'])}, "
+            f"{a['days_overdue']} days ago)"
             for a in overdue
         ),
         icon=":material/schedule:",
@@ -148,12 +149,12 @@ versions = db.plan_versions(plan_id)
 if plan["state"] == "returned":
     last = versions.iloc[-1]
     st.warning(
-        f"Returned with comments by {last['saved_by']} on "
-        f"{pd.Timestamp(last['saved_at']):%-d %B %Y}: {last['comment']}",
+        f"Returned with comments by {md(last['saved_by'])} on "
+        f"{pd.Timestamp(last['saved_at']):%-d %B %Y}: {md(last['comment'])}",
         icon=":material/undo:",
     )
 if plan["state"] == "closed":
-    st.info(f"Closed. Outcome: {plan['outcome']}", icon=":material/task_alt:")
+    st.info(f"Closed. Outcome: {md(plan['outcome'])}", icon=":material/task_alt:")
 
 data_version = data.version()
 st.download_button(
@@ -345,7 +346,7 @@ def trajectory_frame() -> tuple[pd.DataFrame, bool]:
 def show_plan_read_only() -> None:
     st.markdown("**Root causes**")
     for item in content.get("root_causes") or ["None recorded."]:
-        st.markdown(f"- {item}")
+        st.markdown(f"- {md(item)}")
     st.markdown("**Actions**")
     acts = content.get("actions") or []
     if acts:
@@ -397,11 +398,11 @@ def show_plan_read_only() -> None:
         st.caption("No trajectory set.")
     st.markdown("**Risks**")
     for item in content.get("risks") or ["None recorded."]:
-        st.markdown(f"- {item}")
-    st.markdown(f"**Resources:** {content.get('resources') or 'None recorded.'}")
-    st.markdown(f"**Review date:** {content.get('review_date') or 'not set'}")
+        st.markdown(f"- {md(item)}")
+    st.markdown(f"**Resources:** {md(content.get('resources') or 'None recorded.')}")
+    st.markdown(f"**Review date:** {md(content.get('review_date') or 'not set')}")
     if content.get("progress_note"):
-        st.markdown(f"**Progress:** {content['progress_note']}")
+        st.markdown(f"**Progress:** {md(content['progress_note'])}")
 
 
 with tab_plan:
