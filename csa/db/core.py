@@ -58,6 +58,10 @@ def frame(conn: Connection, stmt: Executable, columns: list[str] | None = None) 
 class CoreGateway:
     """Connection handling shared by every part of the gateway."""
 
+    #: Who runs this process when it is not the app, e.g. ``"cli:deploy"`` for the command
+    #: line: audit entries by a named user then read ``"cli:deploy as jo@example.org"``.
+    acting_via: str | None = None
+
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
@@ -89,8 +93,8 @@ class CoreGateway:
             return conn.execute(stmt).scalar()
 
     # -- audit and data version -------------------------------------------------------
-    @staticmethod
     def audit(
+        self,
         conn: Connection,
         user_email: str,
         action: str,
@@ -101,10 +105,13 @@ class CoreGateway:
         """Append an audit entry inside the caller's transaction (long fields are clipped to
         their columns, so a typed-in value can never make the audit write fail)."""
         text = detail if isinstance(detail, str) else json.dumps(detail or {}, default=str)
+        user_email = user_email or "anonymous"
+        if self.acting_via and not user_email.startswith(self.acting_via):
+            user_email = f"{self.acting_via} as {user_email}"
         conn.execute(
             insert(AuditEntry).values(
                 at=utcnow(),
-                user_email=(user_email or "anonymous")[:254],
+                user_email=user_email[:254],
                 action=action[:40],
                 target=(target or "")[:255],
                 outcome=outcome[:12],
