@@ -351,3 +351,36 @@ def cell_plus_one(content):
     from tests.returns_workbooks import cell
 
     return cell(content, "I2") + 1
+
+
+def _far_cell(wb):
+    wb["Return"].cell(row=1_048_576, column=1, value="x")
+
+
+def _empty_rows(content):
+    from tests.returns_workbooks import rezip, sheet_xml
+
+    xml = sheet_xml(content)
+    rows = "".join(f'<row r="{n}"/>' for n in range(100, 20_100))
+    xml = xml.replace("</sheetData>", rows + "</sheetData>")
+    return rezip(content, replace={"xl/worksheets/sheet1.xml": xml.encode("utf-8")})
+
+
+@pytest.mark.parametrize(
+    "mangle, message",
+    [
+        (
+            lambda c: edit(c, fn=_far_cell),
+            "Return: the sheet reaches row 1,048,576 (dimension A1:L1048576), expected at "
+            "most 5,000 rows of figures in one return",
+        ),
+        (
+            _empty_rows,
+            "Return: the sheet holds 20,057 rows, expected at most 5,000 rows of figures in "
+            "one return",
+        ),
+    ],
+    ids=["far cell", "many empty rows"],
+)
+def test_a_sheet_far_too_large_is_rejected_before_its_cells_are_read(db, police, mangle, message):
+    assert rejected(db, mangle(police)) == [message]

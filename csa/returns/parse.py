@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from csa.returns import layout
 from csa.returns.problems import Problem, cell_ref
-from csa.returns.safe_open import merged_ranges, open_workbook, sheet_part
+from csa.returns.safe_open import check_sheet_size, merged_ranges, open_workbook, sheet_part
 
 #: How far right of the last template column we look for stray values.
 SCAN_EXTRA_COLUMNS = 40
@@ -61,6 +61,18 @@ def parse_workbook(content: bytes) -> ParsedReturn:
     """
     out = ParsedReturn()
     try:
+        # Far beyond the limit (a hostile or broken file): refused before any cell is read.
+        # Nearer it, the rows are read and the first row too far is named.
+        too_big = check_sheet_size(
+            content,
+            layout.DATA_SHEET,
+            2 * (layout.FIRST_DATA_ROW + layout.MAX_DATA_ROWS),
+            f"at most {layout.MAX_DATA_ROWS:,} rows of figures in one return",
+        )
+        if too_big:
+            out.problems += too_big
+            out.fatal = True
+            return out
         with open_workbook(content, data_only=True) as wb:
             _check_sheets(wb, out)
             if out.fatal:
