@@ -389,59 +389,56 @@ def authenticate(
     now = now or utcnow()
     typed = _clip((email or "").strip().lower())
     record = db.user_record(typed) if _EMAIL.match(typed) else None
-    if record is None:
-        _waste_a_verification(password)
-        db.record_audit(
-            typed,
-            "sign_in",
-            typed,
-            outcome="failed",
-            detail={"via": "password", "reason": "unknown account"},
-        )
-        raise SignInRefused(SIGN_IN_FAILED, "unknown")
-    locked_until = record["locked_until"]
-    if locked_until is not None and locked_until > now:
-        db.record_audit(
-            typed,
-            "sign_in",
-            typed,
-            outcome="refused",
-            detail={
-                "via": "password",
-                "reason": "locked",
-                "locked_until": locked_until.isoformat(timespec="minutes"),
-            },
-        )
+    # Reserve the check before verifying (atomic in the database): concurrent attempts can
+    # never check more than ``max_failures`` passwords. An unknown email is counted and
+    # locked the same way, so the answers never tell which emails are registered.
+    reserved, failures, locked_until = db.reserve_sign_in(
+        typed,
+        known=record is not None,
+        max_failures=max_failures,
+        now=now,
+        until=now + timedelta(minutes=lock_minutes),
+    )
+    if not reserved:
+        detail = {"via": "password", "reason": "locked"}
+        if locked_until is not None:
+            detail["locked_until"] = locked_until.isoformat(timespec="minutes")
+        if record is None:
+            detail["account"] = "unknown"
+        db.record_audit(typed, "sign_in", typed, outcome="refused", detail=detail)
+        if locked_until is None:  # a right password cleared the lock meanwhile
+            raise SignInRefused(SIGN_IN_FAILED, "bad_credentials")
         raise SignInRefused(_locked_message(locked_until), "locked")
-    if not verify_password(record["password_hash"], password):
-        if not record["password_hash"]:
-            _waste_a_verification(password)
-        with db.transaction() as conn:
-            if locked_until is not None:  # an earlier lock has run out: count afresh
-                db.update_user(conn, typed, failed_logins=0, locked_until=None)
-            failures = db.count_failed_login(conn, typed)
-            lock = max_failures > 0 and failures >= max_failures
-            detail = {
-                "via": "password",
-                "reason": "wrong password" if record["password_hash"] else "no local password",
-                "failures": failures,
-            }
-            if lock:
-                until = now + timedelta(minutes=lock_minutes)
-                db.update_user(conn, typed, locked_until=until)
-                detail["locked_until"] = until.isoformat(timespec="minutes")
-            db.audit(conn, typed, "sign_in", typed, outcome="failed", detail=detail)
+    password_hash = record["password_hash"] if record is not None else None
+    if password_hash:
+        right = verify_password(password_hash, password)
+    else:  # an unknown email, or no local password: spend the same time, then refuse
+        _waste_a_verification(password)
+        right = False
+    if not right:
+        lock = max_failures > 0 and failures >= max_failures and locked_until is not None
+        if record is None:
+            reason = "unknown account"
+        else:
+            reason = "wrong password" if password_hash else "no local password"
+        detail = {"via": "password", "reason": reason, "failures": failures}
         if lock:
-            raise SignInRefused(_locked_message(until), "locked")
-        raise SignInRefused(SIGN_IN_FAILED, "bad_credentials")
+            detail["locked_until"] = locked_until.isoformat(timespec="minutes")
+        db.record_audit(typed, "sign_in", typed, outcome="failed", detail=detail)
+        if lock:
+            raise SignInRefused(_locked_message(locked_until), "locked")
+        raise SignInRefused(SIGN_IN_FAILED, "unknown" if record is None else "bad_credentials")
     if record["disabled"]:
-        db.record_audit(
-            typed,
-            "sign_in",
-            typed,
-            outcome="refused",
-            detail={"via": "password", "reason": "disabled"},
-        )
+        with db.transaction() as conn:
+            db.update_user(conn, typed, failed_logins=0, locked_until=None)
+            db.audit(
+                conn,
+                typed,
+                "sign_in",
+                typed,
+                outcome="refused",
+                detail={"via": "password", "reason": "disabled"},
+            )
         raise SignInRefused(
             "This account is disabled; ask an administrator to enable it.", "disabled"
         )

@@ -219,6 +219,16 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class SignInThrottle(Base):
+    """Failed sign-ins for emails that are not users, counted like ``users.failed_logins``
+    so that an unknown email locks out exactly as a known one does (no enumeration)."""
+
+    __tablename__ = "sign_in_throttle"
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class RecoveryPlan(Base):
     __tablename__ = "recovery_plans"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -579,3 +579,91 @@ def test_cli_init_prints_how_to_create_the_first_admin(db, run_cli):
     run_cli("user", "add", "ann@example.org", "--role", "admin", "--password-stdin", stdin=GOOD)
     code, out, _ = run_cli("init")
     assert code == 0 and "No administrator" not in out
+
+
+# -- lock-out under concurrency ----------------------------------------------------------------
+def _race(db, email, passwords, monkeypatch, settings):
+    """Send every password at once from its own thread; returns (outcomes, hashes verified)."""
+    import threading
+    import time
+
+    verified = []
+    real_verify = accounts.verify_password
+
+    def slow_verify(password_hash, password):
+        verified.append((password_hash, password))
+        time.sleep(0.05)  # a real Argon2 verification takes this long or longer
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "verify_password", slow_verify)
+    barrier = threading.Barrier(len(passwords))
+    outcomes = [None] * len(passwords)
+
+    def attempt(i, password):
+        barrier.wait()
+        try:
+            accounts.authenticate(db, email, password, settings=settings, now=T0)
+            outcomes[i] = "ok"
+        except SignInRefused as refused:
+            outcomes[i] = str(refused)
+
+    threads = [threading.Thread(target=attempt, args=p) for p in enumerate(passwords)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes, verified
+
+
+def test_concurrent_wrong_passwords_never_check_more_than_the_limit(db, monkeypatch):
+    add(db, "jo@police.uk")
+    settings = {"login_max_failures": 5, "login_lockout_minutes": 15}
+    passwords = [f"wrong password {n}" for n in range(20)]
+    outcomes, verified = _race(db, "jo@police.uk", passwords, monkeypatch, settings)
+    assert len(verified) == 5  # no verification is spent on a locked account
+    assert sum("locked until 09:15 UTC" in o for o in outcomes) == 16
+    record = db.user_record("jo@police.uk")
+    assert (record["failed_logins"], record["locked_until"]) == (5, T0 + timedelta(minutes=15))
+    with pytest.raises(SignInRefused, match="locked until 09:15"):
+        accounts.authenticate(db, "jo@police.uk", GOOD, settings=settings, now=T0)
+
+
+def test_the_right_password_among_concurrent_guesses_is_not_accepted_past_the_limit(
+    db, monkeypatch
+):
+    add(db, "jo@police.uk")
+    settings = {"login_max_failures": 5, "login_lockout_minutes": 15}
+    passwords = [f"wrong password {n}" for n in range(20)] + [GOOD]
+    outcomes, verified = _race(db, "jo@police.uk", passwords, monkeypatch, settings)
+    checked = [password for _, password in verified]
+    if outcomes[-1] == "ok":  # it took one of the 5 checks; a success starts the count afresh
+        assert checked.index(GOOD) <= 4
+    else:
+        assert "locked until" in outcomes[-1]
+        assert GOOD not in checked and len(checked) == 5
+
+
+def test_an_unknown_email_locks_out_like_a_known_one(db, monkeypatch):
+    add(db, "jo@police.uk")
+    answers = {}
+    for email in ("jo@police.uk", "nobody@police.uk"):
+        answers[email] = []
+        for n in range(5):
+            with pytest.raises(SignInRefused) as refused:
+                accounts.authenticate(db, email, f"wrong {n} password", settings=SETTINGS, now=T0)
+            answers[email].append(str(refused.value))
+    assert answers["jo@police.uk"] == answers["nobody@police.uk"]
+    assert "locked until 09:15 UTC" in answers["nobody@police.uk"][-1]
+    # After the window, an unknown email answers "not recognised" again, like a known one.
+    later = T0 + timedelta(minutes=16)
+    for email in ("jo@police.uk", "nobody@police.uk"):
+        with pytest.raises(SignInRefused, match="not recognised"):
+            accounts.authenticate(db, email, "wrong again!!", settings=SETTINGS, now=later)
+
+
+def test_concurrent_guesses_at_an_unknown_email_lock_it_out_too(db, monkeypatch):
+    settings = {"login_max_failures": 5, "login_lockout_minutes": 15}
+    passwords = [f"wrong password {n}" for n in range(12)]
+    outcomes, verified = _race(db, "nobody@police.uk", passwords, monkeypatch, settings)
+    assert len(verified) == 5
+    assert sum("locked until" in o for o in outcomes) == 8

@@ -3,6 +3,7 @@ critical indicator to a drafted, submitted and approved plan, as real people wou
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -42,6 +43,11 @@ def texts(at: AppTest) -> str:
         + [i.value for i in at.info]
     )
     return "\n".join(str(p) for p in parts)
+
+
+def unescaped(markdown: str) -> str:
+    """What the reader sees of Markdown escaped with ui.format.md."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def drafted_plan(db) -> int:
@@ -106,7 +112,9 @@ def test_register_lists_critical_rows_and_the_lead_drafts_a_plan(app_env):
     assert plan["content"]["evidence"]["verdict"]["critical"] is True
     # the draft opened in the editor, with its evidence
     assert at.title[0].value == "Recovery plan"
-    assert at.header[0].value == "Recovery plan: Violence with injury, Burnley (2026-27 Q2)"
+    assert unescaped(at.header[0].value) == (
+        "Recovery plan: Violence with injury, Burnley (2026-27 Q2)"
+    )
     assert "Drafted from the evidence" in texts(at)
     assert "Which areas drive East policing area's change" in [s.value for s in at.subheader]
 
@@ -204,7 +212,7 @@ def test_register_flags_overdue_actions_and_reviews(app_env):
     # the board sees the plan, not a draft button, for a row with a plan
     assert "draft_VIO-01_E07000117" not in {b.key for b in at.button}
     editor = app(BOARD, "pages/plans/plan_editor.py", plan=str(plan_id))
-    warnings = " ".join(w.value for w in editor.warning)
+    warnings = unescaped(" ".join(w.value for w in editor.warning))
     assert (
         "Overdue actions: 1. Extra patrols on Friday and Saturday nights (due "
         "2020-01-31" in warnings
@@ -246,3 +254,24 @@ def test_board_pack_page_previews_and_offers_downloads(app_env):
     assert not at.exception
     expanders = [e.label for e in at.expander]
     assert not any(label.startswith("Organised crime group disruptions") for label in expanders)
+
+
+PIXEL = "![x](http://evil.example/pixel.png?who=board)"
+LINK = "[click here](http://evil.example/login)"
+
+
+def test_plan_text_is_shown_as_plain_text_never_as_a_live_image_or_link(app_env):
+    plan_id = drafted_plan(app_env)
+    hostile = dict(COMPLETE)
+    hostile["root_causes"] = [f"Cause {PIXEL}"]
+    hostile["risks"] = [f"Risk {LINK}"]
+    hostile["resources"] = f"Resources {PIXEL}"
+    hostile["actions"] = [dict(COMPLETE["actions"][0], description=f"Act {LINK}")]
+    workflow.submit_plan(app_env, OFFICER.actor, plan_id, hostile)
+    workflow.return_plan(app_env, Actor(BOARD.email, "board"), plan_id, f"Comment {PIXEL}")
+    at = app(BOARD, "pages/plans/plan_editor.py", plan=str(plan_id))
+    assert not at.exception
+    shown = texts(at) + "\n" + "\n".join(h.value for h in at.header)
+    assert "pixel" in shown  # the text is there ...
+    live = re.findall(r"(?<!\\)\]\((?:http|//)", shown)
+    assert live == []  # ... but no Markdown link or image is left unescaped

@@ -335,3 +335,19 @@ def test_current_trajectory_follows_the_open_plan(db):
 )
 def test_available_moves(actor, state, moves):
     assert wf.available_moves(actor, state, "LVRN") == moves
+
+
+@pytest.mark.parametrize("period", ["1999-00 Q9", "", "2026-27"])
+def test_a_plan_needs_a_known_period(db, period):
+    before = len(db.audit_log(action="plan_create"))
+    with pytest.raises(wf.WorkflowError, match=f"unknown period {period!r}: a plan is raised"):
+        wf.create_plan(
+            db,
+            LEAD,
+            indicator_code="VIO-01",
+            area_code="E07000117",
+            period_label=period,
+            evidence=EVIDENCE,
+        )
+    assert db.current_plan("VIO-01", "E07000117") is None
+    assert len(db.audit_log(action="plan_create")) == before

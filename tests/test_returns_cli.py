@@ -149,3 +149,15 @@ def test_rollback_command(cli, police, capsys):
     assert cli("rollback", "2", "--user", "analyst@lancashire.gov.uk", "--reason", "test") == 0
     assert capsys.readouterr().out.startswith("Rolled back upload #2: 1 figure(s) restored")
     assert cli.db.upload(2)["outcome"] == "rolled_back"
+
+
+def test_actions_with_user_are_audited_as_the_os_login_acting_as_that_user(
+    cli, police, monkeypatch
+):
+    monkeypatch.setattr("getpass.getuser", lambda: "deploy")
+    changed(police, {"I4": cell(police.read_bytes(), "I4") + 3})
+    assert cli("import-return", str(police), "--user", OFFICER) == 0
+    entry = cli.db.audit_log(limit=1).iloc[0]
+    assert (entry["action"], entry["user_email"]) == ("upload_return", f"cli:deploy as {OFFICER}")
+    # the upload itself still belongs to the user
+    assert cli.db.uploads().iloc[0]["user_email"] == OFFICER

@@ -218,3 +218,29 @@ def test_each_page_checks_the_role_again(app_env, page, viewer, message):
     assert not at.exception
     assert [e.value for e in at.error] == [message]
     assert not at.get("file_uploader") and not at.get("button")
+
+
+def test_upload_history_neutralises_partner_text_that_looks_like_a_formula(app):
+    db = app.db
+    police = template(db)
+    hostile = '=HYPERLINK("http://evil.example/x","Click for details")'
+
+    def note_as_text(wb):
+        ws = wb["Return"]
+        ws["L2"] = hostile
+        ws["L2"].data_type = "s"  # typed text, as a partner's file holds it
+        ws["I2"] = ws["I2"].value + 5
+
+    result = commit_return(
+        db,
+        ANALYST,
+        edit(police, fn=note_as_text),
+        "police.xlsx",
+        today=TODAY,
+        settings=settings(),
+    )
+    at = app(ANALYST_VIEWER, "pages/returns/uploads.py")
+    assert at.selectbox(key="upload_id").value == result.upload_id
+    notes = [str(v) for df in at.dataframe for v in df.value.get("Note", [])]
+    assert "'" + hostile in notes
+    assert hostile not in notes

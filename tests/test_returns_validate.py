@@ -307,3 +307,80 @@ def test_numbers_typed_as_text_are_read(db, police):
         settings=settings(),
     )
     assert preview.counts["unchanged"] == 56
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["[1]Sheet1!A1", "SUM([1]Sheet1!A1:A3)", "'[Budget.xlsx]Q2'!B4", "[2]!Name"],
+)
+def test_a_formula_linking_to_another_workbook_is_rejected_by_cell(db, police, formula):
+    from tests.returns_workbooks import cell
+
+    content = set_formula(police, "I2", formula, str(cell(police, "I2")))
+    assert rejected(db, content) == [
+        f"Return!I2: the formula ={formula} refers to another workbook (an external link), "
+        "expected a typed value (links to other files are not followed: copy the value in)"
+    ]
+
+
+def test_formula_cells_are_listed_in_the_preview_as_warnings(db, police):
+    from tests.returns_workbooks import cell
+
+    numerator = cell(police, "I2")
+    content = set_formula(police, "I2", f"{numerator - 1}+1", str(numerator))
+    preview = prepare_return(db, ANALYST, content, "f.xlsx", today=TODAY, settings=settings())
+    assert [str(w) for w in preview.warnings] == [
+        f"Return!I2: the cell holds the formula ={numerator - 1}+1 (its value as Excel last "
+        f"calculated it, {numerator}, is what would be imported), expected a typed value "
+        "(check the figure is right)"
+    ]
+    assert all(w.severity == "warning" for w in preview.warnings)
+
+
+def test_a_long_note_is_cut_and_the_preview_says_so(db, police):
+    content = edit(police, {"L2": "x" * 5_000, "I2": cell_plus_one(police)})
+    preview = prepare_return(db, ANALYST, content, "f.xlsx", today=TODAY, settings=settings())
+    assert (
+        "Return!L2: the note is 5,000 characters long and only its first 1,000 would be "
+        "kept, expected a note of at most 1,000 characters"
+    ) in [str(w) for w in preview.warnings]
+    assert len(preview.rows.set_index("row").loc[2, "note"]) == 1000
+
+
+def cell_plus_one(content):
+    from tests.returns_workbooks import cell
+
+    return cell(content, "I2") + 1
+
+
+def _far_cell(wb):
+    wb["Return"].cell(row=1_048_576, column=1, value="x")
+
+
+def _empty_rows(content):
+    from tests.returns_workbooks import rezip, sheet_xml
+
+    xml = sheet_xml(content)
+    rows = "".join(f'<row r="{n}"/>' for n in range(100, 20_100))
+    xml = xml.replace("</sheetData>", rows + "</sheetData>")
+    return rezip(content, replace={"xl/worksheets/sheet1.xml": xml.encode("utf-8")})
+
+
+@pytest.mark.parametrize(
+    "mangle, message",
+    [
+        (
+            lambda c: edit(c, fn=_far_cell),
+            "Return: the sheet reaches row 1,048,576 (dimension A1:L1048576), expected at "
+            "most 5,000 rows of figures in one return",
+        ),
+        (
+            _empty_rows,
+            "Return: the sheet holds 20,057 rows, expected at most 5,000 rows of figures in "
+            "one return",
+        ),
+    ],
+    ids=["far cell", "many empty rows"],
+)
+def test_a_sheet_far_too_large_is_rejected_before_its_cells_are_read(db, police, mangle, message):
+    assert rejected(db, mangle(police)) == [message]

@@ -63,6 +63,10 @@ def frame(conn: Connection, stmt: Executable, columns: list[str] | None = None) 
 class CoreGateway:
     """Connection handling shared by every part of the gateway."""
 
+    #: Who runs this process when it is not the app, e.g. ``"cli:deploy"`` for the command
+    #: line: audit entries by a named user then read ``"cli:deploy as jo@example.org"``.
+    acting_via: str | None = None
+
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
@@ -94,8 +98,8 @@ class CoreGateway:
             return conn.execute(stmt).scalar()
 
     # -- audit and data version -------------------------------------------------------
-    @staticmethod
     def audit(
+        self,
         conn: Connection,
         user_email: str,
         action: str,
@@ -112,10 +116,13 @@ class CoreGateway:
                 .where(DataVersion.id == 1)
                 .values(version=DataVersion.version + 1)
             )
+        user_email = user_email or "anonymous"
+        if self.acting_via and not user_email.startswith(self.acting_via):
+            user_email = f"{self.acting_via} as {user_email}"
         conn.execute(
             insert(AuditEntry).values(
                 at=utcnow(),
-                user_email=(user_email or "anonymous")[:254],
+                user_email=user_email[:254],
                 action=action[:40],
                 target=(target or "")[:255],
                 outcome=outcome[:12],

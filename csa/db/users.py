@@ -12,9 +12,10 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, case, delete, func, insert, null, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
-from csa.models import AuditEntry, Organisation, User
+from csa.models import AuditEntry, Organisation, SignInThrottle, User
 
 #: Columns of :meth:`UserGateway.users`, in display order (no password hash).
 USER_COLUMNS = [
@@ -132,15 +133,64 @@ class UserGateway:
             raise ValueError(f"cannot update user column(s) {', '.join(sorted(unknown))}")
         return conn.execute(update(User).where(User.email == email).values(**values)).rowcount
 
-    @staticmethod
-    def count_failed_login(conn: Connection, email: str) -> int:
-        """Add one failed sign-in atomically and return the new count."""
-        conn.execute(
-            update(User).where(User.email == email).values(failed_logins=User.failed_logins + 1)
-        )
-        return int(
-            conn.execute(select(User.failed_logins).where(User.email == email)).scalar() or 0
-        )
+    def reserve_sign_in(
+        self,
+        email: str,
+        *,
+        known: bool,
+        max_failures: int,
+        now: datetime,
+        until: datetime,
+    ) -> tuple[bool, int, datetime | None]:
+        """Reserve one password check for ``email`` before the password is verified.
+
+        The count of failed sign-ins goes up by one in a conditional UPDATE, which the
+        database serialises: only while it is below ``max_failures`` and the account is not
+        locked, so however many attempts arrive at once, no more than ``max_failures``
+        passwords are ever checked per lock-out window. The reservation that reaches the
+        limit locks the account until ``until``; a right password then clears both (see
+        :meth:`update_user`). An expired lock is lifted first (counting afresh).
+
+        ``known`` is False for an email that is not a user: it is counted the same way in
+        ``sign_in_throttle``, so an unknown email answers exactly like a known one.
+
+        Returns ``(reserved, failures counted, locked_until)``.
+        """
+        table = User if known else SignInThrottle
+        with self.transaction() as conn:
+            if known:
+                conn.execute(
+                    update(User)
+                    .where(User.email == email, User.locked_until <= now)
+                    .values(failed_logins=0, locked_until=None)
+                )
+            else:
+                conn.execute(delete(SignInThrottle).where(SignInThrottle.locked_until <= now))
+                dialect = postgresql if self.dialect == "postgresql" else sqlite
+                conn.execute(
+                    dialect.insert(SignInThrottle)
+                    .values(email=email, failed_logins=0, locked_until=None)
+                    .on_conflict_do_nothing()
+                )
+            stmt = update(table).where(table.email == email)
+            if max_failures > 0:
+                stmt = stmt.where(
+                    table.failed_logins < max_failures, table.locked_until.is_(None)
+                ).values(
+                    failed_logins=table.failed_logins + 1,
+                    locked_until=case(
+                        (table.failed_logins + 1 >= max_failures, until), else_=null()
+                    ),
+                )
+            else:  # lock-out switched off: count only
+                stmt = stmt.values(failed_logins=table.failed_logins + 1)
+            reserved = conn.execute(stmt).rowcount == 1
+            row = conn.execute(
+                select(table.failed_logins, table.locked_until).where(table.email == email)
+            ).first()
+        if row is None:
+            return False, 0, None
+        return reserved, int(row.failed_logins or 0), row.locked_until
 
     # -- the audit log, filtered -------------------------------------------------------
     def audit_entries(

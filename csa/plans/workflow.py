@@ -171,6 +171,12 @@ def create_plan(
     indicators = db.indicators().set_index("code")
     if indicator_code not in indicators.index:
         raise WorkflowError(f"unknown indicator {indicator_code!r}")
+    periods = set(db.periods()["label"])
+    if period_label not in periods:
+        raise WorkflowError(
+            f"unknown period {period_label!r}: a plan is raised for a period of the "
+            f"dashboard's figures, like {max(periods) if periods else '2026-27 Q2'}."
+        )
     lead = indicators.loc[indicator_code, "lead_org_code"]
     target = f"plan new {indicator_code} {area_code}"
     require(actor, "edit_plan", _orgs(lead), db=db, target=target)

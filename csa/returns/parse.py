@@ -11,6 +11,7 @@ values outside the template's columns, and too many rows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +19,15 @@ from openpyxl.utils import get_column_letter
 
 from csa.returns import layout
 from csa.returns.problems import Problem, cell_ref
-from csa.returns.safe_open import merged_ranges, open_workbook, sheet_part
+from csa.returns.safe_open import check_sheet_size, merged_ranges, open_workbook, sheet_part
 
 #: How far right of the last template column we look for stray values.
 SCAN_EXTRA_COLUMNS = 40
 NUM_COLUMNS = len(layout.COLUMNS)
 READ_INDEX = {key: i for i, key in enumerate(c.key for c in layout.COLUMNS)}
+#: A reference to another workbook in a formula: ``[1]Sheet1!A1`` (Excel's stored form) or
+#: ``[Budget.xlsx]Q2!B4``.
+EXTERNAL_LINK = re.compile(r"\[\d+\]|\[[^\]]+\.(?:xl\w*|csv|ods)\]", re.I)
 
 
 @dataclass
@@ -39,6 +43,8 @@ class ParsedReturn:
     rows: list[RawRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Cells worth a second look (formulas): shown in the preview, to acknowledge.
+    warnings: list[Problem] = field(default_factory=list)
     #: True when the layout could not be trusted, so the rows were not read.
     fatal: bool = False
 
@@ -55,6 +61,18 @@ def parse_workbook(content: bytes) -> ParsedReturn:
     """
     out = ParsedReturn()
     try:
+        # Far beyond the limit (a hostile or broken file): refused before any cell is read.
+        # Nearer it, the rows are read and the first row too far is named.
+        too_big = check_sheet_size(
+            content,
+            layout.DATA_SHEET,
+            2 * (layout.FIRST_DATA_ROW + layout.MAX_DATA_ROWS),
+            f"at most {layout.MAX_DATA_ROWS:,} rows of figures in one return",
+        )
+        if too_big:
+            out.problems += too_big
+            out.fatal = True
+            return out
         with open_workbook(content, data_only=True) as wb:
             _check_sheets(wb, out)
             if out.fatal:
@@ -263,20 +281,45 @@ def _build_rows(
             i = READ_INDEX[key]
             value = row[i] if i < len(row) else None
             formula = formulas.get((r, i + 1))
-            if formula is not None and _blank(value):
+            if formula is not None and EXTERNAL_LINK.search(formula):
                 out.problems.append(
                     Problem(
                         ref(key, r),
-                        f"the formula {formula[:60]} has no calculated value (the file "
+                        f"the formula {_formula(formula)} refers to another workbook "
+                        "(an external link)",
+                        "a typed value (links to other files are not followed: copy the value in)",
+                    )
+                )
+                uncalculated = True
+            elif formula is not None and _blank(value):
+                out.problems.append(
+                    Problem(
+                        ref(key, r),
+                        f"the formula {_formula(formula)} has no calculated value (the file "
                         "was saved by a program that did not calculate it)",
                         "a typed value, or the file opened and saved in Excel",
                     )
                 )
                 uncalculated = True
+            elif formula is not None:
+                out.warnings.append(
+                    Problem(
+                        ref(key, r),
+                        f"the cell holds the formula {_formula(formula)} (its value as Excel "
+                        f"last calculated it, {value}, is what would be imported)",
+                        "a typed value (check the figure is right)",
+                        severity="warning",
+                    )
+                )
             cells[key] = None if _blank(value) else value
         if uncalculated or all(cells[k] is None for k in layout.READ_COLUMNS):
             continue  # a row with an uncalculated formula is not checked further
         out.rows.append(RawRow(row=r, values=cells))
+
+
+def _formula(text: str) -> str:
+    text = text if text.startswith("=") else "=" + text
+    return text[:60] + ("…" if len(text) > 60 else "")
 
 
 def _show(value: Any) -> str:

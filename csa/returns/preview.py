@@ -37,6 +37,8 @@ class Analysis:
     org_codes: set[str] = field(default_factory=set)
     skipped_rows: list[int] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    #: Cells to look at again though valid (formulas, cut notes), shown with the preview.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @dataclass
@@ -94,10 +96,18 @@ def analyse_file(content: bytes, file_name: str, ref: Reference, limits: Limits)
         return out
     checked = validate(parsed, ref)
     out.errors += checked.problems
+    out.warnings = sorted(
+        parsed.warnings + checked.warnings, key=lambda p: (_row_of(p.where), p.where)
+    )
     out.rows = checked.rows
     out.org_codes = checked.org_codes
     out.skipped_rows = checked.skipped_rows
     return out
+
+
+def _row_of(where: str) -> int:
+    digits = "".join(ch for ch in where.rsplit("!", 1)[-1] if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def build_preview(db, analysis: Analysis, ref: Reference) -> Preview:
@@ -108,7 +118,7 @@ def build_preview(db, analysis: Analysis, ref: Reference) -> Preview:
         basis = db.revision_basis(conn, rows[KEY])
     diff = diff.sort_values("row").reset_index(drop=True)
     to_write = diff[diff["change"] != "unchanged"]
-    warnings: list[Problem] = []
+    warnings: list[Problem] = list(analysis.warnings)
     if not to_write.empty:
         history = db.observations(
             indicator_codes=sorted(to_write["indicator_code"].unique()),
@@ -117,7 +127,7 @@ def build_preview(db, analysis: Analysis, ref: Reference) -> Preview:
         starts = pd.Series(
             pd.to_datetime(ref.periods["start_date"]).to_numpy(), index=ref.periods.index
         )
-        warnings = implausible(to_write, history, starts)
+        warnings += implausible(to_write, history, starts)
     return Preview(
         file_name=analysis.file_name,
         sha256=analysis.sha256,

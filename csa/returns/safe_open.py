@@ -25,6 +25,7 @@ directory, and refuses with one clear problem:
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -283,3 +284,69 @@ def merged_ranges(content: bytes, part: str) -> list[str]:
                 refs.append(elem.get("ref", ""))
             elem.clear()
     return refs
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s[^>]*ref="([^"]*)"')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_LAST_ROW = re.compile(r"(\d+)$")
+
+
+def worksheet_parts(content: bytes) -> dict[str, str]:
+    """Sheet name -> zip path of each worksheet, from workbook.xml and its relationships
+    (both small; parsed with defusedxml)."""
+    from defusedxml.ElementTree import fromstring
+
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        names = {n.lower(): n for n in zf.namelist()}
+        book = fromstring(zf.read(names["xl/workbook.xml"]))
+        rels_name = names.get("xl/_rels/workbook.xml.rels")
+        rels = fromstring(zf.read(rels_name)) if rels_name else None
+    targets = {}
+    for rel in rels.iter() if rels is not None else ():
+        if rel.get("Id") and rel.get("Target"):
+            target = rel.get("Target").lstrip("/")
+            targets[rel.get("Id")] = target if target.startswith("xl/") else "xl/" + target
+    parts = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet") or sheet.tag == "sheet":
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                parts[sheet.get("name", "")] = targets[rid]
+    return parts
+
+
+def check_sheet_size(content: bytes, sheet: str, max_rows: int, expected: str) -> list[Problem]:
+    """Refuse a worksheet with more than ``max_rows`` rows before any cell is parsed: from
+    its declared ``<dimension ref=...>``, then by counting ``<row`` tags while streaming the
+    part (no XML parsing), so a tiny file claiming a million rows is refused at once."""
+    part = worksheet_parts(content).get(sheet)
+    if part is None:
+        return []  # a missing sheet is reported by the structure checks
+    count, tail = 0, b""
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        real = next((n for n in zf.namelist() if n.lower() == part.lower()), None)
+        if real is None:
+            return []
+        with zf.open(real) as fh:
+            head = fh.read(4096)
+            found = _DIMENSION.search(head)
+            if found:
+                ref = found.group(1).decode("ascii", "replace")
+                last = _LAST_ROW.search(ref.split(":")[-1])
+                if last and int(last.group(1)) > max_rows:
+                    return [
+                        Problem(
+                            sheet,
+                            f"the sheet reaches row {int(last.group(1)):,} (dimension {ref})",
+                            expected,
+                        )
+                    ]
+            chunk = head
+            while chunk:
+                data = tail + chunk
+                count += len(_ROW_TAG.findall(data)) - len(_ROW_TAG.findall(tail))
+                tail = data[-16:]
+                chunk = fh.read(1 << 20)
+    if count > max_rows:
+        return [Problem(sheet, f"the sheet holds {count:,} rows", expected)]
+    return []

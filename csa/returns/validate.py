@@ -22,11 +22,13 @@ from csa.areas import UNASSIGNED, value_from_parts
 from csa.periods import parse_quarter
 from csa.returns import layout
 from csa.returns.parse import ParsedReturn, ref
-from csa.returns.problems import Problem
+from csa.returns.problems import WARNING, Problem
 from csa.returns.reference import Reference
 
 #: Stored values are rounded to this many decimal places (as the bundled series are).
 VALUE_DECIMALS = 6
+#: Longest note kept with a figure (the rest is cut, and the preview says so).
+NOTE_LIMIT = 1000
 MAX_MAGNITUDE = 1e12
 EXCEL_ERRORS = (
     "#NULL!",
@@ -67,6 +69,8 @@ class Validated:
     problems: list[Problem] = field(default_factory=list)
     skipped_rows: list[int] = field(default_factory=list)
     org_codes: set[str] = field(default_factory=set)
+    #: Values that were kept but changed (a note cut to :data:`NOTE_LIMIT` characters).
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class _Bad(ValueError):
@@ -297,7 +301,17 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
             else None
         )
         value = None if value is None or math.isnan(value) else round(float(value), VALUE_DECIMALS)
-        note = v["note"]
+        note = "" if v["note"] is None else str(v["note"]).strip()
+        if len(note) > NOTE_LIMIT:
+            out.warnings.append(
+                Problem(
+                    ref("note", r),
+                    f"the note is {len(note):,} characters long and only its first "
+                    f"{NOTE_LIMIT:,} would be kept",
+                    f"a note of at most {NOTE_LIMIT:,} characters",
+                    severity=WARNING,
+                )
+            )
         records.append(
             {
                 "row": r,
@@ -308,7 +322,7 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
                 "denominator": denominator,
                 "value": value,
                 "status": status,
-                "note": "" if note is None else str(note).strip()[:1000],
+                "note": note[:NOTE_LIMIT],
                 "indicator_title": ind["title"],
                 "area_name": area_names[area_code],
                 "unit": layout.unit_label(unit, multiplier),

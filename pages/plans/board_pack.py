@@ -6,6 +6,7 @@ from datetime import date
 import streamlit as st
 
 from csa.access import allowed
+from csa.exports import safe_frame
 from csa.reports.board_pack import AUDIENCES
 from csa.reports.charts import trend_chart, trend_frame
 from ui import context, data, filters, plan_views
@@ -92,7 +93,7 @@ m[3].metric("⚠ Critical (any area)", c["critical"])
 m[4].metric("◷ Actions overdue", c["actions_overdue"])
 
 st.subheader("1. Summary by key issue")
-st.dataframe(pack.summary, hide_index=True, width="stretch")
+st.dataframe(safe_frame(pack.summary), hide_index=True, width="stretch")
 
 st.subheader(f"2. Off-track and critical indicators ({len(pack.sections)})")
 st.caption(
@@ -114,7 +115,7 @@ for section in pack.sections:
             st.markdown(head.headline + ".")
             for reason in head.reasons[:6]:
                 st.markdown(f"- {reason}")
-        st.dataframe(section.table(), hide_index=True, width="stretch")
+        st.dataframe(safe_frame(section.table()), hide_index=True, width="stretch")
         for item in section.charts:
             if len(item.series) >= 2:
                 frame, _ = trend_frame(
@@ -144,17 +145,19 @@ if pack.plans.empty:
 else:
     plans = pack.plans
     st.dataframe(
-        plans.assign(flags=plans["flags"].map("; ".join))[
-            ["indicator_title", "area_name", "critical", "state_words", "review_date", "flags"]
-        ].rename(
-            columns={
-                "indicator_title": "Indicator",
-                "area_name": "Area",
-                "critical": "Critical now",
-                "state_words": "Plan",
-                "review_date": "Review",
-                "flags": "Flags",
-            }
+        safe_frame(
+            plans.assign(flags=plans["flags"].map("; ".join))[
+                ["indicator_title", "area_name", "critical", "state_words", "review_date", "flags"]
+            ].rename(
+                columns={
+                    "indicator_title": "Indicator",
+                    "area_name": "Area",
+                    "critical": "Critical now",
+                    "state_words": "Plan",
+                    "review_date": "Review",
+                    "flags": "Flags",
+                }
+            )
         ),
         hide_index=True,
         width="stretch",
@@ -165,7 +168,7 @@ if audience == "public":
 elif pack.overdue_actions.empty:
     st.caption("No action is overdue.")
 else:
-    st.dataframe(pack.overdue_actions, hide_index=True, width="stretch")
+    st.dataframe(safe_frame(pack.overdue_actions), hide_index=True, width="stretch")
 
 st.subheader("4. Changes since last quarter")
 if pack.changes.empty:
@@ -173,7 +176,7 @@ if pack.changes.empty:
         f"No status changed since {pack.previous_period} for Lancashire and the policing areas."
     )
 else:
-    st.dataframe(pack.changes, hide_index=True, width="stretch")
+    st.dataframe(safe_frame(pack.changes), hide_index=True, width="stretch")
 
 with st.expander("About these figures"):
     for note in pack.notes:

@@ -13,11 +13,12 @@ import streamlit as st
 from csa import demo_labels, spc
 from csa.access import PermissionDenied, allowed, can_see_indicator
 from csa.assess import IMPROVEMENT
+from csa.exports import safe_frame
 from csa.plans import content as pc
 from csa.plans import tracking, workflow
 from csa.reports import charts as print_charts
 from ui import charts, context, data, plan_views
-from ui.format import assurance_text, badge, number, unit_label, variation_text
+from ui.format import assurance_text, badge, md, number, unit_label, variation_text
 
 ctx = context.guard(__file__)
 viewer = ctx.viewer
@@ -94,7 +95,7 @@ def run(move, *args, success: str, **kwargs) -> None:
 
 
 # -- header ----------------------------------------------------------------------------------
-st.header(plan["title"])
+st.header(md(plan["title"]))
 verdict = ev.get("verdict") or {}
 st.markdown(
     plan_views.state_badge(plan["state"])
@@ -107,7 +108,7 @@ st.markdown(
 )
 st.caption(
     f"Version {version} · lead: {ind['lead_organisation']} · raised for "
-    f"{plan['period_label']} by {plan['created_by']} · review date "
+    f"{md(plan['period_label'])} by {md(plan['created_by'])} · review date "
     f"{plan['review_date'] or 'not set'}"
 )
 if ev.get("data_kind") == "demo":
@@ -129,7 +130,8 @@ if overdue:
     st.warning(
         "Overdue actions: "
         + "; ".join(
-            f"{a['number']}. {a['description']} (due {a['due_date']}, {a['days_overdue']} days ago)"
+            f"{a['number']}. {md(a['description'])} (due {md(a['due_date'])}, "
+            f"{a['days_overdue']} days ago)"
             for a in overdue
         ),
         icon=":material/schedule:",
@@ -148,12 +150,12 @@ versions = db.plan_versions(plan_id)
 if plan["state"] == "returned":
     last = versions.iloc[-1]
     st.warning(
-        f"Returned with comments by {last['saved_by']} on "
-        f"{pd.Timestamp(last['saved_at']):%-d %B %Y}: {last['comment']}",
+        f"Returned with comments by {md(last['saved_by'])} on "
+        f"{pd.Timestamp(last['saved_at']):%-d %B %Y}: {md(last['comment'])}",
         icon=":material/undo:",
     )
 if plan["state"] == "closed":
-    st.info(f"Closed. Outcome: {plan['outcome']}", icon=":material/task_alt:")
+    st.info(f"Closed. Outcome: {md(plan['outcome'])}", icon=":material/task_alt:")
 
 data_version = data.version()
 st.download_button(
@@ -263,7 +265,7 @@ with tab_evidence:
             }
         )
         st.dataframe(
-            table,
+            safe_frame(table),
             hide_index=True,
             width="stretch",
             column_config={
@@ -345,7 +347,7 @@ def trajectory_frame() -> tuple[pd.DataFrame, bool]:
 def show_plan_read_only() -> None:
     st.markdown("**Root causes**")
     for item in content.get("root_causes") or ["None recorded."]:
-        st.markdown(f"- {item}")
+        st.markdown(f"- {md(item)}")
     st.markdown("**Actions**")
     acts = content.get("actions") or []
     if acts:
@@ -355,14 +357,16 @@ def show_plan_read_only() -> None:
             s + (" · ◷ overdue" if i in late else "") for i, s in enumerate(df["status"], start=1)
         ]
         st.dataframe(
-            df.rename(
-                columns={
-                    "description": "What will be done",
-                    "owner_org": "Owner organisation",
-                    "owner": "Owner",
-                    "due_date": "Due",
-                    "status": "Status",
-                }
+            safe_frame(
+                df.rename(
+                    columns={
+                        "description": "What will be done",
+                        "owner_org": "Owner organisation",
+                        "owner": "Owner",
+                        "due_date": "Due",
+                        "status": "Status",
+                    }
+                )
             ),
             hide_index=True,
             width="stretch",
@@ -374,18 +378,20 @@ def show_plan_read_only() -> None:
     if traj:
         missed_set = {x["period_label"] for x in missed}
         st.dataframe(
-            pd.DataFrame(
-                {
-                    "Period": list(traj),
-                    f"Expected ({unit_title})": list(traj.values()),
-                    "Actual": [figures_now.get(p) for p in traj],
-                    "On trajectory?": [
-                        ("✖ missed" if p in missed_set else "✔ yes")
-                        if p in figures_now and not pd.isna(figures_now[p])
-                        else "not yet"
-                        for p in traj
-                    ],
-                }
+            safe_frame(
+                pd.DataFrame(
+                    {
+                        "Period": list(traj),
+                        f"Expected ({unit_title})": list(traj.values()),
+                        "Actual": [figures_now.get(p) for p in traj],
+                        "On trajectory?": [
+                            ("✖ missed" if p in missed_set else "✔ yes")
+                            if p in figures_now and not pd.isna(figures_now[p])
+                            else "not yet"
+                            for p in traj
+                        ],
+                    }
+                )
             ),
             hide_index=True,
         )
@@ -393,11 +399,11 @@ def show_plan_read_only() -> None:
         st.caption("No trajectory set.")
     st.markdown("**Risks**")
     for item in content.get("risks") or ["None recorded."]:
-        st.markdown(f"- {item}")
-    st.markdown(f"**Resources:** {content.get('resources') or 'None recorded.'}")
-    st.markdown(f"**Review date:** {content.get('review_date') or 'not set'}")
+        st.markdown(f"- {md(item)}")
+    st.markdown(f"**Resources:** {md(content.get('resources') or 'None recorded.')}")
+    st.markdown(f"**Review date:** {md(content.get('review_date') or 'not set')}")
     if content.get("progress_note"):
-        st.markdown(f"**Progress:** {content['progress_note']}")
+        st.markdown(f"**Progress:** {md(content['progress_note'])}")
 
 
 with tab_plan:
@@ -641,14 +647,16 @@ with tab_decide:
 # -- history ----------------------------------------------------------------------------------
 with tab_history:
     st.dataframe(
-        pd.DataFrame(
-            {
-                "Version": versions["version"],
-                "State": versions["state"].map(lambda s: workflow.STATE_WORDS.get(s, s)),
-                "Saved by": versions["saved_by"],
-                "Saved at": versions["saved_at"],
-                "Comment": versions["comment"],
-            }
+        safe_frame(
+            pd.DataFrame(
+                {
+                    "Version": versions["version"],
+                    "State": versions["state"].map(lambda s: workflow.STATE_WORDS.get(s, s)),
+                    "Saved by": versions["saved_by"],
+                    "Saved at": versions["saved_at"],
+                    "Comment": versions["comment"],
+                }
+            )
         ),
         hide_index=True,
         width="stretch",

@@ -10,6 +10,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from csa.access import Actor, PermissionDenied, allowed
+from csa.exports import safe_frame
 from csa.returns import (
     ReturnError,
     ReturnRejected,
@@ -179,11 +180,13 @@ if table.empty:
     st.info("No figure would change: every row matches the current figures.")
 else:
     st.markdown("**What will change**")
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(safe_frame(table), hide_index=True, width="stretch")
 if counts["unchanged"]:
     with st.expander(f"{counts['unchanged']} unchanged figures"):
         same = changes_table(preview, include_unchanged=True)
-        st.dataframe(same[same["Change"] == "unchanged"], hide_index=True, width="stretch")
+        st.dataframe(
+            safe_frame(same[same["Change"] == "unchanged"]), hide_index=True, width="stretch"
+        )
 
 acknowledged = True
 if preview.warnings:

@@ -11,6 +11,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from csa.access import Actor, PermissionDenied, allowed
+from csa.exports import safe_frame
 from csa.returns import RollbackRefused, rollback_upload
 from ui import context, data, session
 from ui.format import md
@@ -56,22 +57,24 @@ shown = uploads.rename(
     }
 )
 st.dataframe(
-    shown[
-        [
-            "Upload",
-            "When (UTC)",
-            "By",
-            "Kind",
-            "File",
-            "Outcome",
-            "New",
-            "Changed",
-            "Unchanged",
-            "Rolled back by",
-            "Rolled back at (UTC)",
-            "Note",
+    safe_frame(
+        shown[
+            [
+                "Upload",
+                "When (UTC)",
+                "By",
+                "Kind",
+                "File",
+                "Outcome",
+                "New",
+                "Changed",
+                "Unchanged",
+                "Rolled back by",
+                "Rolled back at (UTC)",
+                "Note",
+            ]
         ]
-    ],
+    ),
     hide_index=True,
     width="stretch",
 )
@@ -141,24 +144,26 @@ else:
         "(newest first; the current figure is the top revision of each)"
     )
     st.dataframe(
-        table[
-            [
-                "Indicator",
-                "Area",
-                "Period",
-                "Revision",
-                "Value",
-                "Numerator",
-                "Denominator",
-                "Status",
-                "Withdrawn",
-                "Kind",
-                "From",
-                "By",
-                "When (UTC)",
-                "Note",
+        safe_frame(
+            table[
+                [
+                    "Indicator",
+                    "Area",
+                    "Period",
+                    "Revision",
+                    "Value",
+                    "Numerator",
+                    "Denominator",
+                    "Status",
+                    "Withdrawn",
+                    "Kind",
+                    "From",
+                    "By",
+                    "When (UTC)",
+                    "Note",
+                ]
             ]
-        ],
+        ),
         hide_index=True,
         width="stretch",
     )
