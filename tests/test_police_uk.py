@@ -118,3 +118,28 @@ def test_month_labels_are_all_months(db):
     per = db.periods()
     for label in per.loc[per["frequency"] == "monthly", "label"]:
         parse_month(label)
+
+
+@pytest.mark.parametrize(
+    "month, include_asb, no_location, force_total",
+    [  # hand-worked from the source README: all records, 2019-12 and 2021-07
+        ("2019-12", True, 276, 14_748),
+        ("2021-07", True, 2_889, 19_907),
+    ],
+)
+def test_no_location_share_per_month(force, month, include_asb, no_location, force_total):
+    from csa.police_uk import no_location_share
+
+    share = no_location_share(force, include_asb=include_asb).set_index("month")
+    row = share.loc[month]
+    assert (row["rows_no_lsoa"], row["force_file_rows"]) == (no_location, force_total)
+    assert row["no_location_share"] == pytest.approx(no_location / force_total)
+    assert len(share) == 32  # gap months have no row, not a zero share
+
+
+def test_crimes_only_share_leaves_out_anti_social_behaviour(force):
+    from csa.police_uk import no_location_share
+
+    crimes = no_location_share(force).set_index("month").loc["2019-12"]
+    asb = force[(force["month"] == "2019-12") & (force["crime_type"] == "Anti-social behaviour")]
+    assert crimes["force_file_rows"] == 14_748 - int(asb["force_file_rows"].iloc[0])
