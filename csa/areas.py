@@ -66,6 +66,24 @@ def population_for_year(populations: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["area_code", "population", "population_year"])
 
 
+def population_nearest(populations: pd.DataFrame, when) -> pd.DataFrame:
+    """Each area's population from the mid-year estimate nearest ``when`` (a date).
+
+    A mid-year estimate refers to 30 June; the estimate whose 30 June is nearest ``when``
+    is used (the earlier one on a tie). Returns area_code, population, population_year.
+    """
+    when = pd.Timestamp(when)
+    rows = []
+    for code, grp in populations.groupby("area_code"):
+        gaps = [
+            (abs((pd.Timestamp(int(y), 6, 30) - when).days), int(y), int(p))
+            for y, p in zip(grp["year"], grp["population"], strict=True)
+        ]
+        _gap, year, pop = min(gaps)
+        rows.append({"area_code": code, "population": pop, "population_year": year})
+    return pd.DataFrame(rows, columns=["area_code", "population", "population_year"])
+
+
 def aggregate(
     observations: pd.DataFrame,
     members: pd.DataFrame,

@@ -56,6 +56,14 @@ THEMES = [
     ("DRG", "Drugs", "contributory_factor", "Drug misuse and recovery from it."),
     ("REO", "Reoffending", "contributory_factor", "Reducing reoffending by adults."),
     (
+        "PUK",
+        "Police.uk street-level crime (context)",
+        "context",
+        "Crimes published on police.uk each month with a location in the area: real monthly "
+        "figures. They are not Home Office recorded crime, and the 14 areas do not add up to "
+        "the force total (records with no location count toward pan-Lancashire only).",
+    ),
+    (
         "REC",
         "Police recorded crime (context)",
         "context",
@@ -76,8 +84,18 @@ ORGANISATIONS = [
     ("OPCC", "Office of the Police and Crime Commissioner for Lancashire"),
 ]
 
-#: Demo indicators: code, theme, title, unit, multiplier, polarity, lead org, lead role,
+POLICE_UK_SOURCE = (
+    "data.police.uk street-level crime, Lancashire Constabulary monthly files (Home Office / "
+    "police forces, OGL v3.0), counted by CSP through the ONS LSOA 2011 to LAD 2020 lookup; "
+    "rates use the ONS mid-year population estimate nearest the month (mid-2019, mid-2020 "
+    "or mid-2022: no mid-2021 estimate is bundled). 2020-06, 2020-08 and 2020-09 are missing "
+    "from the source and are gaps."
+)
+
+#: Indicators: code, theme, title, unit, multiplier, polarity, lead org, lead role,
 #: public, definition, source, target (type, value, baseline period, tolerance %) or None.
+#: ``frequency`` defaults to "quarterly" and ``data_kind`` to "demo" (a synthetic series
+#: made by :mod:`csa.demo`); an indicator with ``data_kind="real"`` is built from data/.
 INDICATORS = [
     dict(
         code="DA-01",
@@ -212,10 +230,14 @@ INDICATORS = [
         lead="LANCS-POLICE",
         lead_role="Chief Inspector, Neighbourhood Policing",
         public=True,
-        definition="Anti-social behaviour incidents reported to the police in the quarter, per "
-        "1,000 residents.",
-        source="Lancashire Constabulary incident records",
-        target=("change_vs_baseline", -5.0, "2022-23", 5.0),
+        definition="Anti-social behaviour incidents reported to Lancashire Constabulary in the "
+        "month and published on police.uk with a location in the area, per 1,000 residents. "
+        "Incidents published with no location, or located outside the 14 areas, count toward "
+        "pan-Lancashire only (as 'Unassigned'), so the pan-Lancashire figure is the force total.",
+        source=POLICE_UK_SOURCE,
+        target=("change_vs_baseline", -5.0, "2021-22", 5.0),
+        frequency="monthly",
+        data_kind="real",
     ),
     dict(
         code="ASB-02",
@@ -316,3 +338,30 @@ RECORDED_CRIME_SOURCE = (
     "year ending June 2025 (OGL v3.0); rates use ONS mid-2022 population estimates, the "
     "latest bundled."
 )
+
+#: police.uk crime types (as in the source file) and the indicators they become: anti-social
+#: behaviour is the key-issue indicator ASB-01, the 13 crime categories are context.
+POLICE_UK_CATEGORIES = [
+    ("Anti-social behaviour", "ASB-01", "Anti-social behaviour incidents"),
+    ("Bicycle theft", "PUK-BIKE", "Bicycle theft (police.uk)"),
+    ("Burglary", "PUK-BURG", "Burglary (police.uk)"),
+    ("Criminal damage and arson", "PUK-CDA", "Criminal damage and arson (police.uk)"),
+    ("Drugs", "PUK-DRUG", "Drugs (police.uk)"),
+    ("Other crime", "PUK-OTHER", "Other crime (police.uk)"),
+    ("Other theft", "PUK-OTHTHEFT", "Other theft (police.uk)"),
+    ("Possession of weapons", "PUK-WEAP", "Possession of weapons (police.uk)"),
+    ("Public order", "PUK-PUBORD", "Public order (police.uk)"),
+    ("Robbery", "PUK-ROB", "Robbery (police.uk)"),
+    ("Shoplifting", "PUK-SHOP", "Shoplifting (police.uk)"),
+    ("Theft from the person", "PUK-TFTP", "Theft from the person (police.uk)"),
+    ("Vehicle crime", "PUK-VEH", "Vehicle crime (police.uk)"),
+    (
+        "Violence and sexual offences",
+        "PUK-VSO",
+        "Violence and sexual offences (police.uk)",
+    ),
+]
+#: The months the police.uk series spans (first, last as (year, month)); within it,
+#: months missing from the source are gaps.
+POLICE_UK_MONTHS = ((2019, 12), (2022, 10))
+POLICE_UK_MISSING_MONTHS = ("2020-06", "2020-08", "2020-09")

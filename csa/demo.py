@@ -12,8 +12,10 @@ The magnitudes are realistic and anchored on real figures where we have them:
 * other counts are annual rates per 1,000 residents (ONS mid-year populations) scaled by
   each area's real total recorded crime rate relative to pan-Lancashire (damped), so that
   Blackpool, Blackburn with Darwen and Burnley sit above Ribble Valley as in reality;
-* anti-social behaviour is set so that Pennine Lancashire (the East policing area) has
-  about 15,600 incidents a year, as its published strategic assessment reported (15,579).
+
+Indicators with a real series (``data_kind="real"`` in :mod:`csa.catalogue`, e.g. ASB-01,
+anti-social behaviour from police.uk) get no synthetic figures at all: :func:`generate`
+refuses to make any.
 
 Seasonality, trends and a few deliberate stories (violence rising in East Lancashire from
 2025, drug treatment completions falling in the South, deliberate fires up in the West)
@@ -99,7 +101,6 @@ SPECS = {
             trend_per_year=-0.045,
             area_elasticity=0.0,
         ),
-        Spec("ASB-01", per_1000_year=29.0, seasonal=(1.12, 1.18, 0.92, 0.78), trend_per_year=-0.06),
         Spec(
             "ASB-02",
             per_1000_year=2.2,
@@ -118,7 +119,10 @@ SPECS = {
     ]
 }
 
-EAST_ASB_PER_YEAR = 15_579  # Pennine Lancashire, published strategic assessment
+
+def real_series_codes() -> set[str]:
+    """Catalogue indicators that have a real series, so must never get demo figures."""
+    return {ind["code"] for ind in INDICATORS if ind.get("data_kind", "demo") == "real"}
 
 
 def _story_factor(spec: Spec, area: str, t: int) -> float:
@@ -145,6 +149,9 @@ def generate(populations: pd.DataFrame, crime: pd.DataFrame) -> pd.DataFrame:
         The real recorded-crime table (rows with row_type == "csp"; lad_code and the
         offence-group columns).
     """
+    clash = sorted(set(SPECS) & real_series_codes())
+    if clash:
+        raise ValueError(f"no demo figures for indicators with a real series: {clash}")
     rng = np.random.default_rng(SEED)
     periods = quarters(FIRST_QUARTER, LAST_QUARTER)
     csp = crime[crime["row_type"] == "csp"].set_index("lad_code")
@@ -152,9 +159,6 @@ def generate(populations: pd.DataFrame, crime: pd.DataFrame) -> pd.DataFrame:
     pop22 = population_for_year(populations, 2022).set_index("area_code")["population"]
     crime_rate = csp["total_recorded_crime_excl_fraud"] / pop22.reindex(csp.index)
     relative = crime_rate / (csp["total_recorded_crime_excl_fraud"].sum() / pop22.sum())
-    east_asb_scale = EAST_ASB_PER_YEAR / sum(
-        29.0 / 1000 * pop22[a] * relative[a] ** 0.7 for a in EAST
-    )
 
     catalogue = {ind["code"]: ind for ind in INDICATORS}
     anchor_t = 14.5  # middle of the year ending June 2025 (quarters 13 to 16)
@@ -190,8 +194,6 @@ def generate(populations: pd.DataFrame, crime: pd.DataFrame) -> pd.DataFrame:
                             / 4
                             * relative[area] ** spec.area_elasticity
                         )
-                        if code == "ASB-01":
-                            level *= east_asb_scale
                     mean = (
                         level
                         * spec.seasonal[q - 1]

@@ -2,7 +2,53 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from csa.db import Database
+
+#: Comparators held for indicators, beyond pan-Lancashire (which every indicator has):
+#: the national recorded-crime tables (csa.national) and the bundled comparator groups.
+NATIONAL_COMPARATORS = ["England and Wales", "England", "North West"]
+
+
+def comparators_for(code: str, group_names: list[str]) -> list[str]:
+    """The benchmarks held for an indicator: pan-Lancashire for every one, and for the Home
+    Office recorded-crime groups (REC-*) England and Wales, England, the North West and
+    each bundled comparator group."""
+    held = ["Pan-Lancashire"]
+    if str(code).startswith("REC-"):
+        held += NATIONAL_COMPARATORS + list(group_names)
+    return held
+
+
+def series_periods(observations: pd.DataFrame, periods: pd.DataFrame) -> dict[str, dict]:
+    """Per indicator: the first and last period with a figure, how many periods have one,
+    and the latest period with a real (not demo) figure (None when all are demo).
+
+    This is what a page should default to for an indicator: its latest real period.
+    """
+    if observations.empty:
+        return {}
+    start = dict(zip(periods["label"], pd.to_datetime(periods["start_date"]), strict=True))
+    obs = observations[["indicator_code", "period_label", "data_kind"]].drop_duplicates()
+    obs = obs.assign(_start=obs["period_label"].map(start)).sort_values("_start")
+    out = {}
+    for code, grp in obs.groupby("indicator_code", sort=False):
+        labels = list(dict.fromkeys(grp["period_label"]))
+        real = grp[grp["data_kind"] == "real"]
+        out[code] = {
+            "first": labels[0],
+            "last": labels[-1],
+            "count": len(labels),
+            "latest_real": str(real["period_label"].iloc[-1]) if not real.empty else None,
+        }
+    return out
+
+
+def latest_real_periods(db: Database) -> dict[str, str | None]:
+    """Each indicator's latest period with a real figure (None if it has only demo ones)."""
+    spans = series_periods(db.observations(), db.periods())
+    return {code: span["latest_real"] for code, span in spans.items()}
 
 
 def inventory(db: Database) -> dict:
@@ -15,6 +61,14 @@ def inventory(db: Database) -> dict:
     periods = db.periods()
     with_figures = periods[periods["label"].isin(set(obs["period_label"]))]
     revisions = db.scalar_count_revisions()
+    spans = series_periods(obs, periods)
+    try:
+        from csa import comparators
+        from csa.config import data_dir
+
+        groups = [g.name for g in comparators.bundled_groups(data_dir())]
+    except (FileNotFoundError, ValueError):
+        groups = []
     return {
         "areas": [
             {
@@ -38,6 +92,10 @@ def inventory(db: Database) -> dict:
                 "lead_organisation": r.lead_organisation,
                 "public": bool(r.public),
                 "data_kind": r.data_kind,
+                "frequency": r.frequency,
+                "periods": {k: spans.get(r.code, {}).get(k) for k in ("first", "last", "count")},
+                "latest_real_period": spans.get(r.code, {}).get("latest_real"),
+                "comparators": comparators_for(r.code, groups),
             }
             for r in indicators.itertuples(index=False)
         ],

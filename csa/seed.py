@@ -22,12 +22,16 @@ from csa.areas import (
     POLICING_AREAS,
     UNASSIGNED,
     population_for_year,
+    population_nearest,
     value_from_parts,
 )
 from csa.catalogue import (
     EDITION,
     INDICATORS,
     ORGANISATIONS,
+    POLICE_UK_CATEGORIES,
+    POLICE_UK_MONTHS,
+    POLICE_UK_SOURCE,
     RECORDED_CRIME_GROUPS,
     RECORDED_CRIME_PERIOD,
     RECORDED_CRIME_SOURCE,
@@ -35,7 +39,7 @@ from csa.catalogue import (
 )
 from csa.db import Database, utcnow
 from csa.models import Upload
-from csa.periods import quarters
+from csa.periods import month_dates, months, parse_month, quarters
 from csa.strategic.costs import bundled_unit_cost_rows
 
 SEED_USER = "system:bundled-data"
@@ -47,6 +51,8 @@ FILES = {
     "context": "lancashire_ons_subnational_indicators_lad.csv",
     "demo": "demo_observations.csv",
     "unit_costs": "unit_costs_of_crime_2015_16.csv",
+    "police_uk": "policeuk_street_lancashire_csp_month_crimetype.csv",
+    "police_uk_force": "policeuk_street_lancashire_force_month_crimetype_reconciliation.csv",
 }
 BOUNDARY_FILES = {
     "lad": "lancashire_lad_dec2023_bgc.geojson",
@@ -148,6 +154,12 @@ def build_areas(lookup: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def build_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
     inds, targets = [], []
     for i, spec in enumerate(INDICATORS):
+        kind = spec.get("data_kind", "demo")
+        rephase = (
+            f" SPC limits re-phased at {spec['rephase'][0]}: {spec['rephase'][1]}."
+            if spec.get("rephase")
+            else ""
+        )
         inds.append(
             {
                 "code": spec["code"],
@@ -157,19 +169,19 @@ def build_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
                 "unit": spec["unit"],
                 "multiplier": spec["multiplier"],
                 "polarity": spec["polarity"],
-                "frequency": "quarterly",
+                "frequency": spec.get("frequency", "quarterly"),
                 "source": spec["source"],
                 "lead_org_code": spec["lead"],
                 "lead_role": spec["lead_role"],
                 "public": spec["public"],
-                "data_kind": "demo",
-                "notes": "DEMO DATA: synthetic figures generated for demonstration (csa/demo.py); "
-                "not real Lancashire statistics."
-                + (
-                    f" SPC limits re-phased at {spec['rephase'][0]}: {spec['rephase'][1]}."
-                    if spec.get("rephase")
-                    else ""
-                ),
+                "data_kind": kind,
+                "notes": (
+                    POLICE_UK_NOTE
+                    if kind == "real"
+                    else "DEMO DATA: synthetic figures generated for demonstration "
+                    "(csa/demo.py); not real Lancashire statistics."
+                )
+                + rephase,
                 "spc_rephase": spec["rephase"][0] if spec.get("rephase") else "",
                 "sort_order": i,
             }
@@ -188,6 +200,32 @@ def build_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
                     "note": "",
                 }
             )
+    for i, (crime_type, code, title) in enumerate(POLICE_UK_CATEGORIES):
+        if code in {spec["code"] for spec in INDICATORS}:
+            continue  # anti-social behaviour is ASB-01, in the catalogue above
+        inds.append(
+            {
+                "code": code,
+                "title": title,
+                "definition": f"Crimes in the police.uk category '{crime_type}' published "
+                "for the month with a location in the area, per 1,000 residents. Crimes with "
+                "no published location, or located outside the 14 areas, count toward "
+                "pan-Lancashire only. Not Home Office recorded crime: see About the data.",
+                "theme_code": "PUK",
+                "unit": "rate",
+                "multiplier": 1000,
+                "polarity": "low_is_good",
+                "frequency": "monthly",
+                "source": POLICE_UK_SOURCE,
+                "lead_org_code": "LANCS-POLICE",
+                "lead_role": "Head of Analysis",
+                "public": True,
+                "data_kind": "real",
+                "spc_rephase": "",
+                "notes": POLICE_UK_NOTE,
+                "sort_order": 60 + i,
+            }
+        )
     for i, (_col, code, title) in enumerate(RECORDED_CRIME_GROUPS):
         inds.append(
             {
@@ -215,7 +253,7 @@ def build_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def build_periods() -> pd.DataFrame:
-    rows = quarters(*PERIOD_RANGE)
+    rows = quarters(*PERIOD_RANGE) + months(*POLICE_UK_MONTHS)
     rows.append(
         {
             "label": RECORDED_CRIME_PERIOD,
@@ -262,6 +300,85 @@ def build_crime_observations(crime: pd.DataFrame, populations: pd.DataFrame) -> 
     return pd.DataFrame(rows)
 
 
+POLICE_UK_NOTE = (
+    "Real figures (police.uk), monthly. 2020-06, 2020-08 and 2020-09 are missing from the "
+    "source: they are gaps, not zeros, and a quarter containing one is not summed. Rates per "
+    "1,000 use the ONS mid-year estimate nearest each month: mid-2019 for 2019-12, mid-2020 "
+    "for 2020-01 to 2021-06, mid-2022 from 2021-07 (no mid-2021 estimate is bundled). The "
+    "pan-Lancashire figure is the force file total, including records with no location."
+)
+
+
+def build_police_uk_observations(
+    street: pd.DataFrame, force: pd.DataFrame, populations: pd.DataFrame
+) -> pd.DataFrame:
+    """Real monthly police.uk counts per CSP as rates per 1,000, plus each month's records
+    with no location in the 14 areas as "Unassigned" (so pan-Lancashire is the force total).
+
+    Checked first: for every month and crime type, the CSP counts add up to the force file's
+    in-area rows, and in-area + no-location + outside rows = all rows in the force file.
+    Only months in the source get rows: a month missing from it stays a gap.
+    """
+    codes = {t: c for t, c, _title in POLICE_UK_CATEGORIES}
+    unknown = set(street["crime_type"]) - set(codes)
+    if unknown:
+        raise BundleError(f"{FILES['police_uk']}: unknown crime types {sorted(unknown)}")
+    check = reconcile_police_uk(street, force)
+    bad = check[~check["reconciles"]]
+    if not bad.empty:
+        r = bad.iloc[0]
+        raise BundleError(
+            f"{FILES['police_uk']}: {r['crime_type']} in {r['month']} does not reconcile "
+            f"with {FILES['police_uk_force']} ({len(bad)} month-types in all)"
+        )
+    rows = []
+    for month, grp in street.groupby("month"):
+        y, m = parse_month(month)
+        start, end = month_dates(y, m)
+        mid = start + (end - start) / 2
+        pop = population_nearest(populations, mid).set_index("area_code")["population"]
+        for r in grp.itertuples(index=False):
+            den = float(pop[r.csp_code])
+            rows.append(
+                {
+                    "indicator_code": codes[r.crime_type],
+                    "area_code": r.csp_code,
+                    "period_label": month,
+                    "numerator": float(r.count),
+                    "denominator": den,
+                    "value": value_from_parts(float(r.count), den, "rate", 1000),
+                    "status": "final",
+                    "data_kind": "real",
+                }
+            )
+    for r in force.itertuples(index=False):
+        rows.append(
+            {
+                "indicator_code": codes[r.crime_type],
+                "area_code": UNASSIGNED,
+                "period_label": r.month,
+                "numerator": float(r.force_file_rows - r.rows_in_14_csps),
+                "denominator": None,
+                "value": None,
+                "status": "final",
+                "data_kind": "real",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def reconcile_police_uk(street: pd.DataFrame, force: pd.DataFrame) -> pd.DataFrame:
+    """Per month and crime type: the sum over the CSPs, the force file's columns, and whether
+    CSP sum = in-area rows and in-area + no location + outside = force file rows."""
+    sums = street.groupby(["month", "crime_type"])["count"].sum().rename("csp_sum")
+    out = force.merge(sums.reset_index(), on=["month", "crime_type"], how="outer")
+    out["reconciles"] = (out["csp_sum"] == out["rows_in_14_csps"]) & (
+        out["rows_in_14_csps"] + out["rows_no_lsoa"] + out["rows_lsoa_outside_lancashire14"]
+        == out["force_file_rows"]
+    )
+    return out
+
+
 def build_bundle(data_dir: Path) -> dict[str, pd.DataFrame]:
     """Every table of the bundled dataset, ready for :meth:`Database.load_reference`."""
     lookup = _read(data_dir, "lookup")
@@ -290,6 +407,18 @@ def build_bundle(data_dir: Path) -> dict[str, pd.DataFrame]:
     ctx.insert(0, "id", range(1, len(ctx) + 1))
     demo = _read(data_dir, "demo")
     demo = demo[demo["data_kind"] == "demo"]
+    real_codes = set(indicators.loc[indicators["data_kind"] == "real", "code"])
+    clash = sorted(set(demo["indicator_code"]) & real_codes)
+    if clash:
+        raise BundleError(
+            f"{FILES['demo']}: demo rows for indicators with a real series ({', '.join(clash)}); "
+            "run `python -m csa demo` to regenerate it"
+        )
+    police_uk = build_police_uk_observations(
+        _read(data_dir, "police_uk"),
+        _read(data_dir, "police_uk_force"),
+        populations,
+    )
     pops = populations[["area_code", "year", "population"]].assign(source=POPULATION_SOURCE)
     return {
         "organisations": pd.DataFrame(ORGANISATIONS, columns=["code", "name"]),
@@ -317,7 +446,7 @@ def build_bundle(data_dir: Path) -> dict[str, pd.DataFrame]:
         "context_indicators": ctx,
         "unit_costs": bundled_unit_cost_rows(data_dir, entered_by=SEED_USER, entered_at=utcnow()),
         "observations": pd.concat(
-            [build_crime_observations(crime, populations), demo], ignore_index=True
+            [build_crime_observations(crime, populations), police_uk, demo], ignore_index=True
         ),
     }
 

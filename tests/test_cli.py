@@ -26,7 +26,7 @@ def test_init_twice_then_info_json(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     first = run("init", url=url)
     assert first.returncode == 0, first.stderr
-    assert "4349 figures loaded" in first.stdout
+    assert "10761 figures loaded" in first.stdout
     second = run("init", url=url)
     assert second.returncode == 0
     assert "up to date; nothing changed" in second.stdout
@@ -40,9 +40,9 @@ def test_init_twice_then_info_json(tmp_path):
     vio = next(i for i in inv["indicators"] if i["code"] == "VIO-01")
     assert {"code", "title", "theme", "unit", "polarity", "lead_organisation", "public"} <= set(vio)
     assert vio["lead_organisation"] == "Lancashire Violence Reduction Network"
-    assert inv["periods"]["labels"][0] == "2021-22 Q1"
+    assert inv["periods"]["labels"][0] == "2019-12"  # police.uk, monthly
     assert inv["periods"]["labels"][-1] == "2026-27 Q2"
-    assert inv["observations"]["count"] == 4349
+    assert inv["observations"]["count"] == 10761
 
 
 def test_info_on_an_empty_database_says_what_to_do(tmp_path):

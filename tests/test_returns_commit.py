@@ -58,7 +58,7 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
     content = edit(police, {"I4": int(old["numerator"]) + 7, "L4": "late crimes added"})
     result = commit(db, content)
     assert result.status == "imported"
-    assert result.counts == {"new": 0, "changed": 1, "unchanged": 55}
+    assert result.counts == {"new": 0, "changed": 1, "unchanged": 41}
 
     now = figure(db, "DA-01")
     assert now["revision"] == old["revision"] + 1
@@ -89,7 +89,7 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
         upload["rows_new"],
         upload["rows_changed"],
         upload["rows_unchanged"],
-    ) == (56, 0, 1, 55)
+    ) == (42, 0, 1, 41)
     assert db.upload_content(result.upload_id) == content
 
     entry = db.audit_log(action="upload_return").iloc[0]
@@ -102,11 +102,13 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
 
 
 def test_new_figures_hand_worked(db):
-    """In January 2027 the quarter 2026-27 Q3 is open and has no figures yet."""
+    """In January 2027 the quarter 2026-27 Q3 is open and has no figures yet.
+
+    The police template has 42 rows (DA-01, DA-02, SOC-01 x 14 areas): ASB-01 is monthly."""
     content = template(db, "LANCS-POLICE", "2026-27 Q3", today=NEXT_QUARTER_DAY)
-    rows = {cell(content, f"A{r}") + "|" + cell(content, f"D{r}"): r for r in range(2, 58)}
+    rows = {cell(content, f"A{r}") + "|" + cell(content, f"D{r}"): r for r in range(2, 44)}
     da1, da2, soc = rows[f"DA-01|{BURNLEY}"], rows[f"DA-02|{BURNLEY}"], rows[f"SOC-01|{BURNLEY}"]
-    blank = {f"{c}{r}": None for r in range(2, 58) for c in "IJ"}
+    blank = {f"{c}{r}": None for r in range(2, 44) for c in "IJ"}
     filled = edit(
         content,
         blank
@@ -123,7 +125,7 @@ def test_new_figures_hand_worked(db):
         db, OFFICER, filled, "q3.xlsx", today=NEXT_QUARTER_DAY, settings=settings()
     )
     assert preview.counts == {"new": 3, "changed": 0, "unchanged": 0}
-    assert len(preview.skipped_rows) == 53
+    assert len(preview.skipped_rows) == 39
     assert set(preview.basis.values()) == {0}
     result = commit(db, filled, name="q3.xlsx", today=NEXT_QUARTER_DAY, acknowledge_warnings=True)
     assert result.counts == {"new": 3, "changed": 0, "unchanged": 0}
@@ -157,9 +159,9 @@ def test_the_same_file_again_is_recognised_and_changes_nothing(db, police):
 def test_a_return_with_nothing_new_is_archived_but_writes_no_figure(db, police):
     revisions = db.scalar_count_revisions()
     result = commit(db, police)
-    assert result.counts == {"new": 0, "changed": 0, "unchanged": 56}
+    assert result.counts == {"new": 0, "changed": 0, "unchanged": 42}
     assert db.scalar_count_revisions() == revisions
-    assert db.upload(result.upload_id)["rows_unchanged"] == 56
+    assert db.upload(result.upload_id)["rows_unchanged"] == 42
 
 
 def test_warnings_must_be_acknowledged(db, police):
@@ -189,7 +191,7 @@ def test_confirm_is_refused_when_figures_moved_since_the_preview(db, police):
     fresh = info.value.preview
     moved = {k for k in preview.basis if preview.basis[k] != fresh.basis[k]}
     assert moved == {f"DA-01|{BURNLEY}|2026-27 Q2", f"DA-01|{cell(police, 'D5')}|2026-27 Q2"}
-    assert fresh.counts == {"new": 0, "changed": 2, "unchanged": 54}
+    assert fresh.counts == {"new": 0, "changed": 2, "unchanged": 40}
     # confirming the fresh preview works, and keeps every revision
     commit(db, mine, name="mine.xlsx", basis=fresh.basis)
     assert list(db.history("DA-01", BURNLEY, "2026-27 Q2")["revision"]) == [3, 2, 1]

@@ -49,9 +49,10 @@ def test_police_template_rows_and_prefilled_figures(db):
     header = [c.value for c in ws[1]]
     assert header == [c.heading for c in layout.COLUMNS]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    # the police lead 4 quarterly indicators (DA-01, DA-02, SOC-01, ASB-01) x 14 areas
-    assert len(rows) == 56
-    assert sorted({r[0] for r in rows}) == ["ASB-01", "DA-01", "DA-02", "SOC-01"]
+    # the police lead 3 quarterly indicators (DA-01, DA-02, SOC-01) x 14 areas; ASB-01 is
+    # monthly and real (police.uk), so it has no place in a quarterly return
+    assert len(rows) == 42
+    assert sorted({r[0] for r in rows}) == ["DA-01", "DA-02", "SOC-01"]
     assert {r[5] for r in rows} == {"2026-27 Q2"} and {r[6] for r in rows} == {"2026-27 Q1"}
     burnley = next(r for r in rows if r[0] == "DA-01" and r[3] == "E07000117")
     cur = db.observations(

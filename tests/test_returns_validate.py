@@ -1,8 +1,8 @@
 """Every problem in a return is found at once and named by its cell; nothing is written.
 
 Workbooks are built here from a real template (police, 2026-27 Q2: rows 2-15 DA-01 (rate
-per 1,000), 16-29 DA-02 (percentage), 30-43 SOC-01 (count), 44-57 ASB-01 (rate)) and then
-edited the way officers and programs get them wrong.
+per 1,000), 16-29 DA-02 (percentage), 30-43 SOC-01 (count); ASB-01 is monthly and real,
+from police.uk, so it is not in the quarterly return) and then edited the way officers and programs get them wrong.
 """
 
 from datetime import datetime
@@ -144,7 +144,7 @@ def test_duplicate_rows(db, police):
 
     problems = rejected(db, edit(police, fn=copy_row))
     assert problems == [
-        "Return!A58: this row repeats row 3 (DA-01, E06000009, 2026-27 Q2), "
+        "Return!A44: this row repeats row 3 (DA-01, E06000009, 2026-27 Q2), "
         "expected each indicator, area and period once"
     ]
 
@@ -242,7 +242,7 @@ def test_formula_with_a_cached_value_gives_that_value(db, police):
     numerator = cell(police, "I2")
     content = set_formula(police, "I2", f"{numerator - 1}+1", str(numerator))
     preview = prepare_return(db, ANALYST, content, "f.xlsx", today=TODAY, settings=settings())
-    assert preview.counts == {"new": 0, "changed": 0, "unchanged": 56}
+    assert preview.counts == {"new": 0, "changed": 0, "unchanged": 42}
 
 
 def test_too_many_rows(db, police):
@@ -292,7 +292,7 @@ def test_empty_rows_are_skipped_not_zeroed(db, police):
         settings=settings(),
     )
     assert preview.skipped_rows == [2]
-    assert preview.counts == {"new": 0, "changed": 0, "unchanged": 55}
+    assert preview.counts == {"new": 0, "changed": 0, "unchanged": 41}
 
 
 def test_numbers_typed_as_text_are_read(db, police):
@@ -306,7 +306,7 @@ def test_numbers_typed_as_text_are_read(db, police):
         today=TODAY,
         settings=settings(),
     )
-    assert preview.counts["unchanged"] == 56
+    assert preview.counts["unchanged"] == 42
 
 
 @pytest.mark.parametrize(

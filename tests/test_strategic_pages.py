@@ -234,6 +234,21 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
     assert not any(b.label == "Save the unit cost" for b in at.button)  # public: no form
 
 
+def test_costs_page_places_lancashire_in_england_and_wales(app_env):
+    at = page("pages/strategic/costs.py", None, {"area": "E06000008"})
+    nat = next(d.value for d in at.dataframe if "Rate per 1,000 (95% CI)" in d.value.columns)
+    lancs = nat.set_index("Area").loc["Lancashire"]
+    # 128,435 / 1,570,373 x 1,000 = 81.8 per 1,000, year ending June 2025
+    assert lancs["Rate per 1,000 (95% CI)"].startswith("81.8 (")
+    assert lancs["Rank"].endswith("of 34 forces")
+    assert lancs["Against England and Wales"] == "better than England and Wales"
+    assert nat.set_index("Area").loc["Blackpool", "Rank"].endswith("of 283 partnerships")
+    captions = "\n".join(c.value for c in at.caption)
+    assert "no national" not in captions
+    nw = next(d.value for d in at.dataframe if "Force" in d.value.columns)
+    assert nw.set_index("Force").loc["Lancashire", "Rank"] == "2 of 4"
+
+
 def test_analyst_enters_a_missing_unit_cost_and_the_group_is_costed(app_env):
     at = page("pages/strategic/costs.py", ANALYST, {"area": "E06000008"})
     form_button = next(b for b in at.button if b.label == "Save the unit cost")

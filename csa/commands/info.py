@@ -12,7 +12,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "info",
         help="show what is loaded",
-        description="Areas, indicators, periods and observation counts.",
+        description="Areas; indicators with their frequency, periods (first, last, count), "
+        "latest real period and the comparators held; observation counts.",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run)
@@ -34,7 +35,18 @@ def run(args) -> int:
     print(f"Indicators ({len(inv['indicators'])}):")
     for i in inv["indicators"]:
         flag = "" if i["public"] else " [restricted]"
-        print(f"  {i['code']:<10} {i['data_kind']:<5} {i['unit']:<10} {i['title']}{flag}")
+        print(
+            f"  {i['code']:<12} {i['data_kind']:<5} {i['frequency']:<9} {i['unit']:<10} "
+            f"{i['title']}{flag}"
+        )
+        span = i["periods"]
+        print(
+            f"      periods: {span['first']} .. {span['last']} ({span['count']})"
+            if span["count"]
+            else "      periods: none"
+        )
+        print(f"      latest real period: {i['latest_real_period'] or 'none (demo only)'}")
+        print(f"      comparators: {', '.join(i['comparators'])}")
     periods = inv["periods"]["labels"]
     print(
         f"Periods with figures ({len(periods)}): {periods[0]} .. {periods[-1]}"

@@ -11,9 +11,10 @@ the latest bundled year, per 1,000 residents (ONS mid-year estimate, the latest 
   ("lowest fifth" ... "highest fifth") and as the ratio to the pan-Lancashire rate.
 * The three policing areas are ranked among themselves in the same way.
 * **Pan-Lancashire** (the force area; crimes the Home Office could not assign to a
-  partnership count here) is the benchmark. It is not ranked: no national or other-force
-  figures are bundled, so there is nothing to rank Lancashire against. If national figures
-  are added later, :func:`relative_position` takes them as ``comparators``.
+  partnership count here) is the benchmark and is not ranked here. Its place among all
+  forces and partnerships in England and Wales (Home Office Tables C2 and P1) is given by
+  :mod:`csa.national` and :mod:`csa.comparators`; :func:`relative_position` can also take
+  such figures as ``comparators``.
 * When :mod:`csa.stats` provides ``rate_ci``, each rate carries its 95% confidence interval
   (Byar's method, exact Poisson below 10 events).
 

@@ -3,12 +3,15 @@
 import streamlit as st
 
 from csa import config as csa_config
+from csa.police_uk import no_location_share, read_reconciliation
 from ui import data
 
 st.title("About the data and methods")
 st.markdown("""
 **What is real.** Police recorded crime by Community Safety Partnership for the year ending
-June 2025 (Home Office), ONS mid-year population estimates, the English Indices of
+June 2025 (Home Office); monthly anti-social behaviour and crime published on police.uk by
+Lancashire Constabulary, December 2019 to October 2022 (2020-06, 2020-08 and 2020-09 are
+missing from the source and shown as gaps, never as zeros); ONS mid-year population estimates, the English Indices of
 Deprivation 2019 and 2025 (MHCLG), the ONS Subnational Indicators, and the ONS boundaries.
 
 **What is demo.** Quarterly figures marked DEMO DATA are synthetic: partners' returns are not
@@ -35,6 +38,52 @@ figure in it is.
 - Small counts: for the public, counts below the suppression threshold are shown as "<N", and
   a second figure is hidden wherever a total would otherwise reveal the first.
 """)
+
+st.subheader("police.uk counts are not recorded crime, and the partnerships do not add up")
+st.markdown("""
+The monthly anti-social behaviour and crime figures come from **police.uk**, the street-level
+records the force publishes each month with an approximate location. They are not the Home
+Office **police recorded crime** statistics (the year-ending-June-2025 figures): police.uk is
+a snapshot of what was published, is not revised, and uses its own broader categories.
+
+Records published **with no location**, or located outside the 14 areas, cannot be given to a
+partnership. They count toward pan-Lancashire only (as *Unassigned*), so the pan-Lancashire
+figure equals the force's file total, but **the sum of the 14 partnerships is less than the
+force total**, by a share that changes from month to month (mostly violence and sexual
+offences, whose locations are often withheld). Do not add up the partnerships to get the
+force figure.
+""")
+share = no_location_share(read_reconciliation(csa_config.data_dir()))
+share_view = share.assign(
+    **{
+        "Month": share["month"],
+        "Crimes in the force files": share["force_file_rows"],
+        "With no location": share["rows_no_lsoa"],
+        "Located outside the 14 areas": share["rows_lsoa_outside_lancashire14"],
+        "Share with no location (%)": (share["no_location_share"] * 100).round(1),
+        "Share not in any partnership (%)": (share["not_in_csps_share"] * 100).round(1),
+    }
+)
+st.bar_chart(share_view.set_index("Month")["Share with no location (%)"], height=220)
+st.dataframe(
+    share_view[
+        [
+            "Month",
+            "Crimes in the force files",
+            "With no location",
+            "Located outside the 14 areas",
+            "Share with no location (%)",
+            "Share not in any partnership (%)",
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+)
+st.caption(
+    "Crimes only (anti-social behaviour left out), per month, from the police.uk "
+    "Lancashire files; months missing from the source have no row. data.police.uk, Open "
+    "Government Licence v3.0."
+)
 
 provenance = csa_config.data_dir() / "PROVENANCE.md"
 with st.expander("Data provenance (data/PROVENANCE.md)"):

@@ -9,8 +9,10 @@ as an estimate, with its source and method.
 import pandas as pd
 import streamlit as st
 
+from csa import comparators, national
 from csa.access import allowed
 from csa.areas import PAN_LANCASHIRE
+from csa.benchmark import compare_label
 from csa.catalogue import RECORDED_CRIME_PERIOD
 from csa.config import data_dir
 from csa.strategic import costs
@@ -174,8 +176,8 @@ st.header("Relative position on the key issues")
 st.caption(
     "Recorded crimes in the offence groups linked to each issue, per 1,000 people. "
     "Each partnership is ranked among the 14 (1 = lowest rate); the policing areas "
-    "among the 3. Pan-Lancashire is the benchmark and is not ranked: no national or "
-    "other-force figures are bundled."
+    "among the 3. Pan-Lancashire is the benchmark here; its place among all forces in "
+    "England and Wales is in the next section."
 )
 pos = _position(data.version())
 if pos.empty:
@@ -209,6 +211,85 @@ else:
             "Confidence intervals are not shown: the statistics module that computes "
             "them is not available in this installation."
         )
+
+st.header("Lancashire in England and Wales")
+offence = st.selectbox(
+    "Offence group",
+    list(national.OFFENCE_GROUPS),
+    format_func=national.OFFENCE_GROUPS.get,
+    key="national_offence",
+)
+nat = national.lancashire_position(data_dir(data.settings()), offence)
+bench = national.benchmark_rates(data_dir(data.settings()), offence)
+st.caption(
+    f"Police recorded crime, {national.PERIOD} (Home Office Tables C2 and P1), per 1,000 "
+    f"people ({national.POPULATION_VINTAGE}), with 95% confidence intervals (Byar's "
+    "method). Significance is the Fingertips method: similar when the comparator lies "
+    "inside the area's interval. Rank 1 = the lowest rate, among the areas with an exact "
+    "mid-2023 population (so 'of N' is fewer than the 314 partnerships and 43 forces)."
+)
+nat_view = nat.copy()
+nat_view["Rate per 1,000 (95% CI)"] = [
+    f"{r:,.1f} ({lo:,.1f} to {hi:,.1f})" if pd.notna(r) else "no population"
+    for r, lo, hi in zip(nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True)
+]
+nat_view["Rank"] = [
+    f"{int(r)} of {int(n)} {'forces' if lv == 'force' else 'partnerships'}"
+    if pd.notna(r)
+    else "not ranked"
+    for r, n, lv in zip(nat_view["rank"], nat_view["of"], nat_view["level"], strict=True)
+]
+for code, bname in national.BENCHMARKS.items():
+    nat_view[f"Against {bname}"] = nat_view[f"vs_{code}"].map(
+        lambda v, b=bname: (
+            compare_label(v, b)
+            .replace("Significantly ", "")
+            .replace("Not significantly different from", "similar to")
+        )
+    )
+st.dataframe(
+    nat_view.rename(
+        columns={"area_name": "Area", "count": "Recorded crimes", "population": "Population"}
+    )[
+        [
+            "Area",
+            "Recorded crimes",
+            "Population",
+            "Rate per 1,000 (95% CI)",
+            "Rank",
+            *[f"Against {b}" for b in national.BENCHMARKS.values()],
+        ]
+    ],
+    hide_index=True,
+    width="stretch",
+)
+st.caption(
+    "Comparators: "
+    + "; ".join(
+        f"{r['area_name']} {r['rate']:,.1f} per 1,000 ({r['count']:,.0f} crimes)"
+        for _i, r in bench.iterrows()
+    )
+    + ". England and Wales includes British Transport Police's crimes, which are in no "
+    "force or region."
+)
+for group in comparators.bundled_groups(data_dir(data.settings())):
+    if group.level != "force":
+        continue
+    gt = comparators.group_table(group, data_dir(data.settings()), offence)
+    st.markdown(f"**{group.name}** ({group.source}, {group.vintage})")
+    st.dataframe(
+        gt.assign(
+            Rank=[
+                f"{int(r)} of {int(n)}" if pd.notna(r) else "not ranked (no population)"
+                for r, n in zip(gt["rank"], gt["of"], strict=True)
+            ],
+            **{"Rate per 1,000": gt["rate"].round(1)},
+        ).rename(columns={"area_name": "Force", "count": "Recorded crimes"})[
+            ["Rank", "Force", "Recorded crimes", "Rate per 1,000"]
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 with st.expander("Method and sources"):
     st.markdown(

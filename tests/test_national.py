@@ -1,0 +1,137 @@
+"""Lancashire's place in England and Wales (Home Office Tables C2 and P1, ONS mid-2023):
+the tables reconcile, the worked example holds, ranks say "of N", comparator groups load."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from csa import comparators, national
+
+
+def test_c2_csps_plus_unassigned_equal_each_force_total(data_dir):
+    c2 = national.table_c2(data_dir)
+    check = national.c2_reconciliation(c2)
+    assert check["pfa_code"].nunique() == 42  # City of London has no force-total row
+    assert check["reconciles"].all(), check[~check["reconciles"]].head()
+
+
+@pytest.mark.parametrize(
+    "name, corrected, published",
+    [  # miscoded in the publication (see the national README); corrected in the file
+        ("Unassigned Gwent", "W15000002", "W15000003"),
+        ("unassigned Surrey", "E23000031", "E23000032"),
+    ],
+)
+def test_miscoded_unassigned_rows_carry_the_right_force(data_dir, name, corrected, published):
+    c2 = national.table_c2(data_dir)
+    row = c2[c2["csp_name"] == name].iloc[0]
+    assert row["pfa_code"] == corrected and published in row["note"]
+
+
+def test_with_the_published_codes_gwent_and_south_wales_do_not_balance(data_dir):
+    c2 = national.table_c2(data_dir)
+    c2.loc[c2["csp_name"] == "Unassigned Gwent", "pfa_code"] = "W15000003"
+    check = national.c2_reconciliation(c2).set_index(["pfa_code", "offence"])
+    assert not check.loc[("W15000002", national.TOTAL), "reconciles"]
+    assert not check.loc[("W15000003", national.TOTAL), "reconciles"]
+
+
+def test_p1_forces_equal_c2_force_totals(data_dir):
+    c2 = national.table_c2(data_dir)
+    p1 = national.table_p1(data_dir)
+    totals = c2[c2["row_type"] == "force_total"].set_index("pfa_code")[national.TOTAL]
+    forces = p1[p1["area_type"] == "force"].set_index("area_code")[national.TOTAL]
+    shared = totals.index.intersection(forces.index)
+    assert len(shared) == 42
+    assert (totals[shared] == forces[shared]).all()
+
+
+def test_worked_example_lancashire_total_recorded_crime(data_dir):
+    # 128,435 / 1,570,373 x 1,000 = 81.8 per 1,000 (year ending June 2025, mid-2023)
+    pos = national.lancashire_position(data_dir)
+    force = pos[pos["level"] == "force"].iloc[0]
+    assert (force["count"], force["population"]) == (128_435, 1_570_373)
+    assert round(force["rate"], 1) == 81.8
+    assert force["lower"] < force["rate"] < force["upper"]
+    assert force["of"] == 34  # forces with an exact population, of 43
+    assert len(pos[pos["level"] == "partnership"]) == 14
+
+
+def test_byars_interval_for_the_force_rate(data_dir):
+    from csa.stats import byars_ci
+
+    pos = national.lancashire_position(data_dir)
+    force = pos[pos["level"] == "force"].iloc[0]
+    lo, hi = byars_ci(128_435)
+    assert force["lower"] == pytest.approx(lo / 1_570_373 * 1000)
+    assert force["upper"] == pytest.approx(hi / 1_570_373 * 1000)
+
+
+@pytest.mark.parametrize(
+    "code, count, population",
+    [  # Table P1 and ONS mid-2023 as published
+        ("K04000001", 5_287_312, 60_854_727),
+        ("E92000001", 4_947_379, 57_690_323),
+        ("E12000002", 694_546, 7_600_126),
+    ],
+)
+def test_benchmarks(data_dir, code, count, population):
+    b = national.benchmark_rates(data_dir).set_index("area_code").loc[code]
+    assert (b["count"], b["population"]) == (count, population)
+    assert b["rate"] == pytest.approx(count / population * 1000)
+
+
+def test_significance_follows_the_fingertips_method(data_dir):
+    pos = national.lancashire_position(data_dir).set_index("area_name")
+    # Lancashire 81.8 (81.3 to 82.2) against England and Wales 86.9: significantly lower
+    assert pos.loc["Lancashire", "vs_K04000001"] == "better"
+    # Blackpool 153.0 per 1,000
+    assert pos.loc["Blackpool", "vs_K04000001"] == "worse"
+
+
+def test_csp_ranks_are_among_csps_with_a_population(data_dir):
+    csps = national.csp_rates(data_dir)
+    assert len(csps) == 314
+    assert csps["population"].notna().sum() == 283
+    assert set(csps["of"]) == {283}
+    assert csps.loc[csps["population"].isna(), "rank"].isna().all()
+    assert csps["rank"].min() == 1 and csps["rank"].max() <= 283
+
+
+def test_unknown_offence_is_refused(data_dir):
+    with pytest.raises(ValueError, match="Table C2 column"):
+        national.lancashire_position(data_dir, "burglaries")
+
+
+def test_every_offence_group_has_a_position(data_dir):
+    allpos = national.all_offences_position(data_dir)
+    assert len(allpos) == 23 * 15
+
+
+def test_bundled_comparator_groups(data_dir):
+    groups = {g.name: g for g in comparators.bundled_groups(data_dir)}
+    assert set(groups) == {"North West forces", "All CSPs in England and Wales"}
+    nw = comparators.group_table(groups["North West forces"], data_dir)
+    assert len(nw) == 5
+    lancs = nw[nw["area_code"] == "E23000003"].iloc[0]
+    assert (lancs["rank"], lancs["of"]) == (2, 4)  # Cumbria has no complete population
+    every = comparators.group_table(groups["All CSPs in England and Wales"], data_dir)
+    assert (len(every), every["of"].iloc[0]) == (314, 283)
+
+
+@pytest.mark.parametrize(
+    "rows, message",
+    [
+        ([("G", "region", "X", "s", "v")], "one level"),
+        ([("G", "force", "E23000003", "", "v")], "one source and one vintage"),
+        ([("G", "csp", "*", "s", "v"), ("G", "csp", "E22000150", "s", "v")], "mixes"),
+    ],
+)
+def test_malformed_comparator_groups_are_refused(tmp_path, rows, message):
+    path = tmp_path / "groups.csv"
+    pd.DataFrame(rows, columns=["group", "level", "member_code", "source", "vintage"]).to_csv(
+        path, index=False
+    )
+    with pytest.raises(ValueError, match=message):
+        comparators.load_groups(path)
