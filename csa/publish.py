@@ -390,14 +390,20 @@ def read(
     indicators: Iterable[str] | None = None,
     areas: Iterable[str] | None = None,
     periods: Iterable[str] | None = None,
+    columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """Published figures of ``audience`` (the slice asked for), reasons as lists and the
-    numbers as floats or None; oldest period first within each indicator and area."""
+    """Published figures of ``audience`` (the slice asked for; ``columns`` to leave out,
+    say, the SPC chart), reasons as lists; oldest period first within each indicator and
+    area."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
-    df = db.published_figures(key, audience, indicators=indicators, areas=areas, periods=periods)
-    df["reasons"] = df["reasons"].map(json.loads)
-    df["critical"] = df["critical"].astype(bool)
+    df = db.published_figures(
+        key, audience, indicators=indicators, areas=areas, periods=periods, columns=columns
+    )
+    if "reasons" in df:
+        df["reasons"] = df["reasons"].map(json.loads)
+    if "critical" in df:
+        df["critical"] = df["critical"].astype(bool)
     return df
 
 

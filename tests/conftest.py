@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from csa import config as csa_config
+from csa import publish
 from csa.db import Database
 from csa.seed import seed
 
@@ -37,6 +38,7 @@ def sqlite_template(tmp_path_factory, data_dir) -> Path:
     path = tmp_path_factory.mktemp("template") / "seeded.db"
     db = Database(f"sqlite:///{path}")
     seed(db, data_dir)
+    publish.ensure(db, csa_config.load())  # as `init` does: copies start published
     db.dispose()
     return path
 
@@ -56,6 +58,7 @@ def postgres_template(data_dir):
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     db = Database(url.set(database=name).render_as_string(hide_password=False))
     seed(db, data_dir)
+    publish.ensure(db, csa_config.load())
     db.dispose()
     yield name
     with admin.connect() as conn:

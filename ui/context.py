@@ -25,8 +25,14 @@ from csa import access, publish
 from csa import config as csa_config
 from csa.access import Actor
 from csa.db import Database
+from csa.models import PublishedFigure
 from ui import auth, data, navigation, session
 from ui.session import Viewer
+
+#: Every published column but the SPC chart: what lists and tables read.
+LIST_COLUMNS = tuple(
+    c.name for c in PublishedFigure.__table__.columns if c.name not in ("spc", "publication_key")
+)
 
 _CURRENT: ContextVar[Context | None] = ContextVar("csa_context", default=None)
 
@@ -80,10 +86,11 @@ class Context:
         return ind[keep]
 
     # -- published figures -------------------------------------------------------------------
-    def figures(self, *, indicators=None, areas=None, periods=None) -> pd.DataFrame:
+    def figures(self, *, indicators=None, areas=None, periods=None, columns=None) -> pd.DataFrame:
         """The viewer's published figures (their audience, indicators they may see): the
-        slice asked for, by bound SQL on the stored publication."""
-        key = ("figures", _key(indicators), _key(areas), _key(periods))
+        slice asked for, by bound SQL on the stored publication (``columns`` to read fewer,
+        e.g. without the SPC chart: :data:`LIST_COLUMNS`)."""
+        key = ("figures", _key(indicators), _key(areas), _key(periods), _key(columns))
         if key not in self._memo:
             wanted = set(self.indicators["code"])
             if indicators is not None:
@@ -95,6 +102,7 @@ class Context:
                 indicators=sorted(wanted),
                 areas=areas,
                 periods=periods,
+                columns=columns,
             )
         return self._memo[key]
 

@@ -6,6 +6,7 @@ so new figures show on the next rerun, on every server, without clearing caches 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -191,3 +192,8 @@ def plan_trajectory(indicator_code: str, area_code: str) -> dict[str, float] | N
 @st.cache_data(show_spinner=False, max_entries=64)
 def _trajectory(indicator_code: str, area_code: str, version: tuple[str, int]):
     return database().current_trajectory(indicator_code, area_code)
+
+
+def today() -> date:
+    """Today's date, for due dates and out-of-date flags."""
+    return date.today()

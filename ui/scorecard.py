@@ -1,56 +1,52 @@
-"""Rendering of the scorecard rows shared by the overview and presentation pages."""
+"""The scorecard rows shared by the overview: each indicator's latest published figure, its
+status in words and icon (never colour alone), a sparkline and the reasons on demand.
+
+Everything shown comes from the published figures (:mod:`csa.publish`): this module formats
+nothing and computes no status, suppression or SPC class itself.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from csa import demo_labels
-from csa.access import Actor, allowed
-from ui import charts, data
-from ui.format import COMPARISON_WORDS, assurance_text, badge, number, unit_label, variation_text
+from ui import data, sparkline
+from ui.format import badge, md
 
 DEMO_TAG = (
     '<span style="border:1px solid #505A5F;color:#0B0C0C;padding:0 0.4em;'
     'border-radius:0.3em;font-size:0.75rem;font-weight:700">DEMO DATA</span>'
 )
+STALE_TAG = (
+    '<span style="border:1px solid #505A5F;color:#0B0C0C;padding:0 0.4em;'
+    'border-radius:0.3em;font-size:0.75rem;font-weight:700">OUT OF DATE</span>'
+)
+#: How long a figure of each frequency stays current (then its return is due).
+FREQUENCY_DAYS = {"monthly": 31, "quarterly": 92, "annual": 366}
 
 
 def demo_notice(kinds) -> None:
-    """Explain the DEMO DATA tag when any figure shown is demo.
-
-    ``kinds``: the ``data_kind`` of each figure on the screen (e.g. a verdict frame's column),
-    not the indicators' defaults: a real return for a normally-demo indicator is real.
-    """
+    """Explain the DEMO DATA tag when any figure shown is demo (``kinds``: each figure's own
+    ``data_kind``, not the indicators' defaults: a real return is real)."""
     if demo_labels.summary(kinds) in (demo_labels.DEMO, "mixed"):
         st.info(
             "**Demo data.** Figures tagged DEMO DATA are synthetic, generated to demonstrate "
             "the dashboard until partners' quarterly returns are loaded; they are not real "
             "Lancashire statistics. Figures without the tag are real: partners' uploaded "
-            "returns, police recorded crime (year ending June 2025), populations, deprivation "
-            "and the ONS context indicators.",
+            "returns, police.uk monthly crime and anti-social behaviour, police recorded "
+            "crime (year ending June 2025), populations, deprivation and the ONS context "
+            "indicators.",
             icon=":material/science:",
         )
 
 
 def demo_tag(figure, ind: dict | None = None) -> str:
-    """The DEMO DATA tag (with a leading space) when the figure shown is demo, else "".
-
-    ``figure``: a verdict or observation (dict or row) with its own ``data_kind``; the
-    indicator's default is used only when the figure has none.
-    """
+    """The DEMO DATA tag (with a leading space) when the figure shown is demo, else ""."""
     default = (ind or {}).get("data_kind")
     return f" {DEMO_TAG}" if demo_labels.is_demo(figure.get("data_kind"), default) else ""
-
-
-def is_suppressed(row, viewer, threshold: int) -> bool:
-    """Public viewers do not see small counts (or the rates that would reveal them)."""
-    if viewer.role != "public" or threshold <= 0:
-        return False
-    n = row.get("numerator")
-    return n is not None and not pd.isna(n) and 0 < n < threshold
 
 
 def due_date(period_label: str) -> str:
@@ -71,72 +67,118 @@ def empty_state(period_label: str) -> None:
     )
 
 
-def sparkline_frame(code: str, area: str, upto: str | None = None, n: int = 12) -> pd.DataFrame:
-    s = data.series(code)
-    s = s[s["area_code"] == area]
-    if upto is not None and upto in set(s["period_label"]):
-        s = s.iloc[: list(s["period_label"]).index(upto) + 1]
-    return s[["period_label", "value"]].tail(n)
+def period_name(label: str, frequency: str) -> str:
+    """``2022-10`` -> ``October 2022``; other labels as they are."""
+    if frequency == "monthly":
+        try:
+            return f"{pd.Timestamp(label + '-01'):%B %Y}"
+        except ValueError:
+            return label
+    return label
 
 
-def indicator_row(ind: dict, verdict: dict, viewer, threshold: int, area: str) -> None:
-    """One indicator on the scorecard: figures, icons, badge, reasons on demand."""
-    unit = unit_label(ind["unit"], int(ind["multiplier"]))
-    suppressed = is_suppressed(verdict, viewer, threshold)
-    cols = st.columns([3.2, 1.3, 1.2, 1.6, 2.4, 1.8])
+def is_stale(period_end, frequency: str, today: date, due_days: int) -> bool:
+    """A figure is out of date when the next period's figure should have been in by now."""
+    if period_end is None or pd.isna(period_end):
+        return False
+    days = FREQUENCY_DAYS.get(frequency, 92)
+    return pd.Timestamp(period_end) + timedelta(days=days + due_days) < pd.Timestamp(today)
+
+
+def latest_figures(figures: pd.DataFrame, upto_end, ends: dict) -> pd.DataFrame:
+    """For each indicator, its latest published figure whose period ends by ``upto_end``
+    (each indicator at its own frequency: a monthly series shows its latest month)."""
+    if figures.empty:
+        return figures
+    f = figures.assign(_end=figures["period_label"].map(ends))
+    f = f[f["_end"].notna() & (pd.to_datetime(f["_end"]) <= pd.Timestamp(upto_end))]
+    return f.sort_values("period_start").groupby("indicator_code", sort=False).tail(1)
+
+
+def summary_metrics(shown: pd.DataFrame) -> None:
+    """Counts of the verdicts shown; each indicator is counted once (critical ones are a
+    part of the off-track count, not a second count)."""
+    judged = shown[shown["rag"] != "grey"]
+    off = int((judged["rag"] == "red").sum())
+    critical = int(shown["critical"].sum())
+    cols = st.columns(3)
+    cols[0].metric(
+        "✖ Off track",
+        off,
+        help="Indicators whose latest figure misses its target (or is worse than Lancashire).",
+    )
+    cols[0].caption(
+        f"{critical} of them critical: a recovery plan is required" if critical else "None critical"
+    )
+    cols[1].metric("▲ At risk", int((judged["rag"] == "amber").sum()))
+    cols[2].metric("✔ On track", int((judged["rag"] == "green").sum()))
+
+
+def indicator_row(
+    ind: dict,
+    fig: dict,
+    history: pd.DataFrame,
+    *,
+    area_name: str,
+    selected: str,
+    stale: bool,
+    plan: dict | None = None,
+    show_plan_links: bool = False,
+) -> None:
+    """One indicator on the scorecard: published texts, a sparkline, the status badge, and
+    the reasons in a full-width "Why?" under the row."""
+    cols = st.columns([3.4, 1.6, 1.3, 1.4, 2.0])
+    freq = ind["frequency"]
+    when = period_name(fig["period_label"], freq)
     with cols[0]:
-        tag = demo_tag(verdict, ind)
-        st.markdown(f"**{ind['title']}**{tag}", unsafe_allow_html=True)
-        st.caption(f"{ind['code']} · {unit} · lead: {ind['lead_organisation']}")
-    with cols[1]:
-        st.markdown(f"**{number(verdict['value'], ind['unit'], suppressed, threshold)}**")
-        st.caption(
-            verdict["period_label"]
-            + (" (provisional)" if verdict["figure_status"] == "provisional" else "")
+        tags = demo_tag(fig, ind) + (f" {STALE_TAG}" if stale else "")
+        st.markdown(f"**{md(ind['title'])}**{tags}", unsafe_allow_html=True)
+        unit = {"percentage": "%", "rate": f"per {int(ind['multiplier']):,}"}.get(
+            ind["unit"], "count"
         )
+        st.caption(f"{ind['code']} · {unit} · {freq} · lead: {md(ind['lead_organisation'])}")
+    with cols[1]:
+        st.markdown(f"**{md(fig['value_text'])}**")
+        note = " (provisional)" if fig["figure_status"] == "provisional" else ""
+        latest = f"latest: {when}" if fig["period_label"] != selected else when
+        st.caption(latest + note)
     with cols[2]:
-        target = verdict["target"]
-        st.markdown("Target" if target is not None else "&nbsp;")
-        st.caption(number(target, ind["unit"]) if target is not None else "No target")
+        st.markdown("Target" if fig["target_text"] not in ("no target", "–") else "&nbsp;")
+        st.caption(md(fig["target_text"]).capitalize() if fig["target_text"] else "")
     with cols[3]:
-        spark = sparkline_frame(ind["code"], area, verdict["period_label"])
-        if len(spark) >= 2 and not suppressed:
-            st.altair_chart(charts.sparkline(spark), use_container_width=False)
+        values = history["value"].tolist()
+        picture = sparkline.svg(
+            values,
+            f"{ind['title']}, {area_name}: {len([v for v in values if v is not None])} "
+            f"figures up to {when}, latest {fig['value_text']}",
+        )
+        if picture:
+            st.markdown(picture, unsafe_allow_html=True)
     with cols[4]:
-        st.caption(variation_text(verdict["variation"]))
-        st.caption(assurance_text(verdict["assurance"]))
-        st.caption(COMPARISON_WORDS.get(verdict["comparison"], verdict["comparison"]))
-    with cols[5]:
-        label = verdict["label"] + (" · CRITICAL" if verdict["critical"] else "")
-        st.markdown(badge(verdict["rag"], label), unsafe_allow_html=True)
-        with st.expander("Why?"):
-            for reason in verdict["reasons"]:
-                st.markdown(f"- {reason}")
-            if suppressed:
-                st.caption(f"Counts below {threshold} are not shown to the public.")
-            st.page_link(
-                "pages/scorecard/indicator.py",
-                label="Open the indicator",
-                icon=":material/show_chart:",
-                query_params={"indicator": ind["code"], "area": area},
+        label = fig["status_text"] + (" · CRITICAL" if fig["critical"] else "")
+        st.markdown(badge(fig["rag"], label), unsafe_allow_html=True)
+        if plan:
+            st.caption(f"Plan in place: {md(plan['state'])}, {md(plan['owner'])}")
+    with st.expander(f"Why? {ind['title']}: {fig['status_text']}"):
+        for reason in fig["reasons"]:
+            st.markdown(f"- {md(reason)}")
+        details = [fig["variation_text"], fig["assurance_text"], fig["comparison_text"]]
+        st.caption(" · ".join(md(d) for d in details if d))
+        if stale:
+            st.caption(
+                f"Out of date: the latest figure is for {when}; a newer {freq} figure is "
+                "due and has not been published."
             )
-            if (
-                verdict["critical"]
-                and viewer.role != "public"
-                and allowed(Actor(viewer.email, viewer.role, viewer.org_code), "view_plans")
-            ):
-                st.page_link(
-                    "pages/plans/plans.py",
-                    label="Recovery plans register",
-                    icon=":material/assignment_late:",
-                    query_params={"period": verdict["period_label"]},
-                )
-
-
-def summary_metrics(verdicts: pd.DataFrame) -> None:
-    judged = verdicts[verdicts["rag"] != "grey"]
-    c = st.columns(4)
-    c[0].metric("✖ Off track", int((judged["rag"] == "red").sum()))
-    c[1].metric("⚠ Critical: recovery plan required", int(verdicts["critical"].sum()))
-    c[2].metric("▲ At risk", int((judged["rag"] == "amber").sum()))
-    c[3].metric("✔ On track", int((judged["rag"] == "green").sum()))
+        st.page_link(
+            "pages/scorecard/indicator.py",
+            label="Open the indicator",
+            icon=":material/show_chart:",
+            query_params={"indicator": ind["code"], "area": fig["area_code"]},
+        )
+        if fig["critical"] and show_plan_links:
+            st.page_link(
+                "pages/plans/plans.py",
+                label="Recovery plans register",
+                icon=":material/assignment_late:",
+                query_params={"period": fig["period_label"]},
+            )

@@ -1,19 +1,17 @@
-"""Overview: the CSA key issues, each indicator's latest figure, target, SPC and verdict."""
+"""Overview: the CSA key issues, each indicator's latest published figure, target, SPC and
+verdict, for one area and period. Draws published figures only (ui.context)."""
 
 import streamlit as st
 
 from csa.areas import PAN_LANCASHIRE
-from csa.catalogue import RECORDED_CRIME_PERIOD
 from ui import context, data, filters, scorecard
 
 ctx = context.current()
-viewer = ctx.viewer
-settings = data.settings()
-threshold = int(settings["suppression_threshold"]) if viewer.role == "public" else 0
-
 st.title("Community Safety Agreement scorecard")
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
+periods = data.periods()
+ends = dict(zip(periods["label"], periods["end_date"], strict=True))
 quarters = data.periods_with_figures("quarterly")
 open_quarters = data.next_periods(quarters[-1], 1) if quarters else []  # due, not yet in
 left, right = st.columns(2)
@@ -21,23 +19,56 @@ period = filters.period_select(
     quarters + open_quarters, container=left, default=quarters[-1] if quarters else None
 )
 area = filters.area_select(areas, container=right, default=PAN_LANCASHIRE)
+where = f"**{names.get(area, area)}**, **{period}**"
 st.caption(
-    f"Showing **{names.get(area, area)}**, **{period}**. Copy the address bar to share this view."
+    f"Showing {where}: each indicator's latest figure up to then, at its own frequency."
+    + ("" if ctx.embedded else " The address bar holds this view, to share it.")
 )
-
-indicators = data.visible_indicators(viewer)
 if period is None or period not in quarters:
     scorecard.empty_state(period or "this period")
     st.stop()
 
-verdicts = data.verdicts(period)
-verdicts = verdicts[
-    (verdicts["area_code"] == area) & verdicts["indicator_code"].isin(indicators["code"])
-]
-scorecard.demo_notice(verdicts["data_kind"])
-scorecard.summary_metrics(verdicts)
+indicators = ctx.indicators
+figures = ctx.figures(areas=[area], columns=context.LIST_COLUMNS)
+latest = scorecard.latest_figures(figures, ends[period], ends)
+by_code = latest.set_index("indicator_code")
+histories = {code: part for code, part in figures.groupby("indicator_code", sort=False)}
+today = data.today()
+due_days = int(ctx.settings["return_due_days"])
+stale = {
+    code: scorecard.is_stale(ends.get(row["period_label"]), freq, today, due_days)
+    for code, row, freq in (
+        (c, by_code.loc[c], f)
+        for c, f in zip(indicators["code"], indicators["frequency"], strict=True)
+        if c in by_code.index
+    )
+}
+key = indicators[indicators["theme_kind"] != "context"]["code"]
+shown = latest[latest["indicator_code"].isin(key)]
+scorecard.demo_notice(shown["data_kind"])
+scorecard.summary_metrics(shown)
 
-by_code = verdicts.set_index("indicator_code")
+
+def rows(group) -> None:
+    for ind in group.to_dict("records"):
+        code = ind["code"]
+        if code not in by_code.index:
+            st.caption(f"{ind['title']}: no figure for {names.get(area, area)} up to {period}.")
+            continue
+        fig = by_code.loc[code].to_dict() | {"indicator_code": code}
+        history = histories[code]
+        history = history[history["period_start"] <= fig["period_start"]].tail(12)
+        scorecard.indicator_row(
+            ind,
+            fig,
+            history,
+            area_name=names.get(area, area),
+            selected=period,
+            stale=stale.get(code, False),
+            show_plan_links=ctx.may("view_plans"),
+        )
+
+
 for kind, heading in (("key_issue", "Key issues"), ("contributory_factor", "Contributory factors")):
     themed = indicators[indicators["theme_kind"] == kind]
     if themed.empty:
@@ -45,22 +76,11 @@ for kind, heading in (("key_issue", "Key issues"), ("contributory_factor", "Cont
     st.header(heading)
     for theme, group in themed.groupby("theme_name", sort=False):
         st.subheader(theme)
-        for ind in group.to_dict("records"):
-            if ind["code"] not in by_code.index:
-                st.caption(f"{ind['title']}: no figure for {names.get(area, area)} in {period}.")
-                continue
-            verdict = by_code.loc[ind["code"]].to_dict() | {"indicator_code": ind["code"]}
-            scorecard.indicator_row(ind, verdict, viewer, threshold, area)
+        rows(group)
 
-context = indicators[indicators["theme_kind"] == "context"]
-if not context.empty:
-    with st.expander(
-        f"Police recorded crime, {RECORDED_CRIME_PERIOD} (real figures, "
-        f"{len(context)} offence groups)"
-    ):
-        ctx = data.verdicts(RECORDED_CRIME_PERIOD)
-        ctx = ctx[(ctx["area_code"] == area)].set_index("indicator_code")
-        for ind in context.to_dict("records"):
-            if ind["code"] in ctx.index:
-                verdict = ctx.loc[ind["code"]].to_dict() | {"indicator_code": ind["code"]}
-                scorecard.indicator_row(ind, verdict, viewer, threshold, area)
+context_inds = indicators[indicators["theme_kind"] == "context"]
+if not context_inds.empty:
+    st.header("Context: real police figures")
+    for theme, group in context_inds.groupby("theme_name", sort=False):
+        with st.expander(f"{theme} ({len(group)} indicators)"):
+            rows(group)

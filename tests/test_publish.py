@@ -1,0 +1,207 @@
+"""The publication step: computed once per data version, disclosure control that nothing can
+undo, one SPC result, and the texts every surface shows."""
+
+import json
+import threading
+
+import pandas as pd
+import pytest
+
+from csa import config as csa_config
+from csa import disclosure, publish
+from csa.areas import PAN_LANCASHIRE
+
+SETTINGS = csa_config.load()
+THRESHOLD = int(SETTINGS["suppression_threshold"])
+EAST = ["E06000008", "E07000117", "E07000120", "E07000122", "E07000124", "E07000125"]
+RIBBLE_VALLEY, ROSSENDALE = "E07000124", "E07000125"
+
+
+@pytest.fixture(scope="module")
+def published(sqlite_template_module):
+    db = sqlite_template_module
+    key = publish.ensure(db, SETTINGS)
+    return {a: publish.read(db, key, a) for a in publish.AUDIENCES} | {"db": db, "key": key}
+
+
+@pytest.fixture(scope="module")
+def sqlite_template_module(sqlite_template, tmp_path_factory):
+    import shutil
+
+    from csa.db import Database
+
+    path = tmp_path_factory.mktemp("publish") / "csa.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    yield db
+    db.dispose()
+
+
+def test_east_violence_example_hides_the_small_count_and_what_reveals_it(published):
+    """The issue's example: VIO-02, 2026-27 Q1, East: 143 = 45 + 38 + 18 + 26 + 14 + 2."""
+    signed, public = published["signed_in"], published["public"]
+    pick = dict(indicator_code="VIO-02", period_label="2026-27 Q1")
+
+    def rows(frame):
+        f = frame[(frame["indicator_code"] == "VIO-02") & (frame["period_label"] == "2026-27 Q1")]
+        return f.set_index("area_code")
+
+    s, p = rows(signed), rows(public)
+    assert s.loc["PA-EAST", "numerator"] == 143
+    assert s.loc[EAST, "numerator"].sum() == 143
+    assert s.loc[RIBBLE_VALLEY, "numerator"] == 2
+    assert p.loc[RIBBLE_VALLEY, "hidden"] == "primary"
+    assert p.loc[RIBBLE_VALLEY, "value_text"] == "fewer than 5"
+    # Rossendale (14) is hidden only to protect Ribble Valley: it must not claim to be small
+    assert p.loc[ROSSENDALE, "hidden"] == "complementary"
+    assert p.loc[ROSSENDALE, "value_text"] == "hidden to protect a small number"
+    for area in (RIBBLE_VALLEY, ROSSENDALE):
+        row = p.loc[area]
+        assert all(pd.isna(row[c]) for c in ("value", "lower", "upper", "numerator",
+                                             "denominator", "target"))  # fmt: skip
+        assert row["rag"] == "grey" and not row["critical"] and row["spc"] == ""
+        assert "target" not in " ".join(row["reasons"])
+    assert len(pick) == 2
+
+
+def _hidden_frame(signed, public):
+    keys = ["indicator_code", "area_code", "period_label"]
+    merged = signed[[*keys, "numerator"]].merge(public[[*keys, "hidden"]], on=keys)
+    return merged
+
+
+def test_nothing_hidden_can_be_recovered_by_subtraction_in_any_grouping(published, db):
+    """Every public figure of the bundled data: the shown figures of a period do not
+    determine any hidden one (rank audit over district -> policing area -> Lancashire-12 ->
+    pan-Lancashire)."""
+    merged = _hidden_frame(published["signed_in"], published["public"])
+    assert (merged["hidden"] != "").sum() > 0
+    members = db.area_members()
+    leaks = []
+    for code, part in merged.groupby("indicator_code"):
+        part = part.reset_index(drop=True)
+        leaks += [(code, *c) for c in disclosure.recoverable_cells(
+            part, members, part["hidden"] != "")]  # fmt: skip
+    assert leaks == []
+
+
+def test_fewer_than_five_only_where_true_and_every_small_count_hidden(published):
+    merged = _hidden_frame(published["signed_in"], published["public"])
+    n = merged["numerator"]
+    small = n.notna() & (n > 0) & (n < THRESHOLD)
+    assert (merged.loc[small, "hidden"] == "primary").all()
+    assert (merged.loc[merged["hidden"] == "primary", "numerator"] < THRESHOLD).all()
+    public = published["public"]
+    labels = public.loc[public["hidden"] == "complementary", "value_text"]
+    assert set(labels) == {"hidden to protect a small number"}
+
+
+def test_no_shown_public_figure_narrows_a_hidden_one(published):
+    """A shown figure whose series so far holds a hidden one carries no SPC (its mean would
+    give the hidden value away), and no "Nth quarter running" that reaches back over one."""
+    public = published["public"].sort_values("period_start")
+    checked = 0
+    for (_code, _area), part in public.groupby(["indicator_code", "area_code"]):
+        seen_hidden = False
+        for row in part.to_dict("records"):
+            if row["hidden"]:
+                seen_hidden = True
+                continue
+            if seen_hidden and pd.notna(row["value"]):
+                checked += 1
+                assert row["spc"] == "" and pd.isna(row["variation"])
+                assert publish.HIDDEN_SPC in row["reasons"]
+                assert not any("special-cause" in r.lower() for r in row["reasons"][:-1])
+    assert checked > 0
+
+
+def test_restricted_indicators_are_never_published_to_the_public(published, db):
+    restricted = set(db.indicators().query("not public")["code"])
+    assert restricted
+    assert restricted.isdisjoint(set(published["public"]["indicator_code"]))
+    assert restricted <= set(published["signed_in"]["indicator_code"])
+
+
+_CLASS_OF = {"common_cause": "common"}
+
+
+def test_every_spc_chart_ends_on_the_verdict(published):
+    """The chart a surface draws (the published SPC) ends on the point whose class is the
+    verdict's variation: they cannot disagree."""
+    signed = published["signed_in"]
+    with_chart = signed[signed["spc"] != ""]
+    assert len(with_chart) > 1000
+    for row in with_chart.to_dict("records"):
+        chart = json.loads(row["spc"])
+        assert chart["labels"][-1] == row["period_label"]
+        if "class" not in chart:
+            assert pd.isna(row["variation"])
+            continue
+        cls, variation = chart["class"][-1], row["variation"]
+        if pd.isna(variation):  # a constant series: no sigma
+            continue
+        expected = "common" if variation == "common_cause" else variation.split("_")[2]
+        assert cls == expected, (row["indicator_code"], row["area_code"], row["period_label"])
+
+
+def test_rephasing_and_minimum_points_come_from_one_options_object(published, db):
+    """DA-01 is re-phased at 2023-24 Q1: the published chart has two phases from there."""
+    signed = published["signed_in"]
+    row = signed[(signed["indicator_code"] == "DA-01") & (signed["area_code"] == PAN_LANCASHIRE)]
+    latest = row.sort_values("period_start").iloc[-1]
+    chart = json.loads(latest["spc"])
+    start = chart["labels"].index("2023-24 Q1")
+    assert chart["phase"][start - 1] == 0 and chart["phase"][start] == 1
+
+
+def test_spc_min_points_setting_is_read(sqlite_template_module):
+    db = sqlite_template_module
+    more = SETTINGS | {"spc_min_points": 40}
+    key = publish.ensure(db, more)
+    fig = publish.read(db, key, "signed_in", indicators=["DA-01"], areas=[PAN_LANCASHIRE])
+    assert fig["variation"].isna().all()
+    assert all("at least 40 points" in json.loads(s)["message"] for s in fig["spc"] if s)
+    publish.ensure(db, SETTINGS)  # back to the bundled settings for the other tests
+
+
+def test_published_once_per_data_version_and_shared_between_servers(sqlite_db):
+    """Two 'servers' asking at once: one computes, the other waits and reads the same."""
+    keys, errors = [], []
+
+    def ask():
+        try:
+            keys.append(publish.ensure(sqlite_db, SETTINGS))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    version = sqlite_db.data_version()
+    threads = [threading.Thread(target=ask) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(keys)) == 1
+    assert keys[0] == publish.publication_key(version, SETTINGS)
+    row = sqlite_db.publication(keys[0])
+    assert row["ready"] and row["figures"] > 10_000
+
+
+def test_the_data_version_moves_with_data_not_with_sign_ins(sqlite_db):
+    before = sqlite_db.data_version()
+    sqlite_db.record_audit("someone@example.org", "sign_in", outcome="refused")
+    sqlite_db.record_audit("someone@example.org", "export_csv")
+    assert sqlite_db.data_version() == before
+    sqlite_db.record_audit("analyst@example.org", "upload_return", "f.xlsx")
+    assert sqlite_db.data_version() == before + 1
+
+
+def test_unknown_audience_is_refused(published):
+    with pytest.raises(ValueError, match="audience must be one of"):
+        publish.read(published["db"], published["key"], "everyone")
+
+
+def test_a_read_only_entry_waits_for_a_writer_with_a_clear_message(monkeypatch, sqlite_db):
+    sqlite_db.record_audit("analyst@example.org", "upload_return", "f.xlsx")  # new version
+    monkeypatch.setattr(sqlite_db, "claim_publication", lambda key, version: None)
+    with pytest.raises(TimeoutError, match="waiting for the officer entry"):
+        publish.ensure(sqlite_db, SETTINGS, wait_seconds=0.3)
