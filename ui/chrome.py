@@ -13,7 +13,26 @@ h1 { font-size: 3rem !important; } h2 { font-size: 2.4rem !important; }
 """
 EMBED_CSS = """
 <style>
-[data-testid="stAppViewBlockContainer"], .block-container { padding-top: 0.5rem; }
+[data-testid="stAppViewBlockContainer"], .block-container { padding-top: 4rem; }
+</style>
+"""
+#: On every page: AA contrast for captions (#505A5F on white is 7.0:1; Streamlit's grey is
+#: 4.4:1), a visible keyboard focus (GOV.UK's yellow and black), and headings that fit a
+#: phone.
+BASE_CSS = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] p { color: #505A5F !important; opacity: 1 !important; }
+a:focus-visible, button:focus-visible, summary:focus-visible, [tabindex]:focus-visible,
+input:focus-visible, [role="combobox"]:focus-visible {
+  outline: 3px solid #FFDD00 !important; outline-offset: 0; box-shadow: 0 0 0 5px #0B0C0C;
+}
+@media (max-width: 640px) {
+  h1 { font-size: 1.9rem !important; } h2 { font-size: 1.5rem !important; }
+  h3 { font-size: 1.25rem !important; }
+  [data-testid="stMainBlockContainer"], .block-container { padding-left: 0.75rem;
+    padding-right: 0.75rem; }
+}
 </style>
 """
 
@@ -22,6 +41,7 @@ def header(ctx) -> None:
     """The header of every page, from this run's context (:mod:`ui.context`)."""
     settings, viewer = ctx.settings, ctx.viewer
     embedded, presenting = ctx.embedded, ctx.presenting
+    st.html(BASE_CSS)
     if presenting:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     if embedded:
@@ -35,6 +55,11 @@ def header(ctx) -> None:
 
 def footer(embedded: bool) -> None:
     st.divider()
+    st.page_link(
+        "pages/scorecard/accessibility.py",
+        label="Accessibility statement",
+        query_params={"embed": "true"} if embedded else None,
+    )
     st.caption(
         "Real figures: ONS, Home Office and MHCLG, Open Government Licence v3.0. Boundaries: "
         "Source: Office for National Statistics licensed under the Open Government Licence "

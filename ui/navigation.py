@@ -63,6 +63,8 @@ PAGES: tuple[PageSpec, ...] = (
           "present"),
     _page("pages/scorecard/about.py", "About the data", ":material/info:", "view_public",
           "about", embeddable=True),
+    _page("pages/scorecard/accessibility.py", "Accessibility", ":material/accessibility:",
+          "view_public", "accessibility", embeddable=True),
     # returns: never embeddable, uploads need the top-level app
     _page("pages/returns/returns.py", "Returns", ":material/upload_file:", "upload_return",
           "returns"),
@@ -179,7 +181,10 @@ def build(viewer: Viewer, embedded: bool, presenting: bool = False):
             )
     if hidden:
         sections.setdefault(specs[0].section if specs else "Scorecard", []).extend(hidden)
-    position = "hidden" if (embedded or presenting) else "sidebar"
+    # the embed gets a small menu of the public pages along the top; presentation none
+    position = "hidden" if presenting else "top" if embedded else "sidebar"
+    if embedded:  # a flat menu: each public page one link, no section drop-downs
+        return st.navigation([p for pages in sections.values() for p in pages], position=position)
     if len(sections) == 1:
         return st.navigation(next(iter(sections.values())), position=position)
     return st.navigation(sections, position=position)

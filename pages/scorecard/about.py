@@ -31,15 +31,23 @@ figure in it is.
   lies inside its 95% interval, otherwise better or worse according to the indicator's polarity.
 - Statistical process control: NHS England *Making Data Count* XmR charts (limits from the
   mean moving range ÷ 1.128; special cause from a point beyond 3 sigma, a run of 6 on one side
-  of the mean, 6 rising or falling, or 2 of 3 beyond 2 sigma); shown from 13 points.
+  of the mean, 6 rising or falling, or 2 of 3 beyond 2 sigma); shown from 13 points. A
+  missing month or quarter is left out of the chart, never counted as zero.
 - Targets: on track, at risk (within the amber tolerance) or off track; a recovery plan is
   required when an indicator is off track in two consecutive periods, or shows special-cause
   concern while SPC assurance says the target will consistently fail.
-- Small counts: for the public, counts below the suppression threshold are shown as "<N", and
-  a second figure is hidden wherever a total would otherwise reveal the first.
+- Small counts: for the public, a count of 1 to 4 (the suppression threshold) is shown as
+  "fewer than 5", together with the rate or percentage built on it; and any other figure
+  from which it could be worked out (a neighbour in a policing area whose total is shown)
+  is hidden too, labelled "hidden to protect a small number". The check is exact: no hidden
+  figure can be recovered by adding and subtracting the figures shown, across districts,
+  policing areas, Lancashire-12 and pan-Lancashire. A shown figure whose trend or SPC would
+  give a hidden one away is shown without them.
+- Every figure is computed once for each release of data and every page, download, the
+  board pack and the open data draw that one computation, so they always agree.
 """)
 
-st.subheader("police.uk counts are not recorded crime, and the partnerships do not add up")
+st.header("police.uk counts are not recorded crime, and the partnerships do not add up")
 st.markdown("""
 The monthly anti-social behaviour and crime figures come from **police.uk**, the street-level
 records the force publishes each month with an approximate location. They are not the Home
@@ -91,7 +99,7 @@ with st.expander("Data provenance (data/PROVENANCE.md)"):
 
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
-st.subheader("Context: deprivation (real)")
+st.header("Context: deprivation (real)")
 dep = data.database().deprivation()
 edition = st.radio("Edition", sorted(dep["edition"].unique(), reverse=True), horizontal=True)
 domain = st.selectbox(
@@ -114,14 +122,14 @@ st.dataframe(
         }
     ),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 st.caption(
     f"MHCLG English Indices of Deprivation {edition}, local authority district "
     "summaries. Open Government Licence v3.0."
 )
 
-st.subheader("Context: ONS subnational indicators (real)")
+st.header("Context: ONS subnational indicators (real)")
 ctx = data.database().context_indicators()
 choice = st.selectbox("Indicator", sorted(ctx["indicator"].unique()))
 sel = ctx[ctx["indicator"] == choice].copy()
@@ -129,6 +137,6 @@ sel["area"] = sel["area_code"].map(names)
 st.dataframe(
     sel[["area", "period", "value", "unit", "measure"]].sort_values("value"),
     hide_index=True,
-    use_container_width=True,
+    width="stretch",
 )
 st.caption("ONS Subnational Indicators Explorer. Open Government Licence v3.0.")

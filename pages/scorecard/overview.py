@@ -35,13 +35,14 @@ by_code = latest.set_index("indicator_code")
 histories = {code: part for code, part in figures.groupby("indicator_code", sort=False)}
 today = data.today()
 due_days = int(ctx.settings["return_due_days"])
+newest = figures.sort_values("period_start").groupby("indicator_code").tail(1)
+newest = dict(zip(newest["indicator_code"], newest["period_label"], strict=True))
+frequency = dict(zip(indicators["code"], indicators["frequency"], strict=True))
+# out of date: the indicator's newest figure is shown and a newer one is overdue by today
 stale = {
-    code: scorecard.is_stale(ends.get(row["period_label"]), freq, today, due_days)
-    for code, row, freq in (
-        (c, by_code.loc[c], f)
-        for c, f in zip(indicators["code"], indicators["frequency"], strict=True)
-        if c in by_code.index
-    )
+    code: label == newest.get(code)
+    and scorecard.is_stale(ends.get(label), frequency.get(code, ""), today, due_days)
+    for code, label in zip(latest["indicator_code"], latest["period_label"], strict=True)
 }
 key = indicators[indicators["theme_kind"] != "context"]["code"]
 shown = latest[latest["indicator_code"].isin(key)]
