@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run the whole test suite as CI does: installs Debian's chromium and PostgreSQL when they are
+# Run the whole test suite as CI does: installs Debian's chromium, PostgreSQL and npm when they are
 # missing (needs root or sudo), starts a throwaway PostgreSQL cluster on a loopback port, points
 # CSA_TEST_POSTGRES_URL at it, runs pytest (unit, AppTest, PostgreSQL and browser tests) and the
 # linter, then stops the cluster.
@@ -9,6 +9,7 @@ PYTHON=${PYTHON:-python3}
 
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi
@@ -32,6 +33,9 @@ run_pg "'$PGBIN/initdb' -D '$PGDATA' -U csa --auth=trust -E UTF8 >/dev/null"
 run_pg "'$PGBIN/pg_ctl' -D '$PGDATA' -o '-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off' -w start >/dev/null"
 export CSA_TEST_POSTGRES_URL="postgresql://csa@127.0.0.1:$PGPORT/postgres"
 echo "PostgreSQL ($($PGBIN/postgres --version)) on 127.0.0.1:$PGPORT"
+
+# axe-core for the accessibility browser tests (package.json, pinned by package-lock.json)
+[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
 
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .
