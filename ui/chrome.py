@@ -55,11 +55,7 @@ def header(ctx) -> None:
 
 def footer(embedded: bool) -> None:
     st.divider()
-    st.page_link(
-        "pages/scorecard/accessibility.py",
-        label="Accessibility statement",
-        query_params={"embed": "true"} if embedded else None,
-    )
+    st.page_link("pages/scorecard/accessibility.py", label="Accessibility statement")
     st.caption(
         "Real figures: ONS, Home Office and MHCLG, Open Government Licence v3.0. Boundaries: "
         "Source: Office for National Statistics licensed under the Open Government Licence "

@@ -182,3 +182,26 @@ def indicator_row(
                 icon=":material/assignment_late:",
                 query_params={"period": fig["period_label"]},
             )
+
+
+def context_table(group: pd.DataFrame, by_code: pd.DataFrame, area_name: str, stale: dict):
+    """Context indicators (real police figures, no targets) as one table of published texts:
+    one element instead of a row of widgets each."""
+    rows = []
+    for ind in group.to_dict("records"):
+        if ind["code"] not in by_code.index:
+            continue
+        fig = by_code.loc[ind["code"]]
+        when = period_name(fig["period_label"], ind["frequency"])
+        rows.append(
+            {
+                "Indicator": ind["title"],
+                "Period": when + (" (out of date)" if stale.get(ind["code"]) else ""),
+                "Figure": fig["value_text"],
+                "Unit": {"percentage": "%", "rate": f"per {int(ind['multiplier']):,}"}.get(
+                    ind["unit"], "count"
+                ),
+                f"{area_name} against Lancashire": fig["comparison_text"],
+            }
+        )
+    return pd.DataFrame(rows).set_index("Indicator")

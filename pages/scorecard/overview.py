@@ -84,4 +84,4 @@ if not context_inds.empty:
     st.header("Context: real police figures")
     for theme, group in context_inds.groupby("theme_name", sort=False):
         with st.expander(f"{theme} ({len(group)} indicators)"):
-            rows(group)
+            st.table(scorecard.context_table(group, by_code, names.get(area, area), stale))
