@@ -279,11 +279,11 @@ def test_spine_and_map_labels_follow_the_areas_own_figure(own_kind, tagged):
     spine = charts.spine_frame(verdicts, pd.DataFrame([ind]), "A", ["A", "B"])
     assert spine["row_label"].iloc[0].endswith("[DEMO]") is tagged
     row = verdicts.iloc[0].to_dict() | {
-        "suppressed": False,
         "value_text": "",
-        "ci_text": "",
+        "interval_text": "",
         "rank_text": "",
         "status_text": "",
+        "comparison_text": "",
     }
     words = maps.tooltip_fields(row, ind, "Q1", "district")["t_indicator"]
     assert words.endswith("[DEMO DATA]") is tagged
@@ -417,10 +417,10 @@ def test_a_real_return_loses_the_demo_tag_on_screen(app_env):
 
     # map: every district's VIO-01 figure is a real return; the picker says the series mixes
     at = run_app({"indicator": REAL_CODE, "period": QUARTER}, page="pages/scorecard/map.py")
-    assert set(at.dataframe[0].value["Data"]) == {"Real"}
+    assert set(at.table[0].value["Data"]) == {"Real"}
     assert not any("DEMO DATA" in m.value for m in at.markdown)
     assert (
         f"{REAL_CODE} · {REAL_TITLE} (partly DEMO DATA)" in at.selectbox(key="qp_indicator").options
     )
     at = run_app({"indicator": DEMO_CODE, "period": QUARTER}, page="pages/scorecard/map.py")
-    assert set(at.dataframe[0].value["Data"]) == {"Demo"}
+    assert set(at.table[0].value["Data"]) == {"Demo"}

@@ -7,6 +7,8 @@ on the database URL and its data version, and is worked out once for all the tes
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from csa import formatting
 from csa.db import Database
 from ui.session import Viewer
 
@@ -52,11 +55,6 @@ def figure(obs: pd.DataFrame, code: str, period: str, areas: list[str]) -> tuple
     return float(rows["numerator"].sum()), float(rows["denominator"].sum())
 
 
-def shown(x: float) -> str:
-    """How ui.format.number writes a rate: 2 decimals below 100, none from 100."""
-    return f"{x:,.2f}" if abs(x) < 100 else f"{x:,.0f}"
-
-
 def run(
     page: str, query: dict | None = None, viewer: Viewer | None = None, embedded: bool = False
 ) -> AppTest:
@@ -84,8 +82,16 @@ def text_of(at: AppTest) -> str:
 
 
 def map_table(at: AppTest) -> pd.DataFrame:
-    assert len(at.dataframe) == 1
-    return at.dataframe[0].value.set_index("Area")
+    assert len(at.table) == 1
+    return at.table[0].value.set_index("Area")
+
+
+def published_figures(db, audience: str, **where) -> pd.DataFrame:
+    """What csa.publish stored for ``audience``: the texts every surface must show."""
+    from csa import config, publish
+
+    key = publish.ensure(db, config.load())
+    return publish.read(db, key, audience, **where)
 
 
 # -- map ----------------------------------------------------------------------------------------
@@ -96,7 +102,7 @@ def test_map_shows_each_districts_real_figure(shared_db, observations):
     table = map_table(at)
     assert len(table) == 14
     num, den = figure(observations, "REC-TOTAL", YEAR, [BURNLEY])
-    assert table.loc["Burnley", "Value"] == f"{shown(num / den * 1000)} per 1,000"
+    assert table.loc["Burnley", "Value (per 1,000)"] == formatting.figure(num / den * 1000, "rate")
     assert table.loc["Burnley", "Rank"].endswith("of 14 (1 = lowest, best)")
     legend = next(m.value for m in at.markdown if "Map legend" in m.value)
     assert "✖ Off track / worse than Lancashire" in legend
@@ -110,7 +116,9 @@ def test_map_policing_areas_are_added_up_from_numerators_and_denominators(shared
     table = map_table(at)
     assert list(table.index) == ["West policing area", "South policing area", "East policing area"]
     num, den = figure(observations, "VIO-01", QUARTER, EAST)
-    assert table.loc["East policing area", "Value"] == f"{shown(num / den * 1000)} per 1,000"
+    assert table.loc["East policing area", "Value (per 1,000)"] == formatting.figure(
+        num / den * 1000, "rate"
+    )
     assert table.loc["East policing area", "Rank"].endswith("of 3 (1 = lowest, best)")
     assert "DEMO DATA" in text_of(at)
 
@@ -121,11 +129,12 @@ def test_map_hides_small_counts_from_the_public(shared_db, observations, viewer,
     table = map_table(at)
     num, den = figure(observations, "REC-HOM", YEAR, [BLACKBURN])
     assert 0 < num < 5  # the bundled data: 3 homicides in Blackburn with Darwen
+    value = table.loc["Blackburn with Darwen", "Value (per 1,000)"]
     if visible:
-        assert table.loc["Blackburn with Darwen", "Value"] == f"{shown(num / den * 1000)} per 1,000"
+        assert value == formatting.figure(num / den * 1000, "rate")
     else:
-        assert table.loc["Blackburn with Darwen", "Value"] == "<5 events"
-        assert table.loc["Blackburn with Darwen", "95% CI"] == "not shown: a small number"
+        assert value == "fewer than 5"
+        assert table.loc["Blackburn with Darwen", "95% CI"] == "–"
         assert table.loc["Blackburn with Darwen", "Rank"] == "not ranked"
 
 
@@ -161,6 +170,89 @@ def test_map_opens_an_area_profile(shared_db):
     assert "How Burnley compares with Lancashire" in text_of(at)
 
 
+# -- one published truth: the public map of VIO-02 in 2026-27 Q1 --------------------------------
+PUBLIC_CASE = {"indicator": "VIO-02", "period": "2026-27 Q1"}
+RIBBLE, ROSSENDALE = "E07000124", "E07000125"
+
+
+def deck_spec(at: AppTest) -> dict:
+    import json
+
+    charts = [e for e in at.get("deck_gl_json_chart")]
+    assert len(charts) == 1
+    return json.loads(charts[0].proto.json)
+
+
+def test_public_map_shows_only_the_published_texts_and_no_hidden_value(shared_db):
+    published = published_figures(
+        shared_db, "public", indicators=["VIO-02"], periods=["2026-27 Q1"]
+    ).set_index("area_code")
+    # the bundled data: Ribble Valley is a small count, Rossendale hidden to protect it
+    assert published.loc[RIBBLE, "hidden"] == "primary"
+    assert published.loc[ROSSENDALE, "hidden"] == "complementary"
+    at = run("pages/scorecard/map.py", PUBLIC_CASE)
+    table = map_table(at)
+    assert table.loc["Ribble Valley", "Value (count)"] == "fewer than 5"
+    assert table.loc["Rossendale", "Value (count)"] == "hidden to protect a small number"
+    assert table.loc["Rossendale", "Status"] == "hidden to protect a small number"
+    spec = deck_spec(at)
+    features = next(lay for lay in spec["layers"] if lay["id"] == "areas")["data"]["features"]
+    props = {f["properties"]["LAD23CD"]: f["properties"] for f in features}
+    assert props[ROSSENDALE]["t_value"] == "hidden to protect a small number"
+    assert props[RIBBLE]["t_value"] == "fewer than 5"
+    for code in (RIBBLE, ROSSENDALE):
+        tips = " ".join(
+            str(v) for k, v in props[code].items() if k.startswith("t_") and k != "t_indicator"
+        )
+        assert not re.search(r"\d", tips.replace("fewer than 5", "")), tips
+        assert "numerator" not in props[code] and "value" not in props[code]
+    labels = {
+        lab["text"] for lab in next(lay for lay in spec["layers"] if lay["id"] == "labels")["data"]
+    }
+    assert "Ribble Valley\nfewer than 5" in labels and "Rossendale\nhidden" in labels
+    # every shown area's tooltip value is the published value text, word for word
+    for code, p in props.items():
+        assert p["t_value"] == published.loc[code, "value_text"]
+        assert p["t_ci"] == published.loc[code, "interval_text"]
+        assert table.loc[p["name"], "Value (count)"] == published.loc[code, "value_text"]
+
+
+def test_public_area_profile_rows_are_the_published_texts(shared_db):
+    at = run("pages/scorecard/area.py", {"area": ROSSENDALE, "period": "2026-27 Q1"})
+    published = published_figures(
+        shared_db, "public", areas=[ROSSENDALE, "E23000003"], periods=["2026-27 Q1"]
+    )
+    mine = published[published["area_code"] == ROSSENDALE].set_index("indicator_code")
+    pan = published[published["area_code"] == "E23000003"].set_index("indicator_code")
+    rows = {}
+    for m in at.markdown:
+        for row in re.findall(r"<tr><td>.*?</tr>", m.value):
+            code = re.search(r"'>([A-Z0-9-]+) · ", row).group(1)
+            rows[code] = re.findall(r"<td>(.*?)</td>", row)
+    assert "VIO-02" in rows
+    for code, cells in rows.items():
+        if code not in mine.index:
+            continue
+        fig = mine.loc[code]
+        value = cells[2]
+        assert value.startswith(html.escape(fig["value_text"]))
+        if fig["interval_text"] != "–":
+            assert f"({fig['interval_text']})" in value
+        assert cells[3].startswith(html.escape(pan.loc[code, "value_text"]))
+        assert html.escape(fig["status_text"]) in cells[5]
+    assert rows["VIO-02"][2] == "hidden to protect a small number"
+    assert "hidden to protect a small number" in rows["VIO-02"][5]
+    assert "fewer than 5" not in rows["VIO-02"][5]
+    why = next(e for e in at.expander if e.label.startswith("Why? VIO-02"))
+    assert why.label.endswith(": hidden to protect a small number")
+    # the spine chart in words: each indicator's published value text
+    words = next(
+        e for e in at.expander if e.label.startswith("The chart in words: Rossendale, CSA")
+    )
+    text = " ".join(m.value for m in words.markdown)
+    assert "VIO-02 Possession of weapons offences: hidden to protect a small number" in text
+
+
 # -- area profile -------------------------------------------------------------------------------
 def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observations):
     at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER})
@@ -169,14 +261,16 @@ def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observ
     assert "How Burnley compares with Lancashire" in text
     # real recorded crime at YE Jun 2025 and the demo CSA indicators at the quarter
     num, den = figure(observations, "REC-TOTAL", YEAR, [BURNLEY])
-    assert f"{shown(num / den * 1000)}" in text
+    assert formatting.figure(num / den * 1000, "rate") in text
     lanc_num, lanc_den = figure(
         observations,
         "REC-TOTAL",
         YEAR,
         list(observations.loc[observations["indicator_code"] == "REC-TOTAL", "area_code"].unique()),
     )
-    assert f"<td>{shown(lanc_num / lanc_den * 1000)}</td>" in text  # Lancashire incl. unassigned
+    assert (
+        f"<td>{formatting.figure(lanc_num / lanc_den * 1000, 'rate')}</td>" in text
+    )  # Lancashire incl. unassigned
     assert "DEMO DATA" in text
     # one "Why?" per indicator shown: 11 public quarterly demo indicators and 23 recorded
     # crime groups (ASB-01 and the police.uk categories are monthly: no figure in a quarter)
@@ -211,8 +305,8 @@ def test_area_profile_hides_small_counts_from_the_public(shared_db, viewer, supp
     at = run("pages/scorecard/area.py", {"area": BLACKBURN, "period": QUARTER}, viewer=viewer)
     text = text_of(at)
     why = next(e for e in at.expander if e.label.startswith("Why? REC-HOM"))
-    assert ("Not shown: fewer than 5" in text) is suppressed
-    assert why.label.endswith("Not shown") is suppressed
+    assert ("fewer than 5" in text) is suppressed
+    assert why.label.endswith(": fewer than 5") is suppressed
 
 
 @pytest.mark.parametrize(
@@ -232,7 +326,7 @@ def test_area_profile_of_a_policing_area(shared_db, observations):
     at = run("pages/scorecard/area.py", {"area": "PA-EAST", "period": QUARTER})
     num, den = figure(observations, "VIO-01", QUARTER, EAST)
     assert "How East policing area compares with Lancashire" in text_of(at)
-    assert f"{shown(num / den * 1000)}" in text_of(at)
+    assert formatting.figure(num / den * 1000, "rate") in text_of(at)
 
 
 # -- empty states -------------------------------------------------------------------------------
@@ -242,7 +336,7 @@ def test_map_says_when_the_next_quarters_figures_are_due(shared_db):
         "No figures for 2026-27 Q3 yet" in w.value and "due on 30 January 2027" in w.value
         for w in at.warning
     )
-    assert not at.dataframe
+    assert not at.table
 
 
 def test_area_profile_in_a_quarter_not_yet_returned_still_shows_recorded_crime(shared_db):

@@ -215,12 +215,20 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
     info = texts(at.info)
     assert "Estimate" in info and "Heeks" in info and "GDP deflator" in info
     metrics = {m.label: m.value for m in at.metric}
-    # £41,810,730 in 2015/16 prices x 1.3248709 = £55.4m; per 1,000 of 155,762 people
-    assert metrics["Estimated cost of recorded crime (2024 prices)"] == "£55.4m"
-    assert metrics["Per 1,000 people"] == "£355,631"
-    assert metrics["Recorded crimes costed"] == "4,890 of 13,780"
+    # Blackburn with Darwen's 3 homicides are hidden from the public, so is the total cost
+    # that would give them away (total less the other groups' costs = 3 x the unit cost)
+    hidden = "hidden to protect a small number"
+    assert metrics["Estimated cost of recorded crime (2024 prices)"] == hidden
+    assert metrics["Per 1,000 people"] == hidden
+    assert metrics["Recorded crimes costed"] == f"{hidden} of 13,780"
     groups = at.dataframe[0].value.set_index("Offence group")
     assert groups.loc["Residential burglary", "Estimated cost (2024 prices)"] == "not costed"
+    assert (
+        groups.loc["Homicide"][["Recorded crimes", "Estimated cost (2024 prices)"]]
+        == ("fewer than 5")
+    ).all()
+    assert groups.loc["Violence against the person", "Estimated cost (2024 prices)"] == hidden
+    assert "1.0" not in " ".join(groups["Recorded crimes"])
     position = next(d.value for d in at.dataframe if "Position" in d.value.columns)
     assert (
         position.set_index("Issue").loc["Violent crime", "Position"]
@@ -232,6 +240,17 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
     assert units.loc["Domestic burglary", "Unit cost 2015/16"].startswith("not held")
     assert units.loc["Rape", "Entered"] == "bundled with the app"
     assert not any(b.label == "Save the unit cost" for b in at.button)  # public: no form
+
+
+def test_costs_page_shows_every_figure_to_those_signed_in(app_env):
+    at = page("pages/strategic/costs.py", ANALYST, {"area": "E06000008"})
+    metrics = {m.label: m.value for m in at.metric}
+    # £41,810,730 in 2015/16 prices x 1.3248709 = £55.4m; per 1,000 of 155,762 people
+    assert metrics["Estimated cost of recorded crime (2024 prices)"] == "£55.4m"
+    assert metrics["Per 1,000 people"] == "£355,631"
+    assert metrics["Recorded crimes costed"] == "4,890 of 13,780"
+    groups = at.dataframe[0].value.set_index("Offence group")
+    assert groups.loc["Homicide", "Recorded crimes"] == "3"
 
 
 def test_costs_page_places_lancashire_in_england_and_wales(app_env):

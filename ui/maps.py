@@ -1,41 +1,32 @@
-"""The choropleth map of the 14 areas, built with pydeck and no basemap.
+"""The choropleth maps, built with pydeck and no basemap.
 
-Everything is computed here in Python (fill colours, labels, tooltips, policing-area
-outlines), so the map needs no tiles, no token and no network: it is drawn from the bundled
-ONS boundaries (``data/lancashire_lad_dec2023_bgc.geojson``) on a plain background.
+Everything is computed in Python (fill colours, labels, tooltips, policing-area outlines), so
+a map needs no tiles, no token and no network: it is drawn from the bundled ONS boundaries
+(:mod:`csa.geometry`) on a plain background, with ``map_provider=None``.
 
-Pieces, each testable without a browser:
-
-* geometry: :func:`parts`, :func:`centroid` (label positions), :func:`outline_paths`
-  (policing-area boundaries, made by dropping the edges two districts share);
-* figures: :func:`map_rows` (value, 95% CI, rank, status and public suppression per area,
-  for the 14 districts or the 3 policing areas);
+* :func:`build_map` is the one map builder: a frame of area code -> fill colour, tooltip
+  fields and (optionally) a label makes the deck. The scorecard map and the strategic
+  views' maps all use it.
+* :func:`map_rows` turns one indicator's **published** figures for one period into the rows
+  the scorecard map draws: the published texts (value, interval, status), the published
+  value for colour and rank. A hidden figure keeps only its published reason ("fewer than
+  5" or "hidden to protect a small number"), a neutral fill and no rank.
 * colour: :func:`value_classes`, :func:`value_colours`, :func:`status_colour`;
-* the deck: :func:`build_deck`, and :func:`pixel_position` (where a place is drawn, used by
-  the browser test that clicks an area).
+  :func:`legend_html`.
 """
 
 from __future__ import annotations
 
-import copy
 import html
-import json
-import math
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 
-from csa import demo_labels
+from csa import demo_labels, formatting, geometry
+from csa.geometry import POLICING_CODES, View, pixel_position  # noqa: F401 (re-exported)
 from ui import format as fmt
 
-ROOT = Path(__file__).resolve().parent.parent
-BOUNDARIES = ROOT / "data" / "lancashire_lad_dec2023_bgc.geojson"
-POLICING_CODES = {"West": "PA-WEST", "South": "PA-SOUTH", "East": "PA-EAST"}
 LEVELS = {"district": "14 districts and unitaries", "policing": "3 policing areas"}
 COLOUR_BY = {"status": "Status (RAG)", "value": "Value"}
 
@@ -51,275 +42,28 @@ BACKGROUND = [228, 236, 242, 255]
 #: class is still clearly tinted against "no figure" white): lighter = lower.
 SEQUENTIAL = ["#D0D1E6", "#A6BDDB", "#74A9CF", "#2B8CBE", "#045A8D"]
 NO_FIGURE = "#FFFFFF"
+#: The neutral fill of a hidden figure (no value, so no colour from one).
 SUPPRESSED = "#D4D8DB"
 DISTRICT_LINE = [80, 90, 95, 255]
 OUTLINE = [11, 12, 12, 255]
-MAP_HEIGHT = 560
-#: Label positions moved off the centroid where neighbouring labels would overlap at the
-#: map's zoom.
-LABEL_POSITIONS = {
-    "E06000009": (-3.035, 53.842),  # Blackpool
-    "E07000119": (-2.875, 53.772),  # Fylde
-    "E06000008": (-2.505, 53.700),  # Blackburn with Darwen
-    "E07000125": (-2.245, 53.672),  # Rossendale
+MAP_HEIGHT = 520
+#: The view is fitted to the narrowest canvas the map is drawn on: a 390-pixel phone
+#: screen less Streamlit's 1 rem padding either side. Wider canvases show more background.
+FIT_WIDTH = 358
+#: Label font sizes (pixels) by level.
+LABEL_PX = {"district": 12, "policing": 15}
+#: A label's value line is at most this many characters (an icon, a space and the value):
+#: the view reserves room for it whatever the figures, so it is the same for every figure.
+VALUE_CHARS = 14
+
+TOOLTIP_STYLE = {
+    "backgroundColor": "#FFFFFF",
+    "color": "#0B0C0C",
+    "border": "1px solid #505A5F",
+    "fontSize": "0.85rem",
+    "padding": "0.5rem",
+    "maxWidth": "22rem",
 }
-
-
-@dataclass(frozen=True)
-class View:
-    """Where the camera looks: centre and zoom (Web Mercator, deck.gl's 512-pixel tiles)."""
-
-    latitude: float
-    longitude: float
-    zoom: float
-
-
-# -- geometry -------------------------------------------------------------------------------
-@lru_cache(maxsize=2)
-def _load(path: str) -> str:
-    return Path(path).read_text(encoding="utf-8")
-
-
-def load_boundaries(path: Path = BOUNDARIES) -> dict:
-    """The 14 areas' boundaries (a fresh copy each call, so callers may add properties)."""
-    return json.loads(_load(str(path)))
-
-
-def _point_segment_distance(p, a, b) -> float:
-    (px, py), (ax, ay), (bx, by) = p, a, b
-    dx, dy = bx - ax, by - ay
-    if dx == 0 and dy == 0:
-        return math.hypot(px - ax, py - ay)
-    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy)))
-    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
-
-
-def simplify_line(points: list, tolerance: float) -> list:
-    """Douglas-Peucker: drop points closer than ``tolerance`` to the line that would replace
-    them. The first and last points are always kept."""
-    if len(points) < 3:
-        return list(points)
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        worst, index = 0.0, None
-        for i in range(first + 1, last):
-            d = _point_segment_distance(points[i], points[first], points[last])
-            if d > worst:
-                worst, index = d, i
-        if index is not None and worst > tolerance:
-            keep[index] = True
-            stack.extend([(first, index), (index, last)])
-    return [p for p, k in zip(points, keep, strict=True) if k]
-
-
-def simplify_ring(ring: list, tolerance: float) -> list:
-    """A closed ring simplified (split in two halves so the closing point is no special
-    case); the original is kept when simplifying would leave fewer than 4 points."""
-    if len(ring) < 8:
-        return ring
-    half = len(ring) // 2
-    out = simplify_line(ring[: half + 1], tolerance)[:-1] + simplify_line(ring[half:], tolerance)
-    return out if len(out) >= 4 else ring
-
-
-def simplified(boundaries: dict, tolerance: float) -> dict:
-    """A copy of ``boundaries`` with every ring simplified to ``tolerance`` degrees."""
-    out = copy.deepcopy(boundaries)
-    for feature in out["features"]:
-        polygons = [
-            [simplify_ring(ring, tolerance) for ring in polygon]
-            for polygon in parts(feature["geometry"])
-        ]
-        feature["geometry"] = {"type": "MultiPolygon", "coordinates": polygons}
-    return out
-
-
-#: Simplification for drawing: 0.0012 degrees is 80 to 130 metres, half a pixel at the map's
-#: zoom. Fewer points keep the page light and the map quick to respond to a click.
-DRAW_TOLERANCE = 0.0012
-
-
-@lru_cache(maxsize=2)
-def _drawn(path: str, tolerance: float) -> str:
-    return json.dumps(simplified(json.loads(_load(path)), tolerance))
-
-
-def drawn_boundaries(path: Path = BOUNDARIES, tolerance: float = DRAW_TOLERANCE) -> dict:
-    """The boundaries simplified for drawing (a fresh copy each call)."""
-    return json.loads(_drawn(str(path), tolerance))
-
-
-def parts(geometry: dict) -> list[list[list[list[float]]]]:
-    """The polygons of a Polygon or MultiPolygon geometry, each a list of rings."""
-    if geometry["type"] == "Polygon":
-        return [geometry["coordinates"]]
-    if geometry["type"] == "MultiPolygon":
-        return list(geometry["coordinates"])
-    raise ValueError(f"expected a Polygon or MultiPolygon, not a {geometry['type']}")
-
-
-def ring_area_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
-    """Signed area and centroid of a closed ring (shoelace formula, in degrees)."""
-    a = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
-        cross = x0 * y1 - x1 * y0
-        a += cross
-        cx += (x0 + x1) * cross
-        cy += (y0 + y1) * cross
-    a /= 2
-    if a == 0:
-        xs, ys = zip(*ring, strict=True)
-        return 0.0, sum(xs) / len(xs), sum(ys) / len(ys)
-    return a, cx / (6 * a), cy / (6 * a)
-
-
-def centroid(geometries: list[dict]) -> tuple[float, float]:
-    """Label position for one or more geometries: the area-weighted centroid of their
-    polygons' outer rings (islands count by their area, so they barely move it)."""
-    total = sx = sy = 0.0
-    for geometry in geometries:
-        for polygon in parts(geometry):
-            a, x, y = ring_area_centroid(polygon[0])
-            total += abs(a)
-            sx += abs(a) * x
-            sy += abs(a) * y
-    if total == 0:
-        raise ValueError("cannot place a label on geometries with no area")
-    return sx / total, sy / total
-
-
-def _edge(a, b, ndigits):
-    pa = (round(a[0], ndigits), round(a[1], ndigits))
-    pb = (round(b[0], ndigits), round(b[1], ndigits))
-    return (pa, pb) if pa <= pb else (pb, pa)
-
-
-def outline_paths(geometries: list[dict], ndigits: int = 5) -> list[list[list[float]]]:
-    """The outer boundary of several touching polygons, as paths for a PathLayer.
-
-    Edges that two member polygons share (the same pair of points once rounded) are inner
-    borders and are dropped; an edge is kept when it occurs an odd number of times. The
-    kept edges are joined end to end into as few paths as possible.
-    """
-    counts: Counter = Counter()
-    for geometry in geometries:
-        for polygon in parts(geometry):
-            for ring in polygon:
-                for a, b in zip(ring, ring[1:], strict=False):
-                    e = _edge(a, b, ndigits)
-                    if e[0] != e[1]:
-                        counts[e] += 1
-    edges = [e for e, n in counts.items() if n % 2 == 1]
-    neighbours: dict = defaultdict(list)
-    for i, (a, b) in enumerate(edges):
-        neighbours[a].append(i)
-        neighbours[b].append(i)
-    used = [False] * len(edges)
-    paths = []
-    for start in range(len(edges)):
-        if used[start]:
-            continue
-        used[start] = True
-        a, b = edges[start]
-        path = [a, b]
-        for forward in (True, False):  # grow from the end, then from the start
-            while True:
-                tip = path[-1] if forward else path[0]
-                nxt = next((i for i in neighbours[tip] if not used[i]), None)
-                if nxt is None:
-                    break
-                used[nxt] = True
-                p, q = edges[nxt]
-                other = q if p == tip else p
-                if forward:
-                    path.append(other)
-                else:
-                    path.insert(0, other)
-        paths.append([[x, y] for x, y in path])
-    return paths
-
-
-def policing_groups(boundaries: dict) -> dict[str, list[dict]]:
-    """Policing-area code -> the geometries of its member areas."""
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for feature in boundaries["features"]:
-        groups[POLICING_CODES[feature["properties"]["policing_area"]]].append(feature["geometry"])
-    return dict(groups)
-
-
-@lru_cache(maxsize=2)
-def _outlines(path: str, tolerance: float) -> tuple:
-    boundaries = load_boundaries(Path(path))
-    out = []
-    for code, geoms in sorted(policing_groups(boundaries).items()):
-        paths = []
-        for p in outline_paths(geoms):
-            if tolerance > 0:
-                p = simplify_ring(p, tolerance) if p[0] == p[-1] else simplify_line(p, tolerance)
-            paths.append(tuple(tuple(pt) for pt in p))
-        out.append((code, tuple(paths)))
-    return tuple(out)
-
-
-def policing_outlines(path: Path = BOUNDARIES, tolerance: float = 0.0) -> list[dict]:
-    """One row per outline path: {"code", "path"}, simplified to ``tolerance`` degrees
-    (cached: the boundaries never change). The shared edges are found on the original
-    boundaries, before any simplification."""
-    return [
-        {"code": code, "path": [list(pt) for pt in path_]}
-        for code, paths in _outlines(str(path), tolerance)
-        for path_ in paths
-    ]
-
-
-def bounds(boundaries: dict) -> tuple[float, float, float, float]:
-    """min lon, min lat, max lon, max lat."""
-    xs, ys = [], []
-    for feature in boundaries["features"]:
-        for polygon in parts(feature["geometry"]):
-            for x, y in polygon[0]:
-                xs.append(x)
-                ys.append(y)
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def _mercator(lon: float, lat: float) -> tuple[float, float]:
-    """Web Mercator world coordinates in [0, 1]."""
-    x = (lon + 180.0) / 360.0
-    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2
-    return x, y
-
-
-def _inverse_mercator(x: float, y: float) -> tuple[float, float]:
-    lon = x * 360.0 - 180.0
-    lat = math.degrees(2 * math.atan(math.exp(math.pi * (1 - 2 * y))) - math.pi / 2)
-    return lon, lat
-
-
-def fit_view(
-    box: tuple[float, float, float, float], width: int, height: int, padding: int = 16
-) -> View:
-    """The centre and zoom that show ``box`` inside a ``width`` x ``height`` canvas."""
-    x0, y1 = _mercator(box[0], box[1])
-    x1, y0 = _mercator(box[2], box[3])
-    zx = math.log2(max(width - 2 * padding, 1) / ((x1 - x0) * 512))
-    zy = math.log2(max(height - 2 * padding, 1) / ((y1 - y0) * 512))
-    lon, lat = _inverse_mercator((x0 + x1) / 2, (y0 + y1) / 2)
-    return View(latitude=round(lat, 5), longitude=round(lon, 5), zoom=round(min(zx, zy), 3))
-
-
-def pixel_position(
-    lon: float, lat: float, view: View, width: float, height: float
-) -> tuple[float, float]:
-    """Where (lon, lat) is drawn on a ``width`` x ``height`` canvas showing ``view``
-    (pixels from the top-left corner; no pitch or bearing)."""
-    scale = 512 * 2**view.zoom
-    cx, cy = _mercator(view.longitude, view.latitude)
-    x, y = _mercator(lon, lat)
-    return width / 2 + (x - cx) * scale, height / 2 + (y - cy) * scale
 
 
 # -- colour -----------------------------------------------------------------------------------
@@ -382,152 +126,7 @@ def status_colour(rag: str) -> str:
     return fmt.RAG_STYLE.get(rag, fmt.RAG_STYLE["grey"])[0]
 
 
-# -- figures per area -------------------------------------------------------------------------
-def ranks(values: pd.Series, polarity: str) -> pd.Series:
-    """Rank 1 = best (lowest when low is good, highest otherwise); ties share a rank."""
-    ascending = polarity == "low_is_good"
-    return values.rank(method="min", ascending=ascending).astype("Int64")
-
-
-def rank_note(polarity: str) -> str:
-    return {"low_is_good": "1 = lowest, best", "high_is_good": "1 = highest, best"}.get(
-        polarity, "1 = highest"
-    )
-
-
-def map_rows(
-    verdicts: pd.DataFrame,
-    areas: pd.DataFrame,
-    level: str,
-    indicator: dict,
-    suppressed: set[str] | None = None,
-    threshold: int = 5,
-) -> pd.DataFrame:
-    """One indicator's figures for the areas drawn at ``level``, ready for the map.
-
-    Parameters
-    ----------
-    verdicts : DataFrame
-        Verdict rows (see :class:`csa.assess.Verdict`) of one indicator for one period;
-        base areas and groupings.
-    areas : DataFrame
-        The areas table (code, name, kind, policing_area).
-    level : {"district", "policing"}
-    indicator : dict
-        The indicator row (title, unit, multiplier, polarity).
-    suppressed : set of str, optional
-        Area codes whose figure the public may not see (small counts): the value shows
-        as "<threshold", and the CI, rank and status are withheld.
-    threshold : int
-
-    Returns
-    -------
-    DataFrame indexed by area code with name, value, lower, upper, rag, label, comparison,
-    data_kind (the figure's own, else the indicator's), suppressed, rank, value_text,
-    ci_text, rank_text, status_text.
-    """
-    if level not in LEVELS:
-        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
-    kinds = ("district", "unitary") if level == "district" else ("policing_area",)
-    shown = areas[areas["kind"].isin(kinds)][["code", "name"]].set_index("code")
-    suppressed = suppressed or set()
-    cols = ["value", "lower", "upper", "numerator", "rag", "label", "comparison", "data_kind"]
-    v = verdicts.drop_duplicates("area_code").set_index("area_code")
-    rows = shown.join(v[[c for c in cols if c in v.columns]], how="left")
-    # each area's figure says what it is: its own data_kind, else the indicator's default
-    rows["data_kind"] = [
-        demo_labels.kind_of(k, indicator.get("data_kind"))
-        for k in (rows["data_kind"] if "data_kind" in rows else [None] * len(rows))
-    ]
-    rows["suppressed"] = rows.index.isin(suppressed)
-    unit, mult = indicator["unit"], int(indicator.get("multiplier") or 1)
-    polarity = indicator["polarity"]
-    ranked = rows["value"].where(~rows["suppressed"])
-    rows["rank"] = ranks(ranked, polarity)
-    n_ranked = int(ranked.notna().sum())
-    unit_words = "" if unit == "percentage" else f" {fmt.unit_label(unit, mult)}"
-    value_text, ci_text, rank_text, status_text = [], [], [], []
-    for _code, r in rows.iterrows():
-        missing = r["value"] is None or pd.isna(r["value"])
-        if r["suppressed"]:
-            value_text.append(
-                f"<{threshold}"
-                + ("" if unit == "count" else f" {'events' if unit == 'rate' else 'cases'}")
-            )
-            ci_text.append("not shown: a small number")
-            rank_text.append("not ranked")
-            status_text.append(
-                "Not shown (fewer than {} {})".format(
-                    threshold, "cases" if unit != "rate" else "events"
-                )
-            )
-            continue
-        if missing:
-            value_text.append("No figure")
-            ci_text.append("–")
-            rank_text.append("not ranked")
-            status_text.append(fmt.RAG_STYLE["grey"][2] + " No data")
-            continue
-        value_text.append(fmt.number(r["value"], unit) + unit_words)
-        if pd.isna(r.get("lower")) or pd.isna(r.get("upper")):
-            ci_text.append("–")
-        else:
-            ci_text.append(f"{fmt.number(r['lower'], unit)} to {fmt.number(r['upper'], unit)}")
-        rk = r["rank"]
-        rank_text.append(
-            f"{int(rk)} of {n_ranked} ({rank_note(polarity)})" if not pd.isna(rk) else "not ranked"
-        )
-        rag = r.get("rag") if isinstance(r.get("rag"), str) else "grey"
-        label = r.get("label") if isinstance(r.get("label"), str) else "Not judged"
-        status_text.append(f"{fmt.RAG_STYLE.get(rag, fmt.RAG_STYLE['grey'])[2]} {label}")
-    rows["value_text"] = value_text
-    rows["ci_text"] = ci_text
-    rows["rank_text"] = rank_text
-    rows["status_text"] = status_text
-    rows["rag"] = rows["rag"].where(rows["rag"].notna(), "grey")
-    return rows
-
-
-# -- the deck ---------------------------------------------------------------------------------
-#: The tooltip template: Streamlit fills {field} from each feature's properties and escapes
-#: the values, so the fields are plain text.
-TOOLTIP_HTML = (
-    "<b>{name}</b><br/>{t_indicator}<br/>Value: <b>{t_value}</b><br/>"
-    "95% CI: {t_ci}<br/>Rank: {t_rank}<br/>Status: {t_status}<br/>"
-    "{t_comparison}<br/><i>{t_click}</i>"
-)
-
-
-def tooltip_fields(row, indicator: dict, period: str, level: str) -> dict[str, str]:
-    """The plain-text fields of one area's tooltip (see :data:`TOOLTIP_HTML`)."""
-    comparison = row.get("comparison")
-    words = ""
-    if isinstance(comparison, str) and comparison != "not compared" and not row["suppressed"]:
-        words = fmt.COMPARISON_WORDS.get(comparison, comparison)
-    demo = demo_labels.is_demo(row.get("data_kind"), indicator.get("data_kind"))
-    return {
-        "t_indicator": f"{indicator['title']}, {period}" + (" [DEMO DATA]" if demo else ""),
-        "t_value": row["value_text"],
-        "t_ci": row["ci_text"],
-        "t_rank": row["rank_text"],
-        "t_status": row["status_text"],
-        "t_comparison": words,
-        "t_click": "Click to open the "
-        + ("policing area's" if level == "policing" else "area's")
-        + " profile",
-    }
-
-
-def _label_text(name: str, row, colour_by: str) -> str:
-    icon = (
-        fmt.RAG_STYLE.get(row["rag"], fmt.RAG_STYLE["grey"])[2]
-        if colour_by == "status" and not row["suppressed"]
-        else ""
-    )
-    value = row["value_text"].split(" per ")[0].replace(" events", "").replace(" cases", "")
-    return f"{name}\n{icon + ' ' if icon else ''}{value}"
-
-
+# -- the one map builder ------------------------------------------------------------------------
 def _short(name: str) -> str:
     return {
         "Blackburn with Darwen": "Blackburn w. Darwen",
@@ -537,78 +136,111 @@ def _short(name: str) -> str:
     }.get(name, name)
 
 
-def fill_colours(
-    rows: pd.DataFrame, colour_by: str
-) -> tuple[dict[str, str], list[tuple[float, float]]]:
-    """Area code -> fill colour, and the value classes used (value colouring only)."""
-    if colour_by == "status":
-        return (
-            {
-                code: SUPPRESSED if r["suppressed"] else status_colour(r["rag"])
-                for code, r in rows.iterrows()
-            },
-            [],
-        )
-    shown = rows["value"].where(~rows["suppressed"])
-    classes = value_classes(shown.tolist())
-    colours = value_colours(shown.tolist(), classes)
-    out = {}
-    for (code, r), colour in zip(rows.iterrows(), colours, strict=True):
-        out[code] = SUPPRESSED if r["suppressed"] else colour
-    return out, classes
+def _feature_code(props: dict, codes) -> str:
+    own = props["LAD23CD"]
+    return own if own in codes else POLICING_CODES[props["policing_area"]]
 
 
-def build_deck(
-    rows: pd.DataFrame,
-    level: str,
-    colour_by: str,
-    indicator: dict,
-    period: str,
-    view: View | None = None,
+def _label_anchors(boundaries: dict, codes) -> dict[str, tuple[float, float]]:
+    """Area code -> where its label goes (a district's moved position or centroid; a
+    policing area's centroid)."""
+    out: dict[str, tuple[float, float]] = {}
+    for feature in boundaries["features"]:
+        own = feature["properties"]["LAD23CD"]
+        if own in codes:
+            out[own] = geometry.label_position(own, feature["geometry"])
+    for code, geoms in geometry.policing_groups(boundaries).items():
+        if code in codes:
+            out[code] = geometry.centroid(geoms)
+    return out
+
+
+def label_view(
+    names: dict[str, str],
+    level: str = "district",
+    width: float = FIT_WIDTH,
+    height: float = MAP_HEIGHT,
     boundaries: dict | None = None,
-    height: int = MAP_HEIGHT,
-) -> tuple[pdk.Deck, list[tuple[float, float]]]:
-    """The map: coloured areas, policing-area outlines, labels, tooltips; no basemap.
-
-    Returns the deck and the value classes (for the legend; empty when coloured by status).
-    """
-    if colour_by not in COLOUR_BY:
-        raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}, not {colour_by!r}")
-    boundaries = copy.deepcopy(boundaries) if boundaries is not None else drawn_boundaries()
-    box = bounds(boundaries)
-    view = view or fit_view(box, width=height, height=height)
-    colours, classes = fill_colours(rows, colour_by)
+) -> View:
+    """The view that shows every area and every label's whole box (a name line and a value
+    line of :data:`VALUE_CHARS`) on a ``width`` x ``height`` canvas. It depends on the areas'
+    names only, so it is the same for every indicator and period."""
+    boundaries = boundaries if boundaries is not None else geometry.drawn_boundaries()
+    anchors = _label_anchors(boundaries, set(names))
     labels = []
+    for code, (lon, lat) in anchors.items():
+        text = _short(names[code]) + "\n" + "x" * VALUE_CHARS
+        hw, hh = geometry.label_size(text, LABEL_PX[level])
+        labels.append(geometry.Label(lon, lat, hw, hh))
+    return geometry.fit_view(geometry.bounds(boundaries), width, height, labels=labels)
+
+
+def build_map(
+    frame: pd.DataFrame,
+    tooltip_html: str,
+    *,
+    layer_id: str = FILL_LAYER,
+    level: str = "district",
+    outlines: bool = True,
+    height: int = MAP_HEIGHT,
+    width: int = FIT_WIDTH,
+    boundaries: dict | None = None,
+) -> tuple[pdk.Deck, View]:
+    """A map of the areas in ``frame``, no basemap.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indexed by area code: district (LAD) codes, or policing-area codes (each policing
+        area then fills its member districts). Columns ``fill`` (``#RRGGBB``), ``name``,
+        every ``{field}`` of ``tooltip_html``, and optionally ``label`` (the label's value
+        line: a label "name / value" is then drawn on each area, inside the canvas).
+    tooltip_html : str
+        The tooltip template; Streamlit fills ``{field}`` from each feature's properties and
+        escapes the values, so the fields are plain text. A district with no row gets an
+        empty tooltip and the "no figure" fill.
+    layer_id : str
+        Id of the pickable area layer (selections are keyed on it).
+    level : {"district", "policing"}
+        Sets the label size and the outline weight.
+    outlines : bool
+        Draw the policing-area boundaries.
+
+    Returns
+    -------
+    The deck and its view (fitted so that every area and label is inside a ``width`` x
+    ``height`` canvas).
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    boundaries = boundaries if boundaries is not None else geometry.drawn_boundaries()
+    codes = set(frame.index)
+    fields = [c for c in frame.columns if f"{{{c}}}" in tooltip_html]
     for feature in boundaries["features"]:
         props = feature["properties"]
-        own = props["LAD23CD"]
-        code = own if level == "district" else POLICING_CODES[props["policing_area"]]
-        row = rows.loc[code]
-        fill = hex_to_rgba(colours[code], 235)
+        code = _feature_code(props, codes)
+        row = frame.loc[code] if code in codes else None
+        fill = hex_to_rgba(row["fill"] if row is not None else NO_FIGURE, 235)
         props.update(
             {
                 "area_code": code,
-                "name": row["name"],
+                "name": row["name"] if row is not None else props["LAD23NM"],
                 "fill": fill,
-                "line": DISTRICT_LINE if level == "district" else fill[:3] + [255],
+                "line": DISTRICT_LINE if code == props["LAD23CD"] else fill[:3] + [255],
             }
-            | tooltip_fields(row, indicator, period, level)
+            | {f: (str(row[f]) if row is not None else "") for f in fields}
         )
-    if level == "district":
-        for feature in boundaries["features"]:
-            own = feature["properties"]["LAD23CD"]
-            lon, lat = LABEL_POSITIONS.get(own) or centroid([feature["geometry"]])
-            row = rows.loc[own]
-            labels.append(
-                {"position": [lon, lat], "text": _label_text(_short(row["name"]), row, colour_by)}
-            )
+    box = geometry.bounds(boundaries)
+    names = dict(zip(frame.index, frame["name"], strict=True))
+    labels = []
+    if "label" in frame.columns:
+        anchors = _label_anchors(boundaries, codes)
+        view = label_view(names, level, width, height, boundaries)
+        for code, (lon, lat) in anchors.items():
+            value = str(frame.loc[code, "label"])[:VALUE_CHARS]
+            labels.append({"position": [lon, lat], "text": f"{_short(names[code])}\n{value}"})
     else:
-        for code, geoms in policing_groups(boundaries).items():
-            lon, lat = centroid(geoms)
-            row = rows.loc[code]
-            labels.append(
-                {"position": [lon, lat], "text": _label_text(_short(row["name"]), row, colour_by)}
-            )
+        view = geometry.fit_view(box, width, height)
     pad = 2.0
     background = [
         {
@@ -632,7 +264,7 @@ def build_deck(
         ),
         pdk.Layer(
             "GeoJsonLayer",
-            id=FILL_LAYER,
+            id=layer_id,
             data=boundaries,
             pickable=True,
             auto_highlight=True,
@@ -644,39 +276,45 @@ def build_deck(
             line_width_min_pixels=1,
             get_line_width=1,
         ),
-        pdk.Layer(
-            "PathLayer",
-            id=OUTLINE_LAYER,
-            data=policing_outlines(tolerance=DRAW_TOLERANCE),
-            get_path="path",
-            get_color=OUTLINE,
-            width_min_pixels=3 if level == "policing" else 2.5,
-            get_width=1,
-            pickable=False,
-            joint_rounded=True,
-            cap_rounded=True,
-        ),
-        pdk.Layer(
-            "TextLayer",
-            id=LABEL_LAYER,
-            data=labels,
-            get_position="position",
-            get_text="text",
-            get_size=13 if level == "district" else 16,
-            get_color=[11, 12, 12, 255],
-            background=True,
-            get_background_color=[255, 255, 255, 225],
-            background_padding=[4, 2],
-            # pydeck reads a bare string as an expression: literals are quoted
-            font_family="'Source Sans Pro, Helvetica Neue, Arial, sans-serif'",
-            font_weight=600,
-            line_height=1.1,
-            character_set="'auto'",
-            get_text_anchor="'middle'",
-            get_alignment_baseline="'center'",
-            pickable=False,
-        ),
     ]
+    if outlines:
+        layers.append(
+            pdk.Layer(
+                "PathLayer",
+                id=OUTLINE_LAYER,
+                data=geometry.policing_outlines(tolerance=geometry.DRAW_TOLERANCE),
+                get_path="path",
+                get_color=OUTLINE,
+                width_min_pixels=3 if level == "policing" else 2.5,
+                get_width=1,
+                pickable=False,
+                joint_rounded=True,
+                cap_rounded=True,
+            )
+        )
+    if labels:
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id=LABEL_LAYER,
+                data=labels,
+                get_position="position",
+                get_text="text",
+                get_size=LABEL_PX[level],
+                get_color=[11, 12, 12, 255],
+                background=True,
+                get_background_color=[255, 255, 255, 225],
+                background_padding=[4, 2],
+                # pydeck reads a bare string as an expression: literals are quoted
+                font_family="'Source Sans Pro, Helvetica Neue, Arial, sans-serif'",
+                font_weight=600,
+                line_height=1.1,
+                character_set="'auto'",
+                get_text_anchor="'middle'",
+                get_alignment_baseline="'center'",
+                pickable=False,
+            )
+        )
     deck = pdk.Deck(
         layers=layers,
         initial_view_state=pdk.ViewState(
@@ -686,19 +324,202 @@ def build_deck(
         # that tells Streamlit not to fetch its default CARTO tiles; map_style=None would
         # ask for the theme's basemap from the network).
         map_provider=None,
-        tooltip={
-            "html": TOOLTIP_HTML,
-            "style": {
-                "backgroundColor": "#FFFFFF",
-                "color": "#0B0C0C",
-                "border": "1px solid #505A5F",
-                "fontSize": "0.85rem",
-                "padding": "0.5rem",
-                "maxWidth": "22rem",
-            },
-        },
+        tooltip={"html": tooltip_html, "style": TOOLTIP_STYLE},
     )
+    return deck, view
+
+
+# -- the scorecard map: published figures per area ----------------------------------------------
+def ranks(values: pd.Series, polarity: str) -> pd.Series:
+    """Rank 1 = best (lowest when low is good, highest otherwise); ties share a rank."""
+    ascending = polarity == "low_is_good"
+    return values.rank(method="min", ascending=ascending).astype("Int64")
+
+
+def rank_note(polarity: str) -> str:
+    return {"low_is_good": "1 = lowest, best", "high_is_good": "1 = highest, best"}.get(
+        polarity, "1 = highest"
+    )
+
+
+NO_FIGURE_TEXT = "no figure"
+
+
+def map_rows(figures: pd.DataFrame, areas: pd.DataFrame, level: str, indicator: dict):
+    """One indicator's published figures for one period, for the areas drawn at ``level``.
+
+    Parameters
+    ----------
+    figures : DataFrame
+        Published figures (:func:`csa.publish.read`) of one indicator for one period, base
+        areas and groupings, for the viewer's audience.
+    areas : DataFrame
+        The areas table (code, name, kind).
+    level : {"district", "policing"}
+    indicator : dict
+        The indicator row (title, polarity, data_kind).
+
+    Returns
+    -------
+    DataFrame indexed by area code: name, value (the published value; None when hidden or
+    missing), hidden ("", "primary", "complementary"), missing, rag, data_kind, rank, and
+    the texts value_text, interval_text, status_text (the published ones; a shown status
+    has its RAG icon in front), comparison_text, rank_text.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    kinds = ("district", "unitary") if level == "district" else ("policing_area",)
+    shown = areas[areas["kind"].isin(kinds)][["code", "name"]].set_index("code")
+    cols = [
+        "value",
+        "hidden",
+        "rag",
+        "data_kind",
+        "value_text",
+        "interval_text",
+        "status_text",
+        "comparison_text",
+    ]
+    f = figures.drop_duplicates("area_code").set_index("area_code")
+    rows = shown.join(f[cols], how="left")
+    rows["missing"] = rows["value_text"].isna()
+    rows["hidden"] = rows["hidden"].fillna("")
+    is_hidden = rows["hidden"] != ""
+    rows["value"] = pd.to_numeric(rows["value"], errors="coerce").where(~is_hidden)
+    rows["data_kind"] = [
+        demo_labels.kind_of(k if isinstance(k, str) else None, indicator.get("data_kind"))
+        for k in rows["data_kind"]
+    ]
+    rows["rag"] = rows["rag"].where(rows["rag"].notna() & ~is_hidden, "grey")
+    rows["rank"] = ranks(rows["value"], indicator["polarity"])
+    n_ranked = int(rows["value"].notna().sum())
+    note = rank_note(indicator["polarity"])
+    rows["rank_text"] = [
+        "not ranked" if pd.isna(rk) else f"{int(rk)} of {n_ranked} ({note})" for rk in rows["rank"]
+    ]
+    rows["value_text"] = rows["value_text"].fillna(NO_FIGURE_TEXT)
+    rows["interval_text"] = rows["interval_text"].fillna(formatting.MISSING)
+    status = []
+    for hidden, missing, rag, text in zip(
+        rows["hidden"], rows["missing"], rows["rag"], rows["status_text"], strict=True
+    ):
+        if hidden:
+            status.append(text)  # the published reason, word for word
+        elif missing:
+            status.append(f"{fmt.RAG_STYLE['grey'][2]} No data")
+        else:
+            status.append(f"{fmt.RAG_STYLE.get(rag, fmt.RAG_STYLE['grey'])[2]} {text}")
+    rows["status_text"] = status
+    rows["comparison_text"] = [
+        "" if h or not isinstance(c, str) or c == "Not compared" else c
+        for h, c in zip(rows["hidden"], rows["comparison_text"], strict=True)
+    ]
+    return rows
+
+
+#: The scorecard map's tooltip (every field a plain-text feature property).
+TOOLTIP_HTML = (
+    "<b>{name}</b><br/>{t_indicator}<br/>Value: <b>{t_value}</b><br/>"
+    "95% CI: {t_ci}<br/>Rank: {t_rank}<br/>Status: {t_status}<br/>"
+    "{t_comparison}<br/><i>{t_click}</i>"
+)
+
+
+def tooltip_fields(row, indicator: dict, period: str, level: str) -> dict[str, str]:
+    """The plain-text fields of one area's tooltip (see :data:`TOOLTIP_HTML`): the published
+    texts, word for word."""
+    demo = demo_labels.is_demo(row.get("data_kind"), indicator.get("data_kind"))
+    unit = formatting.unit_label(indicator["unit"], indicator.get("multiplier") or 1)
+    return {
+        "t_indicator": f"{indicator['title']} ({unit}), {period}"
+        + (" [DEMO DATA]" if demo else ""),
+        "t_value": row["value_text"],
+        "t_ci": row["interval_text"],
+        "t_rank": row["rank_text"],
+        "t_status": row["status_text"],
+        "t_comparison": row["comparison_text"],
+        "t_click": "Click to open the "
+        + ("policing area's" if level == "policing" else "area's")
+        + " profile",
+    }
+
+
+def label_value(row, colour_by: str) -> str:
+    """A label's value line: the published value text (a status icon in front when the map
+    is coloured by status); a hidden figure's short reason."""
+    if row["hidden"]:
+        return row["value_text"] if len(row["value_text"]) <= VALUE_CHARS else "hidden"
+    if colour_by == "status" and not row["missing"]:
+        return f"{fmt.RAG_STYLE.get(row['rag'], fmt.RAG_STYLE['grey'])[2]} {row['value_text']}"
+    return row["value_text"]
+
+
+def fill_colours(
+    rows: pd.DataFrame, colour_by: str
+) -> tuple[dict[str, str], list[tuple[float, float]]]:
+    """Area code -> fill colour, and the value classes used (value colouring only). Hidden
+    figures get the neutral :data:`SUPPRESSED` fill; the classes use shown values only."""
+    hidden = rows["hidden"] != ""
+    if colour_by == "status":
+        return (
+            {
+                code: SUPPRESSED if h else status_colour(rag)
+                for code, h, rag in zip(rows.index, hidden, rows["rag"], strict=True)
+            },
+            [],
+        )
+    shown = rows["value"].where(~hidden)
+    classes = value_classes(shown.tolist())
+    colours = value_colours(shown.tolist(), classes)
+    out = {
+        code: SUPPRESSED if h else colour
+        for code, h, colour in zip(rows.index, hidden, colours, strict=True)
+    }
+    return out, classes
+
+
+def build_deck(
+    rows: pd.DataFrame,
+    level: str,
+    colour_by: str,
+    indicator: dict,
+    period: str,
+    boundaries: dict | None = None,
+    height: int = MAP_HEIGHT,
+) -> tuple[pdk.Deck, list[tuple[float, float]]]:
+    """The scorecard map (:func:`map_rows` -> :func:`build_map`): coloured areas,
+    policing-area outlines, labels, tooltips. Returns the deck and the value classes (for
+    the legend; empty when coloured by status)."""
+    if colour_by not in COLOUR_BY:
+        raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}, not {colour_by!r}")
+    colours, classes = fill_colours(rows, colour_by)
+    frame = pd.DataFrame(
+        [
+            {
+                "code": code,
+                "name": row["name"],
+                "fill": colours[code],
+                "label": label_value(row, colour_by),
+            }
+            | tooltip_fields(row, indicator, period, level)
+            for code, row in rows.iterrows()
+        ]
+    ).set_index("code")
+    deck, _view = build_map(frame, TOOLTIP_HTML, level=level, height=height, boundaries=boundaries)
     return deck, classes
+
+
+def text_alternative(rows: pd.DataFrame) -> pd.DataFrame:
+    """The map in words, one row per area: what a screen reader reads instead of the map."""
+    return pd.DataFrame(
+        {
+            "Area": rows["name"],
+            "Value": rows["value_text"],
+            "95% CI": rows["interval_text"],
+            "Rank": rows["rank_text"],
+            "Status": rows["status_text"],
+        }
+    )
 
 
 # -- legend -----------------------------------------------------------------------------------
@@ -706,8 +527,18 @@ def _swatch(colour: str, words: str) -> str:
     return (
         f'<div style="display:flex;align-items:center;gap:0.45rem;margin:0.2rem 0">'
         f'<span style="display:inline-block;width:1.4rem;height:1rem;background:{colour};'
-        f'border:1px solid #505A5F"></span><span>{words}</span></div>'
+        f'border:1px solid #505A5F"></span><span>{html.escape(words)}</span></div>'
     )
+
+
+def hidden_legend(reasons, threshold: int = 5) -> str:
+    """The legend words for hidden figures, by the reasons present."""
+    words = []
+    if "primary" in reasons:
+        words.append(f"fewer than {threshold}")
+    if "complementary" in reasons:
+        words.append("hidden to protect a small number")
+    return "Not shown: " + " or ".join(words) if words else ""
 
 
 def legend_html(
@@ -715,11 +546,12 @@ def legend_html(
     classes: list[tuple[float, float]],
     unit: str,
     multiplier: int,
-    suppressed_any: bool = False,
+    hidden_reasons=(),
     missing_any: bool = False,
     threshold: int = 5,
 ) -> str:
-    """The map's legend as HTML: RAG colours with icon and words, or value classes."""
+    """The map's legend as HTML: RAG colours with icon and words, or value classes
+    (limits written by :func:`csa.formatting.figure`)."""
     items = []
     if colour_by == "status":
         for rag in ("red", "amber", "green", "grey"):
@@ -734,20 +566,17 @@ def legend_html(
     else:
         colours = class_colours(len(classes))
         for (lo, hi), colour in zip(classes, colours, strict=True):
-            words = (
-                fmt.number(lo, unit)
-                if lo == hi
-                else f"{fmt.number(lo, unit)} to {fmt.number(hi, unit)}"
-            )
-            items.append(_swatch(colour, words))
+            lo_text, hi_text = formatting.figure(lo, unit), formatting.figure(hi, unit)
+            items.append(_swatch(colour, lo_text if lo == hi else f"{lo_text} to {hi_text}"))
         if missing_any or not colours:
             items.append(_swatch(NO_FIGURE, "No figure"))
-    if suppressed_any:
-        items.append(_swatch(SUPPRESSED, f"Not shown: fewer than {threshold}"))
+    hidden_words = hidden_legend(set(hidden_reasons), threshold)
+    if hidden_words:
+        items.append(_swatch(SUPPRESSED, hidden_words))
     title = (
         "Status"
         if colour_by == "status"
-        else (f"Value ({fmt.unit_label(unit, multiplier)}), lighter = lower")
+        else f"Value ({formatting.unit_label(unit, multiplier)}), lighter = lower"
     )
     outline = (
         '<div style="display:flex;align-items:center;gap:0.45rem;margin:0.4rem 0 0">'

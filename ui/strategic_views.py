@@ -9,23 +9,17 @@ tooltips, and every chart sits beside a table.
 
 from __future__ import annotations
 
-import copy
-import json
-from functools import lru_cache
-from pathlib import Path
-
 import altair as alt
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from csa import geometry
 from csa.access import PermissionDenied
 from csa.strategic.scoring import AssessmentError
+from ui import maps
 
-ROOT = Path(__file__).resolve().parent.parent
-BOUNDARIES = ROOT / "data" / "lancashire_lad_dec2023_bgc.geojson"
 MAP_LAYER = "strategic-areas"
-VIEW = pdk.ViewState(latitude=53.87, longitude=-2.55, zoom=8.3, pitch=0, bearing=0)
 
 #: Rank 1 to 5 (ColorBrewer OrRd, darkest = rank 1), then outside the top five, unranked.
 TOP_COLOURS = ["#B30000", "#E34A33", "#FC8D59", "#FDBB84", "#FDD49E"]
@@ -165,58 +159,42 @@ def bar_chart(df: pd.DataFrame, value: str, label: str, title: str, fmt: str = "
     )
 
 
-@lru_cache(maxsize=1)
-def _boundaries_text() -> str:
-    return BOUNDARIES.read_text(encoding="utf-8")
-
-
-def load_boundaries() -> dict:
-    return json.loads(_boundaries_text())
-
-
 def hex_rgba(colour: str, alpha: int = 235) -> list[int]:
-    return [int(colour[i : i + 2], 16) for i in (1, 3, 5)] + [alpha]
+    return maps.hex_to_rgba(colour, alpha)
+
+
+#: The strategic maps' tooltip: the area's name and one line of text.
+TOOLTIP_HTML = "<b>{name}</b><br/>{tip}"
 
 
 def area_map(
-    fills: dict[str, str], tooltips: dict[str, str], boundaries: dict | None = None
+    fills: dict[str, str], tooltips: dict[str, str], height: int = maps.MAP_HEIGHT
 ) -> pdk.Deck:
-    """The 14 areas filled with ``fills`` (LAD code -> #RRGGBB), a tooltip line each."""
-    geo = copy.deepcopy(boundaries) if boundaries is not None else load_boundaries()
-    for feature in geo["features"]:
-        props = feature["properties"]
-        code = props["LAD23CD"]
-        props["fill"] = hex_rgba(fills.get(code, UNRANKED))
-        props["tip"] = tooltips.get(code, "")
-    layer = pdk.Layer(
-        "GeoJsonLayer",
-        id=MAP_LAYER,
-        data=geo,
-        pickable=True,
-        filled=True,
-        stroked=True,
-        get_fill_color="properties.fill",
-        get_line_color=[80, 90, 95, 255],
-        line_width_min_pixels=1,
-        auto_highlight=True,
-        highlight_color=[255, 221, 0, 140],
+    """The 14 areas filled with ``fills`` (LAD code -> #RRGGBB), a tooltip line each: the
+    one map builder (:func:`ui.maps.build_map`), no labels, no basemap."""
+    boundaries = geometry.drawn_boundaries()
+    names = {f["properties"]["LAD23CD"]: f["properties"]["LAD23NM"] for f in boundaries["features"]}
+    frame = pd.DataFrame(
+        {
+            "name": names,
+            "fill": {code: fills.get(code, UNRANKED) for code in names},
+            "tip": {code: tooltips.get(code, "") for code in names},
+        }
     )
-    return pdk.Deck(
-        layers=[layer],
-        initial_view_state=VIEW,
-        map_provider=None,
-        tooltip={
-            "html": "<b>{LAD23NM}</b><br/>{tip}",
-            "style": {
-                "backgroundColor": "#FFFFFF",
-                "color": "#0B0C0C",
-                "border": "1px solid #505A5F",
-            },
-        },
+    deck, _view = maps.build_map(
+        frame,
+        TOOLTIP_HTML,
+        layer_id=MAP_LAYER,
+        outlines=False,
+        height=height,
+        boundaries=boundaries,
     )
+    return deck
 
 
-def rank_map(ranked: pd.DataFrame, issue_code: str, issue_name: str) -> pdk.Deck:
+def rank_map(
+    ranked: pd.DataFrame, issue_code: str, issue_name: str, height: int = maps.MAP_HEIGHT
+) -> pdk.Deck:
     """Each partnership coloured by the rank it gives ``issue_code`` (1 darkest)."""
     rows = ranked[ranked["issue_code"] == issue_code]
     fills, tips = {}, {}
@@ -227,7 +205,7 @@ def rank_map(ranked: pd.DataFrame, issue_code: str, issue_name: str) -> pdk.Deck
             if pd.notna(r.rank)
             else f"{issue_name}: not ranked (scores incomplete)"
         )
-    return area_map(fills, tips)
+    return area_map(fills, tips, height)
 
 
 def value_classes(values: pd.Series, n: int = 5) -> pd.Series:
@@ -238,11 +216,12 @@ def value_classes(values: pd.Series, n: int = 5) -> pd.Series:
     return classes.map(lambda v: pd.NA if pd.isna(v) else int(v)).astype("Int64")
 
 
-def value_map(values: pd.Series, tips: dict[str, str]) -> pdk.Deck:
-    """The 14 areas shaded by ``values`` (indexed by LAD code) in five classes."""
+def value_map(values: pd.Series, tips: dict[str, str], height: int = maps.MAP_HEIGHT) -> pdk.Deck:
+    """The 14 areas shaded by ``values`` (indexed by LAD code) in five classes; a missing
+    value (e.g. hidden) is left white."""
     classes = value_classes(values)
     fills = {code: BLUES[int(c)] for code, c in classes.items() if pd.notna(c)}
-    return area_map(fills, tips)
+    return area_map(fills, tips, height)
 
 
 def legend(items: list[tuple[str, str]]) -> str:

@@ -9,15 +9,12 @@ import html
 import pandas as pd
 import streamlit as st
 
-from csa import demo_labels
+from csa import demo_labels, formatting
 from csa.areas import PAN_LANCASHIRE
-from ui import charts, context, data, filters, scorecard, suppression
+from ui import charts, context, data, filters, scorecard
 from ui import format as fmt
 
 ctx = context.current()
-viewer = ctx.viewer
-settings = data.settings()
-threshold = int(settings["suppression_threshold"])
 
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
@@ -37,26 +34,34 @@ annual = data.periods_with_figures("annual")
 annual_period = annual[-1] if annual else None
 name = names.get(area, area)
 
-indicators = data.visible_indicators(viewer).sort_values(["theme_order", "sort_order"])
+indicators = ctx.indicators.sort_values(["theme_order", "sort_order"])
+titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 
+# the published figures shown: this viewer's audience, each section's own period
 frames = []
 for label, freq in ((period, "quarterly"), (annual_period, "annual")):
     if label is None or (freq == "quarterly" and label not in quarters):
         continue
-    v = data.verdicts(label)
     codes = indicators.loc[indicators["frequency"] == freq, "code"]
-    frames.append(v[v["indicator_code"].isin(codes)])
-verdicts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    frames.append(ctx.figures(indicators=list(codes), periods=[label]))
+figures = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 if period is None or period not in quarters:
     scorecard.empty_state(period or "this quarter")
-if verdicts.empty or verdicts[verdicts["area_code"] == area]["value"].isna().all():
+mine_all = figures[figures["area_code"] == area] if not figures.empty else figures
+if mine_all.empty or (mine_all["value"].isna() & (mine_all["hidden"] == "")).all():
     st.info(f"There are no figures for {name} to show yet.")
     st.stop()
 
-scorecard.demo_notice(verdicts["data_kind"])
-hidden3 = suppression.hidden_cells(verdicts, data.area_members(), viewer.role, threshold)
-hidden = {(c, a) for (c, a, _p) in hidden3}
-mine = verdicts[verdicts["area_code"] == area].set_index("indicator_code")
+scorecard.demo_notice(figures["data_kind"])
+hidden = set(
+    zip(
+        figures.loc[figures["hidden"] != "", "indicator_code"],
+        figures.loc[figures["hidden"] != "", "area_code"],
+        strict=True,
+    )
+)
+mine = mine_all.set_index("indicator_code")
+pan = figures[figures["area_code"] == PAN_LANCASHIRE].set_index("indicator_code")
 
 # -- at a glance ----------------------------------------------------------------------------
 st.subheader(f"How {name} compares with Lancashire")
@@ -92,11 +97,11 @@ SECTIONS = (
 )
 for freq, heading in SECTIONS:
     inds = indicators[indicators["frequency"] == freq]
-    frame = charts.spine_frame(verdicts, inds, area, base_codes, hidden)
+    frame = charts.spine_frame(figures, inds, area, base_codes, hidden)
     if frame.empty:
         continue
     # the figures this chart draws: every area's, for these indicators (not their defaults)
-    drawn = verdicts[verdicts["indicator_code"].isin(frame["indicator_code"])]
+    drawn = figures[figures["indicator_code"].isin(frame["indicator_code"])]
     kind = demo_labels.summary(drawn["data_kind"])
     title = heading + {demo_labels.DEMO: " · DEMO DATA", "mixed": " · includes DEMO DATA"}.get(
         kind, ""
@@ -104,19 +109,36 @@ for freq, heading in SECTIONS:
     st.altair_chart(
         charts.spine_chart(frame, title, name, n_areas=len(base_codes)), width="stretch"
     )
+    # the chart in words, for a screen reader (the chart gives it nothing): the published texts
+    words = [
+        f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(mine.loc[c, 'value_text'])}"
+        + (
+            f", {html.escape(mine.loc[c, 'comparison_text'][:1].lower())}"
+            + html.escape(mine.loc[c, "comparison_text"][1:])
+            if mine.loc[c, "comparison_text"] not in ("", "Not compared")
+            else ""
+        )
+        for c in frame["indicator_code"]
+        if c in mine.index
+    ]
+    with st.expander(f"The chart in words: {name}, {heading}"):
+        st.markdown("\n".join(words))
 
 
 # -- the figures, theme by theme -----------------------------------------------------------
-def _value(row, unit: str, suppressed: bool) -> str:
-    if suppressed:
-        return f"<{threshold}"
-    text = fmt.number(row["value"], unit)
-    if pd.notna(row["lower"]) and pd.notna(row["upper"]):
-        text += (
-            f" <span style='color:#505A5F'>({fmt.number(row['lower'], unit)} to "
-            f"{fmt.number(row['upper'], unit)})</span>"
-        )
+def _value(row) -> str:
+    """The published value text, and its published interval when there is one."""
+    text = html.escape(row["value_text"])
+    if row["interval_text"] not in ("", formatting.MISSING):
+        text += f" <span style='color:#505A5F'>({html.escape(row['interval_text'])})</span>"
     return text
+
+
+def _lancashire(code: str, unit: str) -> str:
+    if code not in pan.index:
+        return formatting.MISSING
+    text = html.escape(pan.loc[code, "value_text"])
+    return text + " (total)" if unit == "count" and pan.loc[code, "hidden"] == "" else text
 
 
 def _theme_table(group: pd.DataFrame) -> str:
@@ -131,27 +153,22 @@ def _theme_table(group: pd.DataFrame) -> str:
         if code not in mine.index:
             continue
         row = mine.loc[code]
-        sup = (code, area) in hidden
+        sup = row["hidden"] != ""
         unit = ind["unit"]
         tag = scorecard.demo_tag(row, ind)
-        lanc = fmt.number(row["benchmark_value"], unit) if pd.notna(row["benchmark_value"]) else "–"
-        if (code, PAN_LANCASHIRE) in hidden:
-            lanc = f"<{threshold}"
-        elif unit == "count" and lanc != "–":
-            lanc += " (total)"
-        comparison = (
-            "Not shown" if sup else fmt.COMPARISON_WORDS.get(row["comparison"], row["comparison"])
-        )
+        comparison = "Not shown" if sup else row["comparison_text"]
         status = (
-            fmt.badge("grey", f"Not shown: fewer than {threshold}")
+            fmt.badge("grey", row["status_text"])
             if sup
-            else fmt.badge(row["rag"], row["label"] + (" · CRITICAL" if row["critical"] else ""))
+            else fmt.badge(
+                row["rag"], row["status_text"] + (" · CRITICAL" if row["critical"] else "")
+            )
         )
         body.append(
             f"<tr><td><b>{html.escape(ind['title'])}</b>{tag}<br/><span style='color:#505A5F;"
-            f"font-size:0.8rem'>{code} · {fmt.unit_label(unit, int(ind['multiplier']))}"
+            f"font-size:0.8rem'>{code} · {formatting.unit_label(unit, int(ind['multiplier']))}"
             f"</span></td><td>{html.escape(row['period_label'])}</td>"
-            f"<td>{_value(row, unit, sup)}</td><td>{lanc}</td>"
+            f"<td>{_value(row)}</td><td>{_lancashire(code, unit)}</td>"
             f"<td>{html.escape(comparison)}</td><td>{status}</td></tr>"
         )
     return (
@@ -181,17 +198,9 @@ for theme, group in indicators.groupby("theme_name", sort=False):
         if ind["code"] not in mine.index:
             continue
         row = mine.loc[ind["code"]]
-        sup = (ind["code"], area) in hidden
-        label = "Not shown" if sup else row["label"]
-        with st.expander(f"Why? {ind['code']} {ind['title']}: {label}"):
-            if sup:
-                st.markdown(
-                    f"Figures below {threshold} are not shown publicly, nor any figure "
-                    "that would let one be worked out."
-                )
-            else:
-                for reason in row["reasons"]:
-                    st.markdown(f"- {reason}")
+        with st.expander(f"Why? {ind['code']} {ind['title']}: {row['status_text']}"):
+            for reason in row["reasons"]:
+                st.markdown(f"- {reason}")
             st.page_link(
                 "pages/scorecard/indicator.py",
                 label="Open the indicator",

@@ -1,12 +1,10 @@
 """Map: one indicator across the 14 areas (or the 3 policing areas), with a legend and
 tooltips; click an area to open its profile. Drawn with no basemap, so it needs no network."""
 
-import pandas as pd
 import streamlit as st
 
-from csa import demo_labels
-from ui import context, data, filters, maps, scorecard, suppression
-from ui import format as fmt
+from csa import demo_labels, formatting
+from ui import context, data, filters, maps, scorecard
 
 OPEN_KEY = "map_open_area"
 
@@ -17,12 +15,10 @@ if target:
     st.switch_page("pages/scorecard/area.py", query_params={"area": target})
 
 ctx = context.current()
-viewer = ctx.viewer
-settings = data.settings()
-threshold = int(settings["suppression_threshold"])
+threshold = ctx.threshold
 
 st.title("Map")
-indicators = data.visible_indicators(viewer)
+indicators = ctx.indicators
 if indicators.empty:
     st.info("No indicators to show yet: an analyst adds them on the indicators page.")
     st.stop()
@@ -76,18 +72,16 @@ if period is None:
     )
     st.stop()
 
-verdicts = data.verdicts(period) if period in labels else pd.DataFrame()
-verdicts = verdicts[verdicts["indicator_code"] == code] if not verdicts.empty else verdicts
-if verdicts.empty or verdicts["value"].isna().all():
+# the published figures of this indicator and period, for this viewer's audience
+figures = ctx.figures(indicators=[code], periods=[period]) if period in labels else None
+if figures is None or figures.empty or (figures["value"].isna() & (figures["hidden"] == "")).all():
     scorecard.empty_state(period)
     st.stop()
 
-hidden = suppression.hidden_cells(verdicts, data.area_members(), viewer.role, threshold)
-suppressed = {area for (_c, area, _p) in hidden}
-rows = maps.map_rows(verdicts, data.areas(), level, ind, suppressed, threshold)
+rows = maps.map_rows(figures, data.areas(), level, ind)
 deck, classes = maps.build_deck(rows, level, colour_by, ind, period)
 # the banner follows the figures drawn: a real return for a normally-demo indicator is real
-has_figure = rows["value"].notna() | rows["suppressed"]
+has_figure = ~rows["missing"]
 drawn_kind = demo_labels.summary(rows.loc[has_figure, "data_kind"])
 if drawn_kind == demo_labels.DEMO:
     st.markdown(
@@ -103,14 +97,10 @@ elif drawn_kind == "mixed":
         unsafe_allow_html=True,
     )
 
-unit = fmt.unit_label(ind["unit"], int(ind["multiplier"]))
+unit = formatting.unit_label(ind["unit"], int(ind["multiplier"]))
 st.subheader(f"{ind['title']}, {period}")
-pan = verdicts[verdicts["area_code"] == "E23000003"]
-pan_text = (
-    ""
-    if pan.empty or ("E23000003" in suppressed)
-    else f" Lancashire as a whole: **{fmt.number(pan['value'].iloc[0], ind['unit'])}**."
-)
+pan = figures[figures["area_code"] == "E23000003"]
+pan_text = "" if pan.empty else f" Lancashire as a whole: **{pan['value_text'].iloc[0]}**."
 st.caption(
     f"Unit: {unit}. {maps.LEVELS[level].capitalize()}, coloured by "
     f"{maps.COLOUR_BY[colour_by].lower()}.{pan_text} Hover over an area for its value, "
@@ -138,7 +128,8 @@ with left:
         key="map_deck",
         height=maps.MAP_HEIGHT,
         alt=f"Map of {ind['title']} for {period} by "
-        f"{maps.LEVELS[level]}; the same figures are in the table below.",
+        f"{maps.LEVELS[level]}; the same figures are in the table 'The figures on the map' "
+        "below.",
     )
 with right:
     st.markdown(
@@ -147,8 +138,8 @@ with right:
             classes,
             ind["unit"],
             int(ind["multiplier"]),
-            suppressed_any=bool(rows["suppressed"].any()),
-            missing_any=bool(rows["value"].isna().any()),
+            hidden_reasons=set(rows["hidden"]) - {""},
+            missing_any=bool((rows["missing"]).any()),
             threshold=threshold,
         ),
         unsafe_allow_html=True,
@@ -165,29 +156,13 @@ with right:
         )
 
 st.markdown("##### The figures on the map")
-table = pd.DataFrame(
-    {
-        "Area": rows["name"],
-        "Value": rows["value_text"],
-        "95% CI": rows["ci_text"],
-        "Rank": rows["rank_text"],
-        "Status": rows["status_text"],
-        "Data": [
-            demo_labels.word(k) if shown else ""
-            for k, shown in zip(rows["data_kind"], has_figure, strict=True)
-        ],
-    }
-)
-st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    height=35 * (len(table) + 1) + 3,
-    column_config={
-        "Area": st.column_config.TextColumn(width="medium"),
-        "Status": st.column_config.TextColumn(width="large"),
-    },
-)
+# the map in words (a real HTML table, which a screen reader reads; the map gives it nothing)
+table = maps.text_alternative(rows).rename(columns={"Value": f"Value ({unit})"})
+table["Data"] = [
+    demo_labels.word(k) if shown else ""
+    for k, shown in zip(rows["data_kind"], has_figure, strict=True)
+]
+st.table(table, hide_index=True)
 
 pick = st.columns([2, 1, 3], vertical_alignment="bottom")
 names = dict(zip(rows.index, rows["name"], strict=True))

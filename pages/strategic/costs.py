@@ -9,7 +9,7 @@ as an estimate, with its source and method.
 import pandas as pd
 import streamlit as st
 
-from csa import comparators, national
+from csa import comparators, disclosure, formatting, national
 from csa.access import allowed
 from csa.areas import PAN_LANCASHIRE
 from csa.benchmark import compare_label
@@ -52,11 +52,78 @@ def _position(version: tuple[str, int]) -> pd.DataFrame:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _hidden(version: tuple[str, int], threshold: int) -> pd.Series:
+    """Why each row's count is hidden from the public ("", "primary", "complementary").
+
+    The page shows every area's count of every offence group, with totals both ways: the
+    groupings of areas (policing areas, pan-Lancashire) and the parent offence groups
+    (violence against the person, theft, total). Disclosure control runs on each way in
+    turn (areas within an offence group; offence groups within an area), each audit exact,
+    a cell hidden by one counted as hidden in the other, until nothing changes.
+    """
+    table = _costs(version)
+    members = data.area_members()
+    offence_members = pd.DataFrame(
+        [(p, c) for p, children in costs.PARENTS.items() for c in children],
+        columns=["group_code", "member_code"],
+    )
+    why = pd.Series("", index=table.index, dtype=object)
+    while True:
+        before = why.copy()
+        for by, cell, groups in (
+            ("indicator_code", "area_code", members),
+            ("area_code", "indicator_code", offence_members),
+        ):
+            for _key, idx in table.groupby(by, sort=False).groups.items():
+                # a cell already hidden stands in as a small count, so it stays hidden
+                numerator = table.loc[idx, "count"].where(why.loc[idx] == "", 1)
+                frame = pd.DataFrame(
+                    {"area_code": table.loc[idx, cell], "period_label": "", "numerator": numerator}
+                )
+                found = disclosure.reasons(frame, groups, threshold)
+                new = (why.loc[idx] == "") & (found != "")
+                why.loc[new[new].index] = found[new]
+        if why.equals(before):
+            return why
+
+
+def _money(v, missing: str = "not costed") -> str:
+    return missing if pd.isna(v) else f"£{formatting.count(v)}"
+
+
 st.title("Cost of crime (estimate)")
 flash = st.session_state.pop("_uc_flash", None)
 if flash:
     st.success(flash)
-table = _costs(data.version())
+ctx = context.current()
+table = _costs(data.version()).copy()
+public = ctx.audience == "public"
+threshold = ctx.threshold
+table["hidden"] = _hidden(data.version(), threshold) if public else ""
+hidden_rows = table["hidden"] != ""
+# a hidden count's own figures (its cost, per 1,000, crimes costed) would reveal it too
+table["hidden_text"] = [
+    ""
+    if not h
+    else f"fewer than {threshold}"
+    if h == disclosure.PRIMARY
+    else "hidden to protect a small number"
+    for h in table["hidden"]
+]
+# a parent group's cost (and crimes costed) adds up its parts' unit cost x count: with the
+# other parts shown it gives a hidden costed part's count away, so it is hidden too
+table["cost_text"] = table["hidden_text"]
+if public:
+    for parent in ("REC-VAP", "REC-BURG", "REC-THEFT", "REC-TOTAL"):  # bottom-up
+        parts = table[table["indicator_code"].isin(costs.PARENTS[parent])]
+        exposing = parts[(parts["cost_text"] != "") & parts["cost_2024"].notna()]
+        rows = (
+            (table["indicator_code"] == parent)
+            & table["area_code"].isin(set(exposing["area_code"]))
+            & (table["cost_text"] == "")
+        )
+        table.loc[rows, "cost_text"] = "hidden to protect a small number"
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
 up = costs.uprating(data_dir(data.settings()))
@@ -68,14 +135,15 @@ area = filters.area_select(areas, default=PAN_LANCASHIRE)
 mine = table[table["area_code"] == area]
 total = mine[mine["indicator_code"] == "REC-TOTAL"].iloc[0]
 c1, c2, c3 = st.columns(3)
-c1.metric("Estimated cost of recorded crime (2024 prices)", f"£{total['cost_2024'] / 1e6:,.1f}m")
-c2.metric(
-    "Per 1,000 people",
-    f"£{total['cost_per_1000']:,.0f}" if pd.notna(total["cost_per_1000"]) else "–",
+c1.metric(
+    "Estimated cost of recorded crime (2024 prices)",
+    total["cost_text"] or f"£{formatting.figure(total['cost_2024'] / 1e6)}m",
 )
+c2.metric("Per 1,000 people", total["cost_text"] or _money(total["cost_per_1000"], "–"))
 c3.metric(
     "Recorded crimes costed",
-    f"{total['costed_count']:,.0f} of {total['count']:,.0f}",
+    f"{total['cost_text'] or formatting.count(total['costed_count'])} of "
+    f"{total['hidden_text'] or formatting.count(total['count'])}",
     help="Crimes in offence groups with a published unit cost available to us; the "
     "others are not costed.",
 )
@@ -85,21 +153,21 @@ st.caption(
 )
 
 shown = mine[mine["indicator_code"] != "REC-TOTAL"].copy()
-shown["Estimated cost (2024 prices)"] = shown["cost_2024"].map(
-    lambda v: "not costed" if pd.isna(v) else f"£{v:,.0f}"
-)
-shown["Per 1,000 people"] = shown["cost_per_1000"].map(
-    lambda v: "not costed" if pd.isna(v) else f"£{v:,.0f}"
-)
-shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(
-    lambda v: "" if pd.isna(v) else f"£{v:,.0f}"
-)
+shown["Recorded crimes"] = [
+    why or formatting.count(v) for why, v in zip(shown["hidden_text"], shown["count"], strict=True)
+]
+shown["Estimated cost (2024 prices)"] = [
+    why or _money(v) for why, v in zip(shown["cost_text"], shown["cost_2024"], strict=True)
+]
+shown["Per 1,000 people"] = [
+    why or _money(v) for why, v in zip(shown["cost_text"], shown["cost_per_1000"], strict=True)
+]
+shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(lambda v: _money(v, ""))
 st.subheader("By offence group")
 st.dataframe(
     shown.rename(
         columns={
             "offence_group": "Offence group",
-            "count": "Recorded crimes",
             "basis": "How costed",
             "note": "Note",
         }
@@ -124,24 +192,30 @@ base = table[
     & table["area_code"].isin(partnership_codes(data.database()))
 ].copy()
 base["area"] = base["area_code"].map(names)
-base["rank"] = base["cost_per_1000"].rank(method="min").astype(int)
+base.loc[base["cost_text"] != "", ["cost_2024", "cost_per_1000", "costed_count"]] = None
+base.loc[base["hidden_text"] != "", "count"] = None
+base["rank"] = base["cost_per_1000"].rank(method="min").astype("Int64")
 pan = table[(table["indicator_code"] == "REC-TOTAL") & (table["area_code"] == PAN_LANCASHIRE)]
-pan_value = float(pan["cost_per_1000"].iloc[0])
+pan_text = pan["cost_text"].iloc[0] or _money(pan["cost_per_1000"].iloc[0], "–")
 st.caption(
     f"Estimated cost of recorded crime per 1,000 people; rank 1 = lowest of 14. "
-    f"Pan-Lancashire: £{pan_value:,.0f} per 1,000 people."
+    f"Pan-Lancashire: {pan_text} per 1,000 people."
 )
 left, right = st.columns([3, 2])
+drawn = base[base["cost_text"] == ""]
 left.altair_chart(
-    views.bar_chart(base, "cost_per_1000", "area", "Estimated £ per 1,000 people (2024 prices)"),
+    views.bar_chart(drawn, "cost_per_1000", "area", "Estimated £ per 1,000 people (2024 prices)"),
     width="stretch",
 )
 tips = {
-    r.area_code: f"£{r.cost_per_1000:,.0f} per 1,000 people (rank {r.rank} of 14, 1 = lowest)"
+    r.area_code: r.cost_text
+    or f"{_money(r.cost_per_1000)} per 1,000 people (rank {r.rank} of {len(drawn)}, 1 = lowest)"
     for r in base.itertuples(index=False)
 }
 right.pydeck_chart(
-    views.value_map(base.set_index("area_code")["cost_per_1000"], tips), height=430, key="cost_map"
+    views.value_map(base.set_index("area_code")["cost_per_1000"], tips, height=430),
+    height=430,
+    key="cost_map",
 )
 right.html(
     views.legend(
@@ -155,17 +229,34 @@ right.html(
         ]
     )
 )
+partnerships = base.sort_values("rank")
 st.dataframe(
-    base.sort_values("rank")[
-        ["rank", "area", "cost_2024", "cost_per_1000", "costed_count", "count"]
-    ].rename(
-        columns={
-            "rank": "Rank (1 = lowest)",
-            "area": "Partnership",
-            "cost_2024": "Estimated cost (£)",
-            "cost_per_1000": "£ per 1,000 people",
-            "costed_count": "Crimes costed",
-            "count": "Recorded crimes",
+    pd.DataFrame(
+        {
+            "Rank (1 = lowest)": [
+                "not ranked" if pd.isna(r) else str(int(r)) for r in partnerships["rank"]
+            ],
+            "Partnership": partnerships["area"],
+            "Estimated cost (£)": [
+                why or formatting.count(v)
+                for why, v in zip(partnerships["cost_text"], partnerships["cost_2024"], strict=True)
+            ],
+            "£ per 1,000 people": [
+                why or formatting.count(v)
+                for why, v in zip(
+                    partnerships["cost_text"], partnerships["cost_per_1000"], strict=True
+                )
+            ],
+            "Crimes costed": [
+                why or formatting.count(v)
+                for why, v in zip(
+                    partnerships["cost_text"], partnerships["costed_count"], strict=True
+                )
+            ],
+            "Recorded crimes": [
+                why or formatting.count(v)
+                for why, v in zip(partnerships["hidden_text"], partnerships["count"], strict=True)
+            ],
         }
     ),
     hide_index=True,
@@ -184,16 +275,26 @@ if pos.empty:
     st.info("No issue is linked to a recorded-crime group.")
 else:
     at = pos[pos["area_code"] == area].copy()
-    at["Rate per 1,000"] = at["rate"].map(lambda v: f"{v:,.2f}")
+    small = disclosure.primary(at["count"], threshold) if public else at["count"] != at["count"]
+    small_text = f"fewer than {threshold}"
+    at["Recorded crimes"] = [
+        small_text if s_ else formatting.count(v) for s_, v in zip(small, at["count"], strict=True)
+    ]
+    at["Rate per 1,000"] = [
+        small_text if s_ else formatting.figure(v, "rate")
+        for s_, v in zip(small, at["rate"], strict=True)
+    ]
     at["Position"] = [
         f"{int(r)} of {int(n)} ({b})" if pd.notna(r) else "benchmark (not ranked)"
         for r, n, b in zip(at["rank"], at["of"], at["band"], strict=True)
     ]
-    at["Compared with pan-Lancashire"] = at["ratio_to_pan"].map(lambda v: f"{v:.2f} x")
+    at["Compared with pan-Lancashire"] = [
+        small_text if s_ else f"{formatting.figure(v, 'rate')} x"
+        for s_, v in zip(small, at["ratio_to_pan"], strict=True)
+    ]
+    at.loc[small, "Position"] = "not ranked"
     st.dataframe(
-        at.rename(
-            columns={"issue": "Issue", "count": "Recorded crimes", "groups": "Offence groups"}
-        )[
+        at.rename(columns={"issue": "Issue", "groups": "Offence groups"})[
             [
                 "Issue",
                 "Recorded crimes",
@@ -229,9 +330,24 @@ st.caption(
     "mid-2023 population (so 'of N' is fewer than the 314 partnerships and 43 forces)."
 )
 nat_view = nat.copy()
+nat_small = (
+    disclosure.primary(nat_view["count"], threshold)
+    if public
+    else nat_view["count"] != nat_view["count"]
+)
+nat_view["Recorded crimes"] = [
+    f"fewer than {threshold}" if s_ else formatting.count(v)
+    for s_, v in zip(nat_small, nat_view["count"], strict=True)
+]
 nat_view["Rate per 1,000 (95% CI)"] = [
-    f"{r:,.1f} ({lo:,.1f} to {hi:,.1f})" if pd.notna(r) else "no population"
-    for r, lo, hi in zip(nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True)
+    f"fewer than {threshold}"
+    if s_
+    else f"{formatting.figure(r, 'rate')} ({formatting.interval(lo, hi, 'rate')})"
+    if pd.notna(r)
+    else "no population"
+    for s_, r, lo, hi in zip(
+        nat_small, nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True
+    )
 ]
 nat_view["Rank"] = [
     f"{int(r)} of {int(n)} {'forces' if lv == 'force' else 'partnerships'}"
@@ -248,9 +364,7 @@ for code, bname in national.BENCHMARKS.items():
         )
     )
 st.dataframe(
-    nat_view.rename(
-        columns={"area_name": "Area", "count": "Recorded crimes", "population": "Population"}
-    )[
+    nat_view.rename(columns={"area_name": "Area", "population": "Population"})[
         [
             "Area",
             "Recorded crimes",
@@ -354,7 +468,7 @@ st.dataframe(
     width="stretch",
 )
 
-actor = context.current().viewer.actor
+actor = ctx.viewer.actor
 if allowed(actor, "edit_assessment"):
     with st.form("unit_cost_form"):
         st.markdown(

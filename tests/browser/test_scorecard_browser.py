@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from PIL import Image
 
+from csa import geometry
 from tests.browser.conftest import AppServer
 from tests.browser.helpers import exceptions, open_page, screenshot, wait_for_app
 from ui import maps
@@ -128,12 +129,13 @@ def test_clicking_an_area_on_the_map_opens_its_profile(page, app_url, area_name,
     canvas.wait_for(state="visible", timeout=30_000)
     page.wait_for_timeout(1000)
     box = canvas.bounding_box()
-    boundaries = maps.load_boundaries()
-    geometry = next(
+    boundaries = geometry.load_boundaries()
+    shape = next(
         f["geometry"] for f in boundaries["features"] if f["properties"]["LAD23NM"] == area_name
     )
-    view = maps.fit_view(maps.bounds(boundaries), maps.MAP_HEIGHT, maps.MAP_HEIGHT)
-    x, y = maps.pixel_position(*maps.centroid([geometry]), view, box["width"], box["height"])
+    names = {f["properties"]["LAD23CD"]: f["properties"]["LAD23NM"] for f in boundaries["features"]}
+    view = maps.label_view(names, "district")  # the view the page's deck uses
+    x, y = geometry.pixel_position(*geometry.centroid([shape]), view, box["width"], box["height"])
     # hovering shows the tooltip: value, 95% CI, rank and status
     canvas.hover(position={"x": x, "y": y})
     tooltip = page.locator(".deck-tooltip")
