@@ -64,7 +64,7 @@ mine = mine_all.set_index("indicator_code")
 pan = figures[figures["area_code"] == PAN_LANCASHIRE].set_index("indicator_code")
 
 # -- at a glance ----------------------------------------------------------------------------
-st.subheader(f"How {name} compares with Lancashire")
+st.header(f"How {name} compares with Lancashire")
 shown = mine[[(c, area) not in hidden for c in mine.index]]
 if area == PAN_LANCASHIRE:
     st.caption(
@@ -188,11 +188,11 @@ table.csa-profile th:nth-child(5) {width:15%} table.csa-profile td:nth-child(2) 
 </style>""",
     unsafe_allow_html=True,
 )
-st.subheader(f"{name}: the figures")
+st.header(f"{name}: the figures")
 for theme, group in indicators.groupby("theme_name", sort=False):
     if not group["code"].isin(mine.index).any():
         continue
-    st.markdown(f"#### {html.escape(theme)}")
+    st.subheader(theme, anchor=False)
     st.markdown(_theme_table(group), unsafe_allow_html=True)
     for ind in group.to_dict("records"):
         if ind["code"] not in mine.index:

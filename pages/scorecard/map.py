@@ -98,7 +98,7 @@ elif drawn_kind == "mixed":
     )
 
 unit = formatting.unit_label(ind["unit"], int(ind["multiplier"]))
-st.subheader(f"{ind['title']}, {period}")
+st.header(f"{ind['title']}, {period}")
 pan = figures[figures["area_code"] == "E23000003"]
 pan_text = "" if pan.empty else f" Lancashire as a whole: **{pan['value_text'].iloc[0]}**."
 st.caption(
@@ -155,7 +155,7 @@ with right:
             "there are five or fewer)."
         )
 
-st.markdown("##### The figures on the map")
+st.subheader("The figures on the map")
 # the map in words (a real HTML table, which a screen reader reads; the map gives it nothing)
 table = maps.text_alternative(rows).rename(columns={"Value": f"Value ({unit})"})
 table["Data"] = [

@@ -163,7 +163,7 @@ shown["Per 1,000 people"] = [
     why or _money(v) for why, v in zip(shown["cost_text"], shown["cost_per_1000"], strict=True)
 ]
 shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(lambda v: _money(v, ""))
-st.subheader("By offence group")
+st.header("By offence group")
 st.dataframe(
     shown.rename(
         columns={
@@ -186,7 +186,7 @@ st.dataframe(
     width="stretch",
 )
 
-st.subheader("The 14 partnerships compared")
+st.header("The 14 partnerships compared")
 base = table[
     (table["indicator_code"] == "REC-TOTAL")
     & table["area_code"].isin(partnership_codes(data.database()))
