@@ -167,7 +167,7 @@ def cookie_options(*, https: bool, expires: datetime, now: datetime | None = Non
     now = now or utcnow()
     return {
         "key": COOKIE_NAME,
-        "max_age": max(0, int((expires - now).total_seconds())),
+        "max_age": max(0, round((expires - now).total_seconds())),
         "path": "/",
         "httponly": True,
         "secure": https,
