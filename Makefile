@@ -19,9 +19,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt
 	touch $@ $(VENV)/.installed-run
 
 ## run: install, create the embedded SQLite database with the bundled data, serve the app
+## (Streamlit's ASGI App under uvicorn, serve.py: session cookie, security headers, open data)
 run: $(VENV)/.installed-run
 	$(PY) -m csa init
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m uvicorn serve:app --host 127.0.0.1 --port $(PORT)
 
 init: $(VENV)/.installed-run
 	$(PY) -m csa init

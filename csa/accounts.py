@@ -251,7 +251,8 @@ def add_user(
 
 
 def set_role(db, actor: Actor, email: str, role: str, *, org_code: Any = _KEEP) -> Actor:
-    """Change a user's role (and organisation, when given; None clears it)."""
+    """Change a user's role (and organisation, when given; None clears it). A change
+    revokes the user's sign-in sessions: they sign in again under the new role."""
     email, role = normalise_email(email), check_role(role)
     with db.transaction() as conn:
         record = _existing(db, conn, email)
@@ -260,6 +261,8 @@ def set_role(db, actor: Actor, email: str, role: str, *, org_code: Any = _KEEP) 
         if record["role"] == "admin" and role != "admin" and not record["disabled"]:
             _keep_one_admin(db, conn, email)
         db.update_user(conn, email, role=role, org_code=new_org)
+        if (role, new_org) != (record["role"], record["org_code"]):
+            db.revoke_user_sessions(conn, email, "role_changed", utcnow())
         db.audit(
             conn,
             actor.email,
@@ -282,8 +285,8 @@ def _keep_one_admin(db, conn, email: str) -> None:
 
 
 def disable_user(db, actor: Actor, email: str) -> None:
-    """Disable an account: it can no longer sign in or act, and open sessions lose access
-    on their next rerun."""
+    """Disable an account: it can no longer sign in or act, its sign-in sessions are
+    revoked, and open sessions lose access on their next rerun."""
     email = normalise_email(email)
     with db.transaction() as conn:
         record = _existing(db, conn, email)
@@ -295,6 +298,7 @@ def disable_user(db, actor: Actor, email: str) -> None:
         if record["role"] == "admin":
             _keep_one_admin(db, conn, email)
         db.update_user(conn, email, disabled=True)
+        db.revoke_user_sessions(conn, email, "disabled", utcnow())
         db.audit(conn, actor.email, "user_disable", email)
 
 
@@ -333,6 +337,8 @@ def set_password(db, actor: Actor, email: str, password: str | None) -> None:
             failed_logins=0,
             locked_until=None,
         )
+        if actor.email != email:  # a reset by an administrator ends the user's sessions
+            db.revoke_user_sessions(conn, email, "password_reset", utcnow())
         db.audit(
             conn,
             actor.email,

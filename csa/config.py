@@ -102,6 +102,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("login_max_failures", 5, "Failed sign-ins before a local account is locked."),
     Setting("login_lockout_minutes", 15, "How long a locked local account stays locked."),
     Setting(
+        "session_hours",
+        8.0,
+        "How long a local sign-in lasts (the session cookie's lifetime) when the app is "
+        "served by `make run` (serve.py).",
+    ),
+    Setting(
+        "trusted_proxy_secret",
+        "",
+        "Shared secret the reverse proxy sends as the header X-CSA-Proxy-Secret when "
+        "server.trustedUserHeaders is set and the app listens beyond loopback: requests "
+        "without it lose their identity headers. Empty: the app refuses to start on a "
+        "non-loopback address with trusted headers. Prefer CSA_TRUSTED_PROXY_SECRET.",
+    ),
+    Setting(
         "public_only",
         False,
         "Serve only the public, read-only view: nobody can sign in and nothing is written. "

@@ -229,6 +229,21 @@ class SignInThrottle(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class SignInSession(Base):
+    """A signed-in browser (local accounts served by ``serve.py``): the cookie carries a
+    random id, only its SHA-256 is stored, so several app servers agree on who is signed
+    in and a stolen database holds no usable cookie. Revoked at sign-out, when the account
+    is disabled or its role changes (:mod:`csa.sessions`)."""
+
+    __tablename__ = "sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_email: Mapped[str] = mapped_column(String(254), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_reason: Mapped[str] = mapped_column(String(40), default="")
+
+
 class RecoveryPlan(Base):
     __tablename__ = "recovery_plans"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -7,8 +7,14 @@
    ``.streamlit/config.toml`` (mapping a header to ``email``): the council's proxy signs the
    person in and passes their email; Streamlit copies it into ``st.user``. The proxy must
    strip any copy of that header sent by the client (docs/access.md).
-3. **Local accounts** with neither: an email and password form checked by
+3. **Local accounts** with neither: an email and password checked by
    :func:`csa.accounts.authenticate` (Argon2id hashes, lock-out after repeated failures).
+   Served by ``serve.py`` (``make run``), the form is a plain HTML form posting to
+   ``/auth/sign-in``, which sets a signed session cookie backed by the ``sessions`` table
+   (:mod:`csa.sessions`); every run reads it through ``st.context.cookies``, so a reload or
+   a direct link stays signed in, and sign-out posts to ``/auth/sign-out``. Under
+   ``streamlit run app.py`` (development) there are no such routes: a Streamlit form signs
+   the browser tab in for as long as its session lasts.
 
 Whatever the route, an email that is not a registered, enabled user stays public, and
 every sign-in (success or failure) is audited by :mod:`csa.accounts`.
@@ -16,13 +22,16 @@ every sign-in (success or failure) is audited by :mod:`csa.accounts`.
 
 from __future__ import annotations
 
+import html
+import os
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import cache
 
 import streamlit as st
 from streamlit import config as st_config
 
-from csa import accounts
+from csa import accounts, sessions
 from csa.accounts import SignInRefused
 from ui import data
 from ui.session import ANONYMOUS, Viewer
@@ -30,6 +39,21 @@ from ui.session import ANONYMOUS, Viewer
 NOTICE = "auth_notice"  # session key: a message for the sign-in page (e.g. not registered)
 _REFUSED = "_auth_refused"  # session key: (via, email) already refused and audited
 _PROVIDER_KEYS = {"client_id", "client_secret", "server_metadata_url"}
+ROUTES_ENV = "CSA_SESSION_ROUTES"  # "1" while serve.py serves the session routes
+#: What the sign-in page says after ``/auth/sign-in`` sent the browser back (``?refused=``).
+REFUSED = {
+    "failed": accounts.SIGN_IN_FAILED,
+    "locked": (
+        "Too many failed sign-ins: this account is locked for a while. Try again later, "
+        "or ask an administrator."
+    ),
+    "disabled": "This account is disabled; ask an administrator to enable it.",
+    "expired": "The sign-in form had expired. Please try again.",
+}
+SESSION_ENDED = (
+    "Your session has ended (signed out elsewhere, expired, or your account was changed). "
+    "Sign in again to continue."
+)
 
 
 # -- which sign-in is configured ---------------------------------------------------------
@@ -115,11 +139,102 @@ def resolve_viewer() -> Viewer:
         if isinstance(held, Viewer) and held.via in ("oidc", "headers"):
             del state["viewer"]  # signed out at the provider or the proxy
     viewer = state.get("viewer")
+    if mode == "local" and session_routes():
+        return _from_session_cookie(viewer)
     if not isinstance(viewer, Viewer):
         return ANONYMOUS
     if viewer.via == "password":
         return _recheck(viewer)
     return viewer
+
+
+# -- the session cookie (served by serve.py) ------------------------------------------------
+def session_routes() -> bool:
+    """True when ``serve.py`` serves ``/auth/sign-in`` and ``/auth/sign-out``."""
+    return os.environ.get(ROUTES_ENV) == "1"
+
+
+@cache
+def _secret() -> bytes:
+    return sessions.load_secret()
+
+
+def session_cookie() -> str | None:
+    """The session cookie the browser sent when it opened this session (or None)."""
+    try:
+        value = st.context.cookies.get(sessions.COOKIE_NAME)
+    except Exception:  # no request behind this run (e.g. AppTest)
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _from_session_cookie(held) -> Viewer:
+    """The viewer of the browser's session cookie, looked up on every run: a revoked,
+    expired or forged cookie, or a disabled account, gives the public view."""
+    state = st.session_state
+    found = sessions.lookup(data.database(), session_cookie(), secret=_secret())
+    if found is None:
+        if isinstance(held, Viewer) and held.via == "password":
+            _clear_session()  # the session ended while this tab was open
+            state[NOTICE] = SESSION_ENDED
+            return ANONYMOUS
+        if isinstance(held, Viewer) and held.via == "":
+            return held  # set directly in session state (tests)
+        return ANONYMOUS
+    if isinstance(held, Viewer) and held.signed_in and held.email != found.email:
+        _clear_session()  # another person now: nothing of the last one carries over
+    viewer = Viewer(found.email, found.role, found.org_code, found.name or found.email, "password")
+    state["viewer"] = viewer
+    state.pop(NOTICE, None)
+    return viewer
+
+
+def _hidden(name: str, value: str) -> str:
+    return f'<input type="hidden" name="{name}" value="{html.escape(value, quote=True)}">'
+
+
+_FORM_STYLE = """<style>
+.csa-form {display: flex; flex-direction: column; gap: 0.4rem; max-width: 28rem;}
+.csa-form input[type=email], .csa-form input[type=password] {
+  padding: 0.5rem; border: 1px solid #8a8f98; border-radius: 0.4rem; font: inherit;}
+.csa-form button {align-self: flex-start; margin-top: 0.6rem; padding: 0.45rem 1.1rem;
+  border: 0; border-radius: 0.4rem; background: #00539F; color: #fff; font: inherit;
+  cursor: pointer;}
+.csa-form button:focus-visible, .csa-form input:focus-visible {outline: 3px solid #FFBF47;}
+</style>"""
+
+
+def sign_in_form_html(next_path: str = "/") -> str:
+    """The local sign-in form: plain HTML posting to ``/auth/sign-in`` (no JavaScript),
+    with a signed form token; shown with ``st.html``."""
+    token = sessions.issue_form_token(_secret(), "sign-in")
+    return (
+        _FORM_STYLE + '<form class="csa-form" method="post" action="/auth/sign-in">'
+        '<label for="csa-email">Email</label>'
+        '<input id="csa-email" name="email" type="email" autocomplete="username" '
+        'maxlength="254" required>'
+        '<label for="csa-password">Password</label>'
+        '<input id="csa-password" name="password" type="password" '
+        'autocomplete="current-password" maxlength="1024" required>'
+        + _hidden("csrf_token", token)
+        + _hidden("next", next_path)
+        + '<button type="submit">Sign in</button></form>'
+    )
+
+
+def sign_out_form_html() -> str | None:
+    """A plain HTML form posting to ``/auth/sign-out``, its token bound to this browser's
+    session (None without a valid session cookie)."""
+    token = sessions.unsign(session_cookie(), _secret())
+    if token is None:
+        return None
+    form_token = sessions.issue_form_token(_secret(), f"sign-out:{sessions.id_hash(token)}")
+    return (
+        _FORM_STYLE
+        + '<form class="csa-form" method="post" action="/auth/sign-out">'
+        + _hidden("csrf_token", form_token)
+        + '<button type="submit">Sign out</button></form>'
+    )
 
 
 def _viewer_from_identity(email: str, name: str, *, via: str) -> Viewer:

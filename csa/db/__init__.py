@@ -3,7 +3,8 @@
 Every SQL statement of the app lives in this package, built with SQLAlchemy so that
 parameters are always bound. Methods return DataFrames or plain values and know nothing
 of Streamlit; caching lives UI-side. The gateway is split into parts by subject
-(reference tables, observations, uploads, users, plans, the strategic assessment), each a
+(reference tables, observations, uploads, users, sign-in sessions, plans, the strategic
+assessment), each a
 mixin of :class:`Database`, so that one object serves the app, the CLI and the tests.
 """
 
@@ -21,6 +22,7 @@ from csa.db.observations import ObservationGateway
 from csa.db.plans import PlanGateway
 from csa.db.published import PublishedGateway
 from csa.db.reference import ReferenceGateway
+from csa.db.sessions import SessionGateway
 from csa.db.strategic import StrategicGateway
 from csa.db.uploads import UploadGateway
 from csa.db.users import UserGateway
@@ -37,6 +39,7 @@ class Database(
     UserGateway,
     PlanGateway,
     PublishedGateway,
+    SessionGateway,
     StrategicGateway,
     CoreGateway,
 ):

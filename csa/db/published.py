@@ -97,6 +97,17 @@ class PublishedGateway:
         stmt = stmt.order_by(table.c.indicator_code, table.c.area_code, table.c.period_start)
         return self.read(stmt)
 
+    def published_periods(self, key: str, audience: str) -> list[str]:
+        """The distinct period labels published for ``audience``, sorted."""
+        table = PublishedFigure.__table__
+        stmt = (
+            select(table.c.period_label)
+            .where(table.c.publication_key == key, table.c.audience == audience)
+            .distinct()
+            .order_by(table.c.period_label)
+        )
+        return [str(v) for v in self.read(stmt)["period_label"]]
+
     def publication(self, key: str) -> dict | None:
         """The publication row (data version, ready, seconds, figures) or None."""
         df = self.read(select(Publication).where(Publication.key == key))

@@ -39,6 +39,10 @@ st.caption(
 
 if viewer.via == "headers":
     st.info("You were signed in by your organisation's network; sign out there.")
+elif viewer.via == "password" and auth.session_routes():
+    form = auth.sign_out_form_html()  # posts to /auth/sign-out, which ends the session
+    if form:
+        st.html(form)
 elif st.button("Sign out", type="primary"):
     auth.sign_out(viewer)
     st.rerun()

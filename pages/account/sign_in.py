@@ -5,6 +5,7 @@ Only in the top-level app (never in the website embed), and only for people not 
 
 import streamlit as st
 
+from csa import sessions
 from csa.accounts import SignInRefused
 from ui import auth, context
 
@@ -51,6 +52,14 @@ elif mode == "headers":
         "the council's sign-in portal. If you came that way and still see this page, your "
         "email is not registered here; ask an administrator to add you."
     )
+elif auth.session_routes():
+    # served by serve.py: a plain HTML form posting to /auth/sign-in, which sets the
+    # session cookie and comes back here with ?refused=<why> when it refuses
+    refused = auth.REFUSED.get(st.query_params.get("refused", ""))
+    if refused:
+        st.error(refused)
+    st.html(auth.sign_in_form_html(sessions.safe_next(st.query_params.get("next"))))
+    st.caption("Forgotten your password, or locked out? An administrator can reset it.")
 else:
     with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
         email = st.text_input("Email", autocomplete="username", max_chars=254)
