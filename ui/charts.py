@@ -180,7 +180,7 @@ def sparkline_summary(series: pd.DataFrame, unit: str = "count") -> str:
     return (
         f"Trend of {len(shown)} figures, from {formatting.figure(v0, unit)} in {p0} to "
         f"{formatting.figure(v1, unit)} in {p1}"
-        + (f"; {missing} periods not shown." if missing else ".")
+        + (f"; {missing} period{'s' if missing != 1 else ''} not shown." if missing else ".")
     )
 
 
