@@ -969,3 +969,24 @@ def spine_chart(
         height=alt.Step(30),
         width="container",
     )
+
+
+def spine_summary(frame: pd.DataFrame, area_name: str) -> str:
+    """The spine chart in words (its text alternative): how many indicators are better,
+    similar or worse than Lancashire (or higher or lower), which are worse, and how many
+    are not shown (small numbers)."""
+    if frame.empty:
+        return f"{area_name}: no indicators to compare with Lancashire."
+    hidden = frame["hidden"].astype(bool)
+    counts = frame.loc[~hidden, "comparison"].value_counts()
+    parts = [
+        f"{int(counts[c])} {words[0].lower()}{words[1:]}"
+        for c, (words, _colour, _shape) in SPINE_STYLE.items()
+        if c in counts
+    ]
+    n = len(frame)
+    out = f"{area_name} on {n} indicator{'s' if n != 1 else ''}: " + ", ".join(parts)
+    if hidden.any():
+        out += f"; {int(hidden.sum())} not shown (small numbers)"
+    worse = list(frame.loc[~hidden & (frame["comparison"] == "worse"), "row_label"])
+    return out + "." + (f" Worse than Lancashire: {'; '.join(worse)}." if worse else "")
