@@ -139,6 +139,13 @@ def test_spc_summary_in_words():
     )
 
 
+def test_spc_summary_of_a_single_figure():
+    one = pd.DataFrame({"period_label": ["YE Jun 2025"], "value": [104.0]})
+    assert charts.spc_summary(one, "Crime in Burnley", unit="rate") == (
+        "Crime in Burnley: one figure, 104.0 in YE Jun 2025. No SPC limits are shown."
+    )
+
+
 def test_earlier_special_cause_points_are_counted_in_the_summary():
     spc = SPC.assign(point_class=["improvement", "common", "concern", "concern", "common"])
     words = charts.spc_summary(spc, "X")

@@ -483,16 +483,19 @@ def spc_summary(
     domain = frame.attrs["domain"]
     span = domain[domain.index(first["period_label"]) : domain.index(last["period_label"]) + 1]
     gaps = len(span) - len(shown)
-    out = [
-        f"{subject}: {len(shown)} figure{'s' if len(shown) != 1 else ''} from "
-        f"{first['period_label']} to {last['period_label']}"
-        + (
-            f" ({gaps} period{'s' if gaps != 1 else ''} in between with no figure shown)"
-            if gaps
-            else ""
-        )
-        + f"; the latest is {last['value_text']} in {last['period_label']}"
-    ]
+    if len(shown) == 1:
+        out = [f"{subject}: one figure, {last['value_text']} in {last['period_label']}"]
+    else:
+        out = [
+            f"{subject}: {len(shown)} figures from {first['period_label']} to "
+            f"{last['period_label']}"
+            + (
+                f" ({gaps} period{'s' if gaps != 1 else ''} in between with no figure shown)"
+                if gaps
+                else ""
+            )
+            + f"; the latest is {last['value_text']} in {last['period_label']}"
+        ]
     classes = {v[0]: k for k, v in CLASS_STYLE.items()}
     latest_class = classes.get(last["point_class"])
     if latest_class:

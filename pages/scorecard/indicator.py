@@ -93,11 +93,8 @@ if spc.empty:
     # no SPC published for this figure: the published values (hidden ones are None, drawn as
     # gaps), with why
     source = upto[["period_label", "value"]]
-    st.info(
-        publish.HIDDEN_SPC
-        if ctx.audience == "public" and (hidden or (upto["hidden"] != "").any())
-        else "SPC is not available for this figure."
-    )
+    if ctx.audience == "public" and (upto["hidden"] != "").any():
+        st.info(publish.HIDDEN_SPC)
 else:
     source = spc
 options = dict(unit=unit, target=target, trajectory=trajectory, periods=calendar)
