@@ -137,3 +137,26 @@ def test_spine_chart_reads_without_colour():
     assert words["Similar to Lancashire"] == "circle"
     assert marks["encoding"]["color"]["legend"]["title"] == "Burnley compared with Lancashire"
     assert len(spec["layer"]) == 5
+
+
+@pytest.mark.parametrize(
+    "area, hidden, expected",
+    [
+        (
+            "A",
+            set(),
+            "Alpha on 3 indicators: 1 better than Lancashire, 1 worse than Lancashire, "
+            "1 not compared (a count, or no figure). Worse than Lancashire: "
+            "DRG-01 · Drug treatment completions.",
+        ),
+        (
+            "B",
+            {("VIO-01", "B")},
+            "Alpha on 3 indicators: 1 similar to Lancashire, 1 not compared (a count, or no "
+            "figure); 1 not shown (small numbers).",
+        ),
+    ],
+)
+def test_spine_summary_says_the_chart_in_words(area, hidden, expected):
+    f = charts.spine_frame(verdicts(), INDICATORS, area, BASE, hidden)
+    assert charts.spine_summary(f, "Alpha") == expected

@@ -211,15 +211,14 @@ def test_aggregates_are_demo_when_any_member_figure_is(kinds, expected):
 
 
 # -- the UI builders --------------------------------------------------------------------------
-class _XmR:
-    values = (1.0, 2.0, 3.0)
-    mean = upper_process_limit = lower_process_limit = point_classes = rules = None
+SPC = pd.DataFrame({"period_label": ["Q1", "Q2", "Q3"], "value": [1.0, 2.0, 3.0]})
 
 
-def test_spc_frame_and_chart_tell_demo_points_apart():
-    frame = charts.spc_frame(["Q1", "Q2", "Q3"], _XmR(), data_kinds=["demo", "demo", "real"])
+def test_spc_chart_tells_demo_points_apart():
+    kinds = {"Q1": "demo", "Q2": "demo", "Q3": "real"}
+    frame = charts.spc_chart_frame(SPC, data_kinds=kinds)
     assert list(frame["data"]) == ["Demo", "Demo", "Real"]
-    spec = charts.spc_chart(frame, "t", "u").to_dict()
+    spec = charts.spc_chart(SPC, "t", "u", data_kinds=kinds).to_dict()
     points = next(layer for layer in spec["layer"] if "fillOpacity" in layer["encoding"])
     assert points["encoding"]["fillOpacity"]["field"] == "data"  # hollow demo, solid real
     assert points["encoding"]["fillOpacity"]["scale"] == {
@@ -235,19 +234,15 @@ def test_spc_frame_and_chart_tell_demo_points_apart():
     assert len(notes) == 1
     assert spec["datasets"][notes[0]["data"]["name"]][0]["note"] == "Real from Q3"
     # all demo: hollow points, said in the subtitle, no change marked
-    demo = charts.spc_chart(
-        charts.spc_frame(["Q1", "Q2", "Q3"], _XmR(), data_kinds=["demo"] * 3), "t", "u"
-    ).to_dict()
+    demo = charts.spc_chart(SPC, "t", "u", data_kinds=dict.fromkeys(kinds, "demo")).to_dict()
     assert demo["title"]["subtitle"] == [
         "Hollow points: synthetic demo figures, not real statistics."
     ]
     assert not any(layer.get("mark", {}).get("type") in ("text", "rule") for layer in demo["layer"])
-    # without kinds the chart is drawn as before
-    plain = charts.spc_chart(charts.spc_frame(["Q1", "Q2", "Q3"], _XmR()), "t", "u").to_dict()
+    # without kinds the chart is drawn without them
+    plain = charts.spc_chart(SPC, "t", "u").to_dict()
     assert "fillOpacity" not in plain["layer"][-1]["encoding"]
     assert plain["title"] == "t"
-    with pytest.raises(ValueError, match="data_kinds has 1 entries for 3 periods"):
-        charts.spc_frame(["Q1", "Q2", "Q3"], _XmR(), data_kinds=["demo"])
 
 
 @pytest.mark.parametrize("own_kind, tagged", [("real", False), ("demo", True), (None, True)])
@@ -398,9 +393,9 @@ def test_a_real_return_loses_the_demo_tag_on_screen(app_env):
     ) in text
     assert "Synthetic figures for demonstration" not in text
     assert at.metric[0].label == f"Burnley, {QUARTER}"
-    table = at.dataframe[0].value
-    assert table["data_kind"].iloc[-1] == "real"
-    assert set(table["data_kind"].iloc[:-1]) == {"demo"}
+    table = next(d.value for d in at.dataframe if "Period" in d.value)  # Burnley's figures
+    assert table["Data"].iloc[-1] == "Real"
+    assert set(table["Data"].iloc[:-1]) == {"Demo"}
     assert any("hollow points are synthetic demo figures" in c.value for c in at.caption)
 
     # ... while a demo indicator's page still says it is synthetic throughout

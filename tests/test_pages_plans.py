@@ -275,3 +275,30 @@ def test_plan_text_is_shown_as_plain_text_never_as_a_live_image_or_link(app_env)
     assert "pixel" in shown  # the text is there ...
     live = re.findall(r"(?<!\\)\]\((?:http|//)", shown)
     assert live == []  # ... but no Markdown link or image is left unescaped
+
+
+def test_the_editor_draws_the_published_figures_spc_chart(app_env):
+    from csa import publish
+    from tests.test_pages_scorecard import chart_data
+    from ui import charts
+
+    plan_id = drafted_plan(app_env)
+    at = app(OFFICER, "pages/plans/plan_editor.py", plan=str(plan_id))
+    assert not at.exception
+    key = publish.ensure(app_env, csa_config.load())
+    rows = publish.read(app_env, key, "signed_in", indicators=["VIO-01"], areas=["E07000117"])
+    figure = rows.iloc[-1].to_dict()
+    spc = publish.spc_chart(figure)
+    spec, frames = next(c for c in chart_data(at) if "Violence with injury" in str(c[0]["title"]))
+    points = next(f for f in frames if "point_class" in f).dropna(subset=["value"])
+    assert list(points["period_label"]) == list(spc["period_label"])
+    assert points["value"].tolist() == pytest.approx(spc["value"].tolist())
+    assert list(points["point_class"]) == [charts.class_words(c) for c in spc["point_class"]]
+    assert points["point_class"].iloc[-1] == charts.class_words(
+        charts.variation_class(figure["variation"])
+    )
+    assert points["upl"].tolist() == pytest.approx(spc["upl"].tolist())
+    # the published target, drawn as a rule, and said in words under the chart
+    target = next(f for f in frames if "target" in f)
+    assert target["target"].tolist() == pytest.approx([figure["target"]])
+    assert f"Target: {figure['target_text']}." in texts(at)

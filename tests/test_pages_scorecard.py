@@ -1,8 +1,16 @@
 """AppTest of the scorecard pages: what is shown, not only that nothing raised."""
 
-import pytest
+import io
+import json
 
+import pandas as pd
+import pytest
+from streamlit import dataframe_util
+
+from csa import config as csa_config
+from csa import exports, publish
 from tests.conftest import app_test, open_page
+from ui import charts
 from ui.session import Viewer
 
 BOARD = Viewer(email="chair@lancashire.gov.uk", role="board", name="Board chair")
@@ -83,16 +91,170 @@ def test_indicator_page_shows_chart_table_and_downloads(app_env):
     assert labels == ["Download CSV", "Download Excel"]
 
 
-def test_public_sees_small_counts_suppressed_on_the_indicator_table(app_env):
+# -- the indicator page draws published figures only ---------------------------------------------
+INDICATOR_PAGE = "pages/scorecard/indicator.py"
+RIBBLE, ROSSENDALE = "E07000124", "E07000125"
+
+
+def published(db, audience, **slice_) -> pd.DataFrame:
+    key = publish.ensure(db, csa_config.load())
+    return publish.read(db, key, audience, **slice_)
+
+
+def chart_data(at) -> list[tuple[dict, list[pd.DataFrame]]]:
+    """Every chart of the page: its Vega-Lite spec and the data sent with it (the named
+    datasets Streamlit sends as Arrow, and any data inline in the spec)."""
+    out = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        frames = [
+            dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data)
+            for d in chart.proto.datasets
+        ]
+        if chart.proto.data.data:
+            frames.append(dataframe_util.convert_arrow_bytes_to_pandas_df(chart.proto.data.data))
+        frames += [pd.DataFrame(v) for v in spec.get("datasets", {}).values()]
+        out.append((spec, frames))
+    return out
+
+
+def page_texts(at) -> list[str]:
+    """Every piece of text the page shows outside tables and charts."""
+    texts = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
+    texts += [e.value for e in at.title] + [e.value for e in at.subheader]
+    texts += [f"{m.label} {m.value} {m.proto.help}" for m in at.metric]
+    return texts
+
+
+def capture_csv(monkeypatch) -> list[pd.DataFrame]:
+    """The frames the page offers as CSV, read back from the bytes a user downloads."""
+    seen = []
+    original = exports.csv_bytes
+
+    def spy(df):
+        data = original(df)
+        seen.append(
+            pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+        )
+        return data
+
+    monkeypatch.setattr(exports, "csv_bytes", spy)
+    return seen
+
+
+def test_public_indicator_page_shows_hidden_figures_only_by_their_label(app_env, monkeypatch):
+    period = "2026-27 Q1"
+    downloads = capture_csv(monkeypatch)
     at = run_app(
-        query={"indicator": "SOC-01", "area": "E07000124"},
-        page="pages/scorecard/indicator.py",
-        viewer=BOARD,
+        query={"indicator": "VIO-02", "area": RIBBLE, "period": period}, page=INDICATOR_PAGE
     )
-    board_table = at.dataframe[0].value
-    assert (board_table["numerator"].astype(float) < 5).any()
-    at = run_app(
-        query={"indicator": "VIO-02", "area": "E07000124"}, page="pages/scorecard/indicator.py"
+    public = published(app_env, "public", indicators=["VIO-02"]).set_index(
+        ["area_code", "period_label"]
     )
-    table = at.dataframe[0].value
-    assert "<5" in set(table["numerator"].astype(str))
+    signed = published(app_env, "signed_in", indicators=["VIO-02"], periods=[period])
+    signed = signed.set_index("area_code")
+    assert public.loc[(RIBBLE, period), "hidden"] == "primary"
+    assert public.loc[(ROSSENDALE, period), "hidden"] == "complementary"
+    assert signed.loc[RIBBLE, "value"] is not None  # there is a number to hide
+
+    # the figure: its label, no target, no interval
+    assert [(m.label, m.value) for m in at.metric] == [
+        (f"Ribble Valley, {period} (demo data)", "fewer than 5")
+    ]
+    texts = page_texts(at)
+    assert not [t for t in texts if "target" in t.lower()]
+    assert any(publish.HIDDEN_SPC in t for t in texts)
+
+    # the areas compared: the two hidden areas by their label only
+    areas = next(d.value for d in at.dataframe if "Area" in d.value).set_index("Area")
+    unit_col = "Possession of weapons offences (count)"
+    assert areas.loc["Ribble Valley", unit_col] == "fewer than 5"
+    assert areas.loc["Rossendale", unit_col] == "hidden to protect a small number"
+    for name in ("Ribble Valley", "Rossendale"):
+        assert areas.loc[name, "95% confidence interval"] == "–"
+        assert areas.loc[name, "Status"] == areas.loc[name, unit_col]
+        assert areas.loc[name, "Compared with Lancashire"] == ""
+    # ... and the shown areas by their published texts
+    shown = public.xs(period, level="period_label")
+    assert areas.loc["Preston", unit_col] == shown.loc["E07000123", "value_text"]
+
+    # the charts: no hidden value, no numerator or denominator, hidden areas left out
+    hidden_here = {p for (a, p), h in public["hidden"].items() if a == RIBBLE and h}
+    assert period in hidden_here
+    found = chart_data(at)
+    assert len(found) == 2  # the trend and the areas compared
+    for _spec, frames in found:
+        for frame in frames:
+            assert not {"numerator", "denominator", "lower_text"} & set(frame.columns)
+            if "name" in frame:
+                assert not {"Ribble Valley", "Rossendale"} & set(frame["name"])
+            if "period_label" in frame and "value" in frame:
+                valued = frame.dropna(subset=["value"])
+                assert not hidden_here & set(valued["period_label"])
+                upto = public.loc[RIBBLE].loc[:period]  # the chart as at the period
+                expected = upto["value"].dropna()
+                assert dict(zip(valued["period_label"], valued["value"], strict=True)) == (
+                    expected.to_dict()
+                )
+    trend_spec = found[0][0]
+    domain = trend_spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert domain[-1] == period  # the hidden figure's period stays on the axis, as a gap
+    assert domain == list(public.loc[RIBBLE].loc[:period].index)
+
+    # the download: the hidden row keeps its label and carries no numbers
+    csv = downloads[0].set_index("period")
+    row = csv.loc[period]
+    assert row["value_text"] == "fewer than 5" and row["status"] == "fewer than 5"
+    for col in ("value", "lower", "upper", "numerator", "denominator", "target", "spc"):
+        assert row[col] == "", col
+    assert row["interval"] == "–"
+
+
+def test_indicator_download_rows_are_the_published_rows(app_env, monkeypatch):
+    downloads = capture_csv(monkeypatch)
+    at = run_app(query={"indicator": "VIO-01", "area": "E07000117"}, page=INDICATOR_PAGE)
+    assert [b.label for b in at.get("download_button")] == ["Download CSV", "Download Excel"]
+    rows = published(app_env, "public", indicators=["VIO-01"], areas=["E07000117"])
+    csv = downloads[0]
+    assert list(csv.columns) == [
+        "indicator", "area_name", "area_code", "period", "value_text", "value", "interval",
+        "lower", "upper", "numerator", "denominator", "target", "status", "spc", "data_kind",
+    ]  # fmt: skip
+    assert list(csv["period"]) == list(rows["period_label"])
+    assert list(csv["value_text"]) == list(rows["value_text"])
+    assert list(csv["interval"]) == list(rows["interval_text"])
+    assert list(csv["status"]) == list(rows["status_text"])
+    assert list(csv["spc"]) == list(rows["variation_text"])
+    assert csv["value"].astype(float).tolist() == pytest.approx(rows["value"].tolist())
+    assert csv["numerator"].astype(int).tolist() == rows["numerator"].astype(int).tolist()
+    assert set(csv["area_name"]) == {"Burnley"} and set(csv["indicator"]) == {"VIO-01"}
+    # the figures table shows the same texts
+    table = next(d.value for d in at.dataframe if "Period" in d.value)
+    assert list(table["Violence with injury (per 1,000)"]) == list(rows["value_text"])
+
+
+def test_indicator_chart_last_point_is_the_published_variation_for_every_area(app_env):
+    latest = "2026-27 Q2"
+    rows = published(app_env, "public", indicators=["DA-01"], periods=[latest])
+    at = run_app(query={"indicator": "DA-01", "period": latest}, page=INDICATOR_PAGE)
+    areas = at.selectbox(key="qp_area")
+    checked = 0
+    for figure in rows.to_dict("records"):
+        at = areas.set_value(figure["area_code"]).run()
+        assert not at.exception
+        spec, frames = chart_data(at)[0]
+        points = next(f for f in frames if "point_class" in f).dropna(subset=["value"])
+        last = points.iloc[-1]
+        assert last["period_label"] == latest
+        assert last["value"] == pytest.approx(figure["value"], rel=1e-5)  # 6 figures
+        assert last["point_class"] == charts.class_words(
+            charts.variation_class(figure["variation"])
+        ), figure["area_code"]
+        # every point and both phases' limits are the published SPC's
+        spc = publish.spc_chart(figure)
+        assert list(points["point_class"]) == [charts.class_words(c) for c in spc["point_class"]]
+        assert points["mean"].tolist() == pytest.approx(spc["mean"].tolist())
+        assert sorted(set(points["phase"])) == [0, 1]  # re-phased at 2023-24 Q1
+        areas = at.selectbox(key="qp_area")
+        checked += 1
+    assert checked == len(rows) == 19

@@ -1,16 +1,43 @@
 """Chart builders (altair). Small functions from DataFrames to charts, testable without a
 browser: each returns an ``alt.Chart`` whose spec the tests can inspect.
 
-Every chart has a title and its unit on the axis. Special-cause points differ in shape as
-well as colour, so the charts read without colour.
+Every chart has a title, its unit on the axis, a height of at least :data:`MIN_HEIGHT`
+(except the overview's sparkline) and a legend that is not cut; special-cause points differ
+in shape as well as colour, so the charts read without colour. Each chart has a text
+alternative: a ``*_summary`` function returning one or two sentences that the page shows
+with ``st.caption`` right under the chart.
+
+Charts draw published figures (:mod:`csa.publish`) and nothing else. A chart's data is
+embedded in its spec and reaches the browser, so the builders keep only the columns they
+draw and leave out every row without a value (a figure hidden to protect small numbers, or
+a period with no figure): such periods stay on the axis as gaps, and lines break there
+instead of joining across (a missing period is a gap, never zero).
+
+Reusable by every surface (pages, presentation, board pack):
+
+- :func:`spc_chart` / :func:`spc_summary`: the SPC chart of a published figure
+  (``publish.spc_chart(figure)``), or a plain trend of published values when there is no
+  SPC; :func:`spc_key` says in words what its lines are; :func:`spc_chart_frame` is the
+  tidy frame both draw from.
+- :func:`variation_class`: a published ``variation`` code as a point class.
+- :func:`comparison_chart` / :func:`comparison_summary`: areas with 95% intervals.
+- :func:`sparkline` / :func:`sparkline_summary`: the overview's small trend.
+- :func:`spine_frame` / :func:`spine_chart` / :func:`spine_summary`: the area profile.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping, Sequence
+
 import altair as alt
 import pandas as pd
 
-from csa import demo_labels
+from csa import demo_labels, formatting
+
+#: The least height of a chart (px), the overview's sparkline apart.
+MIN_HEIGHT = 260
+SPC_HEIGHT = 340
 
 CLASS_STYLE = {
     # point class: (legend words, colour, shape)
@@ -19,6 +46,44 @@ CLASS_STYLE = {
     "concern": ("Special cause: concern", "#D4351C", "diamond"),
     "neither": ("Special cause: no judgement", "#6F3C97", "square"),
 }
+#: Legend words of a point that has no SPC class (too few points, or SPC not published).
+NO_CLASS = "Figure"
+
+CLASS_PHRASE = {
+    "common": "common cause variation",
+    "improvement": "special cause variation, an improvement",
+    "concern": "special cause variation, a concern",
+    "neither": "special cause variation (no direction is judged better)",
+}
+
+
+def _number(x) -> float | None:
+    """A finite float, or None (NaN, None, text and infinities are no number)."""
+    if x is None or isinstance(x, bool):
+        return None
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def variation_class(variation) -> str | None:
+    """The point class of a published ``variation`` code: ``common_cause`` is "common",
+    ``special_cause_concern_high`` is "concern"; None when there is no SPC class."""
+    if not isinstance(variation, str) or not variation:
+        return None
+    if variation == "common_cause":
+        return "common"
+    for cls in ("improvement", "concern", "neither"):
+        if variation.startswith(f"special_cause_{cls}"):
+            return cls
+    return None
+
+
+def class_words(point_class) -> str:
+    """Legend words of a point class ("Common cause"), :data:`NO_CLASS` when it has none."""
+    return CLASS_STYLE[point_class][0] if point_class in CLASS_STYLE else NO_CLASS
 
 
 def _class_scales():
@@ -29,14 +94,71 @@ def _class_scales():
     )
 
 
+def _domain(labels: Sequence[str], periods: Sequence[str] | None) -> list[str]:
+    """The x axis: the calendar's ``periods`` from the first to the last of ``labels``, so a
+    period with no figure shown keeps its place as a gap; ``labels`` alone without one."""
+    labels = list(dict.fromkeys(labels))
+    if not periods:
+        return labels
+    periods = list(periods)
+    where = {p: i for i, p in enumerate(periods)}
+    known = [where[p] for p in labels if p in where]
+    if not known:
+        return labels
+    span = periods[min(known) : max(known) + 1]
+    return span + [p for p in labels if p not in where]
+
+
+def _segments(labels: Sequence[str], domain: Sequence[str]) -> list[int]:
+    """A segment number per shown point (oldest first): a new segment starts after a gap in
+    ``domain``, so the line breaks there instead of joining across the gap."""
+    where = {p: i for i, p in enumerate(domain)}
+    out, seg, prev = [], 0, None
+    for p in labels:
+        i = where.get(p)
+        if prev is not None and i is not None and i != prev + 1:
+            seg += 1
+        out.append(seg)
+        prev = i if i is not None else prev
+    return out
+
+
+def _x(domain: list[str], title: str | None = "Period", axis: bool = True) -> alt.X:
+    return alt.X(
+        "period_label:O",
+        sort=domain,
+        scale=alt.Scale(domain=domain),
+        title=title,
+        axis=alt.Axis(labelAngle=-45, labelOverlap=True) if axis else None,
+    )
+
+
+def _valid(field: str) -> str:
+    return f"isValid(datum['{field}']) && isFinite(datum['{field}'])"
+
+
+# -- sparkline (overview) ----------------------------------------------------------------------
 def sparkline(series: pd.DataFrame, title: str = "") -> alt.Chart:
-    """A small line of the last figures (period_label, value)."""
+    """A small line of the last figures, from a frame of (period_label, value), oldest first.
+    A value of None (not shown, e.g. hidden) is left out of the data and breaks the line."""
+    labels = [str(p) for p in series["period_label"]]
+    values = [_number(v) for v in series["value"]]
+    shown = [(p, v) for p, v in zip(labels, values, strict=True) if v is not None]
+    domain = labels
+    frame = pd.DataFrame(
+        {
+            "period_label": [p for p, _ in shown],
+            "value": [v for _, v in shown],
+            "segment": _segments([p for p, _ in shown], domain),
+        }
+    )
     return (
-        alt.Chart(series, height=40, width=140, title=title or alt.Undefined)
+        alt.Chart(frame, height=40, width=140, title=title or alt.Undefined)
         .mark_line(point=False, strokeWidth=2, color="#1D70B8")
         .encode(
-            x=alt.X("period_label:O", sort=None, axis=None),
+            x=_x(domain, title=None, axis=False),
             y=alt.Y("value:Q", axis=None, scale=alt.Scale(zero=False)),
+            detail="segment:N",
             tooltip=[
                 alt.Tooltip("period_label:N", title="Period"),
                 alt.Tooltip("value:Q", title="Value", format=",.2f"),
@@ -46,44 +168,119 @@ def sparkline(series: pd.DataFrame, title: str = "") -> alt.Chart:
     )
 
 
-def spc_frame(
-    periods: list[str],
-    result,
-    target: float | None = None,
-    trajectory: dict[str, float] | None = None,
-    data_kinds: list | None = None,
-) -> pd.DataFrame:
-    """Tidy frame of an XmR result for charting, one row per point.
-
-    ``data_kinds``: each point's ``data_kind`` ("demo" or "real"), written to the column
-    ``data`` as "Demo" or "Real" so that the chart can tell synthetic points apart.
-    """
-    df = pd.DataFrame(
-        {
-            "period_label": periods,
-            "value": list(result.values),
-            "mean": list(result.mean) if result.mean else [None] * len(periods),
-            "upl": list(result.upper_process_limit)
-            if result.upper_process_limit
-            else [None] * len(periods),
-            "lpl": list(result.lower_process_limit)
-            if result.lower_process_limit
-            else [None] * len(periods),
-            "point_class": [
-                CLASS_STYLE.get(c, CLASS_STYLE["common"])[0] for c in result.point_classes
-            ]
-            if result.point_classes
-            else [CLASS_STYLE["common"][0]] * len(periods),
-            "rules": [", ".join(r) for r in result.rules] if result.rules else [""] * len(periods),
-        }
+def sparkline_summary(series: pd.DataFrame, unit: str = "count") -> str:
+    """The sparkline in words: how many figures, from what to what."""
+    labels = [str(p) for p in series["period_label"]]
+    values = [_number(v) for v in series["value"]]
+    shown = [(p, v) for p, v in zip(labels, values, strict=True) if v is not None]
+    if not shown:
+        return "Trend: no figures shown."
+    (p0, v0), (p1, v1) = shown[0], shown[-1]
+    missing = len(labels) - len(shown)
+    return (
+        f"Trend of {len(shown)} figures, from {formatting.figure(v0, unit)} in {p0} to "
+        f"{formatting.figure(v1, unit)} in {p1}"
+        + (f"; {missing} period{'s' if missing != 1 else ''} not shown." if missing else ".")
     )
-    df["target"] = target
-    df["trajectory"] = [trajectory.get(p) if trajectory else None for p in periods]
-    if data_kinds is not None:
-        if len(data_kinds) != len(periods):
-            raise ValueError(f"data_kinds has {len(data_kinds)} entries for {len(periods)} periods")
-        df["data"] = [demo_labels.word(k) for k in data_kinds]
-    return df
+
+
+# -- SPC chart ---------------------------------------------------------------------------------
+SPC_FRAME_COLUMNS = [
+    "period_label",
+    "value",
+    "value_text",
+    "mean",
+    "upl",
+    "lpl",
+    "limits_text",
+    "phase",
+    "point_class",
+    "segment",
+    "trajectory",
+    "data",
+]
+
+
+def spc_chart_frame(
+    spc: pd.DataFrame,
+    *,
+    unit: str = "count",
+    trajectory: Mapping[str, float] | None = None,
+    periods: Sequence[str] | None = None,
+    data_kinds: Mapping[str, str] | None = None,
+    show_limits: bool = True,
+) -> pd.DataFrame:
+    """The tidy frame :func:`spc_chart` draws, one row per point shown (oldest first).
+
+    Parameters
+    ----------
+    spc : DataFrame
+        ``publish.spc_chart(figure)``: period_label, value and, from enough points, mean,
+        upl, lpl, point_class and phase. A frame of only period_label and value draws a
+        plain trend; a value of None (a hidden figure) is left out and drawn as a gap.
+    unit : str
+        The indicator's unit, for the texts (:func:`csa.formatting.figure`).
+    trajectory : mapping, optional
+        Period label to a recovery plan's expected figure; periods after the last figure
+        add rows with no value.
+    periods : sequence of str, optional
+        The calendar's labels of the indicator's frequency, oldest first: the axis runs
+        over them, so a missing period is a gap.
+    data_kinds : mapping, optional
+        Period label to the figure's ``data_kind`` ("demo" or "real"); a ``data_kind``
+        column of ``spc`` is used when not given.
+    show_limits : bool
+        False draws no mean and limits even when ``spc`` has them.
+
+    Returns
+    -------
+    DataFrame with :data:`SPC_FRAME_COLUMNS`; ``attrs["domain"]`` is the x axis.
+    """
+    f = spc.copy()
+    if f.empty or "value" not in f:
+        f = pd.DataFrame({"period_label": list(f.get("period_label", [])), "value": None})
+    labels = [str(p) for p in f["period_label"]]
+    f["period_label"] = labels
+    f["value"] = [_number(v) for v in f["value"]]
+    kinds = dict(data_kinds or {})
+    if not kinds and "data_kind" in f:
+        kinds = dict(zip(labels, f["data_kind"], strict=True))
+    f = f[f["value"].notna()].reset_index(drop=True)
+    trajectory = {str(p): _number(v) for p, v in (trajectory or {}).items()}
+    trajectory = {p: v for p, v in trajectory.items() if v is not None}
+    future = [p for p in trajectory if p not in set(f["period_label"])]
+    domain = _domain(labels + future, periods)
+    has_limits = show_limits and {"mean", "upl", "lpl"} <= set(f.columns)
+    out = pd.DataFrame({"period_label": f["period_label"], "value": f["value"].astype(float)})
+    out["value_text"] = [formatting.figure(v, unit) for v in out["value"]]
+    for col in ("mean", "upl", "lpl"):
+        out[col] = [_number(v) for v in f[col]] if has_limits else None
+    out["limits_text"] = [
+        f"mean {formatting.figure(m, unit)}, limits {formatting.interval(lo, hi, unit)}"
+        if m is not None
+        else ""
+        for m, lo, hi in zip(out["mean"], out["lpl"], out["upl"], strict=True)
+    ]
+    out["phase"] = list(f["phase"]) if has_limits and "phase" in f else 0
+    classes = list(f["point_class"]) if has_limits and "point_class" in f else [None] * len(f)
+    out["point_class"] = [class_words(c) for c in classes]
+    out["segment"] = _segments(list(out["period_label"]), domain)
+    out["trajectory"] = [trajectory.get(p) for p in out["period_label"]]
+    if future:
+        extra = pd.DataFrame(
+            {"period_label": future, "trajectory": [trajectory[p] for p in future]}
+        )
+        out = pd.concat([out, extra], ignore_index=True)
+    out["data"] = [demo_labels.word(kinds.get(p)) for p in out["period_label"]]
+    out = out.reindex(columns=SPC_FRAME_COLUMNS)
+    for col in ("value", "mean", "upl", "lpl", "trajectory"):
+        out[col] = pd.to_numeric(out[col], errors="coerce")
+    out["phase"] = out["phase"].fillna(0).astype(int)
+    out["segment"] = out["segment"].fillna(-1).astype(int)
+    out = out.fillna({"value_text": "", "limits_text": "", "point_class": ""})
+    out.attrs["domain"] = domain
+    out.attrs["message"] = spc.attrs.get("message", "")
+    return out
 
 
 #: How the SPC chart draws a point by where its figure comes from: demo points are hollow
@@ -91,80 +288,275 @@ def spc_frame(
 DATA_FILL = {"Real": 1.0, "Demo": 0.0}
 
 
+def _target_of(spc: pd.DataFrame, target) -> float | None:
+    value = _number(target)
+    if value is None and "target" in spc:
+        found = [t for t in map(_number, spc["target"]) if t is not None]
+        value = found[-1] if found else None
+    return value
+
+
 def spc_chart(
-    frame: pd.DataFrame, title: str, unit_title: str, show_limits: bool = True
+    spc: pd.DataFrame,
+    title: str,
+    unit_title: str,
+    *,
+    unit: str = "count",
+    target: float | None = None,
+    trajectory: Mapping[str, float] | None = None,
+    periods: Sequence[str] | None = None,
+    data_kinds: Mapping[str, str] | None = None,
+    show_limits: bool = True,
 ) -> alt.LayerChart:
-    """Trend with mean, process limits (stepping where re-phased), target, trajectory and
-    special-cause points (colour and shape). When the frame has a ``data`` column (see
-    :func:`spc_frame`), demo points are drawn hollow and real ones solid, the subtitle says
-    so, a dotted rule marks where a series turns from demo to real (e.g. "Real from
-    2026-27 Q2"), and the tooltip gives "Data: Demo/Real"."""
-    colour, shape = _class_scales()
-    base = alt.Chart(frame).encode(
-        x=alt.X("period_label:O", sort=None, title="Period", axis=alt.Axis(labelAngle=-45))
+    """The one SPC chart: a published figure's SPC (``publish.spc_chart(figure)``) with its
+    mean and process limits per phase (a new phase starts where limits were re-calculated),
+    points coloured and shaped by their published ``point_class``, and an optional target
+    (a rule; None, NaN or no number draws none) and recovery trajectory. A frame without
+    limits draws a plain trend of the values shown. See :func:`spc_chart_frame` for the
+    arguments; a ``target`` column of ``spc`` is used when ``target`` is not given.
+
+    When the figures have a kind, demo points are drawn hollow and real ones solid, the
+    subtitle says so, and a dotted rule marks where a series turns from demo to real.
+    """
+    target = _target_of(spc, target)
+    frame = spc_chart_frame(
+        spc,
+        unit=unit,
+        trajectory=trajectory,
+        periods=periods,
+        data_kinds=data_kinds,
+        show_limits=show_limits,
     )
-    line = base.mark_line(color="#505A5F", strokeWidth=1.5).encode(
-        y=alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False))
+    domain = frame.attrs["domain"]
+    x = _x(domain)
+    colour, shape = _class_scales()
+    shown = frame[frame["value"].notna()]
+    classed = (shown["point_class"] != NO_CLASS).any()
+    base = alt.Chart(frame).encode(x=x)
+    y_title = alt.Y("value:Q", title=unit_title, scale=alt.Scale(zero=False))
+    line = (
+        base.transform_filter(_valid("value"))
+        .mark_line(color="#505A5F", strokeWidth=1.5)
+        .encode(y=y_title, detail="segment:N")
     )
     tooltip = [
         alt.Tooltip("period_label:N", title="Period"),
-        alt.Tooltip("value:Q", title=unit_title, format=",.2f"),
-        alt.Tooltip("point_class:N", title="Variation"),
-        alt.Tooltip("rules:N", title="Rules fired"),
+        alt.Tooltip("value_text:N", title=unit_title),
     ]
-    encoding = {
-        "y": "value:Q",
-        "color": alt.Color("point_class:N", scale=colour, title="Variation"),
-        "shape": alt.Shape("point_class:N", scale=shape, title="Variation"),
-    }
-    has_kind = "data" in frame and frame["data"].isin(list(DATA_FILL)).any()
+    if classed:
+        tooltip += [
+            alt.Tooltip("point_class:N", title="Variation"),
+            alt.Tooltip("limits_text:N", title="SPC"),
+        ]
+    legend = alt.Legend(
+        title="Variation (SPC)", orient="bottom", direction="horizontal", columns=2, labelLimit=0
+    )
+    if classed:
+        encoding = {
+            "y": "value:Q",
+            "color": alt.Color("point_class:N", scale=colour, legend=legend),
+            "shape": alt.Shape("point_class:N", scale=shape, legend=legend),
+        }
+    else:
+        encoding = {"y": "value:Q", "color": alt.value(CLASS_STYLE["common"][1])}
+    has_kind = shown["data"].isin(list(DATA_FILL)).any()
     if has_kind:
         tooltip.append(alt.Tooltip("data:N", title="Data"))
-        encoding["stroke"] = alt.Stroke("point_class:N", scale=colour, title="Variation")
+        encoding["stroke"] = (
+            alt.Stroke("point_class:N", scale=colour, legend=legend)
+            if classed
+            else alt.value(CLASS_STYLE["common"][1])
+        )
         # Vega-Lite draws no legend for a nominal opacity, so the subtitle says it instead
         encoding["fillOpacity"] = alt.FillOpacity(
             "data:N",
             scale=alt.Scale(domain=list(DATA_FILL), range=list(DATA_FILL.values())),
             legend=None,
         )
-    points = base.mark_point(
-        filled=True, size=90, opacity=1, strokeWidth=2 if has_kind else alt.Undefined
-    ).encode(**encoding, tooltip=tooltip)
+    points = (
+        base.transform_filter(_valid("value"))
+        .mark_point(filled=True, size=90, opacity=1, strokeWidth=2 if has_kind else alt.Undefined)
+        .encode(**encoding, tooltip=tooltip)
+    )
     layers = [line]
-    if show_limits and frame["mean"].notna().any():
+    if frame["mean"].notna().any():
+        limits = base.transform_filter(_valid("mean"))
         layers.append(
-            base.mark_line(color="#0B0C0C", strokeDash=[2, 0], strokeWidth=1).encode(
-                y="mean:Q", tooltip=[alt.Tooltip("mean:Q", title="Mean", format=",.2f")]
+            limits.mark_line(color="#0B0C0C", strokeWidth=1).encode(
+                y="mean:Q", detail="phase:N", tooltip=[alt.Tooltip("limits_text:N", title="SPC")]
             )
         )
-        for col, name in (("upl", "Upper process limit"), ("lpl", "Lower process limit")):
+        for col in ("upl", "lpl"):
             layers.append(
-                base.mark_line(
-                    color="#6F777B", strokeDash=[6, 4], strokeWidth=1, interpolate="step-after"
-                ).encode(y=f"{col}:Q", tooltip=[alt.Tooltip(f"{col}:Q", title=name, format=",.2f")])
+                limits.mark_line(color="#6F777B", strokeDash=[6, 4], strokeWidth=1).encode(
+                    y=f"{col}:Q",
+                    detail="phase:N",
+                    tooltip=[alt.Tooltip("limits_text:N", title="SPC")],
+                )
             )
-    if frame["target"].notna().any():
+    if target is not None:
         layers.append(
-            base.mark_line(color="#00703C", strokeDash=[10, 4], strokeWidth=2).encode(
-                y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Target", format=",.2f")]
+            alt.Chart(
+                pd.DataFrame({"target": [target], "target_text": [formatting.figure(target, unit)]})
             )
+            .mark_rule(color="#00703C", strokeDash=[10, 4], strokeWidth=2)
+            .encode(y="target:Q", tooltip=[alt.Tooltip("target_text:N", title="Target")])
         )
     if frame["trajectory"].notna().any():
         layers.append(
-            base.mark_line(color="#F47738", strokeWidth=2, point=True, strokeDash=[3, 3]).encode(
+            base.transform_filter(_valid("trajectory"))
+            .mark_line(
+                color="#F47738",
+                strokeWidth=2,
+                strokeDash=[3, 3],
+                point=alt.OverlayMarkDef(color="#F47738", size=40),
+            )
+            .encode(
                 y="trajectory:Q",
-                tooltip=[alt.Tooltip("trajectory:Q", title="Recovery trajectory", format=",.2f")],
+                tooltip=[
+                    alt.Tooltip("period_label:N", title="Period"),
+                    alt.Tooltip("trajectory:Q", title="Recovery trajectory", format=",.4~g"),
+                ],
             )
         )
     layers.append(points)
     subtitle = alt.Undefined
     if has_kind:
-        layers.extend(_data_change_marks(frame))
-        subtitle = data_subtitle(frame["data"]) or alt.Undefined
+        layers.extend(_data_change_marks(shown, x))
+        subtitle = data_subtitle(shown["data"]) or alt.Undefined
     return alt.layer(*layers).properties(
         title=title if subtitle is alt.Undefined else alt.TitleParams(title, subtitle=subtitle),
-        height=340,
+        height=SPC_HEIGHT,
     )
+
+
+def spc_key(
+    spc: pd.DataFrame,
+    *,
+    target: float | None = None,
+    trajectory: Mapping[str, float] | None = None,
+    data_kinds: Mapping[str, str] | None = None,
+    show_limits: bool = True,
+) -> str:
+    """What the SPC chart's lines and points are, in words: only those it draws (no word
+    of a target when it draws none). Arguments as :func:`spc_chart`."""
+    frame = spc_chart_frame(
+        spc, trajectory=trajectory, data_kinds=data_kinds, show_limits=show_limits
+    )
+    parts = ["Grey line: figures (a break is a period with no figure shown)"]
+    if frame["mean"].notna().any():
+        parts.append("black: mean; dashed grey: process limits (3 sigma), per phase")
+    if _target_of(spc, target) is not None:
+        parts.append("green dashed: target")
+    if frame["trajectory"].notna().any():
+        parts.append("orange: recovery-plan trajectory")
+    if (frame["point_class"].isin([v[0] for v in CLASS_STYLE.values()])).any():
+        parts.append(
+            "points: circle common cause, triangle improvement, diamond concern, square "
+            "special cause with no judgement"
+        )
+    if frame["data"].eq("Demo").any():
+        parts.append("hollow points are synthetic demo figures, solid points real")
+    rest = "; ".join(parts[1:])
+    return parts[0] + "." + (f" {rest[0].upper()}{rest[1:]}." if rest else "")
+
+
+def spc_summary(
+    spc: pd.DataFrame,
+    subject: str,
+    *,
+    unit: str = "count",
+    target: float | None = None,
+    trajectory: Mapping[str, float] | None = None,
+    periods: Sequence[str] | None = None,
+    show_limits: bool = True,
+) -> str:
+    """The SPC chart in words (its text alternative): the figures shown, the latest and its
+    SPC class, the mean and limits, special-cause points, the target and trajectory."""
+    frame = spc_chart_frame(
+        spc, unit=unit, trajectory=trajectory, periods=periods, show_limits=show_limits
+    )
+    shown = frame[frame["value"].notna()]
+    if shown.empty:
+        return f"{subject}: no figures shown."
+    first, last = shown.iloc[0], shown.iloc[-1]
+    domain = frame.attrs["domain"]
+    span = domain[domain.index(first["period_label"]) : domain.index(last["period_label"]) + 1]
+    gaps = len(span) - len(shown)
+    if len(shown) == 1:
+        out = [f"{subject}: one figure, {last['value_text']} in {last['period_label']}"]
+    else:
+        out = [
+            f"{subject}: {len(shown)} figures from {first['period_label']} to "
+            f"{last['period_label']}"
+            + (
+                f" ({gaps} period{'s' if gaps != 1 else ''} in between with no figure shown)"
+                if gaps
+                else ""
+            )
+            + f"; the latest is {last['value_text']} in {last['period_label']}"
+        ]
+    classes = {v[0]: k for k, v in CLASS_STYLE.items()}
+    latest_class = classes.get(last["point_class"])
+    if latest_class:
+        out[0] += f", {CLASS_PHRASE[latest_class]}."
+        out.append(
+            f"Mean {formatting.figure(last['mean'], unit)}, process limits "
+            f"{formatting.interval(last['lpl'], last['upl'], unit)}."
+        )
+        earlier = shown.iloc[:-1]["point_class"].map(classes)
+        special = earlier[earlier.isin(["improvement", "concern", "neither"])]
+        if len(special):
+            counts = special.value_counts()
+            words = {"improvement": "improvement", "concern": "concern", "neither": "no judgement"}
+            out.append(
+                f"{len(special)} earlier point{'s' if len(special) != 1 else ''} show special "
+                "cause (" + ", ".join(f"{n} {words[c]}" for c, n in counts.items()) + ")."
+            )
+        if frame["phase"].nunique() > 1:
+            starts = shown[shown["phase"] != shown["phase"].shift()]["period_label"].iloc[1:]
+            out.append(f"Limits re-calculated from {', '.join(starts)}.")
+    else:
+        out[0] += "."
+        message = frame.attrs.get("message") or ""
+        out.append(message or "No SPC limits are shown.")
+    target = _target_of(spc, target)
+    if target is not None:
+        out.append(f"Target: {formatting.figure(target, unit)}.")
+    planned = frame[frame["trajectory"].notna()]
+    if len(planned):
+        end = planned.iloc[-1]
+        out.append(
+            f"Recovery trajectory to {formatting.figure(end['trajectory'], unit)} by "
+            f"{end['period_label']}."
+        )
+    return " ".join(out)
+
+
+def spc_frame(
+    periods: list[str],
+    result,
+    target: float | None = None,
+    trajectory: dict[str, float] | None = None,
+    data_kinds: list | None = None,
+) -> pd.DataFrame:
+    """Deprecated: an XmR result as a frame shaped like ``publish.spc_chart`` (with columns
+    target, trajectory and data_kind), for a surface that still runs SPC itself. Surfaces
+    draw ``publish.spc_chart(figure)`` instead; remove this once none calls it."""
+    n = len(periods)
+    if data_kinds is not None and len(data_kinds) != n:
+        raise ValueError(f"data_kinds has {len(data_kinds)} entries for {n} periods")
+    df = pd.DataFrame({"period_label": list(periods), "value": list(result.values)})
+    if getattr(result, "enough_points", False) and len(result.mean or ()) == n:
+        df["mean"] = list(result.mean)
+        df["upl"] = list(result.upper_process_limit)
+        df["lpl"] = list(result.lower_process_limit)
+        df["point_class"] = list(result.point_classes)
+        df["phase"] = list(result.phases) if len(result.phases or ()) == n else 0
+    df["target"] = _number(target)
+    df["trajectory"] = [_number((trajectory or {}).get(p)) for p in periods]
+    df["data_kind"] = list(data_kinds) if data_kinds is not None else None
+    return df
 
 
 def data_subtitle(words: pd.Series) -> list[str]:
@@ -177,7 +569,7 @@ def data_subtitle(words: pd.Series) -> list[str]:
     return []
 
 
-def _data_change_marks(frame: pd.DataFrame) -> list[alt.Chart]:
+def _data_change_marks(frame: pd.DataFrame, x: alt.X) -> list[alt.Chart]:
     """A dotted rule and a note ("Real from here", "Demo from here") where a series turns
     from demo to real figures or back, so the change reads without the tooltip. Drawn for a
     single change only: with more, notes would collide, and the hollow and solid points,
@@ -198,7 +590,7 @@ def _data_change_marks(frame: pd.DataFrame) -> list[alt.Chart]:
             "late": late,
         }
     )
-    base = alt.Chart(marks).encode(x=alt.X("period_label:O", sort=None))
+    base = alt.Chart(marks).encode(x=x)
     out = [
         base.mark_rule(color="#0B0C0C", strokeDash=[2, 3], strokeWidth=1.5).encode(
             tooltip=[alt.Tooltip("note:N", title="Data")]
@@ -209,45 +601,128 @@ def _data_change_marks(frame: pd.DataFrame) -> list[alt.Chart]:
             out.append(
                 alt.Chart(marks[marks["late"] == right])
                 .mark_text(align=align, baseline="top", dx=dx, dy=4, fontSize=12, color="#0B0C0C")
-                .encode(x=alt.X("period_label:O", sort=None), y=alt.value(0), text="note:N")
+                .encode(x=x, y=alt.value(0), text="note:N")
             )
     return out
 
 
+# -- areas compared ------------------------------------------------------------------------------
+COMPARISON_COLUMNS = [
+    "name",
+    "value",
+    "lower",
+    "upper",
+    "value_text",
+    "interval_text",
+    "comparison_words",
+    "data",
+]
+
+
 def comparison_chart(
-    frame: pd.DataFrame, benchmark: float | None, title: str, unit_title: str
+    frame: pd.DataFrame,
+    benchmark: float | None,
+    title: str,
+    unit_title: str,
+    benchmark_text: str | None = None,
 ) -> alt.LayerChart:
     """Areas with 95% confidence intervals and the benchmark line.
 
-    ``frame``: name, value, lower, upper, comparison_words (e.g. "▼ Worse than Lancashire"),
-    and optionally data ("Demo" or "Real", shown in the tooltip).
+    ``frame``: name, value, lower, upper, comparison_words (e.g. "Worse than Lancashire"),
+    and optionally value_text and interval_text (the published texts, for the tooltip) and
+    data ("Demo" or "Real"). Rows without a value (hidden figures) are left out of the
+    chart and its data; only these columns reach the chart.
     """
-    order = list(frame.sort_values("value", ascending=False)["name"])
-    base = alt.Chart(frame).encode(y=alt.Y("name:N", sort=order, title=None))
+    f = frame[frame["value"].map(_number).notna()].copy()
+    for col in ("value", "lower", "upper"):
+        f[col] = [_number(v) for v in f[col]] if col in f else None
+        f[col] = pd.to_numeric(f[col], errors="coerce")
+    if "value_text" not in f:
+        f["value_text"] = [formatting.figure(v) for v in f["value"]]
+    if "interval_text" not in f:
+        f["interval_text"] = [
+            formatting.interval(a, b) for a, b in zip(f["lower"], f["upper"], strict=True)
+        ]
+    f = f.reindex(columns=COMPARISON_COLUMNS)
+    f["data"] = f["data"].fillna("")
+    order = list(f.sort_values("value", ascending=False)["name"])
+    base = alt.Chart(f).encode(
+        y=alt.Y("name:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
+    )
+    tooltip = [
+        alt.Tooltip("name:N", title="Area"),
+        alt.Tooltip("value_text:N", title=unit_title),
+        alt.Tooltip("interval_text:N", title="95% confidence interval"),
+        alt.Tooltip("comparison_words:N", title="Comparison"),
+    ] + ([alt.Tooltip("data:N", title="Data")] if f["data"].ne("").any() else [])
     bars = base.mark_point(filled=True, size=80, color="#1D70B8").encode(
         x=alt.X("value:Q", title=unit_title),
-        shape=alt.Shape("comparison_words:N", title="Compared with Lancashire"),
-        tooltip=[
-            alt.Tooltip("name:N", title="Area"),
-            alt.Tooltip("value:Q", title=unit_title, format=",.2f"),
-            alt.Tooltip("lower:Q", title="95% CI lower", format=",.2f"),
-            alt.Tooltip("upper:Q", title="95% CI upper", format=",.2f"),
-            alt.Tooltip("comparison_words:N", title="Comparison"),
-        ]
-        + ([alt.Tooltip("data:N", title="Data")] if "data" in frame else []),
+        shape=alt.Shape(
+            "comparison_words:N",
+            title="Compared with Lancashire",
+            legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelLimit=0),
+        ),
+        tooltip=tooltip,
     )
-    errors = base.mark_rule(color="#505A5F").encode(x="lower:Q", x2="upper:Q")
+    errors = (
+        base.transform_filter(_valid("lower"))
+        .mark_rule(color="#505A5F")
+        .encode(x="lower:Q", x2="upper:Q")
+    )
     layers = [errors, bars]
-    if benchmark is not None:
+    bench = _number(benchmark)
+    if bench is not None:
         layers.append(
-            alt.Chart(pd.DataFrame({"benchmark": [benchmark]}))
-            .mark_rule(color="#D4351C", strokeDash=[6, 3], strokeWidth=2)
-            .encode(
-                x="benchmark:Q",
-                tooltip=[alt.Tooltip("benchmark:Q", title="Lancashire", format=",.2f")],
+            alt.Chart(
+                pd.DataFrame(
+                    {"benchmark": [bench], "text": [benchmark_text or formatting.figure(bench)]}
+                )
             )
+            .mark_rule(color="#D4351C", strokeDash=[6, 3], strokeWidth=2)
+            .encode(x="benchmark:Q", tooltip=[alt.Tooltip("text:N", title="Lancashire")])
         )
-    return alt.layer(*layers).properties(title=title, height=max(220, 24 * len(frame)))
+    return alt.layer(*layers).properties(title=title, height=max(MIN_HEIGHT, 26 * len(f)))
+
+
+def comparison_summary(
+    frame: pd.DataFrame, subject: str, benchmark_text: str | None = None, unit: str = "count"
+) -> str:
+    """The areas chart in words: how many areas are shown (and which are not), the highest
+    and the lowest, and how many are better, similar or worse than Lancashire."""
+    values = frame["value"].map(_number)
+    f = frame.assign(_v=values)
+    shown = f[f["_v"].notna()]
+    if shown.empty:
+        return f"{subject}: no figures shown."
+    text = (
+        shown["value_text"]
+        if "value_text" in shown
+        else shown["_v"].map(lambda v: formatting.figure(v, unit))
+    )
+    shown = shown.assign(_t=text)
+    top = shown.sort_values("_v", ascending=False)
+    out = [f"{subject}: {len(shown)} area{'s' if len(shown) != 1 else ''} shown"]
+    not_shown = list(f.loc[f["_v"].isna(), "name"])
+    if not_shown:
+        out[0] += f"; not shown: {', '.join(map(str, not_shown))}"
+    out[0] += "."
+    if len(shown) > 1:
+        hi, lo = top.iloc[0], top.iloc[-1]
+        out.append(f"Highest: {hi['name']} ({hi['_t']}); lowest: {lo['name']} ({lo['_t']}).")
+    else:
+        out.append(f"{top.iloc[0]['name']}: {top.iloc[0]['_t']}.")
+    if "comparison_words" in shown:
+        counts = shown["comparison_words"].dropna().value_counts()
+        counts = counts[[w not in ("", "Not compared") for w in counts.index]]
+        if len(counts):
+            out.append(
+                "Compared with Lancashire"
+                + (f" ({benchmark_text})" if benchmark_text else "")
+                + ": "
+                + ", ".join(f"{n} {w[0].lower() + w[1:]}" for w, n in counts.items())
+                + "."
+            )
+    return " ".join(out)
 
 
 # -- area profile: spine chart ------------------------------------------------------------
@@ -497,3 +972,24 @@ def spine_chart(
         height=alt.Step(30),
         width="container",
     )
+
+
+def spine_summary(frame: pd.DataFrame, area_name: str) -> str:
+    """The spine chart in words (its text alternative): how many indicators are better,
+    similar or worse than Lancashire (or higher or lower), which are worse, and how many
+    are not shown (small numbers)."""
+    if frame.empty:
+        return f"{area_name}: no indicators to compare with Lancashire."
+    hidden = frame["hidden"].astype(bool)
+    counts = frame.loc[~hidden, "comparison"].value_counts()
+    parts = [
+        f"{int(counts[c])} {words[0].lower()}{words[1:]}"
+        for c, (words, _colour, _shape) in SPINE_STYLE.items()
+        if c in counts
+    ]
+    n = len(frame)
+    out = f"{area_name} on {n} indicator{'s' if n != 1 else ''}: " + ", ".join(parts)
+    if hidden.any():
+        out += f"; {int(hidden.sum())} not shown (small numbers)"
+    worse = list(frame.loc[~hidden & (frame["comparison"] == "worse"), "row_label"])
+    return out + "." + (f" Worse than Lancashire: {'; '.join(worse)}." if worse else "")

@@ -10,9 +10,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from csa import demo_labels, spc
+from csa import demo_labels, publish
 from csa.access import PermissionDenied, allowed, can_see_indicator
-from csa.assess import IMPROVEMENT
 from csa.exports import safe_frame
 from csa.plans import content as pc
 from csa.plans import tracking, workflow
@@ -201,36 +200,41 @@ with tab_evidence:
         f"{(ev.get('trend') or {}).get('direction', '–')}"
     )
 
-    series = data.series(code)
-    here = series[series["area_code"] == area].reset_index(drop=True)
-    if len(here) >= 2 and not here["value"].isna().any():
-        target = figs.get("target")
-        result = spc.xmr(
-            here["value"].tolist(),
-            IMPROVEMENT[ind["polarity"]],
+    # the published figure's SPC chart (signed-in audience), as at the latest period
+    now = ctx.figures(indicators=[code], areas=[area]).sort_values("period_start")
+    if not now.empty:
+        latest = now.iloc[-1]
+        spc = publish.spc_chart(latest)
+        source = spc if not spc.empty else now[["period_label", "value"]]
+        target = None if pd.isna(latest["target"]) else float(latest["target"])  # never NaN
+        calendar = data.periods()
+        calendar = calendar[calendar["frequency"] == ind["frequency"]]
+        options = dict(
+            unit=unit,
             target=target,
-            run_length=int(data.settings()["spc_run_length"]),
-        )
-        frame = charts.spc_frame(
-            here["period_label"].tolist(),
-            result,
-            target,
             trajectory=content.get("trajectory") or None,
-            data_kinds=demo_labels.series_kinds(here, ind["data_kind"]),
+            periods=list(calendar.sort_values("start_date")["label"]),
         )
-        frame = plan_views.with_trajectory(frame, content.get("trajectory"))
+        kinds = dict(
+            zip(now["period_label"], demo_labels.series_kinds(now, ind["data_kind"]), strict=True)
+        )
+        words = charts.spc_summary(source, f"{ind['title']} in {ev.get('area_name')}", **options)
         st.altair_chart(
             charts.spc_chart(
-                frame,
+                source,
                 f"{ind['title']}: {ev.get('area_name')}",
                 unit_title,
-                show_limits=result.enough_points,
+                data_kinds=kinds,
+                **options,
             ),
             width="stretch",
+            alt=words,
         )
+        st.caption(words)
         st.caption(
-            "Orange dotted line: the plan's expected recovery trajectory. Green dashed: "
-            "target. Dashed grey: process limits."
+            charts.spc_key(
+                source, target=target, trajectory=options["trajectory"], data_kinds=kinds
+            )
         )
     for block in ev.get("contributions") or []:
         part = block.get("change") or {}

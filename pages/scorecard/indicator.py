@@ -1,25 +1,28 @@
-"""Indicator: the SPC trend, the areas compared with 95% intervals, the data and its source."""
+"""Indicator: one indicator for one area and period, drawn from published figures only (the
+figure's SPC chart, the areas compared with 95% intervals, the figures and their downloads).
+
+Nothing here computes a value, a suppression, an SPC class or a formatted string: the page
+shows the published ``*_text`` columns and draws published values (``ctx.figures`` and
+``publish.spc_chart``), so the chart's last point always agrees with the verdict, and the
+public sees only what disclosure control published.
+"""
 
 import pandas as pd
 import streamlit as st
 
-from csa import demo_labels, spc
+from csa import demo_labels, formatting, publish
 from csa.areas import PAN_LANCASHIRE
-from csa.assess import IMPROVEMENT
 from csa.exports import csv_bytes, excel_bytes
-from ui import charts, context, data, filters, plan_views, scorecard
-from ui.format import COMPARISON_WORDS, badge, number, unit_label
+from ui import charts, context, data, filters, scorecard
+from ui.format import badge
 
 ctx = context.current()
-viewer = ctx.viewer
-settings = data.settings()
-threshold = int(settings["suppression_threshold"]) if viewer.role == "public" else 0
-indicators = data.visible_indicators(viewer)
+indicators = ctx.indicators
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
 titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 
-left, right = st.columns(2)
+left, middle, right = st.columns([2.2, 1.4, 1])
 code = filters.select(
     "Indicator",
     "indicator",
@@ -27,162 +30,156 @@ code = filters.select(
     format_func=lambda c: f"{c}: {titles[c]}",
     container=left,
 )
-area = filters.area_select(areas, container=right)
+area = filters.area_select(areas, container=middle)
+area_name = names.get(area, area)
 ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
-unit_title = f"{ind['title']} ({unit_label(ind['unit'], int(ind['multiplier']))})"
+unit = ind["unit"]
+unit_words = formatting.unit_label(unit, int(ind["multiplier"]))
+unit_title = f"{ind['title']} ({unit_words})"
+
+
+def kinds_of(rows: pd.DataFrame) -> list:
+    """Each published figure's own kind (demo or real), the indicator's where it has none."""
+    return demo_labels.series_kinds(rows, ind["data_kind"])
+
+
+series = ctx.figures(indicators=[code], areas=[area]).sort_values("period_start")
+series = series.reset_index(drop=True)
+period = filters.period_select(list(series["period_label"]), container=right)
 
 st.title(ind["title"])
-series = data.series(code)
-here = series[series["area_code"] == area].reset_index(drop=True)
-# what the figures shown are: each point's own data_kind (a real return for a normally-demo
-# indicator is real), so the banner names the demo periods of a mixed series
-point_kinds = demo_labels.series_kinds(here, ind["data_kind"])
-demo_words = (
-    demo_labels.describe_series(here["period_label"].tolist(), point_kinds)
-    if not here.empty
-    else None
-)
+if series.empty:
+    st.markdown(ind["definition"])
+    st.warning(f"No figures for {area_name} yet for this indicator.")
+    st.stop()
+fig = series[series["period_label"] == period].iloc[0]
+upto = series[series["period_start"] <= fig["period_start"]]
+hidden = bool(fig["hidden"])
+demo_words = demo_labels.describe_series(list(upto["period_label"]), kinds_of(upto))
 if demo_words:
     st.markdown(f"{scorecard.DEMO_TAG} {demo_words}", unsafe_allow_html=True)
 st.markdown(ind["definition"])
 
-if here.empty:
-    st.warning(f"No figures for {names.get(area, area)} yet for this indicator.")
-    st.stop()
-latest = here["period_label"].iloc[-1]
-verdict = data.verdicts(latest)
-verdict = verdict[(verdict["indicator_code"] == code) & (verdict["area_code"] == area)]
-suppressed = (
-    threshold > 0 and here["numerator"].between(1, threshold - 1).any() and ind["unit"] == "count"
-)
-
+# -- the verdict ---------------------------------------------------------------------------------
 c1, c2, c3 = st.columns([1.2, 1.2, 3])
-if not verdict.empty:
-    v = verdict.iloc[0]
-    small = scorecard.is_suppressed(v.to_dict(), viewer, threshold or 5) if threshold else False
-    latest_demo = demo_labels.is_demo(v["data_kind"], ind["data_kind"])
-    c1.metric(
-        f"{names.get(area, area)}, {latest}" + (" (demo data)" if latest_demo else ""),
-        number(v["value"], ind["unit"], small, threshold),
+latest_demo = demo_labels.is_demo(fig["data_kind"], ind["data_kind"])
+c1.metric(
+    f"{area_name}, {period}" + (" (demo data)" if latest_demo else ""),
+    fig["value_text"],
+    help=None if hidden else f"95% confidence interval: {fig['interval_text']}",
+)
+if not hidden:
+    c2.metric("Target", fig["target_text"])
+with c3:
+    st.markdown(
+        badge(fig["rag"], fig["status_text"] + (" · CRITICAL" if fig["critical"] else ""), True),
+        unsafe_allow_html=True,
     )
-    c2.metric("Target", number(v["target"], ind["unit"]) if v["target"] is not None else "None")
-    with c3:
-        st.markdown(
-            badge(v["rag"], v["label"] + (" · CRITICAL" if v["critical"] else ""), large=True),
-            unsafe_allow_html=True,
-        )
-        for reason in v["reasons"]:
-            st.markdown(f"- {reason}")
+    for reason in fig["reasons"]:
+        st.markdown(f"- {reason}")
+    if not hidden:
+        st.caption(" · ".join(t for t in (fig["variation_text"], fig["assurance_text"]) if t))
 
+# -- the trend: the figure's published SPC chart --------------------------------------------------
 st.subheader("Trend and statistical process control")
-values = here["value"].tolist()
-if suppressed:
-    st.info(
-        f"Some figures for {names.get(area, area)} are below {threshold}, so the trend is "
-        "not shown to the public. Choose a larger area."
-    )
-elif here["value"].isna().any():
-    st.warning(
-        "Some periods have no figure for this area (a member area is missing), so SPC "
-        "cannot be drawn for it."
-    )
+spc = publish.spc_chart(fig)
+target = None if pd.isna(fig["target"]) else float(fig["target"])  # never NaN
+trajectory = data.plan_trajectory(code, area) if ctx.audience == "signed_in" else None
+calendar = data.periods()
+calendar = list(
+    calendar[calendar["frequency"] == ind["frequency"]].sort_values("start_date")["label"]
+)
+if spc.empty:
+    # no SPC published for this figure: the published values (hidden ones are None, drawn as
+    # gaps), with why
+    source = upto[["period_label", "value"]]
+    if ctx.audience == "public" and (upto["hidden"] != "").any():
+        st.info(publish.HIDDEN_SPC)
 else:
-    periods = here["period_label"].tolist()
-    rephase = [
-        periods.index(p)
-        for p in str(ind.get("spc_rephase") or "").split(",")
-        if p.strip() in periods and periods.index(p.strip()) > 0
-    ]
-    target = (
-        None
-        if verdict.empty or pd.isna(verdict.iloc[0]["target"])
-        else float(verdict.iloc[0]["target"])
-    )
-    result = spc.xmr(
-        values,
-        IMPROVEMENT[ind["polarity"]],
-        target=target,
-        run_length=int(settings["spc_run_length"]),
-        rephase_at=tuple(rephase),
-    )
-    trajectory = data.plan_trajectory(code, area)
-    frame = plan_views.with_trajectory(
-        charts.spc_frame(periods, result, target, trajectory, data_kinds=point_kinds), trajectory
-    )
-    st.altair_chart(
-        charts.spc_chart(
-            frame,
-            f"{ind['title']}: {names.get(area, area)}",
-            unit_title,
-            show_limits=result.enough_points,
-        ),
-        use_container_width=True,
-    )
-    notes = [result.message] if not result.enough_points else []
-    if rephase:
-        notes.append(
-            f"Limits re-calculated from {', '.join(periods[i] for i in rephase)}: "
-            + ind["notes"].split("re-phased at", 1)[-1].split(":", 1)[-1].strip()
-        )
-    for note in notes:
-        st.caption(note)
+    source = spc
+options = dict(unit=unit, target=target, trajectory=trajectory, periods=calendar)
+point_kinds = dict(zip(upto["period_label"], kinds_of(upto), strict=True))
+trend_words = charts.spc_summary(source, f"{ind['title']} in {area_name}", **options)
+st.altair_chart(
+    charts.spc_chart(
+        source,
+        f"{ind['title']}: {area_name}",
+        unit_title,
+        data_kinds=point_kinds,
+        **options,
+    ),
+    width="stretch",
+    alt=trend_words,
+)
+st.caption(trend_words)
+if "phase" in source and source["phase"].nunique() > 1 and "re-phased at" in ind["notes"]:
     st.caption(
-        "Grey line: figures. Black: mean. Dashed grey: process limits (3 sigma). "
-        "Green dashed: target. Orange: recovery-plan trajectory. Points: circle common "
-        "cause, triangle improvement, diamond concern, square special cause with no "
-        "judgement"
-        + ("; hollow points are synthetic demo figures, solid points real." if demo_words else ".")
+        "Why the limits were re-calculated: "
+        + ind["notes"].split("re-phased at", 1)[-1].split(":", 1)[-1].strip()
     )
+st.caption(charts.spc_key(source, target=target, trajectory=trajectory, data_kinds=point_kinds))
 
-st.subheader("Areas compared")
+# -- the areas compared, for the period chosen ---------------------------------------------------
+st.subheader(f"Areas compared, {period}")
 level = filters.select(
     "Compare",
     "level",
     ["district", "policing"],
     format_func=lambda x: {"district": "The 14 areas", "policing": "Policing areas"}[x],
 )
-period_options = list(dict.fromkeys(series.sort_values("_start")["period_label"]))
-period = filters.period_select(period_options, default=latest)
 kinds = {"district": ["district", "unitary"], "policing": ["policing_area"]}[level]
-codes = set(areas.loc[areas["kind"].isin(kinds), "code"])
-cmp_verdicts = data.verdicts(period)
-cmp_verdicts = cmp_verdicts[
-    (cmp_verdicts["indicator_code"] == code) & cmp_verdicts["area_code"].isin(codes)
-].copy()
-if cmp_verdicts.empty:
+order = areas[areas["kind"].isin(kinds)].sort_values("name")["code"].tolist()
+rows = ctx.figures(indicators=[code], periods=[period])
+compared = rows.set_index("area_code").reindex(order).dropna(subset=["period_label"]).reset_index()
+if compared.empty:
     st.info(f"No figures for {period}.")
 else:
-    cmp_verdicts["name"] = cmp_verdicts["area_code"].map(names)
-    cmp_verdicts["comparison_words"] = cmp_verdicts["comparison"].map(COMPARISON_WORDS)
-    cmp_verdicts["data"] = [
-        demo_labels.word(demo_labels.kind_of(k, ind["data_kind"]))
-        for k in cmp_verdicts["data_kind"]
-    ]
-    if threshold:
-        small = cmp_verdicts["numerator"].between(1, threshold - 1)
-        cmp_verdicts.loc[small, ["value", "lower", "upper"]] = None
-    pan = data.verdicts(period)
-    pan = pan[(pan["indicator_code"] == code) & (pan["area_code"] == PAN_LANCASHIRE)]
-    bench = None if pan.empty else pan["value"].iloc[0]
+    compared["name"] = compared["area_code"].map(names)
+    compared["comparison_words"] = compared["comparison_text"]
+    compared["data"] = [demo_labels.word(k) for k in kinds_of(compared)]
+    pan = rows[rows["area_code"] == PAN_LANCASHIRE]
+    bench = None if pan.empty or pd.isna(pan["value"].iloc[0]) else float(pan["value"].iloc[0])
+    bench_text = None if bench is None else pan["value_text"].iloc[0]
+    compared_words = charts.comparison_summary(
+        compared, f"{ind['title']}, {period}", bench_text, unit
+    )
     st.altair_chart(
         charts.comparison_chart(
-            cmp_verdicts.dropna(subset=["value"]),
+            compared,
             bench,
             f"{ind['title']}, {period}: areas with 95% confidence intervals",
             unit_title,
+            benchmark_text=bench_text,
         ),
-        use_container_width=True,
+        width="stretch",
+        alt=compared_words,
     )
     st.caption(
-        "Bars show 95% confidence intervals; the red dashed line is Lancashire as a "
-        "whole (pan-Lancashire). Marker shape says better, similar or worse."
+        compared_words
+        + " Lines: 95% confidence intervals"
+        + ("; red dashed line: Lancashire as a whole" if bench is not None else "")
+        + ". Marker shape says better, similar or worse."
     )
-    cmp_kinds = demo_labels.summary(cmp_verdicts["data"].str.lower())
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Area": compared["name"],
+                unit_title: compared["value_text"],
+                "95% confidence interval": compared["interval_text"],
+                "Status": compared["status_text"],
+                "Compared with Lancashire": compared["comparison_text"],
+                "Data": compared["data"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    cmp_kinds = demo_labels.summary(compared["data"].str.lower())
     if cmp_kinds == demo_labels.DEMO:
         st.caption(f"DEMO DATA: the figures for {period} are synthetic.")
     elif cmp_kinds == "mixed":
-        demo_areas = list(cmp_verdicts.loc[cmp_verdicts["data"] == "Demo", "name"])
-        real_areas = list(cmp_verdicts.loc[cmp_verdicts["data"] == "Real", "name"])
+        demo_areas = list(compared.loc[compared["data"] == "Demo", "name"])
+        real_areas = list(compared.loc[compared["data"] == "Real", "name"])
         st.caption(
             f"DEMO DATA for {period}: "
             + (
@@ -192,34 +189,71 @@ else:
             )
         )
 
-st.subheader("The figures")
-table = here[
-    ["period_label", "numerator", "denominator", "value", "lower", "upper", "status"]
-].rename(
-    columns={
-        "period_label": "period",
-        "value": unit_title,
-        "lower": "95% CI lower",
-        "upper": "95% CI upper",
+# -- the figures and their downloads -----------------------------------------------------------
+st.subheader(f"The figures for {area_name}")
+series_kinds = kinds_of(series)
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Period": series["period_label"],
+            unit_title: series["value_text"],
+            "95% confidence interval": series["interval_text"],
+            "Numerator": series["numerator_text"],
+            "Denominator": series["denominator_text"],
+            "Target": series["target_text"],
+            "Status": series["status_text"],
+            "SPC": series["variation_text"],
+            "Data": [demo_labels.word(k) for k in series_kinds],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+)
+
+
+def whole(values: pd.Series) -> pd.Series:
+    """Counts as whole numbers where they are (a blank stays blank)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    known = numbers.dropna()
+    if not (known == known.round()).all():
+        return numbers
+    return pd.Series([None if pd.isna(x) else int(x) for x in numbers], dtype=object)
+
+
+download = pd.DataFrame(
+    {
+        "indicator": code,
+        "area_name": area_name,
+        "area_code": area,
+        "period": series["period_label"],
+        "value_text": series["value_text"],
+        "value": pd.to_numeric(series["value"], errors="coerce"),
+        "interval": series["interval_text"],
+        "lower": pd.to_numeric(series["lower"], errors="coerce"),
+        "upper": pd.to_numeric(series["upper"], errors="coerce"),
+        "numerator": whole(series["numerator"]),
+        "denominator": whole(series["denominator"]),
+        "target": pd.to_numeric(series["target"], errors="coerce"),
+        "status": series["status_text"],
+        "spc": series["variation_text"],
+        "data_kind": [k or "" for k in series_kinds],
     }
 )
-table["data_kind"] = [k or "" for k in point_kinds]
-if threshold:
-    small = table["numerator"].between(1, threshold - 1)
-    hide = ["numerator", unit_title, "95% CI lower", "95% CI upper"]
-    table = table.astype({c: object for c in hide})
-    table.loc[small, hide] = f"<{threshold}"
-st.dataframe(table, hide_index=True, use_container_width=True)
-stem = f"{code}_{names.get(area, area).replace(' ', '_')}"
+stem = f"{code}_{area_name.replace(' ', '_')}"
 d1, d2 = st.columns(2)
-d1.download_button("Download CSV", csv_bytes(table), f"{stem}.csv", "text/csv")
+d1.download_button("Download CSV", csv_bytes(download), f"{stem}.csv", "text/csv")
 note = f"DEMO DATA: {demo_words}" if demo_words else f"Source: {ind['source']}"
 d2.download_button(
     "Download Excel",
-    excel_bytes({"Figures": table}, notes={"Figures": note}),
+    excel_bytes({"Figures": download}, notes={"Figures": note}),
     f"{stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
+if ctx.audience == "public" and (series["hidden"] != "").any():
+    st.caption(
+        "Figures hidden to protect small numbers keep their label and carry no numbers, "
+        "here and in the downloads."
+    )
 
 st.subheader("About this indicator")
 polarity = {
@@ -229,7 +263,7 @@ polarity = {
 }[ind["polarity"]]
 st.markdown(
     f"- **Code:** {code}\n- **Theme:** {ind['theme_name']}\n"
-    f"- **Unit:** {unit_label(ind['unit'], int(ind['multiplier']))} ({ind['frequency']})\n"
+    f"- **Unit:** {unit_words} ({ind['frequency']})\n"
     f"- **Polarity:** {polarity}\n- **Lead:** {ind['lead_organisation']} "
     f"({ind['lead_role']})\n- **Source:** {ind['source']}\n- **Notes:** {ind['notes']}"
 )
