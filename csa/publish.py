@@ -332,6 +332,9 @@ def _texts_public(df: pd.DataFrame, threshold: int) -> pd.DataFrame:
         df.loc[hidden, col] = formatting.MISSING
     df.loc[hidden, "variation_text"] = ""
     df.loc[hidden, "comparison_text"] = ""
+    withheld = df["reasons"].map(lambda r: HIDDEN_SPC in r)
+    df.loc[withheld, "variation_text"] = "SPC not shown: the series includes hidden figures"
+    df.loc[withheld, "assurance_text"] = ""
     return df
 
 
