@@ -80,8 +80,23 @@ def assert_nothing_protected(page, where: str) -> None:
     assert not page.query_selector_all("input[type=password]"), where
     if where and urlparse(page.url).path.strip("/") == where:
         assert not exceptions(page), where
-        assert page.query_selector_all("[data-testid=stAlertContentError]"), where
+        refusal = " ".join(
+            a.inner_text()
+            for a in page.query_selector_all(
+                "[data-testid=stAlertContentError], [data-testid=stAlertContentWarning], "
+                "[data-testid=stAlertContentInfo]"
+            )
+        )
+        # the navigation's plain-words refusal (sign in / not in the embed), or the page's
+        # own guard when a legacy run reached the file: never "Page not found", never content
+        assert re.search(
+            r"needs you to sign in|not part of the public dashboard|This page is not available",
+            refusal,
+        ), (where, refusal)
         assert not page.query_selector_all("[data-testid=stDataFrame]"), where
+    public_pages = {"Overview", "Indicator", "Area profile", "Map", "Presentation",
+                    "About the data", "Accessibility", "Cost of crime", "Sign in"}  # fmt: skip
+    assert nav_links(page) <= public_pages, (where, nav_links(page) - public_pages)
 
 
 def test_fresh_server_typed_urls_never_open_a_page_the_public_may_not_see(app_url, users, browser):

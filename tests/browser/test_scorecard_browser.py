@@ -202,3 +202,19 @@ def test_fresh_server_first_request_for_an_officer_page_in_the_embed(page, app_d
         assert page.locator("[data-testid=stSidebarNav]").count() == 0
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("path", ["overview", "overview?embed=true", ""])
+def test_the_default_page_answers_at_its_own_url(page, app_url, path):
+    open_page(page, app_url, path)
+    assert "Community Safety Agreement scorecard" in h1_texts(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert exceptions(page) == []
+
+
+@pytest.mark.parametrize("path", ["plans", "board-pack", "returns", "audit"])
+def test_a_signed_out_viewer_is_told_to_sign_in_not_page_not_found(page, app_url, path):
+    open_page(page, app_url, path)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("needs you to sign in").count() >= 1
+    assert page.get_by_role("link", name="Sign in").count() >= 1
