@@ -20,7 +20,7 @@ from csa.access import SYSTEM, Actor
 from csa.assess import Inputs, assess
 from csa.db import Database
 from csa.plans import workflow
-from csa.plans.evidence import build_evidence
+from csa.plans.evidence import evidence_for
 from csa.reports import board_pack, docx_export, xlsx_export
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +40,7 @@ def pack_db(sqlite_template, tmp_path_factory):
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
     inputs = Inputs.from_db(db)
-    ev = build_evidence(inputs, csa_config.load(), "VIO-01", "E07000117", PERIOD)
+    ev = evidence_for(db, csa_config.load(), "VIO-01", "E07000117", PERIOD, inputs=inputs)
     plan_id = workflow.create_plan(
         db, LEAD, indicator_code="VIO-01", area_code="E07000117", period_label=PERIOD, evidence=ev
     )
