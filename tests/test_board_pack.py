@@ -10,17 +10,18 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from csa import accounts
+from csa import accounts, formatting, publish
 from csa import config as csa_config
 from csa.access import SYSTEM, Actor
 from csa.assess import Inputs, assess
 from csa.db import Database
 from csa.plans import workflow
-from csa.plans.evidence import build_evidence
+from csa.plans.evidence import evidence_for
 from csa.reports import board_pack, docx_export, xlsx_export
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ def pack_db(sqlite_template, tmp_path_factory):
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
     inputs = Inputs.from_db(db)
-    ev = build_evidence(inputs, csa_config.load(), "VIO-01", "E07000117", PERIOD)
+    ev = evidence_for(db, csa_config.load(), "VIO-01", "E07000117", PERIOD, inputs=inputs)
     plan_id = workflow.create_plan(
         db, LEAD, indicator_code="VIO-01", area_code="E07000117", period_label=PERIOD, evidence=ev
     )
@@ -188,9 +189,11 @@ def test_restricted_indicators_only_in_the_board_version(board, public):
     assert public.restricted_left_out == 1
     assert public.overdue_actions.empty and len(board.overdue_actions) == 1
     # small counts are not published: values blanked, and said so
-    hidden = public.figures[public.figures["Suppressed"] != ""]
+    hidden = public.figures[public.figures["Hidden"] != ""]
     assert not hidden.empty
-    assert hidden["Value"].isna().all() and (hidden["Reasons"] == "").all()
+    assert hidden["Value"].isna().all() and hidden["Target"].isna().all()
+    assert set(hidden["Status"]) <= {"fewer than 5", "hidden to protect a small number"}
+    assert (hidden["Figure"] == hidden["Status"]).all()
 
 
 def test_word_document(board, board_docx):
@@ -231,6 +234,7 @@ def test_excel_workbook_neutralises_formulas(board, public):
     assert wb.sheetnames == [
         "Summary",
         "Off track and critical",
+        "Plans by indicator",
         "Recovery plans",
         "Overdue actions",
         "Changes since last quarter",
@@ -254,6 +258,7 @@ def test_excel_workbook_neutralises_formulas(board, public):
         i for i in board.items if (i.indicator_code, i.area_code) == ("VIO-01", "E07000117")
     )
     assert burnley["Value"] == pytest.approx(item.value)
+    assert burnley["Figure"] == item.value_text
     assert burnley["Critical"] == "yes"
     assert not any(
         isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@"))
@@ -376,7 +381,8 @@ def test_cli_writes_word_and_excel(pack_db, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Overdue actions" not in load_workbook(xlsx).sheetnames
     log = pack_db.audit_log(action="board_pack_export")
-    assert set(log["user_email"]) >= {"chair@lancashire.gov.uk"}
+    # command-line actions are attributed "cli:<OS login> as <email>"
+    assert any(str(u).endswith(" as chair@lancashire.gov.uk") for u in log["user_email"])
     assert len(log) >= 2
 
 
@@ -402,3 +408,148 @@ def test_cli_plans_register_and_export(pack_db, tmp_path):
     assert refused.returncode == 0  # officers may see the register (view_plans)
     assert "Recovery plan register, 2026-27 Q2" in refused.stdout
     assert "SOC-01" in refused.stdout  # the police officer's own restricted indicator
+
+
+# -- drawn from the published figures ----------------------------------------------------------
+Q1 = "2026-27 Q1"
+HIDDEN_AREAS = {"E07000124", "E07000125"}  # Ribble Valley, Rossendale: VIO-02 hidden in Q1
+
+
+@pytest.fixture(scope="module")
+def key(pack_db):
+    return publish.ensure(pack_db, csa_config.load())
+
+
+@pytest.fixture(scope="module")
+def public_q1(pack_db, inputs):
+    return board_pack.build(pack_db, Q1, "public", today=TODAY, inputs=inputs)
+
+
+def all_text(doc) -> str:
+    return "\n".join(
+        [p.text for p in doc.paragraphs]
+        + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
+
+
+def test_public_pack_keeps_nothing_of_hidden_cells(pack_db, key, public_q1):
+    """VIO-02 in Ribble Valley and Rossendale is hidden for the public in 2026-27 Q1: the
+    public pack (Word and Excel) carries its hidden label only, no value, target or status
+    (it once kept "Off track" for Rossendale)."""
+    published = publish.read(pack_db, key, "public", indicators=["VIO-02"], periods=[Q1])
+    hidden = published[published["area_code"].isin(HIDDEN_AREAS)].set_index("area_code")
+    assert set(hidden["hidden"]) <= {"primary", "complementary"} and all(hidden["hidden"])
+    signed = publish.read(pack_db, key, "signed_in", indicators=["VIO-02"], periods=[Q1])
+    signed = signed.set_index("area_code")
+
+    rows = public_q1.figures[
+        (public_q1.figures["Indicator code"] == "VIO-02")
+        & public_q1.figures["Area code"].isin(HIDDEN_AREAS)
+    ].set_index("Area code")
+    assert set(rows.index) == HIDDEN_AREAS
+    for area in HIDDEN_AREAS:
+        label = hidden.loc[area, "value_text"]
+        row = rows.loc[area]
+        assert (row["Figure"], row["Status"], row["Hidden"]) == (label, label, label)
+        assert row[["Value", "95% CI lower", "95% CI upper", "Target"]].isna().all()
+        assert row["Numerator"] is None or pd.isna(row["Numerator"])
+        assert row["Target text"] == "–"
+        assert "Off track" not in row["Reasons"] and "target" not in row["Reasons"]
+
+    # Excel: the hidden rows hold no number and the label only
+    wb = load_workbook(io.BytesIO(xlsx_export.board_pack_xlsx(public_q1)))
+    ws = wb["Figures"]
+    header = [c.value for c in ws[3]]
+    for r in ws.iter_rows(min_row=4, values_only=True):
+        row = dict(zip(header, r, strict=True))
+        if row["Indicator code"] == "VIO-02" and row["Area code"] in HIDDEN_AREAS:
+            label = hidden.loc[row["Area code"], "value_text"]
+            assert row["Value"] is None and row["Target"] is None and row["Numerator"] is None
+            assert row["Status"] == label and row["Figure"] == label
+    # Word: the hidden cells are in no section (they are neither off track nor critical
+    # for the public), and no signed-in figure or status of theirs appears
+    assert not {(i.indicator_code, i.area_code) for i in public_q1.items} & {
+        ("VIO-02", a) for a in HIDDEN_AREAS
+    }
+    text = all_text(Document(io.BytesIO(docx_export.board_pack_docx(public_q1))))
+    for area, name in (("E07000124", "Ribble Valley"), ("E07000125", "Rossendale")):
+        assert f"{name}: {signed.loc[area, 'value_text']}" not in text
+        assert f"{name}: ✖ Off track" not in text
+
+
+@pytest.mark.parametrize("audience", ["board", "public"])
+def test_value_texts_are_the_published_ones(pack_db, key, inputs, audience, board, public):
+    pack = board if audience == "board" else public
+    published = publish.read(
+        pack_db, key, board_pack.PUBLISHED_AUDIENCE[audience], periods=[PERIOD]
+    ).set_index(["indicator_code", "area_code"])
+    figures = pack.figures.set_index(["Indicator code", "Area code"])
+    assert len(figures) > 100
+    for idx, row in figures.iterrows():
+        pub = published.loc[idx]
+        assert (row["Figure"], row["Status"], row["Target text"]) == (
+            pub["value_text"],
+            pub["status_text"],
+            pub["target_text"],
+        ), idx
+    for item in pack.items:
+        pub = published.loc[(item.indicator_code, item.area_code)]
+        assert (item.value_text, item.target_text, item.status_text) == (
+            pub["value_text"],
+            pub["target_text"],
+            pub["status_text"],
+        )
+        assert item.headline.startswith(
+            f"{item.indicator_title}, {item.area_name}: {pub['value_text']}"
+        )
+        spc = publish.spc_chart(pub)
+        assert list(item.series["period_label"]) == list(spc["period_label"].tail(13))
+
+
+def test_word_is_a4_with_whole_counts_and_unsplit_headers(board, board_docx):
+    section = board_docx.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert section.left_margin.cm == pytest.approx(2.0, abs=0.01)
+    # a count target of 409.725 (VIO-02 for Lancashire) prints as csa.formatting does
+    text = all_text(board_docx)
+    assert "409.73" not in text and "409.725" not in text
+    # every header word fits its column (no "Indicato/rs")
+    for table in board_docx.tables:
+        for cell in table.rows[0].cells:
+            longest = max((len(w) for w in cell.text.split()), default=0)
+            sizes = [r.font.size.pt for p in cell.paragraphs for r in p.runs if r.font.size]
+            size = max(sizes, default=9)
+            need = longest * docx_export.CHAR_CM_PER_PT * size + docx_export.CELL_PADDING_CM
+            assert cell.width.cm >= need - 1e-3, cell.text  # (EMU rounding)
+    # plan status per indicator, not one "No plan yet" row per critical area
+    summary = next(t for t in board_docx.tables if t.rows[0].cells[1].text == "Critical areas")
+    titles = [r.cells[0].text for r in summary.rows[1:]]
+    assert len(titles) == len(set(titles)) == board.plans["indicator_title"].nunique()
+    assert "⚠ Critical: no recovery plan yet" not in text
+
+
+@pytest.mark.parametrize(
+    "value,unit,expected",
+    [(34.2, "count", "34.2"), (34.0, "count", "34"), (1234, "count", "1,234")],
+)
+def test_word_cells_use_the_one_formatter(value, unit, expected):
+    assert docx_export._cell_text(value, unit) == expected == formatting.figure(value, unit)
+
+
+def test_excel_figures_have_the_number_format_of_their_unit(board):
+    wb = load_workbook(io.BytesIO(xlsx_export.board_pack_xlsx(board)))
+    ws = wb["Figures"]
+    header = {c.value: c.column for c in ws[3]}
+    seen = set()
+    for row in ws.iter_rows(min_row=4):
+        unit = row[header["Unit"] - 1].value
+        for name in ("Value", "95% CI lower", "Target"):
+            assert row[header[name] - 1].number_format == formatting.EXCEL_FORMATS[unit]
+        assert row[header["Numerator"] - 1].number_format == "#,##0"
+        seen.add(unit)
+    assert seen == {"count", "rate", "percentage"}
+    items = wb["Off track and critical"]
+    ih = {c.value: c.column for c in items[3]}
+    for row in items.iter_rows(min_row=4):
+        unit = row[ih["Unit"] - 1].value
+        assert row[ih["Value"] - 1].number_format == formatting.EXCEL_FORMATS[unit]

@@ -11,9 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from csa import config as csa_config
 from csa.access import Actor
-from csa.assess import Inputs
 from csa.plans import workflow
-from csa.plans.evidence import build_evidence
+from csa.plans.evidence import evidence_for
 from tests.conftest import app_test, reachable
 from ui.session import Viewer
 
@@ -51,7 +50,7 @@ def unescaped(markdown: str) -> str:
 
 
 def drafted_plan(db) -> int:
-    ev = build_evidence(Inputs.from_db(db), csa_config.load(), "VIO-01", "E07000117", PERIOD)
+    ev = evidence_for(db, csa_config.load(), "VIO-01", "E07000117", PERIOD)
     return workflow.create_plan(
         db,
         OFFICER.actor,

@@ -258,3 +258,33 @@ def test_indicator_chart_last_point_is_the_published_variation_for_every_area(ap
         areas = at.selectbox(key="qp_area")
         checked += 1
     assert checked == len(rows) == 19
+
+
+def _present_quarters(db) -> list[str]:
+    per = db.periods()
+    with_figures = set(db.observations()["period_label"])
+    per = per[(per["frequency"] == "quarterly") & per["label"].isin(with_figures)]
+    return list(per.sort_values("start_date")["label"])
+
+
+@pytest.mark.parametrize("viewer,expected", [(None, 9), (BOARD, 10)], ids=["public", "board"])
+def test_presentation_steps_through_every_screen_for_every_quarter(app_env, viewer, expected):
+    """Every screen of presentation mode draws, for every quarter with figures, from the
+    published figures (it once raised on Domestic abuse and Exploitation: an SPC computed
+    on the page with a missing target)."""
+    quarters = _present_quarters(app_env)
+    assert len(quarters) >= 20
+    at = app_test(viewer, query={"mode": "present", "period": quarters[-1]}, timeout=180)
+    assert not at.exception, [e.value for e in at.exception]
+    screens = int(markdown_text(at).split("Screen 1 of ")[1].split(" ")[0])
+    # the summary and one screen per key issue and contributory factor (the board also
+    # sees serious organised crime, a restricted indicator)
+    assert screens == expected
+    for period in quarters:
+        for slide in range(screens):
+            at.query_params["period"] = period
+            at.query_params["slide"] = str(slide)
+            at.run()
+            assert not at.exception, (period, slide, [e.value for e in at.exception])
+            assert f"Screen {slide + 1} of {screens}" in markdown_text(at), (period, slide)
+            assert at.title, (period, slide)

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from csa.areas import aggregate
-from csa.plans.contributions import ContributionError, decompose
+from csa.plans.contributions import ContributionError, decompose, describe, directional_shares
 
 
 def frame(rows):
@@ -149,3 +149,65 @@ def test_bundled_data_sums_to_the_aggregated_change(db, group, code):
         value["2026-27 Q2"] - value["2025-26 Q2"], rel=1e-9, abs=1e-12
     )
     assert set(d.rows["area_code"]) <= set(codes)
+
+
+def test_opposite_directions_are_shares_of_the_total_rise_and_fall():
+    """Hand-worked: counts A 10 -> 40 (+30), B 20 -> 30 (+10), C 50 -> 21 (-29): the net
+    change is +11, so a share of the net would give A 272.7% and C -263.6%. Instead A has
+    30/40 = 75% and B 10/40 = 25% of the total rise of 40, and C 100% of the total fall."""
+    obs = frame(
+        [
+            ("A", "p0", 10, None),
+            ("B", "p0", 20, None),
+            ("C", "p0", 50, None),
+            ("A", "p1", 40, None),
+            ("B", "p1", 30, None),
+            ("C", "p1", 21, None),
+        ]
+    )
+    d = decompose(obs, ["A", "B", "C"], "count", 1, "p0", "p1", "G")
+    assert d.total == 11
+    got = {
+        r.area_code: (r.direction, r.share) for r in d.rows.itertuples(index=False)
+    }  # fmt: skip
+    assert got == {
+        "A": ("rise", pytest.approx(0.75)),
+        "B": ("rise", pytest.approx(0.25)),
+        "C": ("fall", pytest.approx(1.0)),
+    }
+    rows = d.rows.assign(area_name=d.rows["area_code"].map({"A": "Ab", "B": "Bc", "C": "Cd"}))
+    assert describe(rows, "count", "G") == [
+        "In G, 2 areas pushed it up by 40 in all; shares of that total rise: Ab 75.0%, Bc 25.0%.",
+        "In G, 1 area pulled it down by 29 in all; shares of that total fall: Cd 100.0%.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "contributions,expected",
+    [
+        # all one way: shares of the change itself (hand-worked 1/4, 3/4)
+        ([1.0, 3.0], [("rise", 0.25), ("rise", 0.75)]),
+        ([-2.0, -6.0, 0.0], [("fall", 0.25), ("fall", 0.75), ("none", None)]),
+        # mixed: rises over the total rise of 5, falls over the total fall of -4
+        ([4.0, -1.0, 1.0, -3.0], [("rise", 0.8), ("fall", 0.25), ("rise", 0.2), ("fall", 0.75)]),
+    ],
+)
+def test_directional_shares_add_up_to_100_percent_each_way(contributions, expected):
+    directions, shares = directional_shares(contributions)
+    assert directions == [d for d, _s in expected]
+    assert shares == [pytest.approx(s) if s is not None else None for _d, s in expected]
+    for way in ("rise", "fall"):
+        part = [s for d, s in zip(directions, shares, strict=True) if d == way]
+        if part:
+            assert sum(part) == pytest.approx(1.0)
+
+
+def test_percentage_contributions_are_in_percentage_points():
+    rows = [
+        {"area_name": "A", "contribution": 1.5},
+        {"area_name": "B", "contribution": 0.5},
+    ]
+    assert describe(rows, "percentage", "G") == [
+        "In G, 2 areas pushed it up by 2.0 percentage points in all; shares of that total "
+        "rise: A 75.0%, B 25.0%."
+    ]

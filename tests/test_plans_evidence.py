@@ -4,19 +4,49 @@ from 2025. Figures are checked against the observations themselves, not the asse
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from csa import config as csa_config
+from csa import formatting, publish
 from csa.assess import Inputs
-from csa.plans.evidence import build_evidence, groupings_for, year_earlier
+from csa.db import Database
+from csa.plans.evidence import evidence_for, groupings_for, year_earlier
 
 PERIOD = "2026-27 Q2"
 EAST = ["E06000008", "E07000117", "E07000120", "E07000122", "E07000124", "E07000125"]
 
 
-@pytest.fixture
-def inputs(db):
-    return Inputs.from_db(db)
+@pytest.fixture(scope="module")
+def published_db(sqlite_template, tmp_path_factory):
+    """A seeded database with its figures published once for the module."""
+    path = tmp_path_factory.mktemp("evidence") / "csa.db"
+    shutil.copy(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    publish.ensure(db, csa_config.load())
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def inputs(published_db):
+    return Inputs.from_db(published_db)
+
+
+@pytest.fixture(scope="module")
+def build(published_db, inputs):
+    """Evidence for a plan, drawn from the module's published figures."""
+
+    def evidence(code, area, period):
+        return evidence_for(published_db, csa_config.load(), code, area, period, inputs=inputs)
+
+    return evidence
+
+
+def published(db, code, area, period):
+    key = publish.ensure(db, csa_config.load())
+    return publish.read(db, key, "signed_in", indicators=[code], areas=[area], periods=[period])
 
 
 def rate(obs, code, areas, period) -> float:
@@ -30,8 +60,8 @@ def rate(obs, code, areas, period) -> float:
     return rows["numerator"].sum() / rows["denominator"].sum() * 1000
 
 
-def test_burnley_violence_draft_says_what_the_data_says(inputs):
-    ev = build_evidence(inputs, csa_config.load(), "VIO-01", "E07000117", PERIOD)
+def test_burnley_violence_draft_says_what_the_data_says(inputs, build):
+    ev = build("VIO-01", "E07000117", PERIOD)
     obs = inputs.observations
     burnley = obs[(obs["indicator_code"] == "VIO-01") & (obs["area_code"] == "E07000117")]
     latest = burnley[burnley["period_label"] == PERIOD].iloc[0]
@@ -71,21 +101,54 @@ def test_burnley_violence_draft_says_what_the_data_says(inputs):
         "running (the rule is 2); a recovery plan is required."
     )
     assert ev["trend"] == {"direction": "increasing", "judgement": "getting worse"}
-    assert ev["spc"]["message"] in v["reasons"]
+    assert ev["spc"]["message"].startswith("XmR chart of ")
 
     assert ev["series"][-1]["period_label"] == PERIOD
     assert ev["series"][-1]["value"] == pytest.approx(f["value"])
     assert len(ev["series"]) == 13
 
+    # one rule for numbers: a rate of 10 or more has one decimal place (csa.formatting)
     assert ev["summary"][0] == (
-        f"Violence with injury in Burnley was {f['value']:.2f} per 1,000 in {PERIOD} against a "
-        f"target of {f['target']:.2f} (off track for {v['periods_off_track']} quarters "
+        f"Violence with injury in Burnley was {f['value']:.1f} per 1,000 in {PERIOD} against a "
+        f"target of {f['target']:.1f} (off track for {v['periods_off_track']} quarters "
         "running)."
     )
+    change = (f["value"] - f["year_earlier_value"]) / f["year_earlier_value"] * 100
+    assert ev["summary"][1] == (
+        f"A year earlier (2025-26 Q2) it was {f['year_earlier_value']:.1f} per 1,000: it rose "
+        f"(worse) by {change:.1f}%."
+    )
+    assert not any("% %" in line or "%%" in line for line in ev["summary"])
 
 
-def test_burnley_drives_the_east_and_the_county_rise(inputs):
-    ev = build_evidence(inputs, csa_config.load(), "VIO-01", "E07000117", PERIOD)
+def test_evidence_is_the_published_signed_in_figure(published_db, inputs, build):
+    """The plan's figures are the published ones, texts included (nothing assessed again)."""
+    ev = build("VIO-01", "E07000117", PERIOD)
+    row = published(published_db, "VIO-01", "E07000117", PERIOD).iloc[0]
+    f = ev["figures"]
+    assert (f["value"], f["target"], f["value_text"], f["target_text"]) == (
+        row["value"],
+        row["target"],
+        row["value_text"],
+        row["target_text"],
+    )
+    assert ev["verdict"]["reasons"] == row["reasons"]
+    assert (ev["verdict"]["rag"], ev["verdict"]["critical"]) == (row["rag"], row["critical"])
+    assert ev["series"][-1]["value_text"] == row["value_text"]
+
+
+def test_percentage_differences_are_in_percentage_points(inputs, build):
+    """DA-02 (a percentage): the change since a year earlier is in percentage points."""
+    ev = build("DA-02", "E23000003", PERIOD)
+    f = ev["figures"]
+    points = formatting.difference(f["value"], f["year_earlier_value"], "percentage")
+    assert points.endswith(("percentage points", "percentage point"))
+    assert ev["summary"][1].endswith(f"by {points}.")
+    assert not any("% %" in line for line in ev["summary"])
+
+
+def test_burnley_drives_the_east_and_the_county_rise(inputs, build):
+    ev = build("VIO-01", "E07000117", PERIOD)
     obs = inputs.observations
     blocks = {b["group_code"]: b for b in ev["contributions"]}
     assert list(blocks) == ["PA-EAST", "E23000003"]
@@ -122,8 +185,8 @@ def test_burnley_drives_the_east_and_the_county_rise(inputs):
     )
 
 
-def test_a_plan_for_a_grouping_splits_that_grouping(inputs):
-    ev = build_evidence(inputs, csa_config.load(), "VIO-02", "PA-SOUTH", PERIOD)
+def test_a_plan_for_a_grouping_splits_that_grouping(inputs, build):
+    ev = build("VIO-02", "PA-SOUTH", PERIOD)
     assert [b["group_code"] for b in ev["contributions"]] == ["PA-SOUTH"]
     block = ev["contributions"][0]
     assert block["focus"] is None
@@ -158,6 +221,6 @@ def test_groupings_for(inputs, area, expected):
     assert groupings_for(inputs.areas, inputs.area_members, area) == expected
 
 
-def test_no_figure_is_a_clear_error(inputs):
+def test_no_figure_is_a_clear_error(inputs, build):
     with pytest.raises(ValueError, match="no figure for VIO-01 in Burnley in 2026-27 Q3"):
-        build_evidence(inputs, csa_config.load(), "VIO-01", "E07000117", "2026-27 Q3")
+        build("VIO-01", "E07000117", "2026-27 Q3")

@@ -11,7 +11,7 @@ from csa import config as csa_config
 from csa.access import Actor
 from csa.assess import Inputs, assess, to_frame
 from csa.plans import tracking, workflow
-from csa.plans.evidence import build_evidence
+from csa.plans.evidence import evidence_for
 
 TODAY = date(2026, 11, 20)
 LEAD = Actor("officer@lvrn.org.uk", "officer", "LVRN")
@@ -199,7 +199,7 @@ def test_flags_for_period_on_the_bundled_data(db):
     """A real plan for Burnley's violence whose trajectory the latest figure misses."""
     inputs = Inputs.from_db(db)
     settings = csa_config.load()
-    ev = build_evidence(inputs, settings, "VIO-01", "E07000117", "2026-27 Q1")
+    ev = evidence_for(db, settings, "VIO-01", "E07000117", "2026-27 Q1", inputs=inputs)
     plan_id = workflow.create_plan(
         db,
         LEAD,

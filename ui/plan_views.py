@@ -86,8 +86,6 @@ def _board_pack(period: str, audience: str, today: date, version: tuple[str, int
         settings=data.settings(),
         today=today,
         inputs=data.inputs(),
-        verdicts=data.verdicts(period),
-        previous_verdicts=_previous_verdicts(period),
     )
 
 

@@ -27,7 +27,16 @@ Shortfall against a target ``T`` in period ``t``
     total a year before.
 
 A positive contribution pushes the grouping's figure up. Whether that is good depends on the
-indicator's polarity; :func:`decompose` reports the direction in words.
+indicator's polarity.
+
+Shares
+    Each contribution is given as a share of the **total rise** (when it pushes the figure
+    up) or of the **total fall** (when it pulls it down): the sum of the contributions with
+    its own sign. The shares of the rises add up to 100%, and so do the shares of the falls.
+    When every area moves the same way this is simply its share of the change; when areas
+    move in opposite directions, a share of the *net* change would mislead (an area could
+    "explain" -363% of a small net change), so rises and falls are explained separately
+    (:func:`describe`).
 
 References
 ----------
@@ -41,6 +50,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+
+from csa import formatting
 
 METHODS = {
     "count_change": "Each area's change in its count; these add up to the total change.",
@@ -208,7 +219,7 @@ def decompose(
     )
     rows = rows.sort_values("contribution", ascending=False, key=abs).reset_index(drop=True)
     total = total_t - start
-    rows["share_of_total"] = rows["contribution"] / total if total else np.nan
+    rows["direction"], rows["share"] = directional_shares(rows["contribution"])
     return Decomposition(
         group_code=group_code,
         basis="change" if target is None else "shortfall",
@@ -220,3 +231,58 @@ def decompose(
         total=total,
         rows=rows,
     )
+
+
+def directional_shares(contributions) -> tuple[list[str], list[float | None]]:
+    """Each contribution's direction ("rise", "fall" or "none") and its share (0 to 1) of the
+    total rise or the total fall (the sum of the contributions of its own sign), so that the
+    shares of the rises add up to 1 and so do the shares of the falls. A zero contribution
+    has no share (None)."""
+    values = [float(c) for c in contributions]
+    rise = sum(c for c in values if c > 0)
+    fall = sum(c for c in values if c < 0)
+    directions, shares = [], []
+    for c in values:
+        if c > 0:
+            directions.append("rise")
+            shares.append(c / rise)
+        elif c < 0:
+            directions.append("fall")
+            shares.append(c / fall)
+        else:
+            directions.append("none")
+            shares.append(None)
+    return directions, shares
+
+
+def describe(rows, unit: str, group_name: str, top: int = 3) -> list[str]:
+    """Which areas drove the change, in words: the areas that pushed the figure up as shares
+    of the total rise, and those that pulled it down as shares of the total fall (each set
+    adds up to 100%). ``rows``: dicts or a frame with area_name and contribution; sizes in
+    the indicator's unit (percentage points for percentages, :func:`csa.formatting.difference`).
+    """
+    records = rows.to_dict("records") if isinstance(rows, pd.DataFrame) else list(rows)
+    names = [r["area_name"] for r in records]
+    values = [float(r["contribution"]) for r in records]
+    directions, shares = directional_shares(values)
+    lines = []
+    for direction, verb in (("rise", "pushed it up"), ("fall", "pulled it down")):
+        part = [
+            (n, v, s)
+            for n, v, d, s in zip(names, values, directions, shares, strict=True)
+            if d == direction
+        ]
+        if not part:
+            continue
+        part.sort(key=lambda x: -abs(x[1]))
+        size = formatting.difference(sum(v for _n, v, _s in part), 0, unit)
+        shown = [f"{n} {formatting.share(s, 1)}" for n, _v, s in part[:top]]
+        if len(part) > top:
+            rest = sum(s for _n, _v, s in part[top:])
+            shown.append(f"{len(part) - top} other areas {formatting.share(rest, 1)}")
+        what = "rise" if direction == "rise" else "fall"
+        lines.append(
+            f"In {group_name}, {len(part)} area{'s' if len(part) != 1 else ''} {verb} by "
+            f"{size} in all; shares of that total {what}: {', '.join(shown)}."
+        )
+    return lines

@@ -12,6 +12,12 @@
   (:mod:`csa.plans.contributions`). A plan for a grouping splits that grouping; a plan for
   a district or unitary shows its share within its policing area and within Lancashire.
 
+Every figure (value, interval, target, status, SPC, trend, reasons, the series) is the
+published signed-in figure (:mod:`csa.publish`), never assessed again here, so a plan says
+what the scorecard and the board pack say. Numbers in the words come from the published
+texts or :mod:`csa.formatting`: differences of percentages in percentage points, of counts
+and rates as a relative % (:func:`csa.formatting.difference`).
+
 Everything is plain JSON-able values, stored in the plan so that the plan keeps what the
 data said when it was drafted, even after later figures arrive.
 """
@@ -22,10 +28,10 @@ import math
 
 import pandas as pd
 
-from csa import demo_labels
+from csa import demo_labels, formatting, publish
 from csa.areas import AGGREGATE_KINDS, PAN_LANCASHIRE
-from csa.assess import Inputs, assess, fmt, series_with_ci
-from csa.plans.contributions import METHODS, ContributionError, decompose
+from csa.assess import Inputs
+from csa.plans.contributions import METHODS, ContributionError, decompose, describe
 
 SERIES_POINTS = 13
 COMPARISON_WORDS = {
@@ -70,14 +76,26 @@ def groupings_for(areas: pd.DataFrame, members: pd.DataFrame, area_code: str) ->
     return sorted(policing) + [PAN_LANCASHIRE]
 
 
-def _verdict_dict(v) -> dict:
+def _verdict_dict(v: dict) -> dict:
     return {
-        "rag": v.rag,
-        "label": v.label,
-        "critical": bool(v.critical),
-        "periods_off_track": int(v.periods_off_track),
-        "reasons": list(v.reasons),
+        "rag": v["rag"],
+        "label": v["label"],
+        "status_text": v["status_text"],
+        "critical": bool(v["critical"]),
+        "periods_off_track": int(v["periods_off_track"]),
+        "reasons": list(v["reasons"]),
     }
+
+
+def _text(x) -> str | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else str(x)
+
+
+def published_figures(db, settings: dict, indicator_code: str) -> pd.DataFrame:
+    """The published signed-in figures of one indicator (every area and period), publishing
+    the current data version first if need be: what :func:`build_evidence` draws from."""
+    key = publish.ensure(db, settings)
+    return publish.read(db, key, "signed_in", indicators=[indicator_code])
 
 
 def _contribution_block(obs, members, ind, group, names, from_p, to_p, target, focus) -> dict:
@@ -108,7 +126,11 @@ def _contribution_block(obs, members, ind, group, names, from_p, to_p, target, f
                     "from_value": _num(r.from_value),
                     "to_value": _num(r.to_value),
                     "contribution": float(r.contribution),
-                    "share_of_total": _num(r.share_of_total),
+                    "direction": r.direction,
+                    "share": _num(r.share),
+                    # kept for readers of older plans (the plan editor): now the share of
+                    # the total rise or fall, never of the net change
+                    "share_of_total": _num(r.share),
                 }
                 for r in d.rows.itertuples(index=False)
             ],
@@ -129,7 +151,8 @@ def _direction(change: float, polarity: str) -> str:
 
 
 def summary_lines(ev: dict) -> list[str]:
-    """The evidence in a few sentences, for the plan's opening and the Word document."""
+    """The evidence in a few sentences, for the plan's opening and the Word document: every
+    figure as published (value_text, target_text) or through :mod:`csa.formatting`."""
     unit, f = ev["unit"], ev["figures"]
     lines = []
     off = ev["verdict"]["periods_off_track"]
@@ -137,30 +160,36 @@ def summary_lines(ev: dict) -> list[str]:
     noun = nouns.get(ev.get("frequency"), "periods")
     target = (
         (
-            f" against a target of {fmt(f['target'], unit)} ({f['target_status']}"
+            f" against a target of {f['target_text']} ({f['target_status']}"
             + (f" for {off} {noun} running" if off >= 2 else "")
             + ")"
         )
         if f["target"] is not None
         else ""
     )
+    words = f" {ev['unit_words']}" if ev["unit_words"] else ""
     lines.append(
-        f"{ev['indicator_title']} in {ev['area_name']} was "
-        f"{fmt(f['value'], unit)} {ev['unit_words']} in {ev['period_label']}"
-        f"{target}."
+        f"{ev['indicator_title']} in {ev['area_name']} was {f['value_text']}{words} in "
+        f"{ev['period_label']}{target}."
     )
     if f["year_earlier_value"] is not None and f["value"] is not None:
         change = f["value"] - f["year_earlier_value"]
+        size = formatting.difference(f["value"], f["year_earlier_value"], unit)
         lines.append(
             f"A year earlier ({f['year_earlier_period']}) it was "
-            f"{fmt(f['year_earlier_value'], unit)}: it "
-            f"{_direction(change, ev['polarity'])} by {fmt(abs(change), unit)}."
+            f"{formatting.figure(f['year_earlier_value'], unit)}{words}: it "
+            + (
+                "was unchanged."
+                if change == 0
+                else f"{_direction(change, ev['polarity'])} by {size}."
+            )
         )
     if f["benchmark_value"] is not None and f["comparison"] != "not compared":
-        words = COMPARISON_WORDS.get(f["comparison"], f["comparison"])
+        cmp_words = COMPARISON_WORDS.get(f["comparison"], f["comparison"])
         lines.append(
-            f"{ev['area_name']} is {words} Lancashire as a whole "
-            f"({fmt(f['benchmark_value'], unit)}), by 95% confidence intervals."
+            f"{ev['area_name']} is {cmp_words} Lancashire as a whole "
+            f"({formatting.figure(f['benchmark_value'], unit)}{words}), by 95% confidence "
+            "intervals."
         )
     for block in ev["contributions"]:
         change = block.get("change") or {}
@@ -168,17 +197,25 @@ def summary_lines(ev: dict) -> list[str]:
         if not rows:
             continue
         total = change["total"]
-        top = rows[0]
-        bits = (
-            f"{block['group_name']}'s figure {_direction(total, ev['polarity'])} by "
-            f"{fmt(abs(total), unit)} since {change['from_period']}; the largest "
-            f"contribution was {top['area_name']} ({top['contribution']:+.2f})"
+        size = formatting.difference(change["to_value"], change["from_value"], unit)
+        lines.append(
+            f"{block['group_name']}'s figure "
+            + (
+                f"was unchanged since {change['from_period']}."
+                if total == 0
+                else f"{_direction(total, ev['polarity'])} by {size} since {change['from_period']}."
+            )
         )
-        if block["focus"] and block["focus"] != top["area_code"]:
+        lines.extend(describe(rows, unit, block["group_name"]))
+        if block["focus"]:
             mine = next((r for r in rows if r["area_code"] == block["focus"]), None)
-            if mine:
-                bits += f", and {mine['area_name']} contributed {mine['contribution']:+.2f}"
-        lines.append(bits + ".")
+            if mine and mine.get("share") is not None:
+                what = "rise" if mine["direction"] == "rise" else "fall"
+                lines.append(
+                    f"{mine['area_name']} accounts for {formatting.share(mine['share'], 1)} "
+                    f"of {block['group_name']}'s total {what} "
+                    f"({formatting.difference(abs(mine['contribution']), 0, unit)})."
+                )
     return lines
 
 
@@ -189,28 +226,29 @@ def build_evidence(
     area_code: str,
     period_label: str,
     series_points: int = SERIES_POINTS,
+    *,
+    figures: pd.DataFrame,
 ) -> dict:
     """The pre-filled evidence for a plan on ``indicator_code`` in ``area_code`` for
-    ``period_label`` (see the module docstring). Raises ValueError for an unknown code or a
-    period with no verdict."""
+    ``period_label`` (see the module docstring).
+
+    ``figures``: the published signed-in figures of the indicator
+    (:func:`published_figures`, or ``ctx.figures(indicators=[code])`` on a signed-in page),
+    at least for the area and its groupings up to ``period_label``. Raises ValueError for
+    an unknown code or a period with no published figure."""
     inds = inputs.indicators.set_index("code")
     if indicator_code not in inds.index:
         raise ValueError(f"unknown indicator {indicator_code!r}")
     names = dict(zip(inputs.areas["code"], inputs.areas["name"], strict=True))
     if area_code not in names:
         raise ValueError(f"unknown area {area_code!r}")
+    if (figures["audience"] != "signed_in").any():
+        raise ValueError("a recovery plan's evidence is drawn from the signed-in figures")
     ind = inds.loc[indicator_code].to_dict() | {"code": indicator_code}
     groups = groupings_for(inputs.areas, inputs.area_members, area_code)
     earlier = year_earlier(inputs.periods, period_label)
-    periods = [period_label] + ([earlier] if earlier else [])
-    verdicts = assess(
-        inputs,
-        settings,
-        period_labels=periods,
-        area_codes=[area_code, *groups],
-        indicator_codes=[indicator_code],
-    )
-    by_key = {(v.area_code, v.period_label): v for v in verdicts}
+    mine = figures[figures["indicator_code"] == indicator_code]
+    by_key = {(r["area_code"], r["period_label"]): r for r in mine.to_dict("records")}
     v = by_key.get((area_code, period_label))
     if v is None:
         raise ValueError(
@@ -219,8 +257,7 @@ def build_evidence(
         )
     before = by_key.get((area_code, earlier)) if earlier else None
 
-    series = series_with_ci(ind, inputs, float(settings.get("confidence", 0.95)))
-    here = series[series["area_code"] == area_code]
+    here = mine[mine["area_code"] == area_code].sort_values("period_start")
     labels = here["period_label"].tolist()
     here = here.iloc[: labels.index(period_label) + 1].tail(series_points)
 
@@ -239,13 +276,15 @@ def build_evidence(
                 names,
                 earlier,
                 period_label,
-                gv.target if gv is not None else None,
+                _num(gv["target"]) if gv is not None else None,
                 focus=None if group == area_code else area_code,
             )
         )
 
     multiplier = int(ind["multiplier"])
     unit_words = {"rate": f"per {multiplier:,}", "percentage": "", "count": ""}.get(ind["unit"], "")
+    spc_chart = publish.spc_chart(v)
+    benchmark = PAN_LANCASHIRE if _num(v["benchmark_value"]) is not None else None
     evidence = {
         "indicator_code": indicator_code,
         "indicator_title": ind["title"],
@@ -254,44 +293,78 @@ def build_evidence(
         "unit_words": unit_words,
         "polarity": ind["polarity"],
         "frequency": ind["frequency"],
-        "data_kind": v.data_kind,  # the figure's own (a real return is real), not the default
+        "data_kind": v["data_kind"],  # the figure's own (a real return is real), not the default
         "lead_org_code": ind["lead_org_code"],
         "lead_organisation": ind.get("lead_organisation") or ind["lead_org_code"],
         "public": bool(ind["public"]),
         "area_code": area_code,
         "area_name": names[area_code],
         "period_label": period_label,
+        "publication": v.get("publication_key"),
         "verdict": _verdict_dict(v),
         "figures": {
-            "value": v.value,
-            "lower": v.lower,
-            "upper": v.upper,
-            "numerator": v.numerator,
-            "denominator": v.denominator,
-            "status": v.figure_status,
-            "target": v.target,
-            "target_status": v.target_status,
-            "target_message": v.target_message,
-            "benchmark_code": v.benchmark_code,
-            "benchmark_name": names.get(v.benchmark_code) if v.benchmark_code else None,
-            "benchmark_value": v.benchmark_value,
-            "comparison": v.comparison,
+            "value": _num(v["value"]),
+            "value_text": v["value_text"],
+            "lower": _num(v["lower"]),
+            "upper": _num(v["upper"]),
+            "interval_text": v["interval_text"],
+            "numerator": _num(v["numerator"]),
+            "denominator": _num(v["denominator"]),
+            "status": v["figure_status"],
+            "target": _num(v["target"]),
+            "target_text": v["target_text"],
+            "target_status": v["target_status"],
+            "benchmark_code": benchmark,
+            "benchmark_name": names.get(benchmark) if benchmark else None,
+            "benchmark_value": _num(v["benchmark_value"]),
+            "comparison": v["comparison"],
+            "comparison_text": v["comparison_text"],
             "year_earlier_period": earlier,
-            "year_earlier_value": before.value if before is not None else None,
+            "year_earlier_value": _num(before["value"]) if before is not None else None,
+            "year_earlier_text": before["value_text"] if before is not None else None,
         },
-        "spc": {"variation": v.variation, "assurance": v.assurance, "message": v.spc_message},
-        "trend": {"direction": v.trend_direction, "judgement": v.trend_judgement},
+        "spc": {
+            "variation": _text(v["variation"]),
+            "assurance": _text(v["assurance"]),
+            "variation_text": v["variation_text"],
+            "assurance_text": v["assurance_text"],
+            "message": spc_chart.attrs.get("message", ""),
+        },
+        "trend": {"direction": v["trend_direction"], "judgement": v["trend_judgement"]},
         "series": [
             {
-                "period_label": r.period_label,
-                "value": _num(r.value),
-                "lower": _num(r.lower),
-                "upper": _num(r.upper),
-                "data_kind": demo_labels.kind_of(getattr(r, "data_kind", None), ind["data_kind"]),
+                "period_label": r["period_label"],
+                "value": _num(r["value"]),
+                "value_text": r["value_text"],
+                "lower": _num(r["lower"]),
+                "upper": _num(r["upper"]),
+                "data_kind": demo_labels.kind_of(r.get("data_kind"), ind["data_kind"]),
             }
-            for r in here.itertuples(index=False)
+            for r in here.to_dict("records")
         ],
         "contributions": blocks,
     }
     evidence["summary"] = summary_lines(evidence)
     return evidence
+
+
+def evidence_for(
+    db,
+    settings: dict,
+    indicator_code: str,
+    area_code: str,
+    period_label: str,
+    *,
+    inputs: Inputs | None = None,
+) -> dict:
+    """:func:`build_evidence` read from the database: the published signed-in figures of the
+    current data version (published first if need be)."""
+    inputs = inputs if inputs is not None else Inputs.from_db(db)
+    return build_evidence(
+        inputs,
+        settings,
+        indicator_code,
+        area_code,
+        period_label,
+        figures=published_figures(db, settings, indicator_code),
+    )

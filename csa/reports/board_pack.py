@@ -1,4 +1,8 @@
-"""The quarterly Performance and Priorities Update for the board, built from the assessment.
+"""The quarterly Performance and Priorities Update for the board, built from the published
+figures (:mod:`csa.publish`): the signed-in figures for the board, the public ones (after
+disclosure control) for publication. Nothing is assessed, suppressed, SPC-charted or
+formatted here: values, statuses, reasons and texts are the published ones, and the charts
+draw the published SPC (:func:`csa.publish.spc_chart`).
 
 :func:`build` returns a :class:`BoardPack`: plain values and DataFrames that the Word and
 Excel exports (:mod:`csa.reports.docx_export`, :mod:`csa.reports.xlsx_export`), the board
@@ -21,9 +25,11 @@ Contents
 
 Audience
 --------
-``"board"`` (the default) includes restricted indicators. ``"public"`` leaves them out,
-suppresses small counts as the public dashboard does (:mod:`csa.disclosure`), and gives the
-number of overdue actions but not who owns them.
+``"board"`` (the default) reads the signed-in figures and includes restricted indicators.
+``"public"`` reads the public figures: restricted indicators left out, and a figure hidden
+to protect small numbers keeps only its label ("fewer than 5", "hidden to protect a small
+number"): no value, target, status, reasons or chart. It gives the number of overdue
+actions but not who owns them.
 """
 
 from __future__ import annotations
@@ -35,15 +41,17 @@ import numpy as np
 import pandas as pd
 
 from csa import config as csa_config
-from csa import demo_labels, disclosure
+from csa import demo_labels, publish
 from csa.access import PUBLIC, Actor, can_see_indicator
 from csa.areas import PAN_LANCASHIRE
-from csa.assess import Inputs, assess, fmt, to_frame
+from csa.assess import Inputs
 from csa.periods import parse_quarter, quarter_label
 from csa.plans import tracking
-from csa.plans.workflow import STATE_WORDS
+from csa.plans.workflow import NONE_YET, STATE_WORDS
 
 AUDIENCES = ("board", "public")
+#: the published audience each pack audience reads
+PUBLISHED_AUDIENCE = {"board": "signed_in", "public": "public"}
 HEADLINE_KINDS = ("pan", "policing_area")
 RAG_ORDER = {"green": 0, "amber": 1, "red": 2}
 RAG_WORDS = {
@@ -80,25 +88,29 @@ class Item:
     periods_off_track: int
     reasons: list[str]
     plan_state: str
-    suppressed: bool = False
-    spc_rephase: tuple[str, ...] = ()
-    series: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    value_text: str = ""
+    target_text: str = ""
+    status_text: str = ""
+    hidden: str = ""  # "" shown, else why hidden (published)
+    spc_message: str = ""
+    series: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # published SPC
     trajectory: dict[str, float] | None = None
 
     @property
+    def suppressed(self) -> bool:
+        return bool(self.hidden)
+
+    @property
     def headline(self) -> str:
-        """e.g. 'Violence with injury, Burnley: 3.10 per 1,000 (target 2.50)'."""
-        value = (
-            "below the disclosure threshold"
-            if self.suppressed
-            else f"{fmt(self.value, self.unit)}{' ' + self.unit_words if self.unit_words else ''}"
-        )
-        target = f" (target {fmt(self.target, self.unit)})" if self.target is not None else ""
-        return f"{self.indicator_title}, {self.area_name}: {value}{target}"
+        """e.g. 'Violence with injury, Burnley: 31.0 per 1,000 (target 25.0)'."""
+        words = f" {self.unit_words}" if self.unit_words and not self.hidden else ""
+        target = f" (target {self.target_text})" if self.target is not None else ""
+        return f"{self.indicator_title}, {self.area_name}: {self.value_text}{words}{target}"
 
     @property
     def status_words(self) -> str:
-        return f"{RAG_WORDS.get(self.rag, self.rag)}" + (" · CRITICAL" if self.critical else "")
+        icon = RAG_WORDS.get(self.rag, RAG_WORDS["grey"]).split(" ")[0]
+        return f"{icon} {self.status_text}" + (" · CRITICAL" if self.critical else "")
 
 
 @dataclass
@@ -121,8 +133,8 @@ class Section:
             [
                 {
                     "Area": i.area_name,
-                    "Figure": "<suppressed>" if i.suppressed else fmt(i.value, i.unit),
-                    "Target": fmt(i.target, i.unit) if i.target is not None else "–",
+                    "Figure": i.value_text,
+                    "Target": i.target_text if i.target is not None else "–",
                     "Status": i.status_words,
                     "Quarters off track": i.periods_off_track,
                     "Recovery plan": STATE_WORDS.get(i.plan_state, i.plan_state),
@@ -193,11 +205,40 @@ def _unit_words(unit: str, multiplier: int) -> str:
     return f"per {int(multiplier):,}" if unit == "rate" else ""
 
 
-def _suppression(verdicts: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Series:
-    flags = pd.Series(False, index=verdicts.index)
-    for _code, grp in verdicts.groupby("indicator_code"):
-        flags.loc[grp.index] = disclosure.suppress(grp, members, threshold).to_numpy()
-    return flags
+def plan_summary(register: pd.DataFrame) -> pd.DataFrame:
+    """The recovery plans per indicator: how many areas are critical, how many have no plan
+    yet, plans being prepared, in place and closed, and the flags, one row per indicator
+    (instead of one row per area, most of them "no plan yet")."""
+    cols = [
+        "Indicator",
+        "Critical areas",
+        "No plan yet",
+        "Being prepared",
+        "In place",
+        "Closed",
+        "Overdue actions",
+        "Reviews overdue",
+        "Below trajectory",
+    ]
+    if register.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for title, g in register.groupby("indicator_title", sort=False):
+        state = g["plan_state"]
+        rows.append(
+            {
+                "Indicator": title,
+                "Critical areas": int(g["critical"].astype(bool).sum()),
+                "No plan yet": int((state == NONE_YET).sum()),
+                "Being prepared": int(state.isin(["draft", "submitted", "returned"]).sum()),
+                "In place": int(state.isin(["approved", "monitoring"]).sum()),
+                "Closed": int((state == "closed").sum()),
+                "Overdue actions": int(g["overdue_actions"].sum()),
+                "Reviews overdue": int(g["plan_overdue"].astype(bool).sum()),
+                "Below trajectory": int((g["missed_trajectory"] > 0).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)
 
 
 def _summary(verdicts: pd.DataFrame, inds: pd.DataFrame) -> pd.DataFrame:
@@ -262,8 +303,8 @@ def _changes(
             {
                 "Indicator": titles.get(r.indicator_code, r.indicator_code),
                 "Area": names.get(r.area_code, r.area_code),
-                "Last quarter": p["label"] + (" · critical" if p["critical"] else ""),
-                "This quarter": r.label + (" · critical" if r.critical else ""),
+                "Last quarter": p["status_text"] + (" · critical" if p["critical"] else ""),
+                "This quarter": r.status_text + (" · critical" if r.critical else ""),
                 "Change": change,
             }
         )
@@ -278,13 +319,12 @@ def build(
     settings: dict | None = None,
     today: date | None = None,
     inputs: Inputs | None = None,
-    verdicts: pd.DataFrame | None = None,
-    previous_verdicts: pd.DataFrame | None = None,
 ) -> BoardPack:
-    """The board pack for ``period`` (a quarter label) and ``audience``.
+    """The board pack for ``period`` (a quarter label) and ``audience``, from the figures
+    published for the current data version (published first if need be).
 
-    Pass ``inputs`` and the verdicts when the caller has them cached (the pages do); the
-    CLI lets this function read and assess everything itself.
+    ``inputs`` (reference tables and observations, for the plan register) may be passed
+    when the caller has them cached (the pages do).
     """
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
@@ -294,17 +334,6 @@ def build(
     if period not in set(inputs.periods["label"]):
         raise ValueError(f"unknown period {period!r}")
     previous = previous_quarter(period)
-    if verdicts is None:
-        verdicts = to_frame(assess(inputs, settings, period_labels=[period]))
-    if previous_verdicts is None and previous in set(inputs.periods["label"]):
-        previous_verdicts = to_frame(assess(inputs, settings, period_labels=[previous]))
-    previous_verdicts = (
-        previous_verdicts
-        if previous_verdicts is not None
-        else pd.DataFrame(columns=verdicts.columns)
-    )
-    if verdicts.empty:
-        raise ValueError(f"there are no figures for {period}, so there is no board pack yet")
 
     viewer = PUBLIC if audience == "public" else Actor("board-pack", "board")
     inds = inputs.indicators
@@ -314,15 +343,18 @@ def build(
     ]
     left_out = int(len(inds) - sum(keep))
     inds = inds[keep]
-    quarterly = set(inds.loc[inds["frequency"] == "quarterly", "code"])
-    inds = inds[inds["code"].isin(quarterly)]
-    verdicts = verdicts[verdicts["indicator_code"].isin(quarterly)].copy()
-    previous_verdicts = previous_verdicts[previous_verdicts["indicator_code"].isin(quarterly)]
-    threshold = int(settings["suppression_threshold"]) if audience == "public" else 0
-    verdicts["suppressed"] = (
-        _suppression(verdicts, inputs.area_members, threshold) if threshold else False
-    )
+    inds = inds[inds["frequency"] == "quarterly"]
+    quarterly = list(inds["code"])
 
+    key = publish.ensure(db, settings)
+    wanted = [period] + ([previous] if previous in set(inputs.periods["label"]) else [])
+    published = publish.read(
+        db, key, PUBLISHED_AUDIENCE[audience], indicators=quarterly, periods=wanted
+    )
+    verdicts = published[published["period_label"] == period].copy()
+    previous_verdicts = published[published["period_label"] == previous]
+    if verdicts.empty:
+        raise ValueError(f"there are no figures for {period}, so there is no board pack yet")
     names = dict(zip(inputs.areas["code"], inputs.areas["name"], strict=True))
     kinds = dict(zip(inputs.areas["code"], inputs.areas["kind"], strict=True))
     headline = {c for c, k in kinds.items() if k in HEADLINE_KINDS}
@@ -340,86 +372,57 @@ def build(
         ((verdicts["area_code"].isin(headline)) & (verdicts["rag"] == "red"))
         | verdicts["critical"].astype(bool)
     ].copy()
+    area_order = dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True))
     chosen["_head"] = ~chosen["area_code"].isin(headline)
     chosen["_theme"] = chosen["indicator_code"].map(by_code["theme_order"])
     chosen["_ind"] = chosen["indicator_code"].map(by_code["sort_order"])
-    chosen["_area"] = chosen["area_code"].map(
-        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True))
-    )
+    chosen["_area"] = chosen["area_code"].map(area_order)
     chosen = chosen.sort_values(["_theme", "_ind", "indicator_code", "_head", "_area"])
 
-    series_cache: dict[str, pd.DataFrame] = {}
+    def number(x) -> float | None:
+        return None if x is None or pd.isna(x) else float(x)
 
-    order = inputs.periods.set_index("label")["start_date"]
-    same_freq = (
-        inputs.periods[inputs.periods["frequency"] == "quarterly"]
-        .sort_values("start_date")["label"]
-        .tolist()
-    )
-    window = same_freq[max(0, same_freq.index(period) - 12) : same_freq.index(period) + 1]
-
-    def make_item(v) -> Item:
-        ind = by_code.loc[v.indicator_code]
-        if v.indicator_code not in series_cache:
-            wanted = set(chosen.loc[chosen["indicator_code"] == v.indicator_code, "area_code"]) | {
-                PAN_LANCASHIRE
-            }
-            full = tracking.area_series(inputs, v.indicator_code, wanted, window)
-            full["_start"] = full["period_label"].map(order)
-            series_cache[v.indicator_code] = full.sort_values("_start")
-        full = series_cache[v.indicator_code]
-        s = full[full["area_code"] == v.area_code]
-        labels = s["period_label"].tolist()
-        s = s.iloc[: labels.index(period) + 1].tail(13) if period in labels else s.tail(13)
-        small = bool(v.suppressed)
-        if threshold and not s.empty:
-            small = small or bool(disclosure.primary(s["numerator"], threshold).any())
+    def make_item(v: dict) -> Item:
+        ind = by_code.loc[v["indicator_code"]]
+        chart = publish.spc_chart(v)
         return Item(
-            indicator_code=v.indicator_code,
+            indicator_code=v["indicator_code"],
             indicator_title=ind["title"],
             theme_name=ind["theme_name"],
-            area_code=v.area_code,
-            area_name=names.get(v.area_code, v.area_code),
+            area_code=v["area_code"],
+            area_name=names.get(v["area_code"], v["area_code"]),
             unit=ind["unit"],
             unit_words=_unit_words(ind["unit"], ind["multiplier"]),
             polarity=ind["polarity"],
-            data_kind=demo_labels.kind_of(v.data_kind, ind["data_kind"]),
-            value=None if v.suppressed else v.value,
-            lower=None if v.suppressed else v.lower,
-            upper=None if v.suppressed else v.upper,
-            target=v.target,
-            benchmark_value=v.benchmark_value,
-            rag=v.rag,
-            label=v.label,
-            critical=bool(v.critical),
-            periods_off_track=int(v.periods_off_track),
-            reasons=list(v.reasons)
-            if not small
-            else [
-                "Some figures are below the disclosure threshold, so the details are not published."
-            ]
-            + [r for r in v.reasons if r.startswith("Critical:")],
-            plan_state=plan_state.get((v.indicator_code, v.area_code), "none yet"),
-            suppressed=small,
-            spc_rephase=tuple(
-                p.strip() for p in str(ind.get("spc_rephase") or "").split(",") if p.strip()
-            ),
-            series=pd.DataFrame(columns=["period_label", "value"])
-            if small or s["value"].isna().any()
-            else s[["period_label", "value"]].reset_index(drop=True),
-            trajectory=db.current_trajectory(v.indicator_code, v.area_code),
+            data_kind=demo_labels.kind_of(v["data_kind"], ind["data_kind"]),
+            value=number(v["value"]),
+            lower=number(v["lower"]),
+            upper=number(v["upper"]),
+            target=number(v["target"]),
+            benchmark_value=number(v["benchmark_value"]),
+            rag=v["rag"],
+            label=v["label"],
+            critical=bool(v["critical"]),
+            periods_off_track=int(v["periods_off_track"]),
+            reasons=list(v["reasons"]),
+            plan_state=plan_state.get((v["indicator_code"], v["area_code"]), NONE_YET),
+            value_text=v["value_text"],
+            target_text=v["target_text"],
+            status_text=v["status_text"],
+            hidden=v["hidden"] or "",
+            spc_message=chart.attrs.get("message", ""),
+            series=chart.tail(13).reset_index(drop=True),
+            trajectory=db.current_trajectory(v["indicator_code"], v["area_code"]),
         )
 
     pan_rows = {
-        r.indicator_code: r
-        for r in verdicts[verdicts["area_code"] == PAN_LANCASHIRE].itertuples(index=False)
+        r["indicator_code"]: r
+        for r in verdicts[verdicts["area_code"] == PAN_LANCASHIRE].to_dict("records")
     }
     items: list[Item] = []
     sections: list[Section] = []
     for code in dict.fromkeys(chosen["indicator_code"]):
-        areas = [
-            make_item(v) for v in chosen[chosen["indicator_code"] == code].itertuples(index=False)
-        ]
+        areas = [make_item(v) for v in chosen[chosen["indicator_code"] == code].to_dict("records")]
         items.extend(areas)
         pan = next((i for i in areas if i.area_code == PAN_LANCASHIRE), None)
         if pan is None and code in pan_rows:
@@ -479,42 +482,36 @@ def build(
         ],
     )
 
-    fig = verdicts.copy()
-    fig["Indicator"] = fig["indicator_code"].map(titles)
-    fig["Area"] = fig["area_code"].map(names)
-    for col in ("value", "lower", "upper", "numerator", "denominator"):
-        fig[col] = fig[col].astype(object).where(~fig["suppressed"].astype(bool), None)
+    fig = verdicts
     figures = pd.DataFrame(
         {
             "Indicator code": fig["indicator_code"],
-            "Indicator": fig["Indicator"],
+            "Indicator": fig["indicator_code"].map(titles),
             "Area code": fig["area_code"],
-            "Area": fig["Area"],
+            "Area": fig["area_code"].map(names),
             "Period": fig["period_label"],
+            "Unit": fig["unit"],
+            "Figure": fig["value_text"],
             "Value": fig["value"],
             "95% CI lower": fig["lower"],
             "95% CI upper": fig["upper"],
             "Numerator": fig["numerator"],
             "Denominator": fig["denominator"],
             "Target": fig["target"],
-            "Status": fig["label"],
+            "Target text": fig["target_text"],
+            "Status": fig["status_text"],
             "Critical": np.where(fig["critical"].astype(bool), "yes", "no"),
             "Data": fig["data_kind"],
-            "Reasons": [
-                ("" if small else " ".join(r))
-                for r, small in zip(fig["reasons"], fig["suppressed"].astype(bool), strict=True)
-            ],
+            "Reasons": [" ".join(r) for r in fig["reasons"]],
         }
     )
-    if threshold:
-        figures["Suppressed"] = (
-            fig["suppressed"].astype(bool).map({True: f"below {threshold}: not shown", False: ""})
-        )
+    if audience == "public":
+        figures["Hidden"] = [
+            v if h else "" for v, h in zip(fig["value_text"], fig["hidden"], strict=True)
+        ]
     figures["_t"] = figures["Indicator code"].map(by_code["theme_order"])
     figures["_i"] = figures["Indicator code"].map(by_code["sort_order"])
-    figures["_a"] = figures["Area code"].map(
-        dict(zip(inputs.areas["code"], inputs.areas["sort_order"], strict=True))
-    )
+    figures["_a"] = figures["Area code"].map(area_order)
     figures = figures.sort_values(["_t", "_i", "Indicator code", "_a"]).drop(
         columns=["_t", "_i", "_a"]
     )
@@ -527,6 +524,8 @@ def build(
         "running, or a special-cause concern with failing SPC assurance; a recovery plan is "
         "then required.",
         "Statistical process control follows NHS England's Making Data Count (XmR charts).",
+        f"Figures as published for data version {key.split('-')[0].lstrip('v')}: the same "
+        "figures, statuses and words as the dashboard.",
     ]
     demo = bool((verdicts["data_kind"] == demo_labels.DEMO).any())
     if demo:
@@ -537,10 +536,11 @@ def build(
             "statistics.",
         )
     if audience == "public":
+        threshold = int(settings["suppression_threshold"])
         notes.append(
             f"Prepared for publication: {left_out} restricted indicator"
-            f"{'s are' if left_out != 1 else ' is'} left out, and counts below "
-            f"{threshold} are not shown."
+            f"{'s are' if left_out != 1 else ' is'} left out; counts of 1 to {threshold - 1}, "
+            "and any figure from which one could be worked out, are not shown."
         )
     return BoardPack(
         period=period,

@@ -11,9 +11,6 @@ import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from csa import spc
-from csa.assess import IMPROVEMENT
-
 WIDTH, HEIGHT = 620, 260
 CLASS_STYLE = {
     # point class: (legend words, colour, shape)
@@ -33,66 +30,56 @@ LINE_STYLE = {
 
 
 def trend_frame(
-    series: pd.DataFrame,
-    polarity: str,
+    chart: pd.DataFrame,
     target: float | None = None,
     trajectory: dict[str, float] | None = None,
-    run_length: int = 6,
-    rephase_at: tuple[str, ...] = (),
-) -> tuple[pd.DataFrame, object]:
-    """Long frame of a series for :func:`trend_chart`: the figures with SPC limits, the
-    target, and the trajectory, which may run on past the latest figure.
-
-    ``series`` has period_label and value, oldest first (no gaps). Returns the frame and the
-    :func:`csa.spc.xmr` result (None when there are fewer than two figures)."""
-    labels = series["period_label"].tolist()
-    values = [float(v) for v in series["value"]]
-    result = None
+) -> pd.DataFrame:
+    """Long frame for :func:`trend_chart` from a published SPC chart
+    (:func:`csa.publish.spc_chart`: period_label, value and, from enough points, mean, upl,
+    lpl and point_class), with the target and the trajectory, which may run on past the
+    latest figure. Nothing is computed here: the limits and classes are the published ones.
+    """
+    labels = chart["period_label"].tolist()
+    values = pd.to_numeric(chart["value"], errors="coerce").tolist()
     rows = [
         {"period_label": p, "series": "Figure", "value": v}
         for p, v in zip(labels, values, strict=True)
+        if v is not None and pd.notna(v)
     ]
-    classes = ["common"] * len(labels)
-    if len(values) >= 2:
-        rephase = tuple(labels.index(p) for p in rephase_at if p in labels and labels.index(p) > 0)
-        result = spc.xmr(
-            values, IMPROVEMENT[polarity], target=target, run_length=run_length, rephase_at=rephase
-        )
-        if result.enough_points:
-            classes = list(result.point_classes)
-            for i, p in enumerate(labels):
-                rows.append({"period_label": p, "series": "Mean", "value": result.mean[i]})
+    has_limits = "mean" in chart and pd.to_numeric(chart["mean"], errors="coerce").notna().any()
+    if has_limits:
+        for r in chart.to_dict("records"):
+            p = r["period_label"]
+            rows.append({"period_label": p, "series": "Mean", "value": r["mean"]})
+            for col in ("upl", "lpl"):
                 rows.append(
                     {
                         "period_label": p,
                         "series": "Process limits",
-                        "value": result.upper_process_limit[i],
-                        "part": "upper",
-                    }
-                )
-                rows.append(
-                    {
-                        "period_label": p,
-                        "series": "Process limits",
-                        "value": result.lower_process_limit[i],
-                        "part": "lower",
+                        "value": r[col],
+                        "part": "upper" if col == "upl" else "lower",
                     }
                 )
     future = [p for p in (trajectory or {}) if p not in labels]
     axis = labels + future
-    if target is not None:
+    if target is not None and pd.notna(target):
         rows += [{"period_label": p, "series": "Target", "value": float(target)} for p in axis]
     for p, v in (trajectory or {}).items():
         rows.append({"period_label": p, "series": "Recovery trajectory", "value": float(v)})
     frame = pd.DataFrame(rows, columns=["period_label", "series", "value", "part"])
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    frame = frame[frame["value"].notna()].reset_index(drop=True)
     frame["part"] = frame["part"].fillna("")
     frame["order"] = frame["period_label"].map({p: i for i, p in enumerate(axis)})
+    classes = chart["point_class"].tolist() if "point_class" in chart else ["common"] * len(labels)
     point_class = dict(zip(labels, classes, strict=True))
     frame["point_class"] = [
-        CLASS_STYLE[point_class.get(p, "common")][0] if s == "Figure" else ""
+        CLASS_STYLE.get(point_class.get(p) or "common", CLASS_STYLE["common"])[0]
+        if s == "Figure"
+        else ""
         for p, s in zip(frame["period_label"], frame["series"], strict=True)
     ]
-    return frame, result
+    return frame
 
 
 def trend_chart(frame: pd.DataFrame, title: str, unit_title: str) -> alt.LayerChart:

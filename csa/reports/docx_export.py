@@ -17,19 +17,33 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 
-from csa.assess import fmt
-from csa.plans.workflow import STATE_WORDS
+from csa import formatting
+from csa.plans.contributions import describe
+from csa.plans.workflow import NONE_YET, STATE_WORDS
 from csa.reports import charts
-from csa.reports.board_pack import RAG_WORDS, BoardPack, Item, Section
+from csa.reports.board_pack import RAG_WORDS, BoardPack, Item, Section, plan_summary
 
 RAG_COLOURS = {"red": "B10E1E", "amber": "8A5A00", "green": "00703C", "grey": "505A5F"}
 DEMO_WARNING = (
     "DEMO DATA: some figures in this document are synthetic, generated to "
     "demonstrate the dashboard. They are not real Lancashire statistics."
 )
+#: A4 portrait with 2 cm margins: 17 cm of text width for tables and charts.
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGIN_CM = 2.0
+TEXT_WIDTH_CM = 21.0 - 2 * MARGIN_CM
 IMAGE_WIDTH = Cm(16.5)
+#: Rough width of a bold Arial character per point of font size, and a cell's side padding
+#: (Word's default 0.19 cm each side), to size columns so that no header word is split.
+CHAR_CM_PER_PT = 0.0215
+CELL_PADDING_CM = 0.45
+
+
+def fmt(value, unit: str = "count") -> str:
+    """A number as :mod:`csa.formatting` writes it (the one formatter)."""
+    return formatting.figure(value, unit)
 
 
 # -- document furniture --------------------------------------------------------------------
@@ -54,8 +68,9 @@ def _new_document(title: str, header_text: str) -> Document:
     style.font.name = "Arial"
     style.font.size = Pt(10.5)
     for section in doc.sections:
-        section.left_margin = section.right_margin = Cm(2)
-        section.top_margin = section.bottom_margin = Cm(1.8)
+        section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+        section.left_margin = section.right_margin = Cm(MARGIN_CM)
+        section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
         head = section.header.paragraphs[0]
         head.text = header_text
         head.runs[0].font.size = Pt(8.5)
@@ -80,9 +95,42 @@ def _cell_text(value, unit: str | None = None) -> str:
         return "–"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return fmt(value, unit or "rate")
+    if isinstance(value, (int, float)):
+        return formatting.figure(value, unit or "count")
     return str(value)
+
+
+def column_widths(
+    frame: pd.DataFrame, widths_cm: list[float] | None, font_size: float
+) -> list[float]:
+    """Column widths (cm) that fit the text width and are never narrower than the longest
+    word of the header (bold) or of a short cell, so that Word never breaks a word across
+    lines ("Indicato/rs"). ``widths_cm`` gives the proportions (default: equal)."""
+    n = len(frame.columns)
+    weights = list(widths_cm or [1.0] * n)[:n] + [1.0] * max(0, n - len(widths_cm or []))
+    char = CHAR_CM_PER_PT * font_size
+
+    def longest_word(text) -> int:
+        return max((len(w) for w in str(text).split()), default=0)
+
+    minimum = []
+    for col in frame.columns:
+        words = [longest_word(col)] + [
+            longest_word(v) for v in frame[col].head(200) if len(str(v)) <= 16
+        ]
+        minimum.append(max(words) * char + CELL_PADDING_CM)
+    total = min(sum(weights) if widths_cm else TEXT_WIDTH_CM, TEXT_WIDTH_CM)
+    spare = max(total - sum(minimum), 0.0)
+    extra = [max(w / sum(weights) * total - m, 0.0) for w, m in zip(weights, minimum, strict=True)]
+    scale = spare / sum(extra) if sum(extra) > 0 else 0.0
+    return [m + e * scale for m, e in zip(minimum, extra, strict=True)]
+
+
+def _fixed_layout(table) -> None:
+    props = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    props.append(layout)
 
 
 def add_table(
@@ -105,13 +153,14 @@ def add_table(
             cell.text = ""
             run = cell.paragraphs[0].add_run(_cell_text(value))
             run.font.size = Pt(font_size)
-    if widths_cm:
-        table.autofit = False
-        for column, width in zip(table.columns, widths_cm, strict=False):
-            column.width = Cm(width)
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths_cm, strict=False):
-                cell.width = Cm(width)
+    widths = column_widths(frame, widths_cm, font_size)
+    table.autofit = False
+    _fixed_layout(table)
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = Cm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = Cm(width)
     doc.add_paragraph()
 
 
@@ -155,18 +204,17 @@ def _unit_title(unit: str, multiplier: int) -> str:
 
 
 def trend_png(
-    series: pd.DataFrame,
+    chart: pd.DataFrame,
     title: str,
     unit_title: str,
-    polarity: str,
     target: float | None,
     trajectory: dict[str, float] | None,
-    rephase_at: tuple[str, ...] = (),
 ) -> bytes | None:
-    """The SPC trend with target and trajectory as PNG; None without two figures."""
-    if series is None or len(series) < 2 or series["value"].isna().any():
+    """A published SPC chart (:func:`csa.publish.spc_chart`) with the target and the
+    trajectory as PNG; None without two figures."""
+    if chart is None or chart.empty or pd.to_numeric(chart["value"]).notna().sum() < 2:
         return None
-    frame, _result = charts.trend_frame(series, polarity, target, trajectory, rephase_at=rephase_at)
+    frame = charts.trend_frame(chart, target, trajectory)
     return charts.png(charts.trend_chart(frame, title, unit_title))
 
 
@@ -226,13 +274,19 @@ def plan_docx(
         [
             (
                 "Latest figure",
-                f"{fmt(f.get('value'), unit)} {unit_title} ({ev.get('period_label')})",
+                f"{f.get('value_text') or fmt(f.get('value'), unit)}"
+                f"{' ' + unit_title if unit == 'rate' else ''} ({ev.get('period_label')})",
             ),
             (
                 "95% confidence interval",
-                f"{fmt(f.get('lower'), unit)} to {fmt(f.get('upper'), unit)}",
+                f.get("interval_text") or formatting.interval(f.get("lower"), f.get("upper"), unit),
             ),
-            ("Target", fmt(f.get("target"), unit) if f.get("target") is not None else "No target"),
+            (
+                "Target",
+                (f.get("target_text") or fmt(f.get("target"), unit))
+                if f.get("target") is not None
+                else "No target",
+            ),
             ("Target status", f.get("target_status") or "–"),
             (
                 "Lancashire as a whole",
@@ -264,10 +318,9 @@ def plan_docx(
     )
     trajectory = content.get("trajectory") or {}
     png = trend_png(
-        chart_series[["period_label", "value"]] if not chart_series.empty else chart_series,
+        chart_series,
         f"{ev.get('indicator_title', '')}: {ev.get('area_name', '')}",
         unit_title,
-        ev.get("polarity", "no_judgement"),
         f.get("target"),
         trajectory,
     )
@@ -275,8 +328,9 @@ def plan_docx(
         _picture(
             doc,
             png,
-            "Figures with the SPC mean and process limits, the target (green "
-            "dashes) and the expected recovery trajectory (orange dots).",
+            "Figures with the published SPC mean and process limits (where there are enough "
+            "figures), the target (green dashes) and the expected recovery trajectory "
+            "(orange dots).",
         )
 
     for block in ev.get("contributions") or []:
@@ -288,13 +342,18 @@ def plan_docx(
             if not part or not part.get("rows"):
                 continue
             doc.add_heading(f"Which areas drive {block['group_name']}'s {heading}", level=2)
+            gap = formatting.difference(part["to_value"], part["from_value"], unit)
+            way = "higher" if part["total"] > 0 else "lower" if part["total"] < 0 else "the same"
             doc.add_paragraph(
                 f"{block['group_name']}: {fmt(part['from_value'], unit)} "
                 f"({'target' if basis == 'shortfall' else part['from_period']}) to "
-                f"{fmt(part['to_value'], unit)} ({part['to_period']}), a difference of "
-                f"{part['total']:+.3f}. {part['method_words']}"
+                f"{fmt(part['to_value'], unit)} ({part['to_period']}): "
+                + (f"{gap} {way}. " if way != "the same" else "no change. ")
+                + part["method_words"]
             )
             rows = pd.DataFrame(part["rows"])
+            for line in describe(rows, unit, block["group_name"]):
+                doc.add_paragraph(line)
             mark = {block.get("focus"): " (this plan)"}
             table = pd.DataFrame(
                 {"Area": rows["area_name"] + rows["area_code"].map(mark).fillna("")}
@@ -302,11 +361,19 @@ def plan_docx(
             if basis == "change":
                 table[part["from_period"]] = rows["from_value"].map(lambda x: fmt(x, unit))
             table[part["to_period"]] = rows["to_value"].map(lambda x: fmt(x, unit))
-            table["Contribution"] = rows["contribution"].map(lambda x: f"{x:+.3f}")
-            table["Share"] = rows["share_of_total"].map(
-                lambda x: "–" if x is None or pd.isna(x) else f"{x:.0%}"
-            )
-            add_table(doc, table, [6, 2.5, 2.5, 3, 2.5] if basis == "change" else [6, 3, 3.5, 4])
+            table["Contribution"] = [
+                ("+" if c > 0 else "−" if c < 0 else "") + formatting.difference(abs(c), 0, unit)
+                for c in rows["contribution"]
+            ]
+            shares = rows["share"] if "share" in rows else rows["share_of_total"]
+            directions = rows["direction"] if "direction" in rows else ["" for _ in shares]
+            table["Share"] = [
+                "–"
+                if x is None or pd.isna(x)
+                else f"{formatting.share(x, 1)} of the {'rise' if d == 'rise' else 'fall'}"
+                for x, d in zip(shares, directions, strict=True)
+            ]
+            add_table(doc, table, [5, 2.5, 2.5, 3, 4] if basis == "change" else [5.5, 3, 3.5, 5])
             if basis == "change":
                 chart = charts.contribution_chart(
                     rows,
@@ -409,10 +476,8 @@ def _chart_item(doc, item: Item) -> None:
         item.series,
         f"{item.indicator_title}: {item.area_name}",
         item.unit_words or _unit_title(item.unit, 1),
-        item.polarity,
         item.target,
         item.trajectory,
-        item.spc_rephase,
     )
     if png:
         _picture(
@@ -421,10 +486,12 @@ def _chart_item(doc, item: Item) -> None:
             f"{item.area_name}: figures with the SPC mean and process limits, "
             "the target" + (" and the recovery trajectory." if item.trajectory else "."),
         )
-    elif item.suppressed:
+    elif item.suppressed or (item.series.empty and item.spc_message == ""):
         doc.add_paragraph().add_run(
-            f"{item.area_name}: the chart is not shown because some "
-            "counts are below the disclosure threshold."
+            f"{item.area_name}: no chart is published for this series, as it includes "
+            "figures hidden to protect small numbers."
+            if item.suppressed or item.hidden
+            else f"{item.area_name}: no chart is published for this series."
         ).italic = True
 
 
@@ -486,23 +553,29 @@ def board_pack_docx(pack: BoardPack) -> bytes:
     if pack.plans.empty:
         doc.add_paragraph("No indicator is critical and no recovery plan is open.")
     else:
-        plans = pack.plans
-        add_table(
-            doc,
-            pd.DataFrame(
-                {
-                    "Indicator": plans["indicator_title"],
-                    "Area": plans["area_name"],
-                    "Critical now": plans["critical"].map(lambda b: "⚠ yes" if b else "no"),
-                    "Plan": plans["state_words"],
-                    "Review": plans["review_date"].fillna("–"),
-                    "Flags": plans["flags"].map(
-                        lambda f: "; ".join(x for x in f if "no recovery plan yet" not in x) or "–"
-                    ),
-                }
-            ),
-            [4, 3, 2, 2.8, 2.2, 3.5],
+        doc.add_paragraph(
+            "Per indicator: the areas critical now and where their recovery plans stand "
+            "(being prepared: drafted, submitted or returned; in place: approved or "
+            "monitored)."
         )
+        add_table(doc, plan_summary(pack.plans), [4.4, 1.6, 1.6, 1.8, 1.5, 1.4, 1.6, 1.6, 1.8])
+        plans = pack.plans[pack.plans["plan_state"] != NONE_YET]
+        if not plans.empty:
+            doc.add_paragraph().add_run("Plans raised:").bold = True
+            add_table(
+                doc,
+                pd.DataFrame(
+                    {
+                        "Indicator": plans["indicator_title"],
+                        "Area": plans["area_name"],
+                        "Critical now": plans["critical"].map(lambda b: "⚠ yes" if b else "no"),
+                        "Plan": plans["state_words"],
+                        "Review": plans["review_date"].fillna("–"),
+                        "Flags": plans["flags"].map(lambda f: "; ".join(f) or "–"),
+                    }
+                ),
+                [4, 3, 2, 2.8, 2.2, 3.5],
+            )
     doc.add_heading("Overdue actions", level=2)
     if pack.audience == "public":
         doc.add_paragraph(
@@ -539,27 +612,29 @@ def board_pack_docx(pack: BoardPack) -> bytes:
 def plan_document(
     db, plan_id: int, settings: dict | None = None, today: date | None = None, inputs=None
 ) -> bytes:
-    """:func:`plan_docx` for a stored plan, its chart drawn from the figures as they are now."""
+    """:func:`plan_docx` for a stored plan, its chart the published SPC chart of the plan's
+    indicator and area as at the latest published figure (signed-in figures)."""
     from csa import config as csa_config
-    from csa.assess import Inputs
-    from csa.plans.tracking import figures_for
+    from csa import publish
 
     settings = settings or csa_config.load()
     plan = db.plan(plan_id)
     if plan is None:
         raise ValueError(f"there is no recovery plan {plan_id}")
-    inputs = inputs if inputs is not None else Inputs.from_db(db)
-    key = (plan["indicator_code"], plan["area_code"])
-    values = figures_for(inputs, [key]).get(key, {})
-    order = inputs.periods.set_index("label")["start_date"]
-    labels = sorted(
-        (p for p in values if p in order.index and not pd.isna(values[p])), key=lambda p: order[p]
+    key = publish.ensure(db, settings)
+    figures = publish.read(
+        db, key, "signed_in", indicators=[plan["indicator_code"]], areas=[plan["area_code"]]
     )
-    series = pd.DataFrame({"period_label": labels, "value": [values[p] for p in labels]})
+    figures = figures[figures["value"].notna()]
+    series = (
+        publish.spc_chart(figures.iloc[-1]).tail(16).reset_index(drop=True)
+        if not figures.empty
+        else None
+    )
     return plan_docx(
         plan,
         db.plan_versions(plan_id),
-        series.tail(16),
+        series,
         organisation=str(settings.get("organisation", "")),
         today=today,
     )

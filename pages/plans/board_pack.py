@@ -7,7 +7,7 @@ import streamlit as st
 
 from csa.access import allowed
 from csa.exports import safe_frame
-from csa.reports.board_pack import AUDIENCES
+from csa.reports.board_pack import AUDIENCES, plan_summary
 from csa.reports.charts import trend_chart, trend_frame
 from ui import context, data, filters, plan_views
 from ui.format import badge, unit_label
@@ -34,8 +34,9 @@ audience = right.radio(
         "board": "The board (all indicators)",
         "public": "Publication (public indicators only)",
     }.get,
-    help="The public version leaves restricted indicators out, hides "
-    "small counts and does not name action owners.",
+    help="The public version uses the published public figures: restricted indicators left "
+    "out, figures hidden to protect small numbers show only why, and action owners are "
+    "not named.",
 )
 today = date.today()
 try:
@@ -117,33 +118,31 @@ for section in pack.sections:
                 st.markdown(f"- {reason}")
         st.dataframe(safe_frame(section.table()), hide_index=True, width="stretch")
         for item in section.charts:
-            if len(item.series) >= 2:
-                frame, _ = trend_frame(
-                    item.series,
-                    item.polarity,
-                    item.target,
-                    item.trajectory,
-                    rephase_at=item.spc_rephase,
-                )
+            if item.series["value"].notna().sum() >= 2 if not item.series.empty else False:
                 st.altair_chart(
                     trend_chart(
-                        frame,
+                        trend_frame(item.series, item.target, item.trajectory),
                         f"{item.indicator_title}: {item.area_name}",
                         item.unit_words or unit_label(item.unit, 1),
                     ),
                     width="stretch",
                 )
-            elif item.suppressed:
+            elif item.suppressed or item.series.empty:
                 st.caption(
-                    f"{item.area_name}: chart not shown, some counts are below the "
-                    "disclosure threshold."
+                    f"{item.area_name}: no chart is published for this series"
+                    + (
+                        ", as it includes figures hidden to protect small numbers."
+                        if item.suppressed
+                        else "."
+                    )
                 )
 
 st.subheader("3. Recovery plans")
 if pack.plans.empty:
     st.caption("No indicator is critical and no plan is open.")
 else:
-    plans = pack.plans
+    st.dataframe(safe_frame(plan_summary(pack.plans)), hide_index=True, width="stretch")
+    plans = pack.plans[pack.plans["plan_state"] != "none yet"]
     st.dataframe(
         safe_frame(
             plans.assign(flags=plans["flags"].map("; ".join))[

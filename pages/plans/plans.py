@@ -6,11 +6,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from csa import formatting
 from csa.access import PermissionDenied, allowed
 from csa.plans import evidence as plan_evidence
 from csa.plans import workflow
 from ui import context, data, filters, plan_views
-from ui.format import badge, number
+from ui.format import badge
 
 ctx = context.guard(__file__)
 viewer = ctx.viewer
@@ -79,7 +80,14 @@ if reg.empty:
 def draft(code: str, area: str) -> None:
     """Create the pre-filled draft and open it in the editor."""
     try:
-        ev = plan_evidence.build_evidence(data.inputs(), data.settings(), code, area, period)
+        ev = plan_evidence.build_evidence(
+            data.inputs(),
+            ctx.settings,
+            code,
+            area,
+            period,
+            figures=ctx.figures(indicators=[code]),
+        )
         plan_id = workflow.create_plan(
             data.database(),
             actor,
@@ -107,15 +115,11 @@ for row in reg.to_dict("records"):
             st.markdown(f"**{row['indicator_title']}**, {row['area_name']}")
             st.caption(f"{row['indicator_code']} · lead: {ind['lead_organisation']}")
             status = row["label"] + (" · CRITICAL" if row["critical"] else "")
-            figure = (
-                number(row["value"], ind["unit"])
-                if row["value"] is not None and not pd.isna(row["value"])
-                else "–"
-            )
+            figure = formatting.figure(row["value"], ind["unit"])
             target = (
                 ""
                 if row["target"] is None or pd.isna(row["target"])
-                else f" · target {number(row['target'], ind['unit'])}"
+                else f" · target {formatting.figure(row['target'], ind['unit'])}"
             )
             st.markdown(
                 f"{badge(row['rag'], status)} &nbsp; {figure}{target}", unsafe_allow_html=True
