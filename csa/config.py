@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "suppression_threshold",
         5,
-        "Counts below this are shown as '<N' to the public; 0 turns suppression off.",
+        "Counts of 1 to this minus 1 are hidden from the public ('fewer than 5'), with every figure that would reveal one; 0 turns suppression off.",
     ),
     Setting("spc_min_points", 13, "Fewest points before SPC limits and icons are shown."),
     Setting("spc_run_length", 6, "Length of a run or trend that counts as special cause."),
