@@ -162,6 +162,12 @@ class Upload(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     rolled_back_by: Mapped[str | None] = mapped_column(String(254))
     rolled_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+    #: Idempotency key of a committed return, ``"return:<sha256>"``; cleared when it is
+    #: rolled back. Unique, so the same file committed twice at once is stored once.
+    dedupe_key: Mapped[str | None] = mapped_column(String(80))
+    #: For a rollback: the upload it undid (a return, or another rollback).
+    reverts_upload_id: Mapped[int | None] = mapped_column(Integer)
+    __table_args__ = (Index("uq_uploads_dedupe_key", "dedupe_key", unique=True),)
 
 
 class Observation(Base):

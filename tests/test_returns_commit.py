@@ -3,6 +3,7 @@ refused when the figures moved since the preview, and only by those allowed."""
 
 import hashlib
 import json
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -318,3 +319,60 @@ def test_a_rejected_file_writes_nothing_even_when_confirmed(db):
     with pytest.raises(ReturnRejected, match="1 problem to fix"):
         commit(db, b"code,value\nDA-01,5\n", name="figures.csv.xlsx")
     assert state(db) == before
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("change", [True, False], ids=["changes-a-figure", "changes-nothing"])
+def test_the_same_file_committed_twice_at_once_is_stored_once(db, police, monkeypatch, change):
+    """Two confirmations of the same bytes racing each other (two browser tabs, two servers):
+    both previews see no earlier import, both commits reach the insert together. The
+    database's unique key on the upload's idempotency key lets exactly one through; the
+    other gets the "already imported" result naming it, not an error."""
+    content = edit(police, {"I4": cell(police, "I4") + 1}) if change else police
+    real = db.insert_upload
+    together = threading.Barrier(2)
+
+    def insert_when_both_are_here(*args, **kwargs):
+        together.wait(timeout=30)  # both transactions have checked: neither saw the other
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(db, "insert_upload", insert_when_both_are_here)
+    results, errors = [], []
+
+    def confirm(name):
+        try:
+            results.append(commit(db, content, name=name))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=confirm, args=(f"tab{i}.xlsx",)) for i in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert sorted(r.status for r in results) == ["duplicate", "imported"]
+    assert len({r.upload_id for r in results}) == 1
+    stored = db.uploads(kinds=["return"])
+    assert list(stored["id"]) == [results[0].upload_id]
+    assert len(db.audit_log(action="upload_return")) == 1
+    if change:
+        assert list(db.history("DA-01", BURNLEY, "2026-27 Q2")["revision"]) == [2, 1]
+
+
+def test_the_idempotency_key_is_enforced_by_the_database(db, police):
+    """Even a writer that skips every check cannot store the same committed return twice."""
+    first = commit(db, police)
+    row = db.upload(first.upload_id)
+    with pytest.raises(IntegrityError), db.transaction() as conn:
+        db.insert_upload(
+            conn,
+            kind="return",
+            file_name="again.xlsx",
+            sha256=row["sha256"],
+            content=police,
+            user_email=OFFICER.email,
+            created_at=row["created_at"],
+            dedupe_key=row["dedupe_key"],
+        )
+    assert row["dedupe_key"] == f"return:{row['sha256']}"

@@ -131,7 +131,7 @@ def test_a_figure_changed_again_later_blocks_the_rollback(db, police):
     "upload_id, message",
     [
         (999, "There is no upload #999"),
-        (1, "Upload #1 is a seed upload; only returns can be rolled back"),
+        (1, "Upload #1 is a seed upload; only returns and rollbacks can be rolled back"),
     ],
 )
 def test_only_committed_returns_can_be_rolled_back(db, upload_id, message):
@@ -142,8 +142,10 @@ def test_only_committed_returns_can_be_rolled_back(db, upload_id, message):
 def test_an_upload_cannot_be_rolled_back_twice(db, police):
     upload = commit(db, edit(police, {"I4": cell(police, "I4") + 1}))
     rollback_upload(db, ADMIN, upload.upload_id)
-    with pytest.raises(RollbackRefused, match="is rolled_back, not committed"):
+    with pytest.raises(RollbackRefused, match="is rolled_back, not committed") as info:
         rollback_upload(db, ADMIN, upload.upload_id)
+    # the refusal names the way to apply the upload again: roll its rollback back
+    assert f"rolled back as upload #{upload.upload_id + 1}: roll upload #" in info.value.summary
 
 
 def test_officers_may_not_roll_back(db, police):
@@ -152,3 +154,122 @@ def test_officers_may_not_roll_back(db, police):
         rollback_upload(db, OFFICER, upload.upload_id)
     assert db.upload(upload.upload_id)["outcome"] == "committed"
     assert db.audit_log(action="rollback_upload").iloc[0]["outcome"] == "refused"
+
+
+# -- every refusal has a path that works (issue "Security and reliability", item 6) ---------
+def numerators(db, key=KEY):
+    """The numerators of every revision of a figure, oldest first, withdrawn as None."""
+    h = db.history(*key).sort_values("revision")
+    return [None if w else int(n) for n, w in zip(h["numerator"], h["withdrawn"], strict=True)]
+
+
+def refusal(db, upload_id):
+    with pytest.raises(RollbackRefused) as info:
+        rollback_upload(db, ADMIN, upload_id)
+    return info.value.summary
+
+
+def test_the_dead_end_of_the_issue_rolling_back_q_then_p_works(db, police):
+    """Import P then Q, both changing DA-01 Burnley. `rollback P` is refused naming Q; once Q
+    is rolled back, the figure is P's again and `rollback P` succeeds."""
+    seed = int(cell(police, "I4"))
+    p = commit(db, edit(police, {"I4": seed + 1}), name="p.xlsx").upload_id
+    q = commit(db, edit(police, {"I4": seed + 2}), name="q.xlsx").upload_id
+    assert refusal(db, p).endswith(f"Roll back upload #{q} first, then upload #{p}.")
+    rq = rollback_upload(db, ADMIN, q).rollback_upload_id
+    assert numerators(db) == [seed, seed + 1, seed + 2, seed + 1]
+    rp = rollback_upload(db, ADMIN, p)
+    assert (rp.restored, rp.withdrawn) == (1, 0)
+    assert numerators(db) == [seed, seed + 1, seed + 2, seed + 1, seed]
+    assert current(db)["upload_id"] == rp.rollback_upload_id
+    assert [db.upload(u)["outcome"] for u in (p, q, rq)] == [
+        "rolled_back",
+        "rolled_back",
+        "committed",
+    ]
+
+
+def test_the_refusal_names_every_upload_to_roll_back_first_in_order(db, police):
+    """P, Q and R change the same figure; R happens to write P's value again, which must not
+    count as P's figure (R is a live import). The path is R then Q, and it works."""
+    seed = int(cell(police, "I4"))
+    p = commit(db, edit(police, {"I4": seed + 1}), name="p.xlsx").upload_id
+    q = commit(db, edit(police, {"I4": seed + 2}), name="q.xlsx").upload_id
+    r = commit(db, edit(police, {"I4": seed + 1}), name="r.xlsx").upload_id
+    assert refusal(db, p).endswith(
+        f"Roll back upload #{r}, then upload #{q} first, then upload #{p}."
+    )
+    assert refusal(db, q).endswith(f"Roll back upload #{r} first, then upload #{q}.")
+    for upload_id in (r, q, p):
+        rollback_upload(db, ADMIN, upload_id)
+    assert numerators(db) == [seed, seed + 1, seed + 2, seed + 1, seed + 2, seed + 1, seed]
+
+
+def test_the_path_follows_later_uploads_through_other_figures(db, police):
+    """P changes Burnley; Q changes Burnley and the next area; S changes only the next area.
+    Q cannot go before S, so rolling P back needs S, then Q."""
+    burnley, other = int(cell(police, "I4")), int(cell(police, "I5"))
+    p = commit(db, edit(police, {"I4": burnley + 1}), name="p.xlsx").upload_id
+    q = commit(db, edit(police, {"I4": burnley + 2, "I5": other + 2}), name="q.xlsx").upload_id
+    s = commit(db, edit(police, {"I4": burnley + 2, "I5": other + 3}), name="s.xlsx").upload_id
+    assert refusal(db, p).endswith(
+        f"Roll back upload #{s}, then upload #{q} first, then upload #{p}."
+    )
+    for upload_id in (s, q, p):
+        rollback_upload(db, ADMIN, upload_id)
+    assert numerators(db) == [burnley, burnley + 1, burnley + 2, burnley + 1, burnley]
+
+
+def test_a_rollback_can_itself_be_rolled_back(db, police):
+    """Rolling a rollback back re-applies the values it undid, as new revisions; and that
+    can be rolled back in turn."""
+    seed = int(cell(police, "I4"))
+    p = commit(db, edit(police, {"I4": seed + 1}), name="p.xlsx").upload_id
+    rp = rollback_upload(db, ADMIN, p).rollback_upload_id
+    again = rollback_upload(db, ANALYST, rp, reason="the figures were right")
+    assert (again.upload_id, again.restored, again.withdrawn) == (rp, 1, 0)
+    assert "re-applied" in again.message
+    assert numerators(db) == [seed, seed + 1, seed, seed + 1]
+    assert db.upload(rp)["outcome"] == "rolled_back"
+    rrp = db.upload(again.rollback_upload_id)
+    assert (rrp["kind"], rrp["reverts_upload_id"], rrp["outcome"]) == ("rollback", rp, "committed")
+    # P itself stays rolled back: the refusal names the upload to roll back instead
+    assert f"roll upload #{rrp['id']} back" in refusal(db, p)
+    rollback_upload(db, ADMIN, rrp["id"])
+    assert numerators(db) == [seed, seed + 1, seed, seed + 1, seed]
+
+
+def test_a_rollback_of_a_created_figure_can_be_undone_and_redone(db):
+    content = template(db, "LANCS-POLICE", "2026-27 Q3", today=NEXT_QUARTER_DAY)
+    blank = {f"{c}{r}": None for r in range(3, 58) for c in "IJ"}
+    area = cell(content, "D2")
+    key = ("DA-01", area, "2026-27 Q3")
+    p = commit(
+        db,
+        edit(content, blank | {"I2": 1200, "J2": 150000}),
+        name="q3.xlsx",
+        today=NEXT_QUARTER_DAY,
+    ).upload_id
+    rp = rollback_upload(db, ADMIN, p).rollback_upload_id
+    assert numerators(db, key) == [1200, None]
+    rrp = rollback_upload(db, ADMIN, rp)
+    assert (rrp.restored, rrp.withdrawn) == (1, 0)
+    assert numerators(db, key) == [1200, None, 1200]
+    assert current(db, area=area, period="2026-27 Q3")["value"] == pytest.approx(8.0)
+    assert rollback_upload(db, ADMIN, rrp.rollback_upload_id).withdrawn == 1
+    assert current(db, area=area, period="2026-27 Q3") is None
+
+
+def test_a_rollback_follows_the_same_conflict_rule(db, police):
+    """P is rolled back; Q then changes the figure again. Re-applying P (rolling its rollback
+    back) would silently undo Q: refused, naming Q; after Q is rolled back it works."""
+    seed = int(cell(police, "I4"))
+    p = commit(db, edit(police, {"I4": seed + 1}), name="p.xlsx").upload_id
+    rp = rollback_upload(db, ADMIN, p).rollback_upload_id
+    q = commit(db, edit(police, {"I4": seed + 5}), name="q.xlsx").upload_id
+    message = refusal(db, rp)
+    assert f"(now revision 4 from upload #{q})" in message
+    assert message.endswith(f"Roll back upload #{q} first, then upload #{rp}.")
+    rollback_upload(db, ADMIN, q)
+    rollback_upload(db, ADMIN, rp)
+    assert numerators(db) == [seed, seed + 1, seed, seed + 5, seed, seed + 1]

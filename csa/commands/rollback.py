@@ -1,4 +1,5 @@
-"""``rollback``: undo an imported return by appending revisions that restore the figures."""
+"""``rollback``: undo an imported return (or a rollback) by appending revisions; the same
+entry point as the Upload history page (csa.returns.rollback_upload)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from csa.returns import RollbackRefused, rollback_upload
 def register(sub) -> None:
     p = sub.add_parser(
         "rollback",
-        help="roll an imported return back",
+        help="roll an imported return (or a rollback) back",
         description="Roll a committed return upload back: each figure it "
         "changed gets a new revision restoring the previous value, "
-        "each figure it created is withdrawn. Analysts and admins "
-        "only. Exit 0 done, 2 cannot be rolled back, 3 refused.",
+        "each figure it created is withdrawn. A rollback can be rolled back "
+        "too (its undone values are applied again). When later uploads "
+        "changed the same figures, the refusal names the uploads to roll "
+        "back first, in order. Analysts and admins only. Exit 0 done, 2 "
+        "cannot be rolled back, 3 refused.",
     )
     p.add_argument("upload_id", type=int, metavar="UPLOAD_ID")
     p.add_argument("--user", required=True, metavar="EMAIL", help="the analyst or admin")

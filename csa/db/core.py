@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, create_engine, event, insert, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql import Executable
 
 from csa.models import AuditEntry, DataVersion
@@ -29,10 +32,58 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def make_engine(url: str) -> Engine:
+#: Set to 1 (true, yes, on) to open a SQLite database read-only even where the file could
+#: be written (e.g. a mount the operating system reports writable to root).
+READ_ONLY_VARIABLE = "CSA_DATABASE_READ_ONLY"
+
+
+class ReadOnlyDatabase(PermissionError):
+    """A write to a database opened read-only: ``the database at PATH is read-only: why``."""
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file of a ``sqlite:///PATH`` URL (None for memory, URI forms or other engines)."""
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///") :].split("?", 1)[0]
+    return None if not path or path == ":memory:" or path.startswith("file:") else path
+
+
+def read_only_reason(url: str, read_only: bool | None = None) -> str | None:
+    """Why a SQLite database must be opened read-only, or None when it can be written.
+
+    ``read_only`` forces the answer; when None, ``CSA_DATABASE_READ_ONLY`` is read, then the
+    file's and its folder's permissions (a read-only mount, or files of another user).
+    """
+    path = sqlite_file(url)
+    if path is None or read_only is False:
+        return None
+    if read_only is None:
+        flag = os.environ.get(READ_ONLY_VARIABLE, "").strip().lower()
+        read_only = flag in ("1", "true", "yes", "on")
+    if read_only:
+        return f"it was opened read-only ({READ_ONLY_VARIABLE} or read_only=True)"
+    if not Path(path).is_file():
+        return None  # a new database: created in the usual way
+    if not os.access(path, os.W_OK):
+        return "the file is not writable"
+    if not os.access(Path(path).parent, os.W_OK):
+        return "its folder is not writable"
+    return None
+
+
+def make_engine(url: str, read_only: bool | None = None) -> Engine:
+    """An engine for ``url``. A SQLite file that cannot (or must not) be written is opened
+    read-only, without the WAL pragma (which writes): ``mode=ro``, plus ``immutable=1``
+    when its folder is not writable, so SQLite needs no -wal or -shm side file there."""
     if url.startswith("sqlite"):
-        path = url.split("sqlite:///", 1)[-1]
-        if path and path != ":memory:":
+        path = sqlite_file(url)
+        reason = read_only_reason(url, read_only)
+        if reason is not None:
+            folder = Path(path).parent
+            options = "mode=ro" + ("" if os.access(folder, os.W_OK) else "&immutable=1")
+            url = f"sqlite:///file:{quote(path)}?{options}&uri=true"
+        elif path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -40,7 +91,8 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_conn, _record):  # pragma: no cover - trivial
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA journal_mode=WAL")
+            if reason is None:
+                cur.execute("PRAGMA journal_mode=WAL")
             cur.close()
 
         return engine
@@ -67,9 +119,11 @@ class CoreGateway:
     #: line: audit entries by a named user then read ``"cli:deploy as jo@example.org"``.
     acting_via: str | None = None
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, read_only: bool | None = None):
         self.url = url
-        self.engine = make_engine(url)
+        #: Why this database is open read-only (None when it can be written).
+        self.read_only_reason = read_only_reason(url, read_only)
+        self.engine = make_engine(url, read_only)
 
     @property
     def dialect(self) -> str:
@@ -81,8 +135,17 @@ class CoreGateway:
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """One transaction: everything inside commits together or not at all."""
-        with self.engine.begin() as conn:
-            yield conn
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            if "readonly" not in str(exc).lower() and "read-only" not in str(exc).lower():
+                raise
+            path = sqlite_file(self.url) or "this address"
+            why = self.read_only_reason or "the file or its folder is not writable"
+            raise ReadOnlyDatabase(
+                f"the database at {path} is read-only: {why}; nothing was written"
+            ) from None
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:

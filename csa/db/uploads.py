@@ -127,7 +127,12 @@ class UploadGateway:
         created_at: datetime,
         outcome: str = "committed",
         message: str = "",
+        dedupe_key: str | None = None,
+        reverts_upload_id: int | None = None,
     ) -> int:
+        """Archive an upload. ``dedupe_key`` (``"return:<sha256>"`` for a return) is unique
+        among stored uploads: a second committed copy of the same file raises
+        ``IntegrityError`` inside the caller's transaction, however the commits interleave."""
         return int(
             conn.execute(
                 insert(Upload)
@@ -140,6 +145,8 @@ class UploadGateway:
                     created_at=created_at,
                     outcome=outcome,
                     message=message,
+                    dedupe_key=dedupe_key,
+                    reverts_upload_id=reverts_upload_id,
                 )
                 .returning(Upload.id)
             ).scalar_one()
@@ -207,8 +214,30 @@ class UploadGateway:
         conn.execute(
             update(Upload)
             .where(Upload.id == int(upload_id))
-            .values(outcome="rolled_back", rolled_back_by=by, rolled_back_at=at, message=message)
+            .values(
+                outcome="rolled_back",
+                rolled_back_by=by,
+                rolled_back_at=at,
+                message=message,
+                dedupe_key=None,  # the same file may be imported again
+            )
         )
+
+    @staticmethod
+    def upload_links(conn: Connection) -> dict[int, tuple[str, int | None]]:
+        """``{upload id: (kind, id of the upload it reverts)}`` for every upload (small: no
+        content), to tell what each rollback did."""
+        rows = conn.execute(select(Upload.id, Upload.kind, Upload.reverts_upload_id)).all()
+        return {int(i): (str(k), None if r is None else int(r)) for i, k, r in rows}
+
+    @staticmethod
+    def rollback_of(conn: Connection, upload_id: int) -> int | None:
+        """The (latest) rollback upload that undid ``upload_id``, if any."""
+        return conn.execute(
+            select(func.max(Upload.id)).where(
+                Upload.kind == "rollback", Upload.reverts_upload_id == int(upload_id)
+            )
+        ).scalar()
 
 
 def _key_filter(keys: list[tuple[str, str, str]]):

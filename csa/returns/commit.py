@@ -10,7 +10,9 @@ re-reads the revision of every figure and refuses (:class:`StaleReturn`, with a 
 preview) if any moved since the preview; archives the file (bytes, SHA-256, who, when);
 appends a revision for each new or changed figure (the old revision stays); and writes the
 audit entry. Any failure rolls the whole transaction back, so a return is written
-completely or not at all. The same bytes sent again are recognised and change nothing.
+completely or not at all. The same bytes sent again are recognised and change nothing,
+even when both copies are confirmed at the same moment: the upload's ``dedupe_key`` is
+unique in the database, so the second transaction fails on it and reports the first.
 """
 
 from __future__ import annotations
@@ -126,14 +128,7 @@ def commit_return(
     """
     preview = prepare_return(db, actor, content, file_name, today=today, settings=settings)
     if preview.duplicate_of is not None:
-        dup = preview.duplicate_of
-        return CommitResult(
-            "duplicate",
-            int(dup["id"]),
-            file_name,
-            preview.sha256,
-            {"new": 0, "changed": 0, "unchanged": 0},
-        )
+        return _duplicate(preview.duplicate_of, file_name, preview.sha256)
     if preview.warnings and not acknowledge_warnings:
         raise WarningsNotAcknowledged(
             f"{file_name} has {len(preview.warnings)} warning(s) to check and acknowledge "
@@ -159,6 +154,7 @@ def commit_return(
                 user_email=actor.email,
                 created_at=now,
                 message=f"Return for {', '.join(preview.periods)}",
+                dedupe_key=dedupe_key(preview.sha256),
             )
             counts = db.write_revisions(
                 conn, rows, upload_id=upload_id, user_email=actor.email, data_kind="real"
@@ -183,15 +179,33 @@ def commit_return(
                 },
             )
     except StaleReturn as exc:
+        if (dup := db.committed_upload_with_sha(preview.sha256)) is not None:
+            return _duplicate(dup, file_name, preview.sha256)  # the same file, just before
         raise _stale(
             file_name, expected, _fresh(db, actor, content, file_name, today, settings)
         ) from exc
-    except IntegrityError as exc:  # another commit wrote the same revision number first
+    except IntegrityError as exc:
+        # The same file committed at the same moment: the unique dedupe key let the other
+        # one through, and this transaction wrote nothing. Say so, as for any duplicate.
+        if (dup := db.committed_upload_with_sha(preview.sha256)) is not None:
+            return _duplicate(dup, file_name, preview.sha256)
+        # Otherwise another commit wrote the same revision number first.
         raise _stale(
             file_name, expected, _fresh(db, actor, content, file_name, today, settings)
         ) from exc
     publish.ensure(db, settings or csa_config.load())  # every surface shows it on its next run
     return CommitResult("imported", upload_id, file_name, preview.sha256, counts)
+
+
+def dedupe_key(sha256: str) -> str:
+    """The idempotency key of a committed return (unique in ``uploads.dedupe_key``)."""
+    return f"return:{sha256}"
+
+
+def _duplicate(dup: dict, file_name: str, sha256: str) -> CommitResult:
+    return CommitResult(
+        "duplicate", int(dup["id"]), file_name, sha256, {"new": 0, "changed": 0, "unchanged": 0}
+    )
 
 
 def _after(expected: dict[str, int], preview: Preview) -> dict[str, int]:

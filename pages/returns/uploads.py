@@ -11,6 +11,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from csa.access import Actor, PermissionDenied, allowed
+from csa.db.core import ReadOnlyDatabase
 from csa.exports import safe_frame
 from csa.returns import RollbackRefused, rollback_upload
 from ui import context, data, session
@@ -168,19 +169,29 @@ else:
         width="stretch",
     )
 
-if upload["kind"] == "return" and upload["outcome"] == "committed":
+if upload["kind"] == "rollback" and pd.notna(upload.get("reverts_upload_id")):
+    st.caption(f"This rollback undid upload #{int(upload['reverts_upload_id'])}.")
+if upload["outcome"] == "rolled_back" and upload.get("message"):
+    st.caption(md(str(upload["message"])))
+if upload["kind"] in ("return", "rollback") and upload["outcome"] == "committed":
     st.subheader("Roll this upload back")
-    st.caption(
-        "Each figure it changed gets a new revision restoring the previous value; each "
-        "figure it created is withdrawn. Nothing is deleted, and the rollback is "
-        "audited."
-    )
+    if upload["kind"] == "rollback":
+        st.caption(
+            "Rolling a rollback back applies again the values it undid, as new revisions. "
+            "Nothing is deleted, and it is audited."
+        )
+    else:
+        st.caption(
+            "Each figure it changed gets a new revision restoring the previous value; each "
+            "figure it created is withdrawn. Nothing is deleted, and the rollback is "
+            "audited."
+        )
     reason = st.text_input("Reason", max_chars=500, key="rollback_reason")
     sure = st.checkbox(f"Yes, roll upload #{chosen} back", key=f"rollback_sure_{chosen}")
     if st.button("Roll back", type="primary", disabled=not sure, key="rollback_button"):
         try:
             result = rollback_upload(db, actor, chosen, reason=reason)
-        except (RollbackRefused, PermissionDenied) as exc:
+        except (RollbackRefused, PermissionDenied, ReadOnlyDatabase) as exc:
             st.error(str(exc))
         except SQLAlchemyError:
             st.error("The database could not roll the upload back; nothing was changed.")
