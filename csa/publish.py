@@ -363,6 +363,12 @@ def ensure(db, settings: dict, *, wait_seconds: float = 300.0) -> str:
         claimed = db.claim_publication(key, version)
         if claimed is None:  # a read-only entry: another server or `init` publishes
             wait_for = "the officer entry, `python -m csa publish` or an import"
+            if db.dialect == "sqlite" and not db.publication_claimed(key):
+                raise PermissionError(  # nobody else can write a read-only SQLite file
+                    f"The figures for data version {version} are not published in this "
+                    "read-only database: run `python -m csa publish` on a writable copy "
+                    "first."
+                )
         else:
             wait_for = "another server"
         if claimed:

@@ -203,5 +203,10 @@ def test_unknown_audience_is_refused(published):
 def test_a_read_only_entry_waits_for_a_writer_with_a_clear_message(monkeypatch, sqlite_db):
     sqlite_db.record_audit("analyst@example.org", "upload_return", "f.xlsx")  # new version
     monkeypatch.setattr(sqlite_db, "claim_publication", lambda key, version: None)
+    # a read-only SQLite file: nobody else can publish into it, so say so at once
+    with pytest.raises(PermissionError, match="not published in this read-only database"):
+        publish.ensure(sqlite_db, SETTINGS)
+    # another server has claimed it (a shared database): wait for it, within bounds
+    monkeypatch.setattr(sqlite_db, "publication_claimed", lambda key: True)
     with pytest.raises(TimeoutError, match="waiting for the officer entry"):
         publish.ensure(sqlite_db, SETTINGS, wait_seconds=0.3)

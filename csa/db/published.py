@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from csa.db.core import utcnow
+from csa.db.core import ReadOnlyDatabase, utcnow
 from csa.models import Publication, PublishedFigure
 
 #: Rows written per INSERT: large enough to be quick, small enough for PostgreSQL's limit of
@@ -43,6 +43,8 @@ class PublishedGateway:
                 )
         except IntegrityError:
             return False
+        except ReadOnlyDatabase:
+            return None
         except DBAPIError as exc:
             if "read-only" in str(exc) or "permission denied" in str(exc) or "readonly" in str(exc):
                 return None

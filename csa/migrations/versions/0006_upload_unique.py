@@ -1,7 +1,7 @@
 """uploads: idempotency key (unique) and the upload a rollback undid
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02 09:00:00
 
 ``dedupe_key`` is ``"return:<sha256>"`` for a committed return (NULL otherwise, and cleared
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
