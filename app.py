@@ -5,15 +5,16 @@ import streamlit as st
 
 from ui import chrome, context, navigation
 
+presenting = st.query_params.get("mode", "") == "present"
 st.set_page_config(
     page_title="Safer Lancashire: CSA performance",
     page_icon=":shield:",
     layout="wide",
-    initial_sidebar_state="auto",
+    initial_sidebar_state="collapsed" if presenting else "auto",  # the board's screen
 )
 
 ctx = context.build()
 page = navigation.build(ctx.viewer, embedded=ctx.embedded, presenting=ctx.presenting)
 chrome.header(ctx)
 page.run()
-chrome.footer(embedded=ctx.embedded)
+chrome.footer(embedded=ctx.embedded, presenting=ctx.presenting)

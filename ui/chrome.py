@@ -6,10 +6,32 @@ import streamlit as st
 
 PRESENT_CSS = """
 <style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 1.35rem; }
 [data-testid="stMetricValue"] { font-size: 3rem; }
 h1 { font-size: 3rem !important; } h2 { font-size: 2.4rem !important; }
 </style>
+"""
+#: Presentation: the arrow keys, PageDown/PageUp and a presentation clicker (which sends them)
+#: press the screen's Next and Previous buttons. Registered once per browser tab.
+PRESENT_KEYS = """
+<script>
+if (!window.__csaPresentKeys) {
+  window.__csaPresentKeys = true;
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName))) return;
+    const forward = ["ArrowRight", "ArrowDown", "PageDown"].includes(event.key);
+    const back = ["ArrowLeft", "ArrowUp", "PageUp"].includes(event.key);
+    if (!forward && !back) return;
+    const word = forward ? "Next" : "Previous";
+    const button = [...document.querySelectorAll("button")].find(
+      (b) => b.innerText.includes(word) && !b.disabled);
+    if (button) { event.preventDefault(); button.click(); }
+  });
+}
+</script>
 """
 EMBED_CSS = """
 <style>
@@ -44,18 +66,20 @@ def header(ctx) -> None:
     st.html(BASE_CSS)
     if presenting:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+        st.html(PRESENT_KEYS, unsafe_allow_javascript=True)
     if embedded:
         st.markdown(EMBED_CSS, unsafe_allow_html=True)
-    if not embedded:
+    if not embedded and not presenting:
         with st.sidebar:
             st.caption(settings["title"])
             if viewer.signed_in:
                 st.caption(f"Signed in as {viewer.email} ({viewer.role})")
 
 
-def footer(embedded: bool) -> None:
+def footer(embedded: bool, presenting: bool = False) -> None:
     st.divider()
-    st.page_link("pages/scorecard/accessibility.py", label="Accessibility statement")
+    if not presenting:  # the presentation registers its own page only
+        st.page_link("pages/scorecard/accessibility.py", label="Accessibility statement")
     st.caption(
         "Real figures: ONS, Home Office and MHCLG, Open Government Licence v3.0. Boundaries: "
         "Source: Office for National Statistics licensed under the Open Government Licence "
