@@ -336,3 +336,40 @@ def test_the_editor_draws_the_published_figures_spc_chart(app_env):
     target = next(f for f in frames if "target" in f)
     assert target["target"].tolist() == pytest.approx([figure["target"]])
     assert f"Target: {figure['target_text']}." in texts(at)
+
+
+def test_the_editor_shows_each_areas_share_of_the_rise_or_the_fall(app_env):
+    from tests.test_pages_scorecard import chart_data
+
+    plan_id = drafted_plan(app_env)
+    evidence = app_env.plan(plan_id)["content"]["evidence"]
+    at = app(OFFICER, "pages/plans/plan_editor.py", plan=str(plan_id))
+    assert not at.exception
+    blocks = [b for b in evidence["contributions"] if (b.get("change") or {}).get("rows")]
+    tables = [d.value for d in at.dataframe if "Share of the total rise or fall" in d.value.columns]
+    assert len(tables) == len(blocks) >= 1
+    for block, table in zip(blocks, tables, strict=True):
+        rows = block["change"]["rows"]
+        assert list(table.columns) == [
+            "Area",
+            "Before",
+            "Now",
+            "Contribution",
+            "Direction",
+            "Share of the total rise or fall",
+        ]
+        words = {"rise": "Pushed it up", "fall": "Pulled it down", "none": "No change"}
+        assert list(table["Direction"]) == [words[r["direction"]] for r in rows]
+        shares = table["Share of the total rise or fall"].tolist()
+        expected = [float("nan") if r["share"] is None else r["share"] for r in rows]
+        assert shares == pytest.approx(expected, nan_ok=True)  # a zero contribution: no share
+        # the shares of the rises add up to 100%, and so do those of the falls
+        for way in ("Pushed it up", "Pulled it down"):
+            part = table.loc[table["Direction"] == way, "Share of the total rise or fall"]
+            if len(part):
+                assert part.sum() == pytest.approx(1.0)
+    contribution_specs = [
+        spec for spec, _f in chart_data(at) if "Contributions to" in str(spec.get("title"))
+    ]
+    assert len(contribution_specs) == len(blocks)
+    assert all(spec["height"] >= 260 for spec in contribution_specs)
