@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from csa import config as csa_config
-from csa.access import Actor
+from csa.access import Actor, can_see_indicator
 from csa.plans import workflow
 from csa.plans.evidence import evidence_for
 from tests.conftest import app_test, reachable
@@ -79,43 +79,76 @@ COMPLETE = {
 }
 
 
-def test_register_lists_critical_rows_and_the_lead_drafts_a_plan(app_env):
+def test_register_lists_critical_indicators_and_the_lead_drafts_a_county_plan(app_env):
+    from csa import publish
+
+    key = publish.ensure(app_env, csa_config.load())
+    published = publish.read(app_env, key, "signed_in", periods=[PERIOD])
+    critical = published[published["critical"]]
+    names = dict(zip(app_env.areas()["code"], app_env.areas()["name"], strict=True))
+    kinds = dict(zip(app_env.areas()["code"], app_env.areas()["kind"], strict=True))
+
     at = app(OFFICER, "pages/plans/plans.py", period=PERIOD)
     assert not at.exception
     assert at.title[0].value == "Recovery plans"
     body = texts(at)
-    assert "**Violence with injury**, Burnley" in body
+    assert "**Violence with injury**" in body
     assert "⚠ Critical: no recovery plan yet" in body
+    burnley_etc = critical.loc[critical["indicator_code"] == "VIO-01", "area_code"]
+    assert len(burnley_etc) > 1  # critical in several areas, and one row for them all
+    assert f"Critical in {len(burnley_etc)} areas" in unescaped(body)
+    assert "Burnley" in unescaped(body)
+    assert "nan" not in body.lower().replace("financial", "")
     keys = {b.key for b in at.button if b.label == "Draft a recovery plan"}
-    assert "draft_VIO-01_E07000117" in keys
-    # an officer sees the indicators their organisation leads first (VIO-01, VIO-02)
-    assert {k.split("_")[1] for k in keys} <= {"VIO-01", "VIO-02"}
+    # one draft button per indicator; an officer sees the indicators their organisation leads
+    assert keys == {"draft_VIO-01", "draft_VIO-02"} & {
+        f"draft_{c}" for c in critical["indicator_code"]
+    }
+    # the tiles follow the filter: the critical indicators this officer's list shows
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["⚠ Critical indicators"] == str(len(keys))
     assert "The lead (Lancashire Constabulary) drafts the plan." not in body
     at.toggle(key="plans_mine").set_value(False).run()
     keys = {b.key for b in at.button if b.label == "Draft a recovery plan"}
-    # ...and may not draft plans for indicators the police lead (DA-02)
-    assert "draft_VIO-01_E07000117" in keys
-    assert not any(k.startswith("draft_DA-02") for k in keys)
+    # every critical indicator once (a handful of rows, not one per area) ...
+    inds = app_env.indicators().set_index("code")
+    visible = {
+        c
+        for c in critical["indicator_code"]
+        if can_see_indicator(
+            OFFICER.actor, bool(inds.loc[c, "public"]), inds.loc[c, "lead_org_code"]
+        )
+    }
+    assert "SOC-01" not in visible  # restricted to the police and the board
+    assert {m.label: m.value for m in at.metric}["⚠ Critical indicators"] == str(len(visible))
+    # ... and the officer may not draft plans for indicators the police lead (DA-02)
+    assert "draft_VIO-01" in keys
+    assert "draft_DA-02" not in keys
     assert "The lead (Lancashire Constabulary) drafts the plan." in texts(at)
 
-    at.button(key="draft_VIO-01_E07000117").click().run()
+    at.button(key="draft_VIO-01").click().run()
     assert not at.exception
     plans = app_env.plans()
     assert len(plans) == 1
     plan = app_env.plan(int(plans["id"].iloc[0]))
     assert (plan["indicator_code"], plan["area_code"], plan["state"]) == (
         "VIO-01",
-        "E07000117",
+        "E23000003",
         "draft",
     )
-    assert plan["content"]["evidence"]["verdict"]["critical"] is True
-    # the draft opened in the editor, with its evidence
+    assert plan["content"]["target_areas"] == sorted(
+        burnley_etc,
+        # the county first, then Lancashire-12, the policing areas, the rest by name
+        key=lambda a: ({"pan": 0, "county": 1, "policing_area": 2}.get(kinds[a], 3), names[a]),
+    )
+    assert plan["content"]["evidence"]["area_code"] == "E23000003"
+    # the draft opened in the editor, with its evidence: each area's contribution
     assert at.title[0].value == "Recovery plan"
     assert unescaped(at.header[0].value) == (
-        "Recovery plan: Violence with injury, Burnley (2026-27 Q2)"
+        "Recovery plan: Violence with injury, Pan-Lancashire (14 areas) (2026-27 Q2)"
     )
     assert "Drafted from the evidence" in texts(at)
-    assert "Which areas drive East policing area's change" in [s.value for s in at.subheader]
+    assert "Which areas drive Pan-Lancashire (14 areas)'s change" in [s.value for s in at.subheader]
 
 
 def test_the_lead_completes_and_submits_then_the_board_approves(app_env):
@@ -208,8 +241,10 @@ def test_register_flags_overdue_actions_and_reviews(app_env):
     body = texts(at)
     assert "◷ 1 action overdue" in body
     assert "◷ Review overdue (due 2020-03-31)" in body
-    # the board sees the plan, not a draft button, for a row with a plan
-    assert "draft_VIO-01_E07000117" not in {b.key for b in at.button}
+    # the board sees the plan (an older one for Burnley, attached to its indicator), not a
+    # draft button, for the indicator's row
+    assert "draft_VIO-01" not in {b.key for b in at.button}
+    assert f"Plan {plan_id} for Burnley · Review date 2020\\-03\\-31" in body
     editor = app(BOARD, "pages/plans/plan_editor.py", plan=str(plan_id))
     warnings = unescaped(" ".join(w.value for w in editor.warning))
     assert (
@@ -301,3 +336,40 @@ def test_the_editor_draws_the_published_figures_spc_chart(app_env):
     target = next(f for f in frames if "target" in f)
     assert target["target"].tolist() == pytest.approx([figure["target"]])
     assert f"Target: {figure['target_text']}." in texts(at)
+
+
+def test_the_editor_shows_each_areas_share_of_the_rise_or_the_fall(app_env):
+    from tests.test_pages_scorecard import chart_data
+
+    plan_id = drafted_plan(app_env)
+    evidence = app_env.plan(plan_id)["content"]["evidence"]
+    at = app(OFFICER, "pages/plans/plan_editor.py", plan=str(plan_id))
+    assert not at.exception
+    blocks = [b for b in evidence["contributions"] if (b.get("change") or {}).get("rows")]
+    tables = [d.value for d in at.dataframe if "Share of the total rise or fall" in d.value.columns]
+    assert len(tables) == len(blocks) >= 1
+    for block, table in zip(blocks, tables, strict=True):
+        rows = block["change"]["rows"]
+        assert list(table.columns) == [
+            "Area",
+            "Before",
+            "Now",
+            "Contribution",
+            "Direction",
+            "Share of the total rise or fall",
+        ]
+        words = {"rise": "Pushed it up", "fall": "Pulled it down", "none": "No change"}
+        assert list(table["Direction"]) == [words[r["direction"]] for r in rows]
+        shares = table["Share of the total rise or fall"].tolist()
+        expected = [float("nan") if r["share"] is None else r["share"] for r in rows]
+        assert shares == pytest.approx(expected, nan_ok=True)  # a zero contribution: no share
+        # the shares of the rises add up to 100%, and so do those of the falls
+        for way in ("Pushed it up", "Pulled it down"):
+            part = table.loc[table["Direction"] == way, "Share of the total rise or fall"]
+            if len(part):
+                assert part.sum() == pytest.approx(1.0)
+    contribution_specs = [
+        spec for spec, _f in chart_data(at) if "Contributions to" in str(spec.get("title"))
+    ]
+    assert len(contribution_specs) == len(blocks)
+    assert all(spec["height"] >= 260 for spec in contribution_specs)

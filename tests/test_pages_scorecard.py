@@ -288,3 +288,135 @@ def test_presentation_steps_through_every_screen_for_every_quarter(app_env, view
             assert not at.exception, (period, slide, [e.value for e in at.exception])
             assert f"Screen {slide + 1} of {screens}" in markdown_text(at), (period, slide)
             assert at.title, (period, slide)
+
+
+# -- plan in place and the SPC summary (Making Data Count) -----------------------------------
+# The presentation page is opened from the navigation (not ?mode=present: in presentation
+# mode the footer's link to the accessibility page, which that navigation leaves out, raises).
+PRESENT = "pages/scorecard/present.py"
+Q2 = "2026-27 Q2"
+
+
+def approved_county_plan(db) -> int:
+    """An approved recovery plan for violence with injury, for the county (as the agreement
+    asks), with its review date and one action."""
+    from csa.access import Actor
+    from csa.plans import workflow
+    from csa.plans.evidence import evidence_for
+
+    lead = Actor("officer@lvrn.org.uk", "officer", "LVRN")
+    ev = evidence_for(db, csa_config.load(), "VIO-01", "E23000003", Q2)
+    pid = workflow.create_plan(
+        db, lead, indicator_code="VIO-01", period_label=Q2, evidence=ev, target_areas=["E07000117"]
+    )
+    workflow.submit_plan(
+        db,
+        lead,
+        pid,
+        {
+            "root_causes": ["Night-time economy"],
+            "actions": [
+                {
+                    "description": "Patrols",
+                    "owner_org": "LANCS-POLICE",
+                    "owner": "CI",
+                    "due_date": "2027-03-31",
+                    "status": "in progress",
+                }
+            ],
+            "trajectory": {"2026-27 Q3": ev["figures"]["target"]},
+            "review_date": "2027-01-31",
+        },
+    )
+    workflow.approve_plan(db, Actor(BOARD.email, "board"), pid)
+    return pid
+
+
+def unescaped(text: str) -> str:
+    return text.replace("\\", "")
+
+
+def test_plan_in_place_shown_to_the_board_never_to_the_public(app_env):
+    approved_county_plan(app_env)
+    words = "Plan in place: Approved, Lancashire Violence Reduction Network; Review date 2027-01-31"
+    query = {"area": "E07000117", "period": Q2}
+    board = unescaped(markdown_text(run_app(query=query, viewer=BOARD)))
+    assert words in board  # a Burnley row: the county plan covers its areas
+    assert "Plan in place" not in markdown_text(run_app(query=query))
+
+    page = {"indicator": "VIO-01", "area": "E07000117", "period": Q2}
+    at = run_app(query=page, viewer=BOARD, page=INDICATOR_PAGE)
+    text = unescaped(markdown_text(at))
+    assert "a recovery plan is in place" in text
+    assert "a recovery plan is required" not in text
+    assert words in text and "1 action open; no trajectory figure yet" in text
+    public = markdown_text(run_app(query=page, page=INDICATOR_PAGE))
+    assert "a recovery plan is required" in public  # the public is not told about plans
+    assert "Plan in place" not in public and "recovery plan is in place" not in public
+
+
+def test_presentation_says_plan_in_place_on_the_theme_screen(app_env):
+    approved_county_plan(app_env)
+    theme = app_env.indicators().set_index("code").loc["VIO-01", "theme_name"]
+    for viewer, expected in ((BOARD, True), (None, False)):
+        at = run_app(query={"period": Q2}, viewer=viewer, page=PRESENT)
+        for slide in range(1, 12):
+            at.query_params["slide"] = str(slide)
+            at.run()
+            if at.title[0].value == theme:
+                break
+        assert at.title[0].value == theme
+        table = at.dataframe[0].value
+        status = table.loc[table["Indicator"].str.startswith("Violence with injury"), "Status"]
+        assert status.item().endswith(" · plan in place") is expected
+        assert ("Plan in place: Approved" in unescaped(markdown_text(at))) is expected
+
+
+#: The published county figures of 2026-27 Q2, placed by hand from their variation and
+#: assurance: (variation row, assurance column).
+MATRIX_Q2 = {
+    "ALC-01": ("concern", "hit_or_miss"),
+    "ASB-02": ("common", "hit_or_miss"),
+    "DA-01": ("common", "none"),
+    "DA-02": ("improvement", "fail"),
+    "DRG-01": ("common", "hit_or_miss"),
+    "EXP-01": ("improvement", "hit_or_miss"),
+    "EXP-02": ("common", "none"),
+    "REO-01": ("common", "hit_or_miss"),
+    "ROAD-01": ("common", "hit_or_miss"),
+    "VIO-01": ("common", "hit_or_miss"),
+    "VIO-02": ("improvement", "hit_or_miss"),
+}
+
+
+def matrix_cells(at) -> dict[str, tuple[str, str]]:
+    """{indicator code: (row, column)} read from the summary screen's SPC table."""
+    import re
+
+    table = next(m.value for m in at.markdown if "SPC summary: variation by assurance" in m.value)
+    rows = ["improvement", "common", "concern"]
+    cols = ["pass", "hit_or_miss", "fail", "none"]
+    out = {}
+    for r, tr in zip(rows, re.findall(r"<tr><th scope='row'.*?</tr>", table), strict=True):
+        for c, td in zip(cols, re.findall(r"<td.*?</td>", tr), strict=True):
+            for code in re.findall(r'href="indicator\?indicator=([A-Z0-9-]+)&amp;', td):
+                out[code] = (r, c)
+    return out
+
+
+@pytest.mark.parametrize("viewer", [None, BOARD], ids=["public", "board"])
+def test_summary_screen_places_each_indicator_by_variation_and_assurance(app_env, viewer):
+    at = run_app(query={"period": Q2}, viewer=viewer, page=PRESENT)
+    got = matrix_cells(at)
+    expected = dict(MATRIX_Q2)
+    if viewer is BOARD:
+        expected["SOC-01"] = ("common", "hit_or_miss")  # restricted: the board only
+    assert got == expected
+    figures = published(app_env, publish.audience_for("board" if viewer else "public"))
+    county = figures[(figures["area_code"] == "E23000003") & (figures["period_label"] == Q2)]
+    for code, (row, col) in got.items():  # the hand placing agrees with the published codes
+        fig = county.set_index("indicator_code").loc[code]
+        assert row in str(fig["variation"]).replace("common_cause", "common")
+        assert col == (fig["assurance"] if isinstance(fig["assurance"], str) else "none")
+    link = 'href="indicator?indicator=VIO-01&amp;area=E23000003&amp;period=2026-27+Q2"'
+    assert link in next(m.value for m in at.markdown if "SPC summary" in m.value)

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 
 from csa import config as csa_config
+from csa import publish
 from csa.access import Actor
-from csa.assess import Inputs, assess, to_frame
+from csa.assess import Inputs
 from csa.plans import tracking, workflow
 from csa.plans.evidence import evidence_for
 
@@ -73,7 +74,8 @@ def test_plan_overdue(state, review, overdue):
     assert tracking.plan_overdue(state, review, TODAY) is overdue
 
 
-def verdict_rows(rows):
+def published_rows(rows):
+    """Published signed-in figures for the register (the columns it reads)."""
     cols = [
         "indicator_code",
         "area_code",
@@ -84,115 +86,170 @@ def verdict_rows(rows):
         "value",
         "target",
     ]
-    return pd.DataFrame(rows, columns=cols)
+    df = pd.DataFrame(rows, columns=cols)
+    df["status_text"] = df["label"]
+    df["value_text"] = [f"{v:.2f}" for v in df["value"]]
+    df["target_text"] = [f"{t:.2f}" for t in df["target"]]
+    return df
 
 
-def test_register_pure(db):
-    """Critical rows with and without plans, an open plan no longer critical, a closed plan
-    from an earlier period (not shown), and restricted indicators hidden from the public."""
+def plan_row(pid, code, area, state, period, review):
+    return {
+        "id": pid,
+        "indicator_code": code,
+        "area_code": area,
+        "state": state,
+        "period_label": period,
+        "review_date": review,
+        "lead_org_code": "LVRN",
+    }
+
+
+Q2 = "2026-27 Q2"
+PUBLISHED = published_rows(
+    [
+        ("VIO-01", "E07000117", Q2, True, "red", "Off track", 4.48, 3.28),
+        ("VIO-01", "PA-EAST", Q2, True, "red", "Off track", 3.57, 2.65),
+        ("VIO-01", "E23000003", Q2, False, "amber", "At risk", 3.01, 2.90),
+        ("SOC-01", "PA-WEST", Q2, True, "red", "Off track", 17.0, 19.0),
+        ("ASB-01", "E07000117", Q2, False, "green", "On track", 5.0, 6.0),
+        ("DA-02", "E07000118", Q2, True, "red", "Off track", 9.0, 12.0),
+        ("DA-02", "E07000123", Q2, True, "red", "Off track", 8.0, 12.0),
+        ("DA-02", "PA-SOUTH", Q2, True, "red", "Off track", 9.5, 12.0),
+        ("DA-02", "E23000003", Q2, True, "red", "Off track", 10.5, 12.0),
+        ("DA-02", "E07000117", "2026-27 Q1", True, "red", "Off track", 9.0, 12.0),  # other period
+    ]
+)
+PLANS = pd.DataFrame(
+    [
+        plan_row(1, "VIO-01", "E07000117", "monitoring", "2026-27 Q1", date(2026, 10, 1)),
+        plan_row(2, "ASB-01", "E07000117", "approved", "2026-27 Q1", date(2027, 1, 1)),
+        plan_row(3, "VIO-01", "PA-EAST", "closed", "2025-26 Q1", None),
+        plan_row(4, "DA-02", "E07000118", "submitted", "2026-27 Q1", date(2027, 2, 1)),
+        plan_row(5, "DA-02", "E23000003", "draft", Q2, pd.NaT),
+    ]
+)
+CONTENTS = {
+    1: {"actions": ACTIONS["actions"], "trajectory": {"2026-27 Q1": 4.0, "2026-27 Q2": 4.2}},
+    2: {"actions": [], "trajectory": {"2026-27 Q2": 5.5}},
+    3: {"actions": ACTIONS["actions"]},
+    4: {"actions": []},
+    5: {"actions": [], "target_areas": ["E07000118", "PA-SOUTH"]},
+}
+FIGURES = {
+    ("VIO-01", "E07000117"): {"2026-27 Q1": 4.1, "2026-27 Q2": 4.48},
+    ("ASB-01", "E07000117"): {"2026-27 Q2": 5.0},
+}
+
+
+def test_register_one_row_per_indicator(db):
+    """One row per indicator critical anywhere (naming its critical areas, county first),
+    with its plan of any area; an open plan no longer critical; a closed plan from an
+    earlier period not shown; a county plan preferred to an older district one; restricted
+    indicators hidden from those who may not see them."""
     indicators, areas = db.indicators(), db.areas()
-    verdicts = verdict_rows(
-        [
-            ("VIO-01", "E07000117", "2026-27 Q2", True, "red", "Off track", 4.48, 3.28),
-            ("VIO-01", "PA-EAST", "2026-27 Q2", True, "red", "Off track", 3.57, 2.65),
-            ("SOC-01", "PA-WEST", "2026-27 Q2", True, "red", "Off track", 17.0, 19.0),
-            ("ASB-01", "E07000117", "2026-27 Q2", False, "green", "On track", 5.0, 6.0),
-        ]
+    reg = tracking.register(PUBLISHED, PLANS, CONTENTS, FIGURES, indicators, areas, Q2, today=TODAY)
+    assert list(reg.columns) == tracking.REGISTER_COLUMNS
+    assert sorted(reg["indicator_code"]) == ["ASB-01", "DA-02", "SOC-01", "VIO-01"]
+    rows = {r["indicator_code"]: r for r in reg.to_dict("records")}
+    assert set(reg["area_code"]) == {"E23000003"}  # the register works at the county level
+
+    vio = rows["VIO-01"]  # critical in Burnley and the East; the old Burnley plan is its plan
+    assert vio["critical_areas"] == ["East policing area", "Burnley"]
+    assert vio["critical"] is True
+    assert (vio["rag"], vio["value_text"], vio["target_text"]) == ("amber", "3.01", "2.90")
+    assert (vio["plan_id"], vio["plan_state"], vio["plan_area_name"]) == (
+        1,
+        "monitoring",
+        "Burnley",
     )
-    plans = pd.DataFrame(
-        [
-            {
-                "id": 1,
-                "indicator_code": "VIO-01",
-                "area_code": "E07000117",
-                "state": "monitoring",
-                "period_label": "2026-27 Q1",
-                "review_date": date(2026, 10, 1),
-            },
-            {
-                "id": 2,
-                "indicator_code": "ASB-01",
-                "area_code": "E07000117",
-                "state": "approved",
-                "period_label": "2026-27 Q1",
-                "review_date": date(2027, 1, 1),
-            },
-            {
-                "id": 3,
-                "indicator_code": "VIO-01",
-                "area_code": "PA-EAST",
-                "state": "closed",
-                "period_label": "2025-26 Q1",
-                "review_date": None,
-            },
-        ]
-    )
-    contents = {
-        1: {"actions": ACTIONS["actions"], "trajectory": {"2026-27 Q1": 4.0, "2026-27 Q2": 4.2}},
-        2: {"actions": [], "trajectory": {"2026-27 Q2": 5.5}},
-        3: {"actions": ACTIONS["actions"]},
-    }
-    figures = {
-        ("VIO-01", "E07000117"): {"2026-27 Q1": 4.1, "2026-27 Q2": 4.48},
-        ("ASB-01", "E07000117"): {"2026-27 Q2": 5.0},
-    }
-    reg = tracking.register(
-        verdicts, plans, contents, figures, indicators, areas, "2026-27 Q2", today=TODAY
-    )
-    rows = {(r["indicator_code"], r["area_code"]): r for r in reg.to_dict("records")}
-    assert set(rows) == {
-        ("VIO-01", "E07000117"),
-        ("VIO-01", "PA-EAST"),
-        ("SOC-01", "PA-WEST"),
-        ("ASB-01", "E07000117"),
-    }
-    burnley = rows[("VIO-01", "E07000117")]
-    assert (burnley["plan_id"], burnley["plan_state"]) == (1, "monitoring")
-    assert burnley["overdue_actions"] == 2
-    assert burnley["missed_trajectory"] == 2
-    assert burnley["missed_periods"] == "2026-27 Q1, 2026-27 Q2"
-    assert burnley["plan_overdue"] is True
-    assert burnley["flags"] == [
+    assert (vio["overdue_actions"], vio["missed_trajectory"]) == (2, 2)
+    assert vio["review_text"] == "Review date 2026-10-01"
+    assert vio["flags"] == [
         "◷ Review overdue (due 2026-10-01)",
         "◷ 2 actions overdue",
         "✖ Missed trajectory in 2026-27 Q1, 2026-27 Q2",
     ]
-    east = rows[("VIO-01", "PA-EAST")]  # its only plan closed in an earlier period
-    assert (east["plan_state"], east["flags"]) == ("none yet", ["⚠ Critical: no recovery plan yet"])
-    asb = rows[("ASB-01", "E07000117")]  # recovered, but the plan is still open
-    assert (asb["critical"], asb["plan_state"], asb["flags"]) == (False, "approved", [])
-    # the register puts what needs attention first
-    assert list(reg["indicator_code"])[0] == "VIO-01"
+    da = rows["DA-02"]  # four critical areas, one plan: the county's, the Chorley one listed
+    assert da["critical_areas"] == [
+        "Pan-Lancashire (14 areas)",
+        "South policing area",
+        "Chorley",
+        "Preston",
+    ]
+    assert (da["plan_id"], da["plan_state"], da["plan_area_code"]) == (5, "draft", "E23000003")
+    assert da["target_areas"] == ["Chorley", "South policing area"]
+    assert da["other_open_plans"] == ["plan 4 (Chorley, submitted for approval)"]
+    assert (da["review_date"], da["review_text"]) == (None, "no review date set")
+    soc = rows["SOC-01"]
+    assert (soc["plan_id"], soc["plan_state"]) == (None, "none yet")
+    assert soc["flags"] == ["⚠ Critical: no recovery plan yet"]
+    assert soc["status_text"] == "No figure for the county"  # no county figure published
+    asb = rows["ASB-01"]  # recovered, but its plan is still open
+    assert (asb["critical"], asb["critical_areas"], asb["plan_state"], asb["flags"]) == (
+        False,
+        [],
+        "approved",
+        [],
+    )
+    assert list(reg["indicator_code"])[0] == "VIO-01"  # what needs attention first
+    shown = [x for x in reg.to_numpy().ravel() if not isinstance(x, (list, bool))]
+    assert not [x for x in shown if x is not None and pd.isna(x)]  # no NaN or NaT to print
+    assert not [x for x in shown if isinstance(x, str) and ("nan" in x or "NaT" in x)]
 
-    public = tracking.register(
-        verdicts,
-        plans,
-        contents,
-        figures,
-        indicators,
-        areas,
-        "2026-27 Q2",
-        today=TODAY,
-        actor=Actor("anonymous"),
+    def codes(actor):
+        return set(
+            tracking.register(
+                PUBLISHED, PLANS, CONTENTS, FIGURES, indicators, areas, Q2, today=TODAY,
+                actor=actor,
+            )["indicator_code"]
+        )  # fmt: skip
+
+    assert "SOC-01" not in codes(Actor("anonymous"))
+    assert "SOC-01" not in codes(LEAD)  # led by the police
+    assert "SOC-01" in codes(BOARD)
+
+
+def test_a_plan_closed_this_period_is_shown_closed_and_earlier_ones_drop_out(db):
+    plans = pd.DataFrame(
+        [
+            plan_row(7, "SOC-01", "E23000003", "closed", Q2, None),
+            plan_row(8, "ASB-01", "E07000117", "closed", "2026-27 Q1", None),
+        ]
     )
-    assert "SOC-01" not in set(public["indicator_code"])
-    officer = tracking.register(
-        verdicts, plans, contents, figures, indicators, areas, "2026-27 Q2", today=TODAY, actor=LEAD
+    reg = tracking.register(PUBLISHED, plans, {}, {}, db.indicators(), db.areas(), Q2, TODAY)
+    rows = {r["indicator_code"]: r for r in reg.to_dict("records")}
+    assert (rows["SOC-01"]["plan_id"], rows["SOC-01"]["plan_state"]) == (7, "closed")
+    assert "ASB-01" not in rows  # not critical, its plan closed before
+    assert (rows["VIO-01"]["plan_state"], rows["VIO-01"]["review_text"]) == ("none yet", "")
+
+
+@pytest.mark.parametrize(
+    "value,text",
+    [
+        (date(2027, 1, 31), "Review date 2027-01-31"),
+        ("2027-01-31", "Review date 2027-01-31"),
+        (None, "no review date set"),
+        (float("nan"), "no review date set"),
+        (pd.NaT, "no review date set"),
+    ],
+)
+def test_review_text_never_says_nan(value, text):
+    assert tracking.review_text(value) == text
+
+
+def test_published_series_leaves_out_hidden_figures():
+    frame = pd.DataFrame(
+        {
+            "indicator_code": ["VIO-01", "VIO-01", "VIO-01"],
+            "area_code": ["E23000003"] * 3,
+            "period_label": ["2026-27 Q1", "2026-27 Q2", "2026-27 Q3"],
+            "value": [3.0, None, 2.5],
+        }
     )
-    assert "SOC-01" not in set(officer["indicator_code"])  # led by the police
-    assert "SOC-01" in set(
-        tracking.register(
-            verdicts,
-            plans,
-            contents,
-            figures,
-            indicators,
-            areas,
-            "2026-27 Q2",
-            today=TODAY,
-            actor=BOARD,
-        )["indicator_code"]
-    )
+    assert tracking.published_series(frame) == {
+        ("VIO-01", "E23000003"): {"2026-27 Q1": 3.0, "2026-27 Q3": 2.5}
+    }
 
 
 def test_flags_for_period_on_the_bundled_data(db):
@@ -230,17 +287,29 @@ def test_flags_for_period_on_the_bundled_data(db):
         },
     )
     workflow.approve_plan(db, BOARD, plan_id)
-    verdicts = to_frame(
-        assess(inputs, settings, period_labels=["2026-27 Q2"], indicator_codes=["VIO-01"])
-    )
-    flags = tracking.flags_for_period(db, "2026-27 Q2", TODAY, verdicts=verdicts)
+    key = publish.ensure(db, settings)
+    published = publish.read(db, key, "signed_in", indicators=["VIO-01"], periods=["2026-27 Q2"])
+    flags = tracking.flags_for_period(db, "2026-27 Q2", TODAY, verdicts=published)
     assert list(flags.columns) == tracking.FLAG_COLUMNS
-    row = flags[(flags["indicator_code"] == "VIO-01") & (flags["area_code"] == "E07000117")].iloc[0]
+    assert list(flags["indicator_code"]) == ["VIO-01"]  # one row for the indicator
+    row = flags.iloc[0]
     assert (row["plan_id"], row["plan_state"]) == (plan_id, "approved")
+    assert (row["area_code"], row["plan_area_code"]) == ("E23000003", "E07000117")
+    critical_here = published.loc[published["critical"], "area_code"]
+    assert (
+        set(row["critical_area_codes"]) == set(critical_here)
+        and "E07000117" in critical_here.values
+    )
     assert bool(row["critical"]) is True
     assert row["overdue_actions"] == 1  # due 30 September, still in progress on 20 November
     assert row["missed_trajectory"] == 1  # 2026-27 Q2 figure above the expected 3.0
     assert row["flags"] == ["◷ 1 action overdue", "✖ Missed trajectory in 2026-27 Q2"]
-    others = flags[flags["plan_state"] == "none yet"]
-    assert set(others["indicator_code"]) == {"VIO-01"}
-    assert others["critical"].all()
+    # read from the database as the pages do: the same row
+    whole = tracking.register_for_period(db, "2026-27 Q2", today=TODAY)
+    assert int(whole.loc[whole["indicator_code"] == "VIO-01", "plan_id"].item()) == plan_id
+    assert whole["indicator_code"].is_unique
+    assert set(whole["indicator_code"]) == set(
+        publish.read(db, key, "signed_in", periods=["2026-27 Q2"]).query("critical")[
+            "indicator_code"
+        ]
+    )

@@ -265,14 +265,55 @@ def test_a_stale_save_is_refused(db):
     assert db.plan(pid)["content"]["resources"] == "One analyst"
 
 
-def test_only_one_open_plan_per_indicator_and_area(db):
-    pid = new_plan(db)
-    with pytest.raises(
-        wf.WorkflowError, match=f"already has an open recovery plan \\(plan {pid}, draft\\)"
-    ):
-        new_plan(db)
+def test_only_one_open_plan_per_indicator_for_any_area(db):
+    pid = new_plan(db)  # an older plan raised for Burnley
+    for area in ("E07000117", "E23000003", "PA-EAST"):
+        with pytest.raises(
+            wf.WorkflowError,
+            match=f"already has an open recovery plan \\(plan {pid}, draft\\) for Burnley",
+        ):
+            wf.create_plan(
+                db,
+                LEAD,
+                indicator_code="VIO-01",
+                area_code=area,
+                period_label="2026-27 Q2",
+                evidence=EVIDENCE,
+            )
     wf.close_plan(db, BOARD, pid, "Superseded")
     assert new_plan(db) != pid
+
+
+def test_a_new_plan_is_for_the_county_and_names_the_areas_it_targets(db):
+    pid = wf.create_plan(
+        db,
+        LEAD,
+        indicator_code="VIO-01",
+        period_label="2026-27 Q2",
+        evidence=EVIDENCE | {"area_name": "Pan-Lancashire (14 areas)"},
+        target_areas=["E07000117", "PA-EAST", "E07000117"],
+    )
+    plan = db.plan(pid)
+    assert plan["area_code"] == "E23000003"
+    assert plan["content"]["target_areas"] == ["E07000117", "PA-EAST"]
+    # the target areas stay through later moves (they are not edited by hand)
+    wf.save_plan(db, LEAD, pid, {"resources": "Two officers", "target_areas": ["X"]})
+    assert db.plan(pid)["content"]["target_areas"] == ["E07000117", "PA-EAST"]
+
+
+@pytest.mark.parametrize("area,targets", [("NOWHERE", []), ("E23000003", ["E07000117", "NOWHERE"])])
+def test_a_plan_for_an_unknown_area_is_refused(db, area, targets):
+    with pytest.raises(wf.WorkflowError, match="unknown area 'NOWHERE'"):
+        wf.create_plan(
+            db,
+            LEAD,
+            indicator_code="VIO-01",
+            area_code=area,
+            period_label="2026-27 Q2",
+            evidence=EVIDENCE,
+            target_areas=targets,
+        )
+    assert db.plans().empty
 
 
 def test_officer_of_another_organisation_cannot_draft(db):

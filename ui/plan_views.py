@@ -13,6 +13,7 @@ import streamlit as st
 from csa.plans import tracking
 from csa.plans.workflow import NONE_YET, STATE_WORDS
 from ui import data
+from ui.format import md
 
 #: plan state -> (background, text colour, icon). Words always accompany the colour;
 #: contrast at least 4.5:1 (white on these backgrounds, dark text on amber).
@@ -47,20 +48,20 @@ def flag_lines(flags) -> str:
 def _register(
     period: str, today: date, role: str, org: str | None, email: str, version: tuple[str, int]
 ) -> pd.DataFrame:
+    from csa import publish
     from csa.access import Actor
 
     db = data.database()
-    ins = data.inputs()
+    key = publish.ensure(db, data.settings())
     plans = db.plans()
     contents = db.latest_plan_contents(plans["id"]) if not plans.empty else {}
-    pairs = set(zip(plans["indicator_code"], plans["area_code"], strict=True))
     return tracking.register(
-        data.verdicts(period),
+        publish.read(db, key, "signed_in", periods=[period]),
         plans,
         contents,
-        tracking.figures_for(ins, pairs),
-        ins.indicators,
-        ins.areas,
+        tracking.plan_figures(db, key, plans),
+        data.indicators(),
+        data.areas(),
         period,
         today=today,
         actor=Actor(email, role, org),
@@ -75,6 +76,31 @@ def register(period: str, viewer, today: date | None = None) -> pd.DataFrame:
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_status(period: str, today: date, version: tuple[str, int]) -> dict[str, dict]:
+    from csa.plans import status
+
+    return status.status_for_period(data.database(), period, settings=data.settings(), today=today)
+
+
+def plan_status(period: str | None, ctx, today: date | None = None) -> dict[str, dict]:
+    """{indicator code: plan status} (:func:`csa.plans.status.plan_status`) for a viewer
+    who may see plans, only for the indicators they may see; {} for anyone else (the public
+    never sees plan details)."""
+    if period is None or ctx.audience != "signed_in" or not ctx.may("view_plans"):
+        return {}
+    visible = set(ctx.indicators["code"])
+    found = _plan_status(period, today or date.today(), data.version())
+    return {code: s for code, s in found.items() if code in visible}
+
+
+def plan_line(status: dict) -> str:
+    """ "Plan in place: Approved, <owner>; review date ..." as Markdown (escaped)."""
+    from csa.plans.status import words
+
+    return md(words(status))
+
+
 @st.cache_data(show_spinner="Building the board pack…", max_entries=8)
 def _board_pack(period: str, audience: str, today: date, version: tuple[str, int]):
     from csa.reports import board_pack
@@ -87,14 +113,6 @@ def _board_pack(period: str, audience: str, today: date, version: tuple[str, int
         today=today,
         inputs=data.inputs(),
     )
-
-
-def _previous_verdicts(period: str):
-    from csa.reports.board_pack import previous_quarter
-
-    prev = previous_quarter(period)
-    labels = set(data.periods()["label"])
-    return data.verdicts(prev) if prev in labels else None
 
 
 def board_pack(period: str, audience: str, today: date | None = None):

@@ -114,6 +114,14 @@ def summary_metrics(shown: pd.DataFrame) -> None:
     cols[2].metric("✔ On track", int((judged["rag"] == "green").sum()))
 
 
+def plan_caption(plan: dict) -> str:
+    """ "Plan in place: Approved, <owner>; review date 2027-01-31" (Markdown, escaped) for a
+    submitted plan; "Plan being drafted: ..." for a draft (``in_place`` False)."""
+    head = "Plan in place" if plan.get("in_place", True) else "Plan being drafted"
+    review = f"; {plan['review_text']}" if plan.get("review_text") else ""
+    return md(f"{head}: {plan['state']}, {plan['owner']}{review}")
+
+
 def indicator_row(
     ind: dict,
     fig: dict,
@@ -158,7 +166,7 @@ def indicator_row(
         label = fig["status_text"] + (" · CRITICAL" if fig["critical"] else "")
         st.markdown(badge(fig["rag"], label), unsafe_allow_html=True)
         if plan:
-            st.caption(f"Plan in place: {md(plan['state'])}, {md(plan['owner'])}")
+            st.caption(plan_caption(plan))
     with st.expander(f"Why? {ind['title']}: {fig['status_text']}"):
         for reason in fig["reasons"]:
             st.markdown(f"- {md(reason)}")

@@ -32,11 +32,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from csa.access import Actor, allowed, require
+from csa.areas import PAN_LANCASHIRE
 from csa.models import PLAN_STATES
 from csa.periods import parse_quarter, quarter_label
 from csa.plans import content as plan_content
 
 NONE_YET = "none yet"
+#: The states of a plan that is still open (not closed).
+OPEN_STATES = tuple(s for s in PLAN_STATES if s != "closed")
 STATE_WORDS = {
     NONE_YET: "No plan yet",
     "draft": "Draft",
@@ -160,14 +163,22 @@ def create_plan(
     actor: Actor,
     *,
     indicator_code: str,
-    area_code: str,
+    area_code: str = PAN_LANCASHIRE,
     period_label: str,
     evidence: dict,
     title: str | None = None,
+    target_areas: list[str] | tuple[str, ...] = (),
 ) -> int:
     """Draft a new plan pre-filled with ``evidence``; returns its id.
 
-    Refused when an open (not closed) plan already exists for this indicator and area."""
+    One recovery plan per indicator: the agreement asks the lead organisation for one plan
+    for the county (``area_code`` defaults to pan-Lancashire) whose evidence shows each
+    area's contribution, with the district and policing-area criticals inside it.
+    ``target_areas`` names the areas the plan targets (e.g. where the indicator is
+    critical); they are kept in the plan's content.
+
+    Refused when an open (not closed) plan already exists for this indicator, for any
+    area, or when an area is unknown."""
     indicators = db.indicators().set_index("code")
     if indicator_code not in indicators.index:
         raise WorkflowError(f"unknown indicator {indicator_code!r}")
@@ -180,14 +191,20 @@ def create_plan(
     lead = indicators.loc[indicator_code, "lead_org_code"]
     target = f"plan new {indicator_code} {area_code}"
     require(actor, "edit_plan", _orgs(lead), db=db, target=target)
-    existing = db.current_plan(indicator_code, area_code)
-    if existing is not None:
+    known = set(db.areas()["code"])
+    unknown = [a for a in [area_code, *target_areas] if a not in known]
+    if unknown:
+        raise WorkflowError(f"unknown area {unknown[0]!r}")
+    open_plans = db.plans(indicator_code=indicator_code, states=OPEN_STATES)
+    if not open_plans.empty:
+        existing = open_plans.iloc[0]  # newest first
         raise WorkflowError(
-            f"{indicator_code} in {evidence.get('area_name', area_code)} already has an open "
-            f"recovery plan (plan {existing['id']}, "
-            f"{STATE_WORDS[existing['state']].lower()}); open that one instead."
+            f"{indicator_code} already has an open recovery plan (plan {existing['id']}, "
+            f"{STATE_WORDS[existing['state']].lower()}) for {existing['area_name']}: one "
+            "plan per indicator; open that one instead."
         )
     body = plan_content.new_content(evidence)
+    body["target_areas"] = list(dict.fromkeys(target_areas))
     title = title or (
         f"Recovery plan: {indicators.loc[indicator_code, 'title']}, "
         f"{evidence.get('area_name', area_code)} ({period_label})"

@@ -228,7 +228,7 @@ def plan_summary(register: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "Indicator": title,
-                "Critical areas": int(g["critical"].astype(bool).sum()),
+                "Critical areas": int(g["critical_area_codes"].map(len).sum()),
                 "No plan yet": int((state == NONE_YET).sum()),
                 "Being prepared": int(state.isin(["draft", "submitted", "returned"]).sum()),
                 "In place": int(state.isin(["approved", "monitoring"]).sum()),
@@ -364,9 +364,8 @@ def build(
     register = tracking.register_for_period(
         db, period, verdicts=verdicts, inputs=inputs, settings=settings, today=today, actor=viewer
     )
-    plan_state = {
-        (r.indicator_code, r.area_code): r.plan_state for r in register.itertuples(index=False)
-    }
+    # one recovery plan per indicator (for the county): every critical area sits inside it
+    plan_state = {r.indicator_code: r.plan_state for r in register.itertuples(index=False)}
 
     chosen = verdicts[
         ((verdicts["area_code"].isin(headline)) & (verdicts["rag"] == "red"))
@@ -405,7 +404,7 @@ def build(
             critical=bool(v["critical"]),
             periods_off_track=int(v["periods_off_track"]),
             reasons=list(v["reasons"]),
-            plan_state=plan_state.get((v["indicator_code"], v["area_code"]), NONE_YET),
+            plan_state=plan_state.get(v["indicator_code"], NONE_YET),
             value_text=v["value_text"],
             target_text=v["target_text"],
             status_text=v["status_text"],
@@ -457,7 +456,7 @@ def build(
                 overdue.append(
                     {
                         "Indicator": r.indicator_title,
-                        "Area": r.area_name,
+                        "Area": r.plan_area_name,
                         "Plan": int(r.plan_id),
                         "Action": a["description"],
                         "Owner organisation": a["owner_org"],

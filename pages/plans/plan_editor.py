@@ -113,7 +113,9 @@ st.caption(
 if ev.get("data_kind") == "demo":
     st.caption("DEMO DATA: synthetic figures for demonstration, not real statistics.")
 
-figures_now = tracking.figures_for(data.inputs(), [(code, area)]).get((code, area), {})
+# the published signed-in figures of this plan's indicator and area (hidden ones left out)
+now = ctx.figures(indicators=[code], areas=[area]).sort_values("period_start")
+figures_now = tracking.published_series(now).get((code, area), {})
 overdue = tracking.overdue_actions(content, today) if plan["state"] != "closed" else []
 missed = (
     tracking.missed_trajectory(content.get("trajectory"), figures_now, ind["polarity"])
@@ -172,6 +174,34 @@ tab_evidence, tab_plan, tab_decide, tab_history = st.tabs(
     ["Evidence", "The plan", "Decisions and progress", "History"]
 )
 
+#: The least height of a chart on this page (px).
+MIN_CHART_HEIGHT = 260
+SHARE_COLUMN = "Share of the total rise or fall"
+DIRECTION_WORDS = {"rise": "Pushed it up", "fall": "Pulled it down", "none": "No change"}
+
+
+def contribution_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each area's contribution, which way it moved the figure, and its share of the total
+    rise (if it pushed the figure up) or of the total fall (if it pulled it down), as
+    :mod:`csa.plans.contributions` writes them (``direction``, ``share``)."""
+    if "direction" in rows:
+        direction, share = rows["direction"], rows["share"]
+    else:  # a plan drafted before directions were written: work them out the same way
+        from csa.plans.contributions import directional_shares
+
+        direction, share = directional_shares(rows["contribution"])
+    return pd.DataFrame(
+        {
+            "Area": rows["area_name"],
+            "Before": rows["from_value"],
+            "Now": rows["to_value"],
+            "Contribution": rows["contribution"],
+            "Direction": [DIRECTION_WORDS.get(d, d) for d in direction],
+            SHARE_COLUMN: pd.to_numeric(pd.Series(list(share), index=rows.index), errors="coerce"),
+        }
+    )
+
+
 # -- evidence (read-only) ---------------------------------------------------------------------
 with tab_evidence:
     st.caption(
@@ -201,7 +231,6 @@ with tab_evidence:
     )
 
     # the published figure's SPC chart (signed-in audience), as at the latest period
-    now = ctx.figures(indicators=[code], areas=[area]).sort_values("period_start")
     if not now.empty:
         latest = now.iloc[-1]
         spc = publish.spc_chart(latest)
@@ -256,25 +285,16 @@ with tab_evidence:
                 f"Contributions to {block['group_name']}'s change",
                 unit_title,
                 focus=block.get("focus"),
-            ),
+            ).properties(height=max(MIN_CHART_HEIGHT, 24 * len(rows))),
             width="stretch",
         )
-        table = pd.DataFrame(
-            {
-                "Area": rows["area_name"],
-                "Before": rows["from_value"],
-                "Now": rows["to_value"],
-                "Contribution": rows["contribution"],
-                "Share of the change": rows["share_of_total"],
-            }
-        )
         st.dataframe(
-            safe_frame(table),
+            safe_frame(contribution_table(rows)),
             hide_index=True,
             width="stretch",
             column_config={
                 "Contribution": st.column_config.NumberColumn(format="%+.3f"),
-                "Share of the change": st.column_config.NumberColumn(format="percent"),
+                SHARE_COLUMN: st.column_config.NumberColumn(format="percent"),
             },
         )
         short = block.get("shortfall") or {}

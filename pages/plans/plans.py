@@ -1,17 +1,17 @@
-"""Recovery plans: the register of critical indicators and their plans, with overdue plans,
-overdue actions and missed trajectories flagged, and a "Draft a recovery plan" button."""
+"""Recovery plans: the register of critical indicators (one row and one plan per indicator,
+for the county, naming the areas where it is critical) and their plans, with overdue plans,
+overdue actions and missed trajectories flagged, and a "Draft a recovery plan" button. The
+figures are the published signed-in ones (their ``*_text`` columns)."""
 
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
-from csa import formatting
 from csa.access import PermissionDenied, allowed
 from csa.plans import evidence as plan_evidence
-from csa.plans import workflow
+from csa.plans import tracking, workflow
 from ui import context, data, filters, plan_views
-from ui.format import badge
+from ui.format import badge, md
 
 ctx = context.guard(__file__)
 viewer = ctx.viewer
@@ -36,21 +36,14 @@ if not quarters:
 period = filters.period_select(quarters, default=quarters[-1])
 today = date.today()
 st.caption(
-    f"Every indicator and area flagged **critical** in **{period}** (a recovery plan is "
-    "required), and every plan still open. Overdue is judged as of "
+    f"One row for every indicator **critical** in **{period}**, for Lancashire or in any "
+    "area: the agreement asks its lead organisation for one recovery plan, for the county, "
+    "whose evidence shows each area's contribution (the critical districts and policing "
+    "areas sit inside it). Then every plan still open. Overdue is judged as of "
     f"{today:%-d %B %Y}."
 )
 
 reg = plan_views.register(period, viewer, today)
-c = st.columns(5)
-c[0].metric("⚠ Critical", int(reg["critical"].sum()))
-c[1].metric("⚠ No plan yet", int((reg["plan_state"] == workflow.NONE_YET).sum()))
-c[2].metric("➤ Awaiting approval", int((reg["plan_state"] == "submitted").sum()))
-c[3].metric(
-    "◷ Overdue (plans or actions)", int(((reg["overdue_actions"] > 0) | reg["plan_overdue"]).sum())
-)
-c[4].metric("✖ Below trajectory", int((reg["missed_trajectory"] > 0).sum()))
-
 if reg.empty:
     st.success(f"No indicator is critical in {period} and no recovery plan is open.")
     st.stop()
@@ -73,18 +66,29 @@ elif show == "No plan yet":
     reg = reg[reg["plan_state"] == workflow.NONE_YET]
 elif show == "Open plans":
     reg = reg[reg["plan_state"].isin(["draft", "submitted", "approved", "returned", "monitoring"])]
+
+# the tiles count what the list below shows (they follow the filter)
+c = st.columns(5)
+c[0].metric("⚠ Critical indicators", int(reg["critical"].sum()))
+c[1].metric("⚠ No plan yet", int((reg["plan_state"] == workflow.NONE_YET).sum()))
+c[2].metric("➤ Awaiting approval", int((reg["plan_state"] == "submitted").sum()))
+c[3].metric(
+    "◷ Overdue (plans or actions)", int(((reg["overdue_actions"] > 0) | reg["plan_overdue"]).sum())
+)
+c[4].metric("✖ Below trajectory", int((reg["missed_trajectory"] > 0).sum()))
 if reg.empty:
     st.info("Nothing to show with this choice.")
 
 
-def draft(code: str, area: str) -> None:
-    """Create the pre-filled draft and open it in the editor."""
+def draft(code: str, targets: list[str]) -> None:
+    """Create the pre-filled draft for the county (naming the areas where the indicator is
+    critical) and open it in the editor."""
     try:
         ev = plan_evidence.build_evidence(
             data.inputs(),
             ctx.settings,
             code,
-            area,
+            tracking.PLAN_AREA,
             period,
             figures=ctx.figures(indicators=[code]),
         )
@@ -92,9 +96,9 @@ def draft(code: str, area: str) -> None:
             data.database(),
             actor,
             indicator_code=code,
-            area_code=area,
             period_label=period,
             evidence=ev,
+            target_areas=targets,
         )
     except (PermissionDenied, ValueError) as exc:
         st.session_state["_plans_flash"] = str(exc)
@@ -106,42 +110,53 @@ def draft(code: str, area: str) -> None:
     st.session_state["_open_plan"] = plan_id
 
 
+def critical_words(row: dict) -> str:
+    where = row["critical_areas"]
+    if not where:
+        return "Not critical now; the plan stays open until it is closed."
+    return f"Critical in {len(where)} area{'s' if len(where) != 1 else ''}: {', '.join(where)}"
+
+
 indicators = data.indicators().set_index("code")
 for row in reg.to_dict("records"):
     ind = indicators.loc[row["indicator_code"]]
+    has_plan = row["plan_id"] is not None
     with st.container(border=True):
         left, mid, right = st.columns([3.2, 2.6, 1.6])
         with left:
-            st.markdown(f"**{row['indicator_title']}**, {row['area_name']}")
-            st.caption(f"{row['indicator_code']} · lead: {ind['lead_organisation']}")
-            status = row["label"] + (" · CRITICAL" if row["critical"] else "")
-            figure = formatting.figure(row["value"], ind["unit"])
-            target = (
-                ""
-                if row["target"] is None or pd.isna(row["target"])
-                else f" · target {formatting.figure(row['target'], ind['unit'])}"
+            st.markdown(f"**{md(row['indicator_title'])}**")
+            st.caption(f"{row['indicator_code']} · lead: {md(ind['lead_organisation'])}")
+            st.markdown(f"{'⚠ ' if row['critical'] else ''}{md(critical_words(row))}")
+            status = row["status_text"] + (
+                " · CRITICAL" if row["area_code"] in row["critical_area_codes"] else ""
             )
+            target = "" if row["target_text"] == "no target" else f" · target {row['target_text']}"
             st.markdown(
-                f"{badge(row['rag'], status)} &nbsp; {figure}{target}", unsafe_allow_html=True
+                f"{badge(row['rag'], status)} &nbsp; {md(row['area_name'])}: "
+                f"{md(row['value_text'])}{md(target)}",
+                unsafe_allow_html=True,
             )
         with mid:
             st.markdown(plan_views.state_badge(row["plan_state"]), unsafe_allow_html=True)
-            if row["review_date"]:
-                st.caption(f"Review date {row['review_date']}")
+            if has_plan:
+                st.caption(
+                    f"Plan {row['plan_id']} for {md(row['plan_area_name'])} · "
+                    f"{md(row['review_text'])}"
+                )
+                if row["target_areas"]:
+                    st.caption(f"Targets: {md(', '.join(row['target_areas']))}")
+                if row["other_open_plans"]:
+                    st.caption(f"Also open: {md('; '.join(row['other_open_plans']))}")
             if row["flags"]:
                 st.markdown(plan_views.flag_lines(row["flags"]))
         with right:
-            key = f"{row['indicator_code']}_{row['area_code']}"
-            if (
-                row["plan_id"] is not None
-                and not pd.isna(row["plan_id"])
-                and row["plan_state"] != "closed"
-            ):
+            key = row["indicator_code"]
+            if has_plan and row["plan_state"] != "closed":
                 st.page_link(
                     "pages/plans/plan_editor.py",
                     label="Open the plan",
                     icon=":material/edit_note:",
-                    query_params={"plan": str(int(row["plan_id"]))},
+                    query_params={"plan": str(row["plan_id"])},
                 )
             elif workflow.can(actor, "create", None, ind["lead_org_code"]):
                 st.button(
@@ -149,8 +164,9 @@ for row in reg.to_dict("records"):
                     key=f"draft_{key}",
                     type="primary",
                     on_click=draft,
-                    args=(row["indicator_code"], row["area_code"]),
+                    args=(row["indicator_code"], list(row["critical_area_codes"])),
                     icon=":material/note_add:",
+                    help="One plan for Lancashire, naming the areas where it is critical.",
                 )
             else:
                 st.caption(f"The lead ({ind['lead_organisation']}) drafts the plan.")

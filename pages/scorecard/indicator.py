@@ -13,8 +13,11 @@ import streamlit as st
 from csa import demo_labels, formatting, publish
 from csa.areas import PAN_LANCASHIRE
 from csa.exports import csv_bytes, excel_bytes
-from ui import charts, context, data, filters, scorecard
-from ui.format import badge
+from ui import charts, context, data, filters, plan_views, scorecard
+from ui.format import badge, md
+
+#: The words of a critical figure's reason that a submitted plan answers.
+REQUIRED = "a recovery plan is required"
 
 ctx = context.current()
 indicators = ctx.indicators
@@ -75,10 +78,26 @@ with c3:
         badge(fig["rag"], fig["status_text"] + (" · CRITICAL" if fig["critical"] else ""), True),
         unsafe_allow_html=True,
     )
+    # plan in place (signed-in viewers who may see plans; plans are not public): once a
+    # plan was submitted the figure no longer says a plan "is required"
+    plan = plan_views.plan_status(period, ctx).get(code)
     for reason in fig["reasons"]:
+        if plan and plan["in_place"]:
+            reason = reason.replace(REQUIRED, "a recovery plan is in place")
         st.markdown(f"- {reason}")
     if not hidden:
         st.caption(" · ".join(t for t in (fig["variation_text"], fig["assurance_text"]) if t))
+    if plan:
+        st.markdown(
+            scorecard.plan_caption(plan | {"state": plan["state_words"]})
+            + md(f"; {plan['actions_due']}; {plan['trajectory_text']}.")
+        )
+        st.page_link(
+            "pages/plans/plan_editor.py",
+            label="Open the recovery plan",
+            icon=":material/edit_note:",
+            query_params={"plan": str(plan["plan_id"])},
+        )
 
 # -- the trend: the figure's published SPC chart --------------------------------------------------
 st.subheader("Trend and statistical process control")

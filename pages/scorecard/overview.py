@@ -4,7 +4,7 @@ verdict, for one area and period. Draws published figures only (ui.context)."""
 import streamlit as st
 
 from csa.areas import PAN_LANCASHIRE
-from ui import context, data, filters, scorecard
+from ui import context, data, filters, plan_views, scorecard
 
 ctx = context.current()
 st.title("Community Safety Agreement scorecard")
@@ -50,6 +50,10 @@ scorecard.demo_notice(shown["data_kind"])
 scorecard.summary_metrics(shown)
 
 
+# plan in place, for signed-in viewers who may see plans (plans are not public)
+plans = plan_views.plan_status(period, ctx)
+
+
 def rows(group) -> None:
     for ind in group.to_dict("records"):
         code = ind["code"]
@@ -66,6 +70,7 @@ def rows(group) -> None:
             area_name=names.get(area, area),
             selected=period,
             stale=stale.get(code, False),
+            plan=plans[code] | {"state": plans[code]["state_words"]} if code in plans else None,
             show_plan_links=ctx.may("view_plans"),
         )
 

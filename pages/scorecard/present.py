@@ -8,13 +8,14 @@ table and charts about 300 px tall.
 """
 
 import html
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from csa import demo_labels, publish
 from csa.areas import PAN_LANCASHIRE
-from ui import charts, context, data, filters, scorecard
+from ui import charts, context, data, filters, plan_views, scorecard
 from ui.format import badge, unit_label
 
 CHART_HEIGHT = 300
@@ -22,6 +23,7 @@ CHART_HEIGHT = 300
 ctx = context.current()
 indicators = ctx.indicators
 indicators = indicators[indicators["theme_kind"].isin(["key_issue", "contributory_factor"])]
+titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
 quarters = data.periods_with_figures("quarterly")
@@ -48,6 +50,92 @@ history = history[pd.to_datetime(history["period_start"]).dt.date <= q_end]
 in_quarter = history[pd.to_datetime(history["period_start"]).dt.date >= q_start]
 figures = in_quarter.sort_values("period_start").drop_duplicates("indicator_code", keep="last")
 by_code = figures.set_index("indicator_code")
+
+
+# plan in place, for signed-in viewers who may see plans (plans are not public)
+plans = plan_views.plan_status(period, ctx)
+
+#: The Making Data Count summary: variation (rows) x assurance (columns).
+VARIATION_ROWS = {
+    "improvement": "Improvement (special cause)",
+    "common": "Common cause",
+    "concern": "Concern (special cause)",
+}
+ASSURANCE_COLUMNS = {
+    "pass": "Consistently passing",
+    "hit_or_miss": "Hit and miss",
+    "fail": "Consistently failing",
+    "none": "No target",
+}
+
+
+def variation_group(code) -> str | None:
+    """improvement / common / concern; "neither" for an unusual change with no better or
+    worse judged; None for no SPC (too few figures, or withheld)."""
+    if code is None or (isinstance(code, float) and pd.isna(code)) or code == "":
+        return None
+    if code == "common_cause":
+        return "common"
+    for group in ("improvement", "concern"):
+        if f"_{group}_" in code:
+            return group
+    return "neither"
+
+
+def spc_matrix(figures: pd.DataFrame) -> tuple[dict, list[dict]]:
+    """Each figure placed by its published variation and assurance: {(row, column): [figure
+    rows]} and the figures that cannot be placed (no SPC, or no direction judged)."""
+    cells: dict[tuple[str, str], list[dict]] = {}
+    unplaced = []
+    for fig in figures.to_dict("records"):
+        group = variation_group(fig["variation"])
+        assurance = fig["assurance"]
+        column = (
+            assurance if isinstance(assurance, str) and assurance in ASSURANCE_COLUMNS else "none"
+        )
+        if group in VARIATION_ROWS:
+            cells.setdefault((group, column), []).append(fig)
+        else:
+            unplaced.append(fig)
+    return cells, unplaced
+
+
+def indicator_link(fig: dict) -> str:
+    query = urlencode(
+        {"indicator": fig["indicator_code"], "area": area, "period": fig["period_label"]}
+    )
+    return (
+        f'<a href="indicator?{html.escape(query)}" target="_self">'
+        f"{html.escape(titles.get(fig['indicator_code'], fig['indicator_code']))}</a>"
+    )
+
+
+def matrix_html(cells: dict) -> str:
+    head = "".join(
+        f"<th scope='col' style='padding:0.3em 0.5em'>{html.escape(w)}</th>"
+        for w in ASSURANCE_COLUMNS.values()
+    )
+    body = []
+    for row, words in VARIATION_ROWS.items():
+        tds = []
+        for col in ASSURANCE_COLUMNS:
+            entries = cells.get((row, col), [])
+            items = "".join(f"<li>{indicator_link(f)}</li>" for f in entries)
+            tds.append(
+                "<td style='vertical-align:top;padding:0.3em 0.5em;border:1px solid #B1B4B6'>"
+                + (f"<ul style='margin:0'>{items}</ul>" if items else "–")
+                + "</td>"
+            )
+        body.append(
+            f"<tr><th scope='row' style='text-align:left;padding:0.3em 0.5em'>"
+            f"{html.escape(words)}</th>{''.join(tds)}</tr>"
+        )
+    return (
+        "<table aria-label='SPC summary: variation by assurance' "
+        "style='width:100%;border-collapse:collapse;font-size:1.1rem'>"
+        f"<thead><tr><th scope='col'>Variation by assurance</th>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
 
 
 def go(to: int) -> None:
@@ -131,6 +219,19 @@ if slide == 0:
         "<table style='width:100%;border-collapse:collapse'>" + "".join(rows) + "</table>",
         unsafe_allow_html=True,
     )
+    if plans:
+        in_place = sum(1 for c in by_code.index if c in plans and plans[c]["in_place"])
+        st.caption(f"Recovery plans in place for {in_place} of these indicators.")
+    st.subheader("SPC summary: variation and assurance")
+    cells, unplaced = spc_matrix(figures)
+    st.markdown(matrix_html(cells), unsafe_allow_html=True)
+    if unplaced:
+        st.caption(
+            "Not placed (no SPC: too few figures, or an unusual change with no better or "
+            "worse judged): "
+            + ", ".join(titles.get(f["indicator_code"], f["indicator_code"]) for f in unplaced)
+            + "."
+        )
 else:
     theme = screens[slide]
     st.title(theme)
@@ -151,7 +252,8 @@ else:
                 "Unit": unit_label(ind["unit"], int(ind["multiplier"])),
                 "Target": by_code.loc[ind["code"], "target_text"],
                 "Status": by_code.loc[ind["code"], "status_text"]
-                + (" · CRITICAL" if by_code.loc[ind["code"], "critical"] else ""),
+                + (" · CRITICAL" if by_code.loc[ind["code"], "critical"] else "")
+                + (" · plan in place" if plans.get(ind["code"], {}).get("in_place") else ""),
                 "Variation": by_code.loc[ind["code"], "variation_text"],
             }
             for ind in shown
@@ -168,6 +270,9 @@ else:
                 f"**{html.escape(ind['title'])}** &nbsp; {badge(figure['rag'], label)}",
                 unsafe_allow_html=True,
             )
+            if ind["code"] in plans:
+                plan = plans[ind["code"]]
+                st.caption(scorecard.plan_caption(plan | {"state": plan["state_words"]}))
             frame = spc_frame(figure)
             if frame.empty or frame["value"].notna().sum() < 2:
                 reason = next(
