@@ -1,24 +1,38 @@
 """Several app servers behind nginx on one PostgreSQL database, as deploy/ documents it.
 
-Starts, on loopback only: a fresh PostgreSQL database (cloned from the seeded template, then
-``python -m csa init`` as a deployment would), two ``uvicorn serve:app`` servers sharing
-``CSA_SESSION_SECRET``, and Debian's nginx with ``deploy/nginx.conf``. Then, like a browser
-(plain HTTP for the forms, Streamlit's own websocket protocol for the pages, through
-``bench.driver.Session``):
+Starts, on loopback only, and stops again: a fresh PostgreSQL database (cloned from the
+seeded template, then ``python -m csa init`` as a deployment would), the roles of
+``deploy/postgres-roles.sql`` (with names of their own), two ``uvicorn serve:app`` servers
+connecting as the officer entry's role and sharing ``CSA_SESSION_SECRET``, and Debian's
+nginx with ``deploy/nginx.conf``. Then, like a browser (plain HTTP for the forms,
+Streamlit's own websocket protocol for the pages, through ``bench.driver.Session``), it
+proves that:
 
-* nginx gives the browser a route cookie once and keeps it on one server (a download file
-  made by that server is served through the proxy, and only that server has it);
-* sign-in through the proxy with the sign-in page's own form token; the app's security
-  headers come through; a client's ``X-Forwarded-Proto`` is replaced by nginx's; the upload
-  limit is nginx's ``client_max_body_size``;
-* a return imported with the command line shows, on the next rerun, on a page of each
-  server and in each server's open-data API;
-* when the browser's server stops, the proxy sends it to the other, where it is still
-  signed in (the session lives in the database) and sees the same figures.
+* nginx gives a browser its route cookie once, and keeps it on one server: a download file
+  made by that server's page is served through the proxy every time, and only that server
+  has it (sticky sessions are needed, and work, websocket included);
+* the app's security headers come through nginx; a client's ``X-Forwarded-Proto`` is
+  replaced by nginx's own (the session cookie is not marked Secure over plain HTTP);
+  nginx's upload limit lets a body of ``server.maxUploadSize`` through and refuses a larger
+  one;
+* signing in through the proxy works with the sign-in page's own form token and a
+  browser's ``Origin`` (nginx passes ``Host`` with its port);
+* the grants of ``postgres-roles.sql`` are enough for the officer entry: sign-in sessions,
+  publishing the figures of a new data version, reading them;
+* a return imported with the command line (a third process on the database) shows on the
+  next rerun of an open page on each server, and in each server's open-data API;
+* when the browser's server stops, nginx sends its next requests (and its reconnecting
+  websocket) to the other server at once, where it is still signed in (the session lives in
+  the database) and sees the same figures.
 
-Needs ``CSA_TEST_POSTGRES_URL`` (``make test`` starts a throwaway cluster) and nginx
-(``apt-get install nginx``): skipped without them, except that with ``CI`` set a missing
-nginx fails the test.
+Only documented (deploy/README.md): TLS and ``Secure`` cookies behind it, the one-day
+websocket timeout, more than two servers, the public-only entry and its read-only role,
+``hash $remote_addr`` as the fallback, and the container files (``compose.yaml``,
+``Dockerfile``), which are not run here.
+
+Needs ``CSA_TEST_POSTGRES_URL`` (``make test`` starts a throwaway cluster, as superuser:
+the test creates roles) and nginx (``apt-get install nginx``): skipped without them, except
+that with ``CI`` set a missing nginx fails the test.
 """
 
 from __future__ import annotations
@@ -569,3 +583,23 @@ def check_deployment(servers, ports, proxy_port, database_url, tmp_path, monkeyp
     assert api_figure(proxy_port)["value_text"] == AFTER[0]
     assert servers[other].alive()
     step("done")
+
+
+@pytest.mark.parametrize(
+    "ci, outcome",
+    [("true", pytest.fail.Exception), ("", pytest.skip.Exception), ("0", pytest.skip.Exception)],
+)
+def test_without_nginx_the_test_fails_in_ci_and_is_skipped_elsewhere(monkeypatch, ci, outcome):
+    monkeypatch.setenv("CI", ci)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    with pytest.raises(outcome, match="nginx is not installed"):
+        nginx_binary()
+
+
+def test_the_nginx_template_has_every_placeholder_filled(tmp_path):
+    conf = render_nginx(tmp_path, 8080, [8501, 8502])
+    assert "listen 127.0.0.1:8080;" in conf
+    assert "server 127.0.0.1:8501 max_fails=1" in conf
+    assert "server 127.0.0.1:8502 max_fails=1" in conf
+    assert f"pid {tmp_path}/nginx.pid;" in conf
