@@ -500,7 +500,7 @@ def check_deployment(servers, ports, proxy_port, database_url, tmp_path, monkeyp
     assert sorted(found) == [200, 404], found
     home = found.index(200)
     other = 1 - home
-    for _ in range(3):  # every request of this browser reaches its server
+    for _ in range(8):  # every request of this browser reaches its server (not by luck)
         assert browser.send("GET", media)[0] == 200
 
     step("upload limit")
