@@ -273,9 +273,13 @@ def public_figures(
     if df.empty:
         return df
     df["hidden"] = ""
+    # records with no location are not a place: no small cell of their own
+    not_places = set(inputs.areas.loc[inputs.areas["kind"] == "unassigned", "code"])
     for _code, idx in df.groupby("indicator_code", sort=False).groups.items():
         part = df.loc[idx, ["area_code", "period_label", "numerator"]]
-        df.loc[idx, "hidden"] = disclosure.reasons(part, inputs.area_members, threshold).to_numpy()
+        df.loc[idx, "hidden"] = disclosure.reasons(
+            part, inputs.area_members, threshold, exempt=not_places
+        ).to_numpy()
     if not (df["hidden"] != "").any():
         return df
     hidden_keys = set(
