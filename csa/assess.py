@@ -457,6 +457,8 @@ def assess_indicator(
     consecutive_needed = int(settings["critical_consecutive_off_track"])
     rules = _target_rules(inputs.targets, code)
     options = spc.SpcOptions.for_indicator(ind, settings)
+    per = inputs.periods[inputs.periods["frequency"] == frequency].sort_values("start_date")
+    calendar = per["label"].tolist()  # every period of its frequency, gaps included
     baseline_labels: dict = {}  # baseline period -> its labels, worked out once
     verdicts = []
     plan = _wanted(all_series, period_labels, area_codes)
@@ -491,9 +493,22 @@ def assess_indicator(
                     noun,
                     consecutive_needed,
                     options,
+                    calendar,
                 )
             )
     return verdicts
+
+
+def _missing_periods(calendar: list[str], labels) -> list[str]:
+    """The periods of the calendar between the first and last of ``labels`` that have no
+    figure (a missing month is a gap, never a zero)."""
+    if not labels or not calendar:
+        return []
+    position = {label: i for i, label in enumerate(calendar)}
+    if labels[0] not in position or labels[-1] not in position:
+        return []
+    have = set(labels)
+    return [p for p in calendar[position[labels[0]] : position[labels[-1]] + 1] if p not in have]
 
 
 def _wanted(all_series: list[_AreaSeries], period_labels, area_codes) -> list[tuple]:
@@ -526,6 +541,7 @@ def _verdict(
     noun,
     consecutive_needed,
     options: spc.SpcOptions,
+    calendar: list[str] = (),
 ) -> Verdict:
     """The verdict for period ``k`` of an area's series, from the series up to it; ``run``
     is how many periods running (ending at ``k``) it has been off track, ``limits`` the
@@ -591,13 +607,15 @@ def _verdict(
         words = spc_reasons(result, noun, unit)
         spc_message = " ".join(words)
         reasons.extend(("spc", w) for w in words)
-        gaps = k + 1 - points[0] - len(points)
-        if gaps:
+        missing = _missing_periods(calendar, spc_labels)
+        if missing:
+            named = ", ".join(missing[:3]) + (" and others" if len(missing) > 3 else "")
             reasons.append(
                 (
                     "spc",
-                    f"{gaps} {noun}{'s' if gaps > 1 else ''} with no figure "
-                    "are left out of the SPC chart, not counted as zero.",
+                    f"{len(missing)} {noun}{'s' if len(missing) > 1 else ''} with no figure "
+                    f"({named}) {'are' if len(missing) > 1 else 'is'} left out of the SPC "
+                    "chart, not counted as zero.",
                 )
             )
         if assurance == "hit_or_miss" and run >= 2:

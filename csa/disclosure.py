@@ -113,7 +113,9 @@ def _one_period(
         reasons[choice] = COMPLEMENTARY
 
 
-def reasons(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Series:
+def reasons(
+    frame: pd.DataFrame, members: pd.DataFrame, threshold: int, exempt=frozenset()
+) -> pd.Series:
     """Why each row of ``frame`` is hidden from the public: "" (shown), "primary" or
     "complementary".
 
@@ -126,13 +128,17 @@ def reasons(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Se
         group_code, member_code.
     threshold : int
         Counts below this are suppressed; 0 turns suppression off.
+    exempt : set of str, optional
+        Area codes that are not places (e.g. ``UNASSIGNED``: a force's records with no
+        location): never small cells themselves, though they stay in the equations of the
+        groupings they belong to.
 
     Returns
     -------
     Series of str aligned with ``frame``.
     """
     out = pd.Series("", index=frame.index, dtype=object)
-    flags = primary(frame["numerator"], threshold)
+    flags = primary(frame["numerator"], threshold) & ~frame["area_code"].isin(set(exempt))
     if threshold <= 0 or not flags.any():
         return out
     out[flags] = PRIMARY

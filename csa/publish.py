@@ -93,7 +93,8 @@ def hidden_text(reason: str, threshold: int) -> str:
 
 
 def publication_key(data_version: int, settings: dict) -> str:
-    """The key of a publication: the data version and the settings that shape it."""
+    """The key of a publication: the figures version (``db.figures_version()``) and the
+    settings that shape it."""
     shaping = json.dumps({k: settings[k] for k in PUBLICATION_SETTINGS}, sort_keys=True)
     return f"v{data_version}-{hashlib.sha256(shaping.encode()).hexdigest()[:12]}"
 
@@ -272,9 +273,13 @@ def public_figures(
     if df.empty:
         return df
     df["hidden"] = ""
+    # records with no location are not a place: no small cell of their own
+    not_places = set(inputs.areas.loc[inputs.areas["kind"] == "unassigned", "code"])
     for _code, idx in df.groupby("indicator_code", sort=False).groups.items():
         part = df.loc[idx, ["area_code", "period_label", "numerator"]]
-        df.loc[idx, "hidden"] = disclosure.reasons(part, inputs.area_members, threshold).to_numpy()
+        df.loc[idx, "hidden"] = disclosure.reasons(
+            part, inputs.area_members, threshold, exempt=not_places
+        ).to_numpy()
     if not (df["hidden"] != "").any():
         return df
     hidden_keys = set(
@@ -354,7 +359,7 @@ def ensure(db, settings: dict, *, wait_seconds: float = 300.0) -> str:
     The first caller claims the publication in the database and computes it; a concurrent
     caller (another app server) waits for it to be ready instead of computing it again.
     """
-    version = db.data_version()
+    version = db.figures_version()
     key = publication_key(version, settings)
     if db.publication_ready(key):
         return key

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole test suite as CI does: installs Debian's chromium, PostgreSQL and npm when they are
-# missing (needs root or sudo), starts a throwaway PostgreSQL cluster on a loopback port, points
+# Run the whole test suite as CI does: installs Debian's chromium, PostgreSQL, npm and nginx when they
+# are missing (needs root or sudo), starts a throwaway PostgreSQL cluster on a loopback port, points
 # CSA_TEST_POSTGRES_URL at it, runs pytest (unit, AppTest, PostgreSQL and browser tests) and the
 # linter, then stops the cluster.
 set -euo pipefail
@@ -10,6 +10,8 @@ PYTHON=${PYTHON:-python3}
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+# nginx for tests/test_deployment.py (Debian installs it in /usr/sbin, not always on PATH)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
 fi

@@ -323,3 +323,21 @@ def test_cli_json_matches_the_library(sqlite_db, capsys):
 def test_cli_rejects_unknown_codes_in_one_line(sqlite_db, capsys, argv, message):
     code, out, err = run(sqlite_db, *argv, capsys=capsys)
     assert code == 2 and message in err and out == ""
+
+
+def test_a_missing_month_is_a_gap_and_the_reasons_say_so(sqlite_db):
+    """ASB-01 (police.uk, monthly) has no figure for 2020-06, 2020-08 and 2020-09: the
+    verdict for October 2022 says they are left out of SPC, not counted as zero."""
+    from csa import config as csa_config
+    from csa.assess import Inputs, assess
+
+    inputs = Inputs.from_db(sqlite_db)
+    [v] = assess(inputs, csa_config.load(), period_labels=["2022-10"], area_codes=["E07000117"],
+                 indicator_codes=["ASB-01"])  # fmt: skip
+    gap = [r for r in v.reasons if "left out of the SPC chart" in r]
+    assert gap == [
+        "3 months with no figure (2020-06, 2020-08, 2020-09) are left out of the SPC chart, "
+        "not counted as zero."
+    ]
+    assert "2020-06" not in v.spc_labels and len(v.spc_labels) == len(v.spc_result.values)
+    assert 0.0 not in v.spc_result.values[:8]

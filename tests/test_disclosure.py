@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from csa.disclosure import primary, suppress
+from csa.disclosure import primary, reasons, suppress
 
 MEMBERS = pd.DataFrame(
     {"group_code": ["G"] * 3 + ["T"] * 2, "member_code": ["A", "B", "C", "G", "D"]}
@@ -62,3 +62,16 @@ def test_each_period_is_separate():
         ]
     )
     assert list(suppress(f, MEMBERS, 5)) == [True, True, False, False] + [False] * 4
+
+
+def test_records_with_no_location_are_not_a_small_cell_of_their_own():
+    """A force total made of districts plus records with no location (U): a small U is not
+    a place to protect, so the total stays shown; a small district still hides."""
+    members = pd.DataFrame({"group_code": ["P"] * 3, "member_code": ["A", "B", "U"]})
+    f = frame([("A", "M", 120), ("B", "M", 300), ("U", "M", 3), ("P", "M", 423)])
+    assert list(reasons(f, members, 5, exempt={"U"})) == ["", "", "", ""]
+    # without the exemption the smallest district is hidden to protect U
+    assert list(reasons(f, members, 5)) == ["complementary", "", "primary", ""]
+    f = frame([("A", "M", 2), ("B", "M", 300), ("U", "M", 3), ("P", "M", 305)])
+    # A is small; U (the smallest other figure) is hidden with it, so the total stays shown
+    assert list(reasons(f, members, 5, exempt={"U"})) == ["primary", "", "complementary", ""]

@@ -174,7 +174,7 @@ def test_published_once_per_data_version_and_shared_between_servers(sqlite_db):
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    version = sqlite_db.data_version()
+    version = sqlite_db.figures_version()
     threads = [threading.Thread(target=ask) for _ in range(3)]
     for t in threads:
         t.start()
@@ -186,13 +186,20 @@ def test_published_once_per_data_version_and_shared_between_servers(sqlite_db):
     assert row["ready"] and row["figures"] > 10_000
 
 
-def test_the_data_version_moves_with_data_not_with_sign_ins(sqlite_db):
+def test_the_versions_move_with_data_not_with_sign_ins_and_figures_only_with_figures(
+    sqlite_db,
+):
     before = sqlite_db.data_version()
     sqlite_db.record_audit("someone@example.org", "sign_in", outcome="refused")
     sqlite_db.record_audit("someone@example.org", "export_csv")
     assert sqlite_db.data_version() == before
-    sqlite_db.record_audit("analyst@example.org", "upload_return", "f.xlsx")
+    figures = sqlite_db.figures_version()
+    sqlite_db.record_audit("admin@example.org", "user_add", "someone@example.org")
     assert sqlite_db.data_version() == before + 1
+    assert sqlite_db.figures_version() == figures  # nothing published changed
+    sqlite_db.record_audit("analyst@example.org", "upload_return", "f.xlsx")
+    assert sqlite_db.data_version() == before + 2
+    assert sqlite_db.figures_version() == figures + 1
 
 
 def test_unknown_audience_is_refused(published):

@@ -118,7 +118,7 @@ def build() -> Context:
     embedded = session.is_embedded()
     viewer = session.ANONYMOUS if embedded else auth.resolve_viewer()
     version = db.data_version()
-    key = data.publication(db, settings, version)
+    key = data.publication(db, settings, db.figures_version())
     ctx = Context(
         viewer=viewer,
         settings=settings,

@@ -30,7 +30,7 @@ def run(args) -> int:
     key = publish.ensure(db, settings)
     row = db.publication(key) or {}
     print(
-        f"Published figures {key}: {int(row.get('figures') or 0):,} figures for data version "
-        f"{db.data_version()} ({time.perf_counter() - started:.1f} s)."
+        f"Published figures {key}: {int(row.get('figures') or 0):,} figures for figures version "
+        f"{db.figures_version()} ({time.perf_counter() - started:.1f} s)."
     )
     return 0

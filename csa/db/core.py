@@ -20,6 +20,19 @@ from csa.models import AuditEntry, DataVersion
 
 #: Audited actions that change no data (they do not move the data version).
 NON_DATA_ACTIONS = ("sign_in", "sign_out", "view_audit")
+#: The rows of the data_version table: every change of data; changes of published figures.
+DATA, FIGURES = 1, 2
+
+
+#: Audited actions that change what is published (figures, indicators, targets): they also
+#: raise the figures version, on which the publication is keyed. Accounts, plans and the
+#: strategic assessment change data but no published figure.
+FIGURE_ACTIONS = ("seed", "upload_return", "rollback_upload", "bench_scale")
+
+
+def is_figure_change(action: str, outcome: str) -> bool:
+    """Whether an audited action changed the figures that :mod:`csa.publish` publishes."""
+    return outcome == "ok" and (action in FIGURE_ACTIONS or action.startswith("manage_"))
 
 
 def is_data_change(action: str, outcome: str) -> bool:
@@ -174,9 +187,10 @@ class CoreGateway:
         their columns, so a typed-in value can never make the audit write fail)."""
         text = detail if isinstance(detail, str) else json.dumps(detail or {}, default=str)
         if is_data_change(action, outcome):
+            raised = [DATA, FIGURES] if is_figure_change(action, outcome) else [DATA]
             conn.execute(
                 update(DataVersion)
-                .where(DataVersion.id == 1)
+                .where(DataVersion.id.in_(raised))
                 .values(version=DataVersion.version + 1)
             )
         user_email = user_email or "anonymous"
@@ -218,4 +232,9 @@ class CoreGateway:
         Sign-ins, refusals and exports are audited too but change no data, so they leave it
         alone: a stream of failed sign-ins must not empty every cache or slow any page.
         """
-        return int(self.scalar(select(DataVersion.version).where(DataVersion.id == 1)) or 0)
+        return int(self.scalar(select(DataVersion.version).where(DataVersion.id == DATA)) or 0)
+
+    def figures_version(self) -> int:
+        """A number that grows with every change of what is published (:data:`FIGURE_ACTIONS`):
+        the publication is keyed on it, so a new user or a plan edit publishes nothing."""
+        return int(self.scalar(select(DataVersion.version).where(DataVersion.id == FIGURES)) or 0)

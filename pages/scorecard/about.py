@@ -1,7 +1,9 @@
 """About the data: sources and provenance, methods, and the real context figures."""
 
+import pandas as pd
 import streamlit as st
 
+from csa import alcohol, formatting
 from csa import config as csa_config
 from csa.police_uk import no_location_share, read_reconciliation
 from ui import data
@@ -140,3 +142,38 @@ st.dataframe(
     width="stretch",
 )
 st.caption("ONS Subnational Indicators Explorer. Open Government Licence v3.0.")
+
+st.header("Context: alcohol-related hospital admissions and deaths (real)")
+st.markdown(
+    "OHID Fingertips, Local Alcohol Profiles for England: **directly age-standardised rates "
+    "per 100,000**, shown as Fingertips publishes them (not recomputed from crude counts, and "
+    "not added up into policing areas or Lancashire, which would need the age-specific "
+    "counts). England is the comparator, with **Fingertips' own significance** beside it."
+)
+which = st.radio(
+    "Measure",
+    ["admissions", "mortality"],
+    format_func={
+        "admissions": "Admissions (narrow measure), 2008/09 to 2017/18",
+        "mortality": "Deaths, 2008 to 2017",
+    }.get,
+    horizontal=True,
+)
+alcohol_table = alcohol.significance_table(alcohol.read(csa_config.data_dir(), which))
+latest = alcohol_table[alcohol_table["period"] == alcohol_table["period"].max()]
+st.table(
+    pd.DataFrame(
+        {
+            "Area": latest["area_name"],
+            "Rate per 100,000": latest["value"].map(lambda v: formatting.figure(v, "rate")),
+            "England": latest["england"].map(lambda v: formatting.figure(v, "rate")),
+            "Fingertips: compared with England": latest["fingertips"],
+        }
+    ).set_index("Area")
+)
+st.caption(
+    f"Latest period held: {latest['period'].max()}. Our own comparison needs the confidence "
+    "limits of the standardised rate, which this extract does not hold, so Fingertips' "
+    "published significance is the one shown. Source: OHID Fingertips (via Trafford Data "
+    "Lab's extract), Open Government Licence v3.0; see data/PROVENANCE.md."
+)

@@ -34,7 +34,7 @@ def upgrade() -> None:
     ).scalar()
     op.bulk_insert(
         sa.table("data_version", sa.column("id", sa.Integer), sa.column("version", sa.Integer)),
-        [{"id": 1, "version": int(start or 0)}],
+        [{"id": 1, "version": int(start or 0)}, {"id": 2, "version": int(start or 0)}],
     )
     op.create_table(
         "publications",
