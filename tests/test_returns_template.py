@@ -1,7 +1,9 @@
-"""The return template: rows, prefilled figures, protection, validation, hidden version."""
+"""The return template: rows, empty inputs beside the previous figure, protection, validation,
+hidden version."""
 
 import io
 from datetime import date
+from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
@@ -9,7 +11,7 @@ import pytest
 
 from csa.returns import TemplateError, build_template, layout
 from csa.returns.window import due_date, open_periods
-from tests.returns_workbooks import TODAY, settings, template
+from tests.returns_workbooks import NEXT_QUARTER_DAY, TODAY, settings, template
 
 PERIODS = pd.DataFrame(
     [
@@ -41,30 +43,81 @@ def test_due_date_is_days_after_the_period_ends():
     assert due_date(date(2026, 9, 30), 30) == date(2026, 10, 30)
 
 
-def test_police_template_rows_and_prefilled_figures(db):
-    content = template(db, "LANCS-POLICE", "2026-27 Q2")
+@pytest.mark.parametrize(
+    "period, today, figure_period",
+    [
+        ("2026-27 Q2", TODAY, "2026-27 Q2"),  # a figure is held for the period: that one
+        ("2026-27 Q3", NEXT_QUARTER_DAY, "2026-27 Q2"),  # none yet: the latest earlier one
+    ],
+)
+def test_police_template_rows_start_empty_beside_the_previous_figure(
+    db, period, today, figure_period
+):
+    content = template(db, "LANCS-POLICE", period, today=today)
     wb = openpyxl.load_workbook(io.BytesIO(content))
     assert wb.sheetnames == ["Return", "Instructions", "_template"]
     ws = wb["Return"]
     header = [c.value for c in ws[1]]
     assert header == [c.heading for c in layout.COLUMNS]
+    assert header[6:8] == [
+        "Previous figure's period",
+        "Previous figure (for reference, not imported)",
+    ]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     # the police lead 3 quarterly indicators (DA-01, DA-02, SOC-01) x 14 areas; ASB-01 is
     # monthly and real (police.uk), so it has no place in a quarterly return
     assert len(rows) == 42
     assert sorted({r[0] for r in rows}) == ["DA-01", "DA-02", "SOC-01"]
-    assert {r[5] for r in rows} == {"2026-27 Q2"} and {r[6] for r in rows} == {"2026-27 Q1"}
+    assert {r[5] for r in rows} == {period} and {r[6] for r in rows} == {figure_period}
+    # every input cell (numerator, denominator, status, note) starts empty
+    assert {r[8:12] for r in rows} == {(None, None, None, None)}
     burnley = next(r for r in rows if r[0] == "DA-01" and r[3] == "E07000117")
-    cur = db.observations(
-        indicator_codes=["DA-01"],
-        area_codes=["E07000117"],
-        period_labels=["2026-27 Q1", "2026-27 Q2"],
-    ).set_index("period_label")
+    held = db.observations(
+        indicator_codes=["DA-01"], area_codes=["E07000117"], period_labels=[figure_period]
+    ).iloc[0]
     assert burnley[4] == "Burnley" and burnley[2] == "rate per 1,000"
-    assert burnley[7] == pytest.approx(cur.at["2026-27 Q1", "value"])
-    assert burnley[8] == cur.at["2026-27 Q2", "numerator"]
-    assert burnley[9] == cur.at["2026-27 Q2", "denominator"]
-    assert burnley[10] == "provisional"
+    assert burnley[7] == pytest.approx(held["value"])
+    assert ws["H2"].protection.locked and not ws["I2"].protection.locked
+
+
+class _Gateway:
+    """Just enough of the database for ``_previous_figures``."""
+
+    def __init__(self, rows):
+        self.frame = pd.DataFrame(
+            rows, columns=["indicator_code", "area_code", "period_label", "value"]
+        )
+
+    def observations(self, indicator_codes=None):
+        starts = PERIODS.set_index("label")
+        df = self.frame[self.frame["indicator_code"].isin(indicator_codes)].copy()
+        df["period_start"] = [pd.Timestamp(starts.at[p, "end_date"]) for p in df["period_label"]]
+        df["period_frequency"] = [starts.at[p, "frequency"] for p in df["period_label"]]
+        return df
+
+
+@pytest.mark.parametrize(
+    "held, expected",
+    [
+        # the figure held now for the period wins over earlier ones
+        ([("2026-27 Q1", 5.0), ("2026-27 Q2", 7.0)], ("2026-27 Q2", 7.0)),
+        # none for the period: the latest earlier period's, across a gap
+        ([("2026-27 Q1", 5.0)], ("2026-27 Q1", 5.0)),
+        # a later period or another frequency is never shown
+        ([("2026-27 Q3", 9.0), ("YE Jun 2026", 4.0)], None),
+        ([], None),
+    ],
+)
+def test_the_previous_figure_is_the_one_held_else_the_latest_earlier(held, expected):
+    from csa.returns.template import _previous_figures
+
+    ref = SimpleNamespace(
+        periods=PERIODS.assign(start_date=PERIODS["end_date"]).set_index("label", drop=False)
+    )
+    rows = [("SOC-01", "E07000117", p, v) for p, v in held]
+    got = _previous_figures(_Gateway(rows), ["SOC-01"], "2026-27 Q2", ref)
+    fig = got.get(("SOC-01", "E07000117"))
+    assert (None if fig is None else (fig["period_label"], fig["value"])) == expected
 
 
 def test_only_input_cells_are_unlocked_and_sheets_protected(db):
