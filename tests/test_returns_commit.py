@@ -24,6 +24,7 @@ from tests.returns_workbooks import (
     TODAY,
     cell,
     edit,
+    prefilled,
     settings,
     template,
 )
@@ -49,7 +50,9 @@ def commit(db, content, actor=OFFICER, name="police.xlsx", **kwargs):
 
 @pytest.fixture
 def police(db):
-    return template(db)
+    """The police template with the figures held now typed in (its inputs start empty). The
+    held figures are demo, so each one sent is a change of kind (demo -> real)."""
+    return prefilled(db)
 
 
 def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, police):
@@ -58,7 +61,8 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
     content = edit(police, {"I4": int(old["numerator"]) + 7, "L4": "late crimes added"})
     result = commit(db, content)
     assert result.status == "imported"
-    assert result.counts == {"new": 0, "changed": 1, "unchanged": 41}
+    # one new number, and 41 demo figures sent back unchanged: real now (demo -> real)
+    assert result.counts == {"new": 0, "changed": 42, "unchanged": 0}
 
     now = figure(db, "DA-01")
     assert now["revision"] == old["revision"] + 1
@@ -89,7 +93,7 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
         upload["rows_new"],
         upload["rows_changed"],
         upload["rows_unchanged"],
-    ) == (42, 0, 1, 41)
+    ) == (42, 0, 42, 0)
     assert db.upload_content(result.upload_id) == content
 
     entry = db.audit_log(action="upload_return").iloc[0]
@@ -157,8 +161,9 @@ def test_the_same_file_again_is_recognised_and_changes_nothing(db, police):
 
 
 def test_a_return_with_nothing_new_is_archived_but_writes_no_figure(db, police):
+    commit(db, police, acknowledge_warnings=True)  # the demo figures become real
     revisions = db.scalar_count_revisions()
-    result = commit(db, police)
+    result = commit(db, edit(police, {"L2": "sent again"}))
     assert result.counts == {"new": 0, "changed": 0, "unchanged": 42}
     assert db.scalar_count_revisions() == revisions
     assert db.upload(result.upload_id)["rows_unchanged"] == 42
@@ -191,6 +196,7 @@ def test_confirm_is_refused_when_figures_moved_since_the_preview(db, police):
     fresh = info.value.preview
     moved = {k for k in preview.basis if preview.basis[k] != fresh.basis[k]}
     assert moved == {f"DA-01|{BURNLEY}|2026-27 Q2", f"DA-01|{cell(police, 'D5')}|2026-27 Q2"}
+    # theirs made every figure real; mine changes the two they moved
     assert fresh.counts == {"new": 0, "changed": 2, "unchanged": 40}
     # confirming the fresh preview works, and keeps every revision
     commit(db, mine, name="mine.xlsx", basis=fresh.basis)
@@ -284,7 +290,9 @@ def test_an_officer_may_only_send_their_own_organisations_figures(db, police):
 
 
 def test_a_file_mixing_organisations_is_refused_for_an_officer(db, police):
-    mixed = edit(police, {"A4": "VIO-02", "J4": None})  # VIO-02 is led by LVRN
+    # VIO-02 is led by LVRN; a single row, so no other figure changes kind
+    only = {f"{c}{r}": None for r in range(2, 44) if r != 4 for c in "IJK"}
+    mixed = edit(police, only | {"A4": "VIO-02", "J4": None})
     with pytest.raises(PermissionDenied, match="not those led by LVRN"):
         prepare_return(db, OFFICER, mixed, "m.xlsx", today=TODAY, settings=settings())
     # an analyst may send any organisation's figures

@@ -183,3 +183,66 @@ def test_text_that_looks_like_a_formula_stays_text(db, monkeypatch):
     wb = openpyxl.load_workbook(io.BytesIO(template(db)))
     cell = wb["Return"]["E2"]
     assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+@pytest.mark.parametrize(
+    "due, received, on, expected",
+    [
+        # the brief's example: due by 30 October 2026, still missing on 29 November
+        (date(2026, 10, 30), None, date(2026, 11, 29), "overdue by 30 days"),
+        (date(2026, 10, 30), None, date(2026, 10, 31), "overdue by 1 day"),
+        (date(2026, 10, 30), None, date(2026, 10, 30), "due by 30 October 2026"),  # on the day
+        (date(2026, 10, 30), None, date(2026, 10, 1), "due by 30 October 2026"),
+        (date(2026, 10, 30), date(2026, 10, 28), date(2026, 11, 29), "received 28 October 2026"),
+        (
+            date(2026, 10, 30),
+            date(2026, 11, 3),
+            date(2026, 11, 29),
+            "received 3 November 2026, 4 days late",
+        ),
+    ],
+)
+def test_return_status_in_words(due, received, on, expected):
+    from csa.returns.window import days_overdue, return_status
+
+    assert return_status(due, received, on) == expected
+    assert days_overdue(due, received, on) == (
+        int(expected.split()[2]) if expected.startswith("overdue") else 0
+    )
+
+
+def test_return_statuses_per_organisation_and_open_period(db):
+    from csa.db.core import utcnow
+    from csa.returns import commit_return
+    from csa.returns.reference import load_reference
+    from csa.returns.window import return_statuses
+    from tests.returns_workbooks import OFFICER, edit, prefilled
+
+    on = date(2026, 11, 29)
+    ref = load_reference(db, settings(), on)
+    before = return_statuses(db, ref, ["LANCS-POLICE", "LVRN", "OPCC"], on)
+    # OPCC leads no quarterly indicator, so it has no return to send
+    assert set(before["organisation"]) == {"LANCS-POLICE", "LVRN"}
+    got = {(r.organisation, r.period): r.status for r in before.itertuples(index=False)}
+    assert got[("LANCS-POLICE", "2026-27 Q2")] == "overdue by 30 days"  # due 30 October
+    assert got[("LANCS-POLICE", "2026-27 Q1")] == "overdue by 122 days"  # due 30 July
+    assert list(before["days_overdue"]) == [122, 122, 30, 30]  # most overdue first
+
+    content = edit(prefilled(db), {"L2": "our own figures"})
+    commit_return(
+        db,
+        OFFICER,
+        content,
+        "police.xlsx",
+        today=on,
+        settings=settings(),
+        acknowledge_warnings=True,
+    )
+    after = return_statuses(db, ref, ["LANCS-POLICE", "LVRN"], on)
+    police = after[(after["organisation"] == "LANCS-POLICE") & (after["period"] == "2026-27 Q2")]
+    received = utcnow().date()
+    assert police["received"].iat[0] == received
+    assert police["days_overdue"].iat[0] == 0
+    assert police["status"].iat[0].startswith(f"received {received.day} {received:%B %Y}")
+    lvrn = after[(after["organisation"] == "LVRN") & (after["period"] == "2026-27 Q2")]
+    assert lvrn["status"].iat[0] == "overdue by 30 days"
