@@ -398,3 +398,68 @@ def _empty_rows(content):
 )
 def test_a_sheet_far_too_large_is_rejected_before_its_cells_are_read(db, police, mangle, message):
     assert rejected(db, mangle(police)) == [message]
+
+
+def test_errors_and_warnings_are_reported_together(db, police):
+    from tests.returns_workbooks import cell
+
+    r = 16 + 2  # DA-02 (a percentage) for the third area: 100% is far above its history
+    content = edit(police, {f"I{r}": cell(police, f"J{r}"), "I3": "abc"})
+    with pytest.raises(ReturnRejected) as info:
+        prepare_return(db, ANALYST, content, "both.xlsx", today=TODAY, settings=settings())
+    exc = info.value
+    assert [str(p) for p in exc.problems] == [
+        "Return!I3: 'abc' is not a number, expected a number with no letters, commas or symbols"
+    ]
+    assert [w.where for w in exc.warnings] == [f"Return!I{r}"]
+    area = f"{cell(police, f'E{r}')} ({cell(police, f'D{r}')})"
+    assert str(exc.warnings[0]).startswith(f"Return!I{r}: DA-02 {area} 2026-27 Q2: the value 100")
+    assert exc.summary.endswith("nothing was written. Also 1 warning to check.")
+    assert "Warnings to check:" in exc.message
+
+
+def test_a_figure_equal_to_a_demo_figure_is_imported_as_real(db):
+    from csa.returns import commit_return
+    from tests.returns_workbooks import OFFICER, cell, template
+
+    # only Burnley's DA-01 typed in, with exactly the demo numbers held now
+    held = db.observations(
+        indicator_codes=["DA-01"], area_codes=["E07000117"], period_labels=["2026-27 Q2"]
+    ).iloc[0]
+    assert held["data_kind"] == "demo"
+    blank = template(db)
+    assert cell(blank, "D4") == "E07000117"
+    content = edit(blank, {"I4": int(held["numerator"]), "J4": int(held["denominator"])})
+    preview = prepare_return(db, OFFICER, content, "one.xlsx", today=TODAY, settings=settings())
+    assert preview.counts == {"new": 0, "changed": 1, "unchanged": 0}
+    assert preview.demo_to_real == 1
+    from csa.returns.report import changes_table
+
+    row = changes_table(preview).iloc[0]
+    assert (row["Area"], row["Data"], row["Old value"] == row["New value"]) == (
+        "Burnley (E07000117)",
+        "demo → real",
+        True,
+    )
+    result = commit_return(db, OFFICER, content, "one.xlsx", today=TODAY, settings=settings())
+    assert result.counts == {"new": 0, "changed": 1, "unchanged": 0}
+    now = db.observations(
+        indicator_codes=["DA-01"], area_codes=["E07000117"], period_labels=["2026-27 Q2"]
+    ).iloc[0]
+    assert (now["revision"], now["data_kind"], now["numerator"]) == (
+        held["revision"] + 1,
+        "real",
+        held["numerator"],
+    )
+
+
+def test_the_previous_figure_column_is_never_imported(db):
+    from tests.returns_workbooks import template
+
+    blank = template(db)
+    # a value typed over the reference column (were the sheet unprotected) is not a figure
+    with pytest.raises(ReturnRejected, match="1 problem") as info:
+        prepare_return(
+            db, ANALYST, edit(blank, {"H4": 99}), "ref.xlsx", today=TODAY, settings=settings()
+        )
+    assert "the return holds no figures" in str(info.value.problems[0])
