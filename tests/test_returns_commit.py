@@ -177,11 +177,12 @@ def test_warnings_must_be_acknowledged(db, police):
         commit(db, big)
     assert state(db) == before
     assert str(info.value.problems[0]).startswith(
-        f"Return!I{r}: DA-02 {cell(police, f'D{r}')} "
+        f"Return!I{r}: DA-02 {cell(police, f'E{r}')} ({cell(police, f'D{r}')}) "
         "2026-27 Q2: the value 100 (percentage) is "
         "far above its usual range"
     )
-    assert commit(db, big, acknowledge_warnings=True).counts["changed"] == 1
+    # the 100% and 41 demo figures sent back as they are (demo -> real)
+    assert commit(db, big, acknowledge_warnings=True).counts["changed"] == 42
 
 
 def test_confirm_is_refused_when_figures_moved_since_the_preview(db, police):
@@ -195,7 +196,8 @@ def test_confirm_is_refused_when_figures_moved_since_the_preview(db, police):
     assert state(db) == before
     fresh = info.value.preview
     moved = {k for k in preview.basis if preview.basis[k] != fresh.basis[k]}
-    assert moved == {f"DA-01|{BURNLEY}|2026-27 Q2", f"DA-01|{cell(police, 'D5')}|2026-27 Q2"}
+    # theirs sent every figure (demo -> real), so every figure moved since my preview
+    assert moved == set(preview.basis) and len(moved) == 42
     # theirs made every figure real; mine changes the two they moved
     assert fresh.counts == {"new": 0, "changed": 2, "unchanged": 40}
     # confirming the fresh preview works, and keeps every revision
