@@ -42,7 +42,12 @@ def prefilled(
     The template's input cells start empty (csa-return-2); this is an officer sending back
     the figures already held, e.g. as the start of a return that corrects a few of them.
     """
-    content = template(db, org, period, today)
+    return fill_in(db, template(db, org, period, today), period)
+
+
+def fill_in(db, content: bytes, period: str = "2026-27 Q2") -> bytes:
+    """Type the figures held now for ``period`` into the input cells of a template's rows
+    (numerator, denominator, status), e.g. of a template the ``template`` command wrote."""
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb["Return"]
     held = db.observations(period_labels=[period]).set_index(["indicator_code", "area_code"])
