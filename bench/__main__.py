@@ -34,6 +34,7 @@ from datetime import date
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 
 from bench import driver, scale
 from csa import config as csa_config
@@ -181,13 +182,24 @@ def import_and_publish(db: Database) -> dict:
 
     settings = csa_config.load()
     today = date(2026, 11, 29)
-    content = build_template(db, "LANCS-POLICE", "2026-27 Q2", today=today, settings=settings)
+    period = "2026-27 Q2"
+    content = build_template(db, "LANCS-POLICE", period, today=today, settings=settings)
+    # the template's input cells start empty (csa-return-2): type in every figure held,
+    # each numerator one more, so that every row is a change
+    held = db.observations(period_labels=[period]).set_index(["indicator_code", "area_code"])
     wb = openpyxl.load_workbook(io.BytesIO(content))
     ws = wb["Return"]
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            if c.column_letter == "I" and isinstance(c.value, int | float):
-                c.value = c.value + 1
+    for r in range(2, ws.max_row + 1):
+        key = (ws[f"A{r}"].value, ws[f"D{r}"].value)
+        if key not in held.index:
+            continue
+        fig = held.loc[key]
+        if pd.isna(fig["numerator"]):
+            continue
+        ws[f"I{r}"] = int(fig["numerator"]) + 1
+        den = fig["denominator"]
+        ws[f"J{r}"] = None if pd.isna(den) else int(den) if float(den).is_integer() else den
+        ws[f"K{r}"] = fig["status"]
     buf = io.BytesIO()
     wb.save(buf)
     content = buf.getvalue()
@@ -205,9 +217,11 @@ def import_and_publish(db: Database) -> dict:
     publish.ensure = lambda *a, **k: None  # time the import alone, then the publication
     try:
         t = time.perf_counter()
-        commit_return(db, actor, content, "bench.xlsx", acknowledge_warnings=True, today=today,
-                      settings=settings)  # fmt: skip
+        result = commit_return(db, actor, content, "bench.xlsx", acknowledge_warnings=True,
+                               today=today, settings=settings)  # fmt: skip
         import_s = time.perf_counter() - t
+        if result.status != "imported" or result.counts["changed"] != ws.max_row - 1:
+            raise RuntimeError(f"the bench return did not change every row: {result.message}")
     finally:
         publish.ensure = original
     t = time.perf_counter()

@@ -34,6 +34,43 @@ def template(
     return build_template(db, org, period, today=today, settings=settings())
 
 
+def prefilled(
+    db, org: str = "LANCS-POLICE", period: str = "2026-27 Q2", today: date = TODAY
+) -> bytes:
+    """The template with the figures held now for its period typed into the input cells.
+
+    The template's input cells start empty (csa-return-2); this is an officer sending back
+    the figures already held, e.g. as the start of a return that corrects a few of them.
+    """
+    return fill_in(db, template(db, org, period, today), period)
+
+
+def fill_in(db, content: bytes, period: str = "2026-27 Q2") -> bytes:
+    """Type the figures held now for ``period`` into the input cells of a template's rows
+    (numerator, denominator, status), e.g. of a template the ``template`` command wrote."""
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    ws = wb["Return"]
+    held = db.observations(period_labels=[period]).set_index(["indicator_code", "area_code"])
+    for r in range(2, ws.max_row + 1):
+        key = (ws[f"A{r}"].value, ws[f"D{r}"].value)
+        if key[0] is None or key not in held.index:
+            continue
+        fig = held.loc[key]
+        ws[f"I{r}"] = _whole(fig["numerator"])
+        ws[f"J{r}"] = _whole(fig["denominator"])
+        ws[f"K{r}"] = fig["status"]
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _whole(v):
+    if v is None or v != v:  # None or NaN
+        return None
+    f = float(v)
+    return int(f) if f.is_integer() else f
+
+
 def edit(
     content: bytes, changes: dict[str, object] | None = None, fn: Callable | None = None
 ) -> bytes:

@@ -7,7 +7,7 @@ from csa import accounts
 from csa.access import SYSTEM
 from csa.cli import main
 from csa.returns import window
-from tests.returns_workbooks import TODAY, cell, edit, rows_of
+from tests.returns_workbooks import TODAY, cell, edit, fill_in, rows_of
 
 OFFICER = "officer@lancashire.police.uk"
 
@@ -33,7 +33,8 @@ def cli(db, monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def police(cli, capsys):
+def blank(cli, capsys):
+    """The police template as the ``template`` command writes it (input cells empty)."""
     path = cli.dir / "police.xlsx"
     assert cli("template", "--org", "LANCS-POLICE", "--period", "2026-27 Q2", "-o", str(path)) == 0
     assert capsys.readouterr().out.strip() == (
@@ -42,13 +43,23 @@ def police(cli, capsys):
     return path
 
 
+@pytest.fixture
+def police(cli, blank):
+    """That template with the figures held now typed in. The held figures are demo, so each
+    one sent is a change of kind (demo -> real)."""
+    blank.write_bytes(fill_in(cli.db, blank.read_bytes()))
+    return blank
+
+
 def state(db):
     return (db.scalar_count_revisions(), len(db.uploads()))
 
 
-def test_template_command_writes_the_template(police):
-    rows = rows_of(police.read_bytes())
+def test_template_command_writes_the_template(blank):
+    rows = rows_of(blank.read_bytes())
     assert len(rows) == 43 and rows[0][0] == "Indicator code"
+    # csa-return-2: every input cell (numerator, denominator, status, note) starts empty
+    assert {r[8:12] for r in rows[1:]} == {(None, None, None, None)}
 
 
 @pytest.mark.parametrize(
@@ -81,7 +92,8 @@ def test_dry_run_reports_and_writes_nothing(cli, police, capsys):
     before = state(cli.db)
     assert cli("import-return", str(police), "--user", OFFICER, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "0 new, 1 changed, 41 unchanged" in out
+    # one new number, and 41 demo figures sent back unchanged: real now (demo -> real)
+    assert "0 new, 42 changed (42 demo -> real), 0 unchanged" in out
     assert "changed   row 4" in out and "Burnley" in out
     assert out.strip().endswith("Dry run: nothing was written.")
     assert state(cli.db) == before
@@ -91,7 +103,7 @@ def test_import_then_import_again(cli, police, capsys):
     changed(police, {"I4": cell(police.read_bytes(), "I4") + 3})
     assert cli("import-return", str(police), "--user", OFFICER) == 0
     assert capsys.readouterr().out.strip() == (
-        "Imported police.xlsx as upload #2: 0 new, 1 changed, 41 unchanged."
+        "Imported police.xlsx as upload #2: 0 new, 42 changed, 0 unchanged."
     )
     before = state(cli.db)
     assert cli("import-return", str(police), "--user", OFFICER) == 0
@@ -109,6 +121,23 @@ def test_a_rejected_file_exits_2_listing_every_problem(cli, police, capsys):
     assert "Return!K5: 'maybe' is not a status, expected provisional or final" in err
     assert "Traceback" not in err
     assert state(cli.db) == before
+
+
+def test_a_rejected_file_lists_its_warnings_too(cli, police, capsys):
+    content = police.read_bytes()
+    # an error in row 3, and a percentage of 100 (implausible) in row 18
+    changed(police, {"I3": "abc", "I18": cell(content, "J18")})
+    assert cli("import-return", str(police), "--user", OFFICER, "--accept-warnings") == 2
+    err = capsys.readouterr().err
+    assert (
+        "police.xlsx was rejected: 1 problem to fix; nothing was written. Also 1 warning to check."
+    ) in err
+    assert "Return!I3: 'abc' is not a number" in err
+    warnings = err.split("Warnings to check:\n", 1)[1]
+    assert warnings.startswith(
+        f"  Return!I18: DA-02 {cell(content, 'E18')} ({cell(content, 'D18')}) 2026-27 Q2: "
+        "the value 100 (percentage) is far above its usual range"
+    )
 
 
 def test_warnings_need_accept_warnings(cli, police, capsys):
@@ -147,7 +176,8 @@ def test_rollback_command(cli, police, capsys):
     assert cli("rollback", "1", "--user", "analyst@lancashire.gov.uk") == 2
     capsys.readouterr()
     assert cli("rollback", "2", "--user", "analyst@lancashire.gov.uk", "--reason", "test") == 0
-    assert capsys.readouterr().out.startswith("Rolled back upload #2: 1 figure(s) restored")
+    # the upload moved all 42 figures (41 of them demo -> real): all 42 are restored
+    assert capsys.readouterr().out.startswith("Rolled back upload #2: 42 figure(s) restored")
     assert cli.db.upload(2)["outcome"] == "rolled_back"
 
 

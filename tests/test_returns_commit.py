@@ -25,6 +25,7 @@ from tests.returns_workbooks import (
     TODAY,
     cell,
     edit,
+    prefilled,
     settings,
     template,
 )
@@ -50,7 +51,9 @@ def commit(db, content, actor=OFFICER, name="police.xlsx", **kwargs):
 
 @pytest.fixture
 def police(db):
-    return template(db)
+    """The police template with the figures held now typed in (its inputs start empty). The
+    held figures are demo, so each one sent is a change of kind (demo -> real)."""
+    return prefilled(db)
 
 
 def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, police):
@@ -59,7 +62,8 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
     content = edit(police, {"I4": int(old["numerator"]) + 7, "L4": "late crimes added"})
     result = commit(db, content)
     assert result.status == "imported"
-    assert result.counts == {"new": 0, "changed": 1, "unchanged": 41}
+    # one new number, and 41 demo figures sent back unchanged: real now (demo -> real)
+    assert result.counts == {"new": 0, "changed": 42, "unchanged": 0}
 
     now = figure(db, "DA-01")
     assert now["revision"] == old["revision"] + 1
@@ -90,7 +94,7 @@ def test_a_changed_figure_becomes_a_new_revision_and_the_file_is_archived(db, po
         upload["rows_new"],
         upload["rows_changed"],
         upload["rows_unchanged"],
-    ) == (42, 0, 1, 41)
+    ) == (42, 0, 42, 0)
     assert db.upload_content(result.upload_id) == content
 
     entry = db.audit_log(action="upload_return").iloc[0]
@@ -158,8 +162,9 @@ def test_the_same_file_again_is_recognised_and_changes_nothing(db, police):
 
 
 def test_a_return_with_nothing_new_is_archived_but_writes_no_figure(db, police):
+    commit(db, police, acknowledge_warnings=True)  # the demo figures become real
     revisions = db.scalar_count_revisions()
-    result = commit(db, police)
+    result = commit(db, edit(police, {"L2": "sent again"}))
     assert result.counts == {"new": 0, "changed": 0, "unchanged": 42}
     assert db.scalar_count_revisions() == revisions
     assert db.upload(result.upload_id)["rows_unchanged"] == 42
@@ -173,11 +178,12 @@ def test_warnings_must_be_acknowledged(db, police):
         commit(db, big)
     assert state(db) == before
     assert str(info.value.problems[0]).startswith(
-        f"Return!I{r}: DA-02 {cell(police, f'D{r}')} "
+        f"Return!I{r}: DA-02 {cell(police, f'E{r}')} ({cell(police, f'D{r}')}) "
         "2026-27 Q2: the value 100 (percentage) is "
         "far above its usual range"
     )
-    assert commit(db, big, acknowledge_warnings=True).counts["changed"] == 1
+    # the 100% and 41 demo figures sent back as they are (demo -> real)
+    assert commit(db, big, acknowledge_warnings=True).counts["changed"] == 42
 
 
 def test_confirm_is_refused_when_figures_moved_since_the_preview(db, police):
@@ -191,7 +197,9 @@ def test_confirm_is_refused_when_figures_moved_since_the_preview(db, police):
     assert state(db) == before
     fresh = info.value.preview
     moved = {k for k in preview.basis if preview.basis[k] != fresh.basis[k]}
-    assert moved == {f"DA-01|{BURNLEY}|2026-27 Q2", f"DA-01|{cell(police, 'D5')}|2026-27 Q2"}
+    # theirs sent every figure (demo -> real), so every figure moved since my preview
+    assert moved == set(preview.basis) and len(moved) == 42
+    # theirs made every figure real; mine changes the two they moved
     assert fresh.counts == {"new": 0, "changed": 2, "unchanged": 40}
     # confirming the fresh preview works, and keeps every revision
     commit(db, mine, name="mine.xlsx", basis=fresh.basis)
@@ -285,7 +293,9 @@ def test_an_officer_may_only_send_their_own_organisations_figures(db, police):
 
 
 def test_a_file_mixing_organisations_is_refused_for_an_officer(db, police):
-    mixed = edit(police, {"A4": "VIO-02", "J4": None})  # VIO-02 is led by LVRN
+    # VIO-02 is led by LVRN; a single row, so no other figure changes kind
+    only = {f"{c}{r}": None for r in range(2, 44) if r != 4 for c in "IJK"}
+    mixed = edit(police, only | {"A4": "VIO-02", "J4": None})
     with pytest.raises(PermissionDenied, match="not those led by LVRN"):
         prepare_return(db, OFFICER, mixed, "m.xlsx", today=TODAY, settings=settings())
     # an analyst may send any organisation's figures

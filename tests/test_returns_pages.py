@@ -1,6 +1,7 @@
 """AppTest of the Returns and Upload history pages: template, upload, preview, warnings,
 confirm, stale previews, rejections shown as errors (never tracebacks), and rollback."""
 
+import datetime
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from tests.returns_workbooks import (
     XLSX_MIME,
     cell,
     edit,
+    prefilled,
     settings,
     template,
 )
@@ -51,36 +53,80 @@ def metrics(at):
     return {m.label: m.value for m in at.metric}
 
 
+def unusual(at) -> list[str]:
+    """The plausibility warnings' texts (not the 'returns overdue' warning above them)."""
+    return [plain(w.value) for w in at.warning if "look unusual" in w.value]
+
+
 def test_officer_template_upload_preview_confirm(app):
     at = app(OFFICER_VIEWER)
     assert at.selectbox(key="return_org").options == ["Lancashire Constabulary"]
     assert at.selectbox(key="return_period").options == ["2026-27 Q2", "2026-27 Q1"]
-    assert "Due by 30 October 2026" in at.markdown[0].value
+    # 2026-27 Q2 ended 30 September 2026; its return was due by 30 October 2026
+    assert "Overdue by 22 days" in at.markdown[0].value
     assert at.get("download_button")[0].proto.label == "Download the template (.xlsx)"
 
     db = app.db
-    police = template(db)
+    police = prefilled(db)  # the held figures typed in (the template's inputs start empty)
     r = 18  # DA-02 (a percentage), third area: 100% is far outside its history
     content = edit(police, {"I4": cell(police, "I4") + 5, f"I{r}": cell(police, f"J{r}")})
     upload(at, "police.xlsx", content)
+    # two new numbers, and the other 40 demo figures sent back as they are: every figure
+    # sent is real, so all 42 change (demo -> real)
     assert metrics(at) == {
         "New figures": "0",
-        "Changed figures": "2",
-        "Unchanged": "54",
+        "Changed figures": "42",
+        "Unchanged": "0",
         "Warnings": "1",
     }
-    assert f"- Return!I{r}: DA-02" in plain(at.warning[0].value)
+    assert any(
+        c.value.startswith("42 of the changed figures replace demo figures") for c in at.caption
+    )
+    [warning] = unusual(at)
+    assert f"- Return!I{r}: DA-02" in warning
     confirm = at.button(key="confirm_return")
     assert confirm.disabled  # the warning must be acknowledged first
     at.checkbox[0].check().run()
     at.button(key="confirm_return").click().run()
     assert not at.exception
     assert plain(at.success[0].value) == (
-        "Imported police.xlsx as upload #2: 0 new, 2 changed, 54 unchanged."
+        "Imported police.xlsx as upload #2: 0 new, 42 changed, 0 unchanged."
     )
     latest = db.uploads(kinds=["return"]).iloc[0]
-    assert (latest["user_email"], latest["rows_changed"]) == (OFFICER_VIEWER.email, 2)
+    assert (latest["user_email"], latest["rows_changed"]) == (OFFICER_VIEWER.email, 42)
     assert db.upload_content(int(latest["id"])) == content
+
+
+def test_the_return_status_table_says_which_returns_are_overdue(app, monkeypatch):
+    at = app(OFFICER_VIEWER)
+    assert [h.value for h in at.subheader][0] == "Your returns"
+    # on 21 November 2026: Q1 (ended 30 June) was due by 30 July, Q2 (ended 30 September)
+    # by 30 October; neither is received (the held figures are bundled demo data)
+    assert at.dataframe[0].value.to_dict("list") == {
+        "Organisation": ["Lancashire Constabulary", "Lancashire Constabulary"],
+        "Period": ["2026-27 Q1", "2026-27 Q2"],
+        "Status": ["overdue by 114 days", "overdue by 22 days"],
+    }
+    assert at.warning[0].value == "2 returns are overdue."
+
+    # the Q2 return arrives on 3 November 2026, 4 days after its due date
+    monkeypatch.setattr("csa.db.observations.utcnow", lambda: datetime.datetime(2026, 11, 3, 9, 30))
+    commit_return(
+        app.db,
+        ANALYST,
+        prefilled(app.db),
+        "police.xlsx",
+        today=TODAY,
+        settings=settings(),
+        acknowledge_warnings=True,
+    )
+    at = app(OFFICER_VIEWER)
+    assert at.dataframe[0].value.to_dict("list") == {
+        "Organisation": ["Lancashire Constabulary", "Lancashire Constabulary"],
+        "Period": ["2026-27 Q1", "2026-27 Q2"],
+        "Status": ["overdue by 114 days", "received 3 November 2026, 4 days late"],
+    }
+    assert at.warning[0].value == "1 return is overdue."
 
 
 def test_a_bad_file_is_an_error_message_not_a_traceback(app):
@@ -116,10 +162,10 @@ def test_an_officer_cannot_send_another_organisations_return(app):
 
 def test_confirm_after_another_upload_is_refused_with_a_fresh_preview(app):
     db = app.db
-    police = template(db)
+    police = prefilled(db)
     mine = edit(police, {"I4": cell(police, "I4") + 5})
     at = upload(app(OFFICER_VIEWER), "mine.xlsx", mine)
-    assert metrics(at)["Changed figures"] == "1"
+    assert metrics(at)["Changed figures"] == "42"  # every demo figure sent: demo -> real
     # meanwhile an analyst imports a return changing that figure and another
     commit_return(
         db,
@@ -134,7 +180,8 @@ def test_confirm_after_another_upload_is_refused_with_a_fresh_preview(app):
     assert not at.exception
     assert "The figures changed since your preview of mine.xlsx" in plain(at.error[0].value)
     assert "Nothing was written" in plain(at.error[0].value)
-    assert metrics(at)["Changed figures"] == "2"  # the fresh preview, against the new figures
+    # the fresh preview, against their figures (all real now): the two they moved
+    assert metrics(at)["Changed figures"] == "2"
     assert len(db.uploads(kinds=["return"])) == 1
     at.button(key="confirm_return").click().run()
     assert plain(at.success[0].value).startswith(
@@ -143,7 +190,7 @@ def test_confirm_after_another_upload_is_refused_with_a_fresh_preview(app):
 
 
 def test_the_same_file_again_cannot_be_confirmed(app):
-    police = template(app.db)
+    police = prefilled(app.db)
     content = edit(police, {"I4": cell(police, "I4") + 5})
     commit_return(app.db, ANALYST, content, "first.xlsx", today=TODAY, settings=settings())
     at = upload(app(OFFICER_VIEWER), "again.xlsx", content)
@@ -174,7 +221,7 @@ def test_who_is_offered_the_returns_pages(viewer, expected):
 
 def test_upload_history_shows_revisions_and_rolls_back(app):
     db = app.db
-    police = template(db)
+    police = prefilled(db)
     result = commit_return(
         db,
         ANALYST,
@@ -187,13 +234,18 @@ def test_upload_history_shows_revisions_and_rolls_back(app):
     assert at.selectbox(key="upload_id").value == result.upload_id
     tables = [df.value for df in at.dataframe]
     history = tables[1]
-    assert list(history["Revision"]) == [2, 1]
-    assert list(history["From"]) == ["this upload", "#1 bundled data (data/) (committed)"]
+    # the upload wrote all 42 figures (one new number, 41 demo -> real): each has its
+    # revision from this upload over the bundled one
+    assert len(history[["Indicator", "Area", "Period"]].drop_duplicates()) == 42
+    assert list(history["Revision"]) == [2, 1] * 42
+    assert list(history["From"]) == ["this upload", "#1 bundled data (data/) (committed)"] * 42
+    assert list(history["Kind"]) == ["real", "demo"] * 42
     assert at.button(key="rollback_button").disabled
     at.checkbox(key=f"rollback_sure_{result.upload_id}").check().run()
     at.button(key="rollback_button").click().run()
     assert not at.exception
-    assert at.success[0].value.startswith(f"Rolled back upload #{result.upload_id}: 1 figure")
+    # the upload moved all 42 figures (41 demo -> real): all are restored
+    assert at.success[0].value.startswith(f"Rolled back upload #{result.upload_id}: 42 figure")
     assert db.upload(result.upload_id)["outcome"] == "rolled_back"
 
 
@@ -222,7 +274,7 @@ def test_each_page_checks_the_role_again(app_env, page, viewer, message):
 
 def test_upload_history_neutralises_partner_text_that_looks_like_a_formula(app):
     db = app.db
-    police = template(db)
+    police = prefilled(db)
     hostile = '=HYPERLINK("http://evil.example/x","Click for details")'
 
     def note_as_text(wb):

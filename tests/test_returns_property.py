@@ -16,7 +16,7 @@ from csa.returns import (
     commit_return,
     prepare_return,
 )
-from tests.returns_workbooks import ANALYST, TODAY, edit, template
+from tests.returns_workbooks import ANALYST, TODAY, edit, prefilled
 from tests.returns_workbooks import settings as app_settings
 
 SETTINGS = settings(
@@ -28,19 +28,23 @@ SETTINGS = settings(
 
 
 class Shared(tuple):
-    """(database, template bytes), with a short repr for Hypothesis' failure reports."""
+    """(database, return bytes), with a short repr for Hypothesis' failure reports."""
 
     def __repr__(self) -> str:
-        return "<seeded database and a police template>"
+        return "<seeded database and a filled police return>"
 
 
 @pytest.fixture(scope="module")
 def shared(sqlite_template, tmp_path_factory):
-    """One seeded SQLite database for the module: nothing may be written to it anyway."""
+    """One seeded SQLite database for the module: nothing may be written to it anyway.
+
+    The bytes damaged are a police return with the held figures typed in: the template's
+    input cells start empty (csa-return-2), and an empty return is rejected whatever else is
+    wrong with it, so only a filled one reaches the preview when its damage is harmless."""
     path = tmp_path_factory.mktemp("prop") / "csa.db"
     shutil.copy(sqlite_template, path)
     db = Database(f"sqlite:///{path}")
-    yield Shared((db, template(db)))
+    yield Shared((db, prefilled(db)))
     db.dispose()
 
 
@@ -64,6 +68,15 @@ def check(db, content: bytes) -> None:
     else:
         assert isinstance(result, Preview)
         assert sum(result.counts.values()) == len(result.rows) > 0
+
+
+def test_the_undamaged_return_previews(shared):
+    db, good = shared
+    before = state(db)
+    preview = prepare_return(db, ANALYST, good, "good.xlsx", today=TODAY, settings=app_settings())
+    # every held figure sent back: 42 rows, each demo -> real
+    assert preview.counts == {"new": 0, "changed": 42, "unchanged": 0}
+    assert state(db) == before
 
 
 @SETTINGS

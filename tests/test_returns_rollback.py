@@ -15,6 +15,7 @@ from tests.returns_workbooks import (
     TODAY,
     cell,
     edit,
+    prefilled,
     settings,
     template,
 )
@@ -41,16 +42,21 @@ def current(db, ind="DA-01", area=BURNLEY, period="2026-27 Q2", withdrawn=False)
 
 @pytest.fixture
 def police(db):
-    return template(db)
+    """The police template with the figures held now typed in (its inputs start empty). The
+    held figures are demo, so each one sent is a change of kind (demo -> real)."""
+    return prefilled(db)
 
 
 def test_rollback_restores_the_previous_revision(db, police):
     before = current(db)
     upload = commit(db, edit(police, {"I4": int(before["numerator"]) + 50, "K4": "final"}))
     revisions = db.scalar_count_revisions()
+    # the upload moved all 42 figures (one new number, 41 demo -> real): all are restored
+    assert upload.counts == {"new": 0, "changed": 42, "unchanged": 0}
+    assert (before["data_kind"], current(db)["data_kind"]) == ("demo", "real")
     result = rollback_upload(db, ADMIN, upload.upload_id, reason="wrong quarter")
-    assert (result.restored, result.withdrawn) == (1, 0)
-    assert db.scalar_count_revisions() == revisions + 1  # appended, nothing deleted
+    assert (result.restored, result.withdrawn) == (42, 0)
+    assert db.scalar_count_revisions() == revisions + 42  # appended, nothing deleted
 
     now = current(db)
     assert now["revision"] == 3
@@ -76,14 +82,14 @@ def test_rollback_restores_the_previous_revision(db, police):
     assert (original["outcome"], original["rolled_back_by"]) == ("rolled_back", ADMIN.email)
     assert original["rolled_back_at"] is not None and "wrong quarter" in original["message"]
     rb = db.upload(result.rollback_upload_id)
-    assert (rb["kind"], rb["user_email"], rb["rows_changed"]) == ("rollback", ADMIN.email, 1)
+    assert (rb["kind"], rb["user_email"], rb["rows_changed"]) == ("rollback", ADMIN.email, 42)
     entry = db.audit_log(action="rollback_upload").iloc[0]
     assert (entry["user_email"], entry["target"], entry["outcome"]) == (
         ADMIN.email,
         f"upload #{upload.upload_id}",
         "ok",
     )
-    assert json.loads(entry["detail"])["restored"] == 1
+    assert json.loads(entry["detail"])["restored"] == 42
 
 
 def test_rollback_withdraws_figures_the_upload_created(db):

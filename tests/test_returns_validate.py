@@ -1,6 +1,7 @@
 """Every problem in a return is found at once and named by its cell; nothing is written.
 
-Workbooks are built here from a real template (police, 2026-27 Q2: rows 2-15 DA-01 (rate
+Workbooks are built here from a real template with the figures held typed in (police,
+2026-27 Q2: rows 2-15 DA-01 (rate
 per 1,000), 16-29 DA-02 (percentage), 30-43 SOC-01 (count); ASB-01 is monthly and real,
 from police.uk, so it is not in the quarterly return) and then edited the way officers and programs get them wrong.
 """
@@ -14,15 +15,27 @@ from tests.returns_workbooks import (
     ANALYST,
     TODAY,
     edit,
+    prefilled,
     set_formula,
     settings,
-    template,
 )
 
 
 @pytest.fixture
 def police(db):
-    return template(db)
+    """The police template with every figure held now typed in (its inputs start empty)."""
+    return prefilled(db)
+
+
+def same_numbers_as_held(preview) -> int:
+    """How many rows carry exactly the numbers held now (the held figures are demo, so each
+    is a change of kind only: demo -> real)."""
+    rows = preview.rows
+    assert preview.counts == {"new": 0, "changed": len(rows), "unchanged": 0}
+    assert preview.demo_to_real == len(rows)
+    assert (rows["numerator"] == rows["old_numerator"]).all()
+    assert (rows["value"] - rows["old_value"]).abs().max() < 1e-9
+    return len(rows)
 
 
 def rejected(db, content, **overrides) -> list[str]:
@@ -54,7 +67,7 @@ ROW_CASES = [
     (
         "grouping area",
         {"D3": "PA-EAST"},
-        "Return!D3: PA-EAST (East policing area) is a grouping whose figure is calculated from "
+        "Return!D3: East policing area (PA-EAST) is a grouping whose figure is calculated from "
         "its member areas, expected one of the 14 partnership areas or UNASSIGNED",
     ),
     (
@@ -144,7 +157,7 @@ def test_duplicate_rows(db, police):
 
     problems = rejected(db, edit(police, fn=copy_row))
     assert problems == [
-        "Return!A44: this row repeats row 3 (DA-01, E06000009, 2026-27 Q2), "
+        "Return!A44: this row repeats row 3 (DA-01, Blackpool (E06000009), 2026-27 Q2), "
         "expected each indicator, area and period once"
     ]
 
@@ -242,7 +255,7 @@ def test_formula_with_a_cached_value_gives_that_value(db, police):
     numerator = cell(police, "I2")
     content = set_formula(police, "I2", f"{numerator - 1}+1", str(numerator))
     preview = prepare_return(db, ANALYST, content, "f.xlsx", today=TODAY, settings=settings())
-    assert preview.counts == {"new": 0, "changed": 0, "unchanged": 42}
+    assert same_numbers_as_held(preview) == 42
 
 
 def test_too_many_rows(db, police):
@@ -292,7 +305,7 @@ def test_empty_rows_are_skipped_not_zeroed(db, police):
         settings=settings(),
     )
     assert preview.skipped_rows == [2]
-    assert preview.counts == {"new": 0, "changed": 0, "unchanged": 41}
+    assert same_numbers_as_held(preview) == 41
 
 
 def test_numbers_typed_as_text_are_read(db, police):
@@ -306,7 +319,7 @@ def test_numbers_typed_as_text_are_read(db, police):
         today=TODAY,
         settings=settings(),
     )
-    assert preview.counts["unchanged"] == 42
+    assert same_numbers_as_held(preview) == 42
 
 
 @pytest.mark.parametrize(
@@ -376,7 +389,8 @@ def _empty_rows(content):
         ),
         (
             _empty_rows,
-            "Return: the sheet holds 20,057 rows, expected at most 5,000 rows of figures in "
+            # the 43 rows of the workbook (heading and 42 figures) and 20,000 empty ones
+            "Return: the sheet holds 20,043 rows, expected at most 5,000 rows of figures in "
             "one return",
         ),
     ],
@@ -384,3 +398,68 @@ def _empty_rows(content):
 )
 def test_a_sheet_far_too_large_is_rejected_before_its_cells_are_read(db, police, mangle, message):
     assert rejected(db, mangle(police)) == [message]
+
+
+def test_errors_and_warnings_are_reported_together(db, police):
+    from tests.returns_workbooks import cell
+
+    r = 16 + 2  # DA-02 (a percentage) for the third area: 100% is far above its history
+    content = edit(police, {f"I{r}": cell(police, f"J{r}"), "I3": "abc"})
+    with pytest.raises(ReturnRejected) as info:
+        prepare_return(db, ANALYST, content, "both.xlsx", today=TODAY, settings=settings())
+    exc = info.value
+    assert [str(p) for p in exc.problems] == [
+        "Return!I3: 'abc' is not a number, expected a number with no letters, commas or symbols"
+    ]
+    assert [w.where for w in exc.warnings] == [f"Return!I{r}"]
+    area = f"{cell(police, f'E{r}')} ({cell(police, f'D{r}')})"
+    assert str(exc.warnings[0]).startswith(f"Return!I{r}: DA-02 {area} 2026-27 Q2: the value 100")
+    assert exc.summary.endswith("nothing was written. Also 1 warning to check.")
+    assert "Warnings to check:" in exc.message
+
+
+def test_a_figure_equal_to_a_demo_figure_is_imported_as_real(db):
+    from csa.returns import commit_return
+    from tests.returns_workbooks import OFFICER, cell, template
+
+    # only Burnley's DA-01 typed in, with exactly the demo numbers held now
+    held = db.observations(
+        indicator_codes=["DA-01"], area_codes=["E07000117"], period_labels=["2026-27 Q2"]
+    ).iloc[0]
+    assert held["data_kind"] == "demo"
+    blank = template(db)
+    assert cell(blank, "D4") == "E07000117"
+    content = edit(blank, {"I4": int(held["numerator"]), "J4": int(held["denominator"])})
+    preview = prepare_return(db, OFFICER, content, "one.xlsx", today=TODAY, settings=settings())
+    assert preview.counts == {"new": 0, "changed": 1, "unchanged": 0}
+    assert preview.demo_to_real == 1
+    from csa.returns.report import changes_table
+
+    row = changes_table(preview).iloc[0]
+    assert (row["Area"], row["Data"], row["Old value"] == row["New value"]) == (
+        "Burnley (E07000117)",
+        "demo → real",
+        True,
+    )
+    result = commit_return(db, OFFICER, content, "one.xlsx", today=TODAY, settings=settings())
+    assert result.counts == {"new": 0, "changed": 1, "unchanged": 0}
+    now = db.observations(
+        indicator_codes=["DA-01"], area_codes=["E07000117"], period_labels=["2026-27 Q2"]
+    ).iloc[0]
+    assert (now["revision"], now["data_kind"], now["numerator"]) == (
+        held["revision"] + 1,
+        "real",
+        held["numerator"],
+    )
+
+
+def test_the_previous_figure_column_is_never_imported(db):
+    from tests.returns_workbooks import template
+
+    blank = template(db)
+    # a value typed over the reference column (were the sheet unprotected) is not a figure
+    with pytest.raises(ReturnRejected, match="1 problem") as info:
+        prepare_return(
+            db, ANALYST, edit(blank, {"H4": 99}), "ref.xlsx", today=TODAY, settings=settings()
+        )
+    assert "the return holds no figures" in str(info.value.problems[0])

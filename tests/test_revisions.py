@@ -14,7 +14,7 @@ def current(db):
     ).iloc[0]
 
 
-def write(db, numerator, user="officer@example.org"):
+def write(db, numerator, user="officer@example.org", data_kind="real"):
     rows = pd.DataFrame(
         [
             {
@@ -27,7 +27,7 @@ def write(db, numerator, user="officer@example.org"):
         ]
     )
     with db.transaction() as conn:
-        return db.write_revisions(conn, rows, upload_id=None, user_email=user)
+        return db.write_revisions(conn, rows, upload_id=None, user_email=user, data_kind=data_kind)
 
 
 def test_reimporting_a_changed_figure_keeps_the_old_revision(db):
@@ -45,9 +45,21 @@ def test_reimporting_a_changed_figure_keeps_the_old_revision(db):
 
 def test_reimporting_the_same_figure_changes_nothing(db):
     old = current(db)
-    counts = write(db, old["numerator"])
+    assert old["data_kind"] == "demo"
+    counts = write(db, old["numerator"], data_kind="demo")
     assert counts == {"new": 0, "changed": 0, "unchanged": 1}
     assert len(db.history(**KEY)) == 1
+
+
+def test_a_real_figure_over_a_demo_one_with_the_same_numbers_is_a_new_revision(db):
+    old = current(db)
+    counts = write(db, old["numerator"], data_kind="real")
+    assert counts == {"new": 0, "changed": 1, "unchanged": 0}
+    now = current(db)
+    assert (now["revision"], now["data_kind"], now["numerator"]) == (2, "real", old["numerator"])
+    # and once real, the same figure again changes nothing (nor does real -> demo by value)
+    assert write(db, old["numerator"], data_kind="real")["unchanged"] == 1
+    assert write(db, old["numerator"], data_kind="demo")["unchanged"] == 1
 
 
 def test_a_failed_transaction_writes_nothing(db):

@@ -114,12 +114,15 @@ class ObservationGateway:
         """Classify each incoming row as new, changed or unchanged against the current figure.
 
         Adds columns ``change`` and ``old_numerator``, ``old_denominator``, ``old_value``,
-        ``old_status``, ``old_revision``.
+        ``old_status``, ``old_revision``, ``old_data_kind``. When ``rows`` carries a
+        ``data_kind``, a real figure arriving over a demo one with the same numbers is
+        ``changed`` (its kind changes: a submitted figure is real from the moment it arrives).
         """
         current = cls.current_for_keys(conn, rows)
-        cur = current[[*KEY, *FIGURE_COLUMNS, "revision", "withdrawn"]].rename(
-            columns={c: f"old_{c}" for c in [*FIGURE_COLUMNS, "revision", "withdrawn"]}
-        )
+        if "data_kind" not in current:
+            current = current.assign(data_kind=pd.Series(dtype=object))
+        old = [*FIGURE_COLUMNS, "revision", "withdrawn", "data_kind"]
+        cur = current[[*KEY, *old]].rename(columns={c: f"old_{c}" for c in old})
         merged = rows.merge(cur, on=KEY, how="left")
         is_new = merged["old_revision"].isna() | merged["old_withdrawn"].fillna(False).astype(bool)
         same = np.ones(len(merged), dtype=bool)
@@ -130,6 +133,11 @@ class ObservationGateway:
         same &= (
             merged["status"].astype(str).to_numpy() == merged["old_status"].astype(str).to_numpy()
         )
+        if "data_kind" in merged:
+            same &= ~(
+                (merged["data_kind"].astype(str).to_numpy() == "real")
+                & (merged["old_data_kind"].astype(str).to_numpy() == "demo")
+            )
         merged["change"] = np.where(is_new, "new", np.where(same, "unchanged", "changed"))
         return merged
 

@@ -86,7 +86,8 @@ def prepare_return(
     PermissionDenied
         The actor may not upload returns, or not for every organisation the file covers.
     ReturnRejected
-        The file has errors; ``problems`` lists every one with its cell.
+        The file has errors; ``problems`` lists every one with its cell, ``warnings``
+        every warning on the rows that passed.
     """
     settings = settings or csa_config.load()
     if not allowed(actor, ACTION, ()):
@@ -94,9 +95,7 @@ def prepare_return(
     ref = load_reference(db, settings, today)
     analysis = analyse_file(content, file_name, ref, Limits.from_settings(settings))
     authorise_return(db, actor, analysis.org_codes, file_name)
-    if analysis.errors:
-        raise ReturnRejected(file_name, analysis.errors)
-    return build_preview(db, analysis, ref)
+    return build_preview(db, analysis, ref)  # raises ReturnRejected (errors and warnings)
 
 
 def commit_return(

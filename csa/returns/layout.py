@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TEMPLATE_VERSION = "csa-return-1"
+#: csa-return-2: the input cells start empty and the previous figure sits beside them for
+#: reference (csa-return-1 prefilled the figures held, so a file could pass them off as the
+#: partner's own).
+TEMPLATE_VERSION = "csa-return-2"
 DATA_SHEET = "Return"
 INSTRUCTIONS_SHEET = "Instructions"
 META_SHEET = "_template"
@@ -41,15 +44,16 @@ COLUMNS: tuple[Column, ...] = (
     Column("area_code", "Area code", "D", 12),
     Column("area_name", "Area", "E", 24),
     Column("period_label", "Period", "F", 12),
-    Column("previous_period", "Previous period", "G", 15),
-    Column("previous_value", "Previous value", "H", 15),
+    Column("previous_period", "Previous figure's period", "G", 15),
+    Column("previous_value", "Previous figure (for reference, not imported)", "H", 20),
     Column("numerator", "Numerator", "I", 13, is_input=True),
     Column("denominator", "Denominator", "J", 14, is_input=True),
     Column("status", "Status", "K", 13, is_input=True),
     Column("note", "Note", "L", 40, is_input=True),
 )
 BY_KEY = {c.key: c for c in COLUMNS}
-#: Columns whose values are read on import (the rest are for the reader's information).
+#: Columns whose values are read on import: the keys and the input cells. The rest (titles,
+#: names and the previous figure) are for the reader's information and never imported.
 READ_COLUMNS = (
     "indicator_code",
     "area_code",

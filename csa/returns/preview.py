@@ -1,10 +1,12 @@
 """From uploaded bytes to a preview: what would change, and what needs a second look.
 
 :func:`analyse_file` runs the safe container checks, parses and validates, and never raises
-for a bad file. :func:`build_preview` (for a file with no errors) compares every row with
-the current figures (new, changed with old and new values, unchanged), adds plausibility
-warnings, records the revision each figure is at (the *basis* the commit will check has not
-moved), and notices a file already imported. Neither writes anything.
+for a bad file. :func:`build_preview` compares every valid row with the current figures
+(new, changed with old and new values, unchanged; a real figure over a demo one with the
+same numbers is changed, demo -> real), adds plausibility warnings, records the revision
+each figure is at (the *basis* the commit will check has not moved), and notices a file
+already imported. A file with errors is rejected there, with every error and every warning
+in the one report. Neither writes anything.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import pandas as pd
 
 from csa.returns.parse import parse_workbook
 from csa.returns.plausibility import implausible
-from csa.returns.problems import Problem
+from csa.returns.problems import Problem, ReturnRejected
 from csa.returns.reference import Reference
 from csa.returns.safe_open import Limits, check_container
 from csa.returns.validate import ROW_COLUMNS, validate
 
 KEY = ["indicator_code", "area_code", "period_label"]
+#: The kind of every figure a return brings (a partner's own figures, never demo).
+REAL = "real"
 
 
 @dataclass
@@ -61,6 +65,14 @@ class Preview:
     def counts(self) -> dict[str, int]:
         c = self.rows["change"].value_counts().to_dict() if not self.rows.empty else {}
         return {k: int(c.get(k, 0)) for k in ("new", "changed", "unchanged")}
+
+    @property
+    def demo_to_real(self) -> int:
+        """How many changed figures replace a demo figure (demo -> real)."""
+        if self.rows.empty or "old_data_kind" not in self.rows:
+            return 0
+        changed = self.rows[self.rows["change"] == "changed"]
+        return int((changed["old_data_kind"] == "demo").sum())
 
     @property
     def changes(self) -> pd.DataFrame:
@@ -111,11 +123,26 @@ def _row_of(where: str) -> int:
 
 
 def build_preview(db, analysis: Analysis, ref: Reference) -> Preview:
-    """Compare a file without errors against the current figures (reads only)."""
+    """Compare a file's rows against the current figures (reads only).
+
+    Every figure sent is real from the moment it arrives: a figure equal to a *demo* figure
+    held now is ``changed`` (demo -> real), not unchanged.
+
+    Raises
+    ------
+    ReturnRejected
+        When the file has errors. Its ``warnings`` hold the warnings for the rows that
+        passed (formulas, cut notes, implausible values), so errors and warnings are
+        reported together.
+    """
+    if analysis.rows.empty:
+        if analysis.errors:
+            raise ReturnRejected(analysis.file_name, analysis.errors, analysis.warnings)
     rows = analysis.rows.copy()
+    rows["data_kind"] = REAL
     with db.reading() as conn:
-        diff = db.diff_against_current(conn, rows[ROW_COLUMNS])
-        basis = db.revision_basis(conn, rows[KEY])
+        diff = db.diff_against_current(conn, rows[[*ROW_COLUMNS, "data_kind"]])
+        basis = db.revision_basis(conn, rows[KEY]) if not analysis.errors else {}
     diff = diff.sort_values("row").reset_index(drop=True)
     to_write = diff[diff["change"] != "unchanged"]
     warnings: list[Problem] = list(analysis.warnings)
@@ -128,6 +155,9 @@ def build_preview(db, analysis: Analysis, ref: Reference) -> Preview:
             pd.to_datetime(ref.periods["start_date"]).to_numpy(), index=ref.periods.index
         )
         warnings += implausible(to_write, history, starts)
+    warnings.sort(key=lambda p: (_row_of(p.where), p.where))
+    if analysis.errors:
+        raise ReturnRejected(analysis.file_name, analysis.errors, warnings)
     return Preview(
         file_name=analysis.file_name,
         sha256=analysis.sha256,

@@ -4,7 +4,8 @@ Every problem names where it is (``sheet!cell``, or the file or workbook when it
 in a cell), what is wrong, and what was expected, so that an officer can fix the file
 without help: ``Return!I7: 'twelve' is not a number, expected a whole number of 0 or more``.
 Errors reject the whole file (nothing is written); warnings are values that are valid but
-look implausible, and must be acknowledged before the return is imported.
+look implausible, and must be acknowledged before the return is imported. A rejected file's
+report lists its warnings too, so the officer sees everything in one pass.
 """
 
 from __future__ import annotations
@@ -70,17 +71,38 @@ class ReturnError(ValueError):
 
 
 class ReturnRejected(ReturnError):
-    """The file has errors: nothing was (or will be) written."""
+    """The file has errors: nothing was (or will be) written.
 
-    def __init__(self, file_name: str, problems: Iterable[Problem]):
+    ``problems`` are the errors; ``warnings`` the doubtful values among the rows that
+    passed, reported with them so that one report lists everything to look at (they need
+    no acknowledging until the errors are fixed).
+    """
+
+    def __init__(
+        self, file_name: str, problems: Iterable[Problem], warnings: Iterable[Problem] = ()
+    ):
         problems = list(problems)
-        n = len(problems)
+        self.warnings = list(warnings)
+        n, w = len(problems), len(self.warnings)
+        also = f" Also {w} warning{'s' if w != 1 else ''} to check." if w else ""
         super().__init__(
             f"{file_name} was rejected: {n} problem{'s' if n != 1 else ''} to fix; nothing "
-            f"was written.",
+            f"was written.{also}",
             problems,
         )
         self.file_name = file_name
+
+    @property
+    def message(self) -> str:
+        lines = [self.summary, *(f"  {p}" for p in self.problems)]
+        if self.warnings:
+            lines += ["Warnings to check:", *(f"  {w}" for w in self.warnings)]
+        return "\n".join(lines)
+
+    @property
+    def lines(self) -> list[str]:
+        """Every error, then every warning (marked), one per line."""
+        return [str(p) for p in self.problems] + [f"warning: {w}" for w in self.warnings]
 
 
 class WarningsNotAcknowledged(ReturnError):

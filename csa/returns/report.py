@@ -37,6 +37,7 @@ def changes_table(preview: Preview, include_unchanged: bool = False) -> pd.DataF
                 "Numerator",
                 "Denominator",
                 "Status",
+                "Data",
                 "Row",
             ]
         )
@@ -44,7 +45,9 @@ def changes_table(preview: Preview, include_unchanged: bool = False) -> pd.DataF
         {
             "Change": rows["change"],
             "Indicator": rows["indicator_code"] + " " + rows["indicator_title"].astype(str),
-            "Area": rows["area_name"].astype(str),
+            "Area": [
+                area_label(n, c) for n, c in zip(rows["area_name"], rows["area_code"], strict=True)
+            ],
             "Period": rows["period_label"],
             "Old value": [_old(r) for r in rows.itertuples(index=False)],
             "New value": [_fmt(v) for v in rows["value"]],
@@ -59,11 +62,27 @@ def changes_table(preview: Preview, include_unchanged: bool = False) -> pd.DataF
                 _arrow(o, n, text=True)
                 for o, n in zip(rows["old_status"], rows["status"], strict=True)
             ],
+            "Data": [_kind(r) for r in rows.itertuples(index=False)],
             "Row": rows["row"].astype(int),
         }
     )
     out["_order"] = out["Change"].map(CHANGE_ORDER)
     return out.sort_values(["_order", "Row"]).drop(columns="_order").reset_index(drop=True)
+
+
+def area_label(name, code) -> str:
+    """``"Ribble Valley (E07000124)"``: every message names an area by name and code."""
+    name = "" if name is None or (not isinstance(name, str) and pd.isna(name)) else str(name)
+    return f"{name} ({code})" if name and name != code else str(code)
+
+
+def _kind(rec) -> str:
+    """``"demo → real"`` when a real figure replaces a demo one, else the kind written."""
+    new = getattr(rec, "data_kind", "real")
+    old = getattr(rec, "old_data_kind", None)
+    if rec.change != "new" and isinstance(old, str) and old and old != new:
+        return f"{old} → {new}"
+    return str(new)
 
 
 def _old(rec) -> str:
@@ -88,7 +107,9 @@ def preview_lines(preview: Preview, verbose: bool = False) -> list[str]:
     lines = [
         f"{preview.file_name} (sha256 {preview.sha256[:12]}…, {preview.size:,} bytes)",
         f"Periods: {', '.join(preview.periods)}; organisations: {', '.join(preview.org_codes)}",
-        f"{c['new']} new, {c['changed']} changed, {c['unchanged']} unchanged"
+        f"{c['new']} new, {c['changed']} changed"
+        + (f" ({preview.demo_to_real} demo -> real)" if preview.demo_to_real else "")
+        + f", {c['unchanged']} unchanged"
         + (f"; {len(preview.skipped_rows)} empty row(s) skipped" if preview.skipped_rows else ""),
     ]
     if preview.duplicate_of is not None:
@@ -102,8 +123,8 @@ def preview_lines(preview: Preview, verbose: bool = False) -> list[str]:
     for r in table.to_dict("records"):
         lines.append(
             f"  {r['Change']:<9} row {r['Row']:<5} {r['Indicator'][:40]:<40} "
-            f"{r['Area'][:22]:<22} {r['Period']}  {r['Old value'] or '-'} -> "
-            f"{r['New value'] or '-'}"
+            f"{r['Area'][:34]:<34} {r['Period']}  {r['Old value'] or '-'} -> "
+            f"{r['New value'] or '-'}" + (f"  ({r['Data']})" if "→" in r["Data"] else "")
         )
     if preview.warnings:
         lines.append(f"{len(preview.warnings)} warning(s) to check:")

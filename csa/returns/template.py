@@ -2,8 +2,10 @@
 
 One ``Return`` sheet with a row per indicator x area that the organisation leads (the 14
 Community Safety Partnership areas, and Unassigned where police figures have it), with the
-codes, names, unit, the previous period's value and any figure already held for the period
-filled in. Only the input cells (numerator, denominator, status, note) are unlocked; the
+codes, names and unit filled in. The input cells (numerator, denominator, status, note) start
+empty, so every figure sent is the partner's own; beside them, locked and headed "for
+reference, not imported", is the previous figure: the one held now for the period if there
+is one, otherwise the latest earlier period's. Only the input cells are unlocked; the
 sheet and the workbook structure are protected (without a password: protection prevents
 slips, the import checks everything anyway). Excel data validation checks what it can as
 the officer types. An ``Instructions`` sheet explains each column, and a very hidden
@@ -40,7 +42,8 @@ class TemplateError(ValueError):
 
 
 def template_rows(db, org_code: str, period_label: str, ref: Reference) -> pd.DataFrame:
-    """The rows of the template: one per indicator x area, with previous and current figures.
+    """The rows of the template: one per indicator x area, with the previous figure beside
+    empty input cells.
 
     Raises
     ------
@@ -71,28 +74,16 @@ def template_rows(db, org_code: str, period_label: str, ref: Reference) -> pd.Da
             f"{org_code} leads no {freq} indicators, so it has nothing to return for {period_label}"
         )
     codes = list(inds["code"])
-    previous = ref.previous_period(period_label)
-    labels = [period_label] + ([previous] if previous else [])
-    current = db.observations(indicator_codes=codes, period_labels=labels)
+    held = _previous_figures(db, codes, period_label, ref)
     unassigned = set(
         db.observations(indicator_codes=codes, area_codes=[UNASSIGNED])["indicator_code"]
     )
     areas = ref.areas[ref.areas["kind"].isin(["district", "unitary"])].sort_values("name")
-    now = current[current["period_label"] == period_label].set_index(
-        ["indicator_code", "area_code"]
-    )
-    prev = (
-        current[current["period_label"] == previous].set_index(["indicator_code", "area_code"])
-        if previous
-        else now.iloc[0:0]
-    )
     rows = []
     for ind in inds.itertuples(index=False):
         area_codes = list(areas["code"]) + ([UNASSIGNED] if ind.code in unassigned else [])
         for area in area_codes:
-            key = (ind.code, area)
-            cur = now.loc[key] if key in now.index else None
-            old = prev.loc[key] if key in prev.index else None
+            old = held.get((ind.code, area))
             rows.append(
                 {
                     "indicator_code": ind.code,
@@ -102,15 +93,37 @@ def template_rows(db, org_code: str, period_label: str, ref: Reference) -> pd.Da
                     "area_code": area,
                     "area_name": ref.areas.at[area, "name"],
                     "period_label": period_label,
-                    "previous_period": previous or "",
+                    "previous_period": "" if old is None else old["period_label"],
                     "previous_value": None if old is None else _clean(old["value"]),
-                    "numerator": None if cur is None else _clean(cur["numerator"]),
-                    "denominator": None if cur is None else _clean(cur["denominator"]),
-                    "status": layout.DEFAULT_STATUS if cur is None else cur["status"],
+                    # the input cells start empty: a figure sent is the partner's own
+                    "numerator": None,
+                    "denominator": None,
+                    "status": None,
                     "note": "",
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _previous_figures(db, codes: list[str], period_label: str, ref: Reference) -> dict:
+    """The figure to show beside each indicator x area's input cells, for reference.
+
+    The figure held now for ``period_label`` when there is one, otherwise the latest
+    earlier figure of the same frequency. Returns ``{(indicator, area): row}`` with at
+    least ``period_label`` and ``value``.
+    """
+    freq = ref.periods.at[period_label, "frequency"]
+    start = pd.Timestamp(ref.periods.at[period_label, "start_date"])
+    obs = db.observations(indicator_codes=codes)
+    if obs.empty:
+        return {}
+    obs = obs[
+        (obs["period_frequency"] == freq)
+        & (pd.to_datetime(obs["period_start"]) <= start)
+        & obs["value"].notna()
+    ]
+    latest = obs.sort_values("period_start").groupby(["indicator_code", "area_code"]).tail(1)
+    return {(r["indicator_code"], r["area_code"]): r for r in latest.to_dict("records")}
 
 
 def _clean(v):
@@ -291,27 +304,38 @@ def _write_instructions(
             "and percentages), Status and, if you wish, a Note.",
             False,
         ),
-        ("2. Count indicators: put the count in Numerator and leave Denominator empty.", False),
         (
-            "3. Rates: Numerator is the number of events, Denominator the population; the rate is "
+            "2. The yellow cells start empty: type your own figures. The grey 'Previous "
+            "figure' column (the figure held now for this period, or else the latest earlier "
+            "one, from the period named beside it) is for reference only and is never "
+            "imported.",
+            False,
+        ),
+        ("3. Count indicators: put the count in Numerator and leave Denominator empty.", False),
+        (
+            "4. Rates: Numerator is the number of events, Denominator the population; the rate is "
             "calculated for you (e.g. per 1,000 residents).",
             False,
         ),
         (
-            "4. Percentages: Numerator is the number meeting the measure, Denominator the number "
+            "5. Percentages: Numerator is the number meeting the measure, Denominator the number "
             "in the group; Numerator cannot be above Denominator.",
             False,
         ),
-        ("5. Status: 'provisional' until the figure is signed off, then 'final'.", False),
-        ("6. Leave a row empty if you have no figure yet: it is skipped, not zeroed.", False),
         (
-            "7. Do not add, rename or delete sheets, columns or codes, merge cells or use "
+            "6. Status: 'provisional' (the default when left empty) until the figure is "
+            "signed off, then 'final'.",
+            False,
+        ),
+        ("7. Leave a row empty if you have no figure yet: it is skipped, not zeroed.", False),
+        (
+            "8. Do not add, rename or delete sheets, columns or codes, merge cells or use "
             "formulas that link to other files; save as .xlsx (not .xlsm, .xls or .csv).",
             False,
         ),
         (
-            "8. Upload the file on the Returns page. You will see every change before you "
-            "confirm, and every problem at once with its cell.",
+            "9. Upload the file on the Returns page. You will see every change before you "
+            "confirm, and every problem and warning at once with its cell.",
             False,
         ),
         ("", False),

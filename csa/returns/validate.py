@@ -122,9 +122,13 @@ def _is_quarter(label: str) -> bool:
     return True
 
 
-def _suggest(code: str, known) -> str:
+def _suggest(code: str, known, names: dict | None = None) -> str:
+    """`` (did you mean DA-01?)``; an area is named too: `` (did you mean Burnley (E07000117)?)``."""
     close = difflib.get_close_matches(code.upper(), [str(k) for k in known], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    if not close:
+        return ""
+    name = (names or {}).get(close[0])
+    return f" (did you mean {name} ({close[0]})?)" if name else f" (did you mean {close[0]}?)"
 
 
 def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
@@ -169,18 +173,18 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
             bad(
                 "area_code",
                 "the area code is missing",
-                "an area code from the template, e.g. E07000117 (Burnley)",
+                "an area code from the template, e.g. Burnley (E07000117)",
             )
         elif area_code not in area_names:
             bad(
                 "area_code",
-                f"'{area_code}' is not a known area code{_suggest(area_code, allowed_areas)}",
+                f"'{area_code}' is not a known area code{_suggest(area_code, allowed_areas, area_names)}",
                 "one of the 14 partnership areas' codes (E06/E07...) or UNASSIGNED",
             )
         elif area_code not in allowed_areas:
             bad(
                 "area_code",
-                f"{area_code} ({area_names[area_code]}) is a grouping whose "
+                f"{area_names[area_code]} ({area_code}) is a grouping whose "
                 "figure is calculated from its member areas",
                 "one of the 14 partnership areas or UNASSIGNED",
             )
@@ -286,7 +290,8 @@ def validate(parsed: ParsedReturn, ref_data: Reference) -> Validated:
             if key in seen:
                 bad(
                     "indicator_code",
-                    f"this row repeats row {seen[key]} ({ind_code}, {area_code}, {period})",
+                    f"this row repeats row {seen[key]} ({ind_code}, "
+                    f"{area_names[area_code]} ({area_code}), {period})",
                     "each indicator, area and period once",
                 )
             else:

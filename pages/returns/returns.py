@@ -23,7 +23,7 @@ from csa.returns import (
 from csa.returns.preview import sha256_of
 from csa.returns.reference import load_reference
 from csa.returns.report import changes_table
-from csa.returns.window import due_date
+from csa.returns.window import return_statuses
 from ui import context, data, session
 from ui.format import md
 
@@ -62,17 +62,39 @@ def template_bytes(org: str, period: str, version: tuple[str, int], by: str) -> 
     return build_template(data.database(), org, period, settings=data.settings(), generated_by=by)
 
 
+quarterly = ref.indicators[ref.indicators["frequency"] == "quarterly"]
+leading = sorted(set(quarterly["lead_org_code"]))
+if actor.role == "officer":
+    orgs = [actor.org_code] if actor.org_code in leading else []
+else:
+    orgs = leading
+statuses = return_statuses(db, ref, orgs)
+
+# -- 0. where each return stands -----------------------------------------------------------
+if not statuses.empty:
+    st.subheader("Returns for the open periods" if len(orgs) > 1 else "Your returns")
+    late = int((statuses["days_overdue"] > 0).sum())
+    if late:
+        st.warning(f"{late} return{'s are' if late != 1 else ' is'} overdue.")
+    st.dataframe(
+        safe_frame(
+            pd.DataFrame(
+                {
+                    "Organisation": statuses["organisation_name"],
+                    "Period": statuses["period"],
+                    "Status": statuses["status"],
+                }
+            )
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
 # -- 1. template --------------------------------------------------------------------------
 st.subheader("1. Download the template")
 if not ref.open_periods:
     st.info("No period is open for returns at the moment.")
 else:
-    quarterly = ref.indicators[ref.indicators["frequency"] == "quarterly"]
-    leading = sorted(set(quarterly["lead_org_code"]))
-    if actor.role == "officer":
-        orgs = [actor.org_code] if actor.org_code in leading else []
-    else:
-        orgs = leading
     names = db.organisations().set_index("code")["name"].to_dict()
     cols = st.columns([3, 2, 3])
     org = cols[0].selectbox(
@@ -86,10 +108,10 @@ else:
     if org is None:
         st.info("Your organisation leads no quarterly indicators, so it has no return to send.")
     else:
-        end = pd.Timestamp(ref.periods.at[period, "end_date"]).date()
+        mine = statuses[(statuses["organisation"] == org) & (statuses["period"] == period)]
+        status = mine["status"].iat[0] if not mine.empty else ""
         cols[2].markdown(
-            f"**Due by {due_date(end, ref.due_days):%d %B %Y}**  \n"
-            f"Open periods: {', '.join(ref.open_periods)}"
+            f"**{status[:1].upper() + status[1:]}**  \nOpen periods: {', '.join(ref.open_periods)}"
         )
         try:
             content = template_bytes(org, period, data.version(), viewer.email)
@@ -105,8 +127,10 @@ else:
                 key="download_template",
             )
             st.caption(
-                "Fill the yellow cells, keep the sheets and columns as they are, and "
-                "upload it below. Rows left empty are skipped."
+                "Fill the yellow cells with your own figures (they start empty; the grey "
+                "'Previous figure' column is for reference and is never imported), keep the "
+                "sheets and columns as they are, and upload it below. Rows left empty are "
+                "skipped."
             )
 
 # -- 2. upload and preview ----------------------------------------------------------------
@@ -146,6 +170,12 @@ if not held or held["sha"] != sha:
     except ReturnRejected as exc:
         st.session_state.pop(PREVIEW, None)
         st.error(md(exc.summary) + "\n\n" + problem_list(exc.problems))
+        if exc.warnings:
+            st.warning(
+                "These values are valid but look unusual: check them too while you fix the "
+                "errors (you confirm them once the file has no errors).\n\n"
+                + problem_list(exc.warnings)
+            )
         st.stop()
     except SQLAlchemyError:
         st.session_state.pop(PREVIEW, None)
@@ -167,6 +197,12 @@ st.caption(
     f"organisations {', '.join(preview.org_codes)}"
     + (f"; {len(preview.skipped_rows)} empty rows skipped" if preview.skipped_rows else "")
 )
+if preview.demo_to_real:
+    st.caption(
+        f"{preview.demo_to_real} of the changed figures replace demo figures: yours are real "
+        "from the moment they are imported, even where the numbers are the same "
+        "(Data: demo → real)."
+    )
 if preview.duplicate_of is not None:
     d = preview.duplicate_of
     st.info(

@@ -179,10 +179,14 @@ def test_an_officer_cannot_upload_another_organisations_return(app_url, page, us
     from csa import config as csa_config
     from csa.returns import build_template
     from csa.returns.reference import load_reference
+    from tests.returns_workbooks import fill_in
 
     settings = csa_config.load()
     period = load_reference(users, settings).open_periods[-1]
-    police_return = build_template(users, "LANCS-POLICE", period, settings=settings)
+    # the template's input cells start empty: send it with the police figures typed in
+    police_return = fill_in(
+        users, build_template(users, "LANCS-POLICE", period, settings=settings), period
+    )
     figures_before = len(users.observations())
     sign_in(page, app_url, LVRN_OFFICER)
     page.get_by_role("link", name="Returns").click()
