@@ -159,3 +159,15 @@ def reachable(at: AppTest, path: str) -> bool:
         assert "Could not find a navigation page" in str(exc)
         return False
     return True
+
+
+@pytest.fixture(autouse=True)
+def _remove_test_databases(tmp_path):
+    """Delete each test's database copies when it ends (a published database is tens of
+    megabytes, and pytest keeps every test's tmp_path until the session ends)."""
+    yield
+    for path in tmp_path.rglob("*.db*"):
+        try:
+            path.unlink()
+        except OSError:  # still open on a platform that forbids it: left for pytest
+            pass
