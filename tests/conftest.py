@@ -171,3 +171,26 @@ def _remove_test_databases(tmp_path):
             path.unlink()
         except OSError:  # still open on a platform that forbids it: left for pytest
             pass
+
+
+def run_async(coro):
+    """Run a coroutine to completion in a thread of its own: the browser tests' Playwright
+    (sync API) keeps an event loop running in the main thread for the whole session, where
+    ``asyncio.run`` refuses to start another."""
+    import asyncio
+    import threading
+
+    box: dict = {}
+
+    def work():
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            box["error"] = exc
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")

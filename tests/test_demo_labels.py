@@ -300,7 +300,7 @@ def write_real_return(
         counts = db.write_revisions(
             conn, rows, upload_id=None, user_email="lead@example.org", data_kind="real"
         )
-        db.audit(conn, "lead@example.org", "test_real_return", code)
+        db.audit(conn, "lead@example.org", "upload_return", code)  # as an import does
     assert counts["changed"] == len(rows) and counts["unchanged"] == 0
     return rows
 

@@ -62,7 +62,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from bench.driver import FINISHED, RunFailed, Session
 from csa.cli import main as csa_cli
 from csa.returns import window
-from tests.conftest import _pg_admin_engine
+from tests.conftest import _pg_admin_engine, run_async
 from tests.returns_workbooks import TODAY, edit
 
 pytestmark = pytest.mark.postgres
@@ -309,7 +309,7 @@ class Viewer(Session):
 
 
 def run(coro):
-    return asyncio.run(asyncio.wait_for(coro, timeout=2 * PAGE_TIMEOUT_S))
+    return run_async(asyncio.wait_for(coro, timeout=2 * PAGE_TIMEOUT_S))
 
 
 async def visit(viewer: Viewer) -> Viewer:

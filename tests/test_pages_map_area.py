@@ -76,6 +76,7 @@ def text_of(at: AppTest) -> str:
     return "\n".join(
         [m.value for m in at.markdown]
         + [c.value for c in at.caption]
+        + [h.value for h in at.header]
         + [s.value for s in at.subheader]
         + [e.label for e in at.expander]
     )
@@ -98,7 +99,7 @@ def published_figures(db, audience: str, **where) -> pd.DataFrame:
 def test_map_shows_each_districts_real_figure(shared_db, observations):
     at = run("pages/scorecard/map.py", {"indicator": "REC-TOTAL", "period": YEAR})
     assert at.title[0].value == "Map"
-    assert at.subheader[0].value == f"Total recorded crime (excluding fraud), {YEAR}"
+    assert at.header[0].value == f"Total recorded crime (excluding fraud), {YEAR}"
     table = map_table(at)
     assert len(table) == 14
     num, den = figure(observations, "REC-TOTAL", YEAR, [BURNLEY])

@@ -121,7 +121,8 @@ def chart_data(at) -> list[tuple[dict, list[pd.DataFrame]]]:
 def page_texts(at) -> list[str]:
     """Every piece of text the page shows outside tables and charts."""
     texts = [e.value for kind in ("markdown", "caption", "info", "warning") for e in at.get(kind)]
-    texts += [e.value for e in at.title] + [e.value for e in at.subheader]
+    texts += [e.value for e in at.title] + [e.value for e in at.header]
+    texts += [e.value for e in at.subheader]
     texts += [f"{m.label} {m.value} {m.proto.help}" for m in at.metric]
     return texts
 

@@ -185,7 +185,8 @@ def test_the_dead_end_of_the_issue_rolling_back_q_then_p_works(db, police):
     rq = rollback_upload(db, ADMIN, q).rollback_upload_id
     assert numerators(db) == [seed, seed + 1, seed + 2, seed + 1]
     rp = rollback_upload(db, ADMIN, p)
-    assert (rp.restored, rp.withdrawn) == (1, 0)
+    # P sent all 42 figures of the return (41 of them demo -> real), so all 42 are restored
+    assert (rp.restored, rp.withdrawn) == (42, 0)
     assert numerators(db) == [seed, seed + 1, seed + 2, seed + 1, seed]
     assert current(db)["upload_id"] == rp.rollback_upload_id
     assert [db.upload(u)["outcome"] for u in (p, q, rq)] == [
@@ -233,7 +234,8 @@ def test_a_rollback_can_itself_be_rolled_back(db, police):
     p = commit(db, edit(police, {"I4": seed + 1}), name="p.xlsx").upload_id
     rp = rollback_upload(db, ADMIN, p).rollback_upload_id
     again = rollback_upload(db, ANALYST, rp, reason="the figures were right")
-    assert (again.upload_id, again.restored, again.withdrawn) == (rp, 1, 0)
+    # the return's 42 figures (41 demo -> real) are re-applied
+    assert (again.upload_id, again.restored, again.withdrawn) == (rp, 42, 0)
     assert "re-applied" in again.message
     assert numerators(db) == [seed, seed + 1, seed, seed + 1]
     assert db.upload(rp)["outcome"] == "rolled_back"

@@ -50,6 +50,7 @@ input:focus-visible, [role="combobox"]:focus-visible {
   outline: 3px solid #FFDD00 !important; outline-offset: 0; box-shadow: 0 0 0 5px #0B0C0C;
 }
 @media (max-width: 640px) {
+  span[role="img"][aria-label] { white-space: normal !important; }
   h1 { font-size: 1.9rem !important; } h2 { font-size: 1.5rem !important; }
   h3 { font-size: 1.25rem !important; }
   [data-testid="stMainBlockContainer"], .block-container { padding-left: 0.75rem;

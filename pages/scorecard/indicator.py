@@ -100,7 +100,7 @@ with c3:
         )
 
 # -- the trend: the figure's published SPC chart --------------------------------------------------
-st.subheader("Trend and statistical process control")
+st.header("Trend and statistical process control")
 spc = publish.spc_chart(fig)
 target = None if pd.isna(fig["target"]) else float(fig["target"])  # never NaN
 trajectory = data.plan_trajectory(code, area) if ctx.audience == "signed_in" else None
@@ -139,7 +139,7 @@ if "phase" in source and source["phase"].nunique() > 1 and "re-phased at" in ind
 st.caption(charts.spc_key(source, target=target, trajectory=trajectory, data_kinds=point_kinds))
 
 # -- the areas compared, for the period chosen ---------------------------------------------------
-st.subheader(f"Areas compared, {period}")
+st.header(f"Areas compared, {period}")
 level = filters.select(
     "Compare",
     "level",
@@ -209,7 +209,7 @@ else:
         )
 
 # -- the figures and their downloads -----------------------------------------------------------
-st.subheader(f"The figures for {area_name}")
+st.header(f"The figures for {area_name}")
 series_kinds = kinds_of(series)
 st.dataframe(
     pd.DataFrame(
@@ -274,7 +274,7 @@ if ctx.audience == "public" and (series["hidden"] != "").any():
         "here and in the downloads."
     )
 
-st.subheader("About this indicator")
+st.header("About this indicator")
 polarity = {
     "low_is_good": "Lower is better",
     "high_is_good": "Higher is better",

@@ -55,7 +55,7 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     screenshot(page, "plans_register_lead", full_page=False)
 
     # Draft from the evidence: the editor opens on the pre-filled plan
-    page.locator(".st-key-draft_VIO-01_E07000117 button").click()
+    page.locator(".st-key-draft_VIO-01 button").click()  # one plan for the county
     # the click reruns the script, which then switches page: wait for the switch itself,
     # not just an idle app (the old page can look finished before the rerun starts)
     page.wait_for_function(
@@ -68,13 +68,12 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
         for a in alerts(page, expect="Drafted from the evidence")
     )
     body = page.locator("[data-testid=stMain]").inner_text()
-    assert "Recovery plan: Violence with injury, Burnley (2026-27 Q2)" in body
-    assert "Violence with injury in Burnley was" in body
-    assert "Which areas drive East policing area's change" in body
+    assert "Recovery plan: Violence with injury, Pan-Lancashire (14 areas) (2026-27 Q2)" in body
+    assert "Violence with injury in Pan-Lancashire (14 areas) was" in body
     screenshot(page, "plans_editor_evidence")
     plans = db.plans()
     assert plans[["indicator_code", "area_code", "state"]].values.tolist() == [
-        ["VIO-01", "E07000117", "draft"]
+        ["VIO-01", "E23000003", "draft"]
     ]
     plan_id = int(plans["id"].iloc[0])
 
@@ -124,7 +123,7 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     page.get_by_role("link", name="Plan editor").click()  # a typed URL is a new session
     wait_for_app(page, timeout=SLOW)
     main = page.locator("[data-testid=stMain]").inner_text()
-    assert "Recovery plan: Violence with injury, Burnley (2026-27 Q2)" in main
+    assert "Recovery plan: Violence with injury, Pan-Lancashire (14 areas) (2026-27 Q2)" in main
     assert "Submitted for approval" in main
     page.get_by_role("tab", name="Decisions and progress").click()
     wait_for_app(page)

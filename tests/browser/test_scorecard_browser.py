@@ -93,7 +93,9 @@ def test_map_draws_its_canvas_with_no_network(page, app_url):
             for bg in ("#B10E1E", "#FFBF47", "#00703C", "#505A5F")
         )
     )
-    assert rag_pixels > 20_000
+    # the view is fitted so that every label fits a 390 px phone, so on a desktop canvas the
+    # areas fill less of it than the background (about 19,000 RAG pixels here)
+    assert rag_pixels > 10_000
     assert outside == [], f"the map fetched from outside: {outside[:5]}"
     screenshot(page, "map-canvas", full_page=False)
 
@@ -176,8 +178,9 @@ def test_embed_serves_no_officer_page_even_when_typed(page, app_url, path):
         assert title not in headings
     assert page.locator("[data-testid=stFileUploader]").count() == 0
     assert page.locator("[data-testid=stSidebarNav]").count() == 0
-    # Streamlit runs the main page instead: the public overview
-    assert "Community Safety Agreement scorecard" in headings
+    # the navigation answers with a plain refusal, not the page and not "Page not found"
+    assert page.get_by_text("This page is not part of the public dashboard.").count() == 1
+    assert page.get_by_text("Page not found").count() == 0
     assert exceptions(page) == []
     screenshot(page, f"embed-typed-{path.split('?')[0]}")
 
