@@ -46,6 +46,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import uuid
@@ -61,9 +62,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.driver import FINISHED, RunFailed, Session
 from csa.cli import main as csa_cli
+from csa.db import Database
 from csa.returns import window
 from tests.conftest import _pg_admin_engine, run_async
-from tests.returns_workbooks import TODAY, edit
+from tests.returns_workbooks import TODAY, edit, fill_in
 
 pytestmark = pytest.mark.postgres
 
@@ -536,10 +538,18 @@ def check_deployment(servers, ports, proxy_port, database_url, tmp_path, monkeyp
     async def close_all(viewers):
         await asyncio.gather(*(v.close() for v in viewers), return_exceptions=True)
 
+    # the websockets stay open across the steps, on one event loop of their own in a thread
+    # (Playwright's sync API holds an event loop in this thread when browser tests ran first)
     loop = asyncio.new_event_loop()
+    loop_thread = threading.Thread(target=loop.run_forever, daemon=True)
+    loop_thread.start()
+
+    def on_loop(coro, timeout=2 * PAGE_TIMEOUT_S):
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(timeout)
+
     viewers: tuple[Viewer, Viewer] | tuple = ()
     try:
-        viewers = loop.run_until_complete(asyncio.wait_for(before_import(), PAGE_TIMEOUT_S))
+        viewers = on_loop(asyncio.wait_for(before_import(), PAGE_TIMEOUT_S))
         for viewer in viewers:
             assert viewer.shows(BEFORE[0]) and viewer.shows(SIGNED_IN), viewer.texts
         for port in ports:
@@ -553,20 +563,28 @@ def check_deployment(servers, ports, proxy_port, database_url, tmp_path, monkeyp
         cli = ["--database-url", database_url]
         assert csa_cli([*cli, "template", "--org", "LANCS-POLICE", "--period", PERIOD,
                         "-o", str(workbook)]) == 0  # fmt: skip
-        workbook.write_bytes(edit(workbook.read_bytes(), {f"I{ROW}": 1234}))
+        # the template's inputs start empty: type in the figures held, then change one
+        holder = Database(database_url)
+        try:
+            filled = fill_in(holder, workbook.read_bytes(), PERIOD)
+        finally:
+            holder.dispose()
+        workbook.write_bytes(edit(filled, {f"I{ROW}": 1234}))
         assert csa_cli([*cli, "import-return", str(workbook), "--user", EMAIL,
                         "--accept-warnings"]) == 0  # fmt: skip
 
         step("imported: reruns and the API")
         # -- each server's page shows it on its next rerun, and each server's API ---------
-        loop.run_until_complete(asyncio.wait_for(rerun_both(viewers), PAGE_TIMEOUT_S))
+        on_loop(asyncio.wait_for(rerun_both(viewers), PAGE_TIMEOUT_S))
         for viewer in viewers:
             assert viewer.shows(AFTER[0]) and not viewer.shows(BEFORE[0]), viewer.texts
         for port in ports:
             figure = api_figure(port)
             assert (figure["value_text"], figure["numerator_text"]) == AFTER
     finally:
-        loop.run_until_complete(close_all(viewers))
+        on_loop(close_all(viewers))
+        loop.call_soon_threadsafe(loop.stop)
+        loop_thread.join(timeout=10)
         loop.close()
 
     step("failover")

@@ -55,7 +55,7 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     screenshot(page, "plans_register_lead", full_page=False)
 
     # Draft from the evidence: the editor opens on the pre-filled plan
-    page.locator(".st-key-draft_VIO-01 button").click()  # one plan for the county
+    page.locator(".st-key-draft_VIO-01 button").first.click()  # one plan for the county
     # the click reruns the script, which then switches page: wait for the switch itself,
     # not just an idle app (the old page can look finished before the rerun starts)
     page.wait_for_function(
@@ -137,7 +137,7 @@ def test_draft_submit_and_approve_a_recovery_plan(app_url, db, browser):
     screenshot(page, "plans_editor_approved", full_page=False)
     assert db.plan(plan_id)["state"] == "approved"
     assert db.plan_versions(plan_id)["saved_by"].tolist() == [LEAD, LEAD, CHAIR]
-    assert db.current_trajectory("VIO-01", "E07000117") == plan["content"]["trajectory"]
+    assert db.current_trajectory("VIO-01", "E23000003") == plan["content"]["trajectory"]
 
     # and the board pack lists it
     page.get_by_role("link", name="Board pack").click()
