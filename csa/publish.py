@@ -104,21 +104,49 @@ def _round(xs) -> list:
     return [None if x is None or not np.isfinite(x) else float(f"{x:.6g}") for x in xs]
 
 
+#: A point's SPC class in one letter (the stored chart is a short string, not a list).
+CLASS_CODES = {"common": "c", "improvement": "i", "concern": "x", "neither": "n"}
+_CLASS_NAMES = {v: k for k, v in CLASS_CODES.items()}
+
+
 def spc_json(result, labels) -> str:
-    """The SPC chart as at a figure's period, as JSON (labels, values, and from enough points
-    the mean, process limits, 2-sigma lines, point classes and phases)."""
+    """The SPC chart as at a figure's period, as compact JSON.
+
+    The values are not stored again: they are the published values of the same series (the
+    figures of this indicator and area up to this period, gaps left out), so a chart as at
+    each of n periods costs O(n) letters, not O(n) numbers five times over. Stored: ``n``
+    (the points), the last point's label and the points' total (so a wrong series is
+    refused), the ``message``, and from enough points one row per phase ``[start,
+    mean, upl, lpl, u2, l2]`` (an XmR chart's mean and limits are constant within a phase)
+    and the point classes as letters (:data:`CLASS_CODES`). :func:`spc_chart` expands it.
+    """
     if result is None:
         return ""
-    out = {"labels": list(labels), "values": _round(result.values), "message": result.message}
+    out = {
+        "n": len(labels),
+        "last": labels[-1] if labels else None,
+        "total": _round([float(np.sum(result.values))])[0],  # a check that the points match
+        "message": result.message,
+    }
     if result.enough_points:
+        phases = []
+        for i, phase in enumerate(result.phases):
+            if i == 0 or phase != result.phases[i - 1]:
+                phases.append(
+                    [i]
+                    + _round(
+                        [
+                            result.mean[i],
+                            result.upper_process_limit[i],
+                            result.lower_process_limit[i],
+                            result.upper_two_sigma[i],
+                            result.lower_two_sigma[i],
+                        ]
+                    )
+                )
         out |= {
-            "mean": _round(result.mean),
-            "upl": _round(result.upper_process_limit),
-            "lpl": _round(result.lower_process_limit),
-            "u2": _round(result.upper_two_sigma),
-            "l2": _round(result.lower_two_sigma),
-            "class": list(result.point_classes),
-            "phase": list(result.phases),
+            "phases": phases,
+            "class": "".join(CLASS_CODES[c] for c in result.point_classes),
         }
     return json.dumps(out, separators=(",", ":"))
 
@@ -426,17 +454,55 @@ def audience_for(role: str) -> str:
     return "public" if role == "public" else "signed_in"
 
 
-def spc_chart(figure) -> pd.DataFrame:
+#: The columns :func:`spc_chart` needs of a series (what to read when only the points matter).
+SERIES_COLUMNS = ("indicator_code", "area_code", "period_label", "period_start", "value")
+
+
+def spc_chart(figure, series: pd.DataFrame) -> pd.DataFrame:
     """A published figure's SPC chart as a frame, one row per point (period_label, value,
-    mean, upl, lpl, u2, l2, point_class, phase); empty when the figure carries none."""
-    raw = figure.get("spc") if hasattr(figure, "get") else figure
+    mean, upl, lpl, u2, l2, point_class, phase); empty when the figure carries none.
+
+    ``series`` is the published figures of the same indicator and area for the same
+    audience (at least period_label, period_start and value; other areas or indicators in it
+    are ignored when it has those columns): the chart's points are its values up to the
+    figure's period, gaps left out, exactly the points SPC ran on.
+    """
+    raw = figure.get("spc") if hasattr(figure, "get") else None
     if not raw:
         return pd.DataFrame(columns=["period_label", "value"])
     data = json.loads(raw)
-    out = pd.DataFrame({"period_label": data["labels"], "value": data["values"]})
-    for src, dst in (("mean", "mean"), ("upl", "upl"), ("lpl", "lpl"), ("u2", "u2"),
-                     ("l2", "l2"), ("class", "point_class"), ("phase", "phase")):  # fmt: skip
-        if src in data:
-            out[dst] = data[src]
+    rows = series
+    for col in ("indicator_code", "area_code"):
+        if col in rows and hasattr(figure, "get") and figure.get(col) is not None:
+            rows = rows[rows[col] == figure[col]]
+    rows = rows[pd.to_datetime(rows["period_start"]) <= pd.to_datetime(figure["period_start"])]
+    rows = rows[rows["value"].notna()].sort_values("period_start").tail(data["n"])
+    total = float(rows["value"].astype(float).sum()) if len(rows) else 0.0
+    if (
+        len(rows) != data["n"]
+        or (len(rows) and rows["period_label"].iloc[-1] != data["last"])
+        or not np.isclose(total, data["total"], rtol=1e-5, atol=1e-9)
+    ):
+        raise ValueError(
+            f"The series given for {figure.get('indicator_code')} {figure.get('area_code')} "
+            f"{figure.get('period_label')} does not hold the {data['n']} published points "
+            "its SPC chart was drawn on: pass the published figures of the same indicator, "
+            "area and audience."
+        )
+    out = pd.DataFrame(
+        {"period_label": list(rows["period_label"]), "value": [float(v) for v in rows["value"]]}
+    )
+    if "phases" in data:
+        starts = [p[0] for p in data["phases"]] + [data["n"]]
+        for j, col in enumerate(("mean", "upl", "lpl", "u2", "l2"), start=1):
+            out[col] = [
+                p[j] for p, a, b in zip(data["phases"], starts, starts[1:], strict=False)
+                for _ in range(b - a)
+            ]  # fmt: skip
+        out["point_class"] = [_CLASS_NAMES[c] for c in data["class"]]
+        out["phase"] = [
+            k for k, (a, b) in enumerate(zip(starts, starts[1:], strict=False))
+            for _ in range(b - a)
+        ]  # fmt: skip
     out.attrs["message"] = data.get("message", "")
     return out

@@ -322,7 +322,7 @@ def test_the_editor_draws_the_published_figures_spc_chart(app_env):
     key = publish.ensure(app_env, csa_config.load())
     rows = publish.read(app_env, key, "signed_in", indicators=["VIO-01"], areas=["E07000117"])
     figure = rows.iloc[-1].to_dict()
-    spc = publish.spc_chart(figure)
+    spc = publish.spc_chart(figure, rows)
     spec, frames = next(c for c in chart_data(at) if "Violence with injury" in str(c[0]["title"]))
     points = next(f for f in frames if "point_class" in f).dropna(subset=["value"])
     assert list(points["period_label"]) == list(spc["period_label"])

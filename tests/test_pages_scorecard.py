@@ -252,7 +252,8 @@ def test_indicator_chart_last_point_is_the_published_variation_for_every_area(ap
             charts.variation_class(figure["variation"])
         ), figure["area_code"]
         # every point and both phases' limits are the published SPC's
-        spc = publish.spc_chart(figure)
+        series = published(app_env, "public", indicators=["DA-01"], areas=[figure["area_code"]])
+        spc = publish.spc_chart(figure, series)
         assert list(points["point_class"]) == [charts.class_words(c) for c in spc["point_class"]]
         assert points["mean"].tolist() == pytest.approx(spc["mean"].tolist())
         assert sorted(set(points["phase"])) == [0, 1]  # re-phased at 2023-24 Q1

@@ -133,12 +133,12 @@ def test_every_spc_chart_ends_on_the_verdict(published):
     with_chart = signed[signed["spc"] != ""]
     assert len(with_chart) > 1000
     for row in with_chart.to_dict("records"):
-        chart = json.loads(row["spc"])
-        assert chart["labels"][-1] == row["period_label"]
-        if "class" not in chart:
+        chart = publish.spc_chart(row, signed)
+        assert chart["period_label"].iloc[-1] == row["period_label"]
+        if "point_class" not in chart:
             assert pd.isna(row["variation"])
             continue
-        cls, variation = chart["class"][-1], row["variation"]
+        cls, variation = chart["point_class"].iloc[-1], row["variation"]
         if pd.isna(variation):  # a constant series: no sigma
             continue
         expected = "common" if variation == "common_cause" else variation.split("_")[2]
@@ -150,8 +150,8 @@ def test_rephasing_and_minimum_points_come_from_one_options_object(published, db
     signed = published["signed_in"]
     row = signed[(signed["indicator_code"] == "DA-01") & (signed["area_code"] == PAN_LANCASHIRE)]
     latest = row.sort_values("period_start").iloc[-1]
-    chart = json.loads(latest["spc"])
-    start = chart["labels"].index("2023-24 Q1")
+    chart = publish.spc_chart(latest.to_dict(), row)
+    start = list(chart["period_label"]).index("2023-24 Q1")
     assert chart["phase"][start - 1] == 0 and chart["phase"][start] == 1
 
 
@@ -218,3 +218,60 @@ def test_a_read_only_entry_waits_for_a_writer_with_a_clear_message(monkeypatch, 
     monkeypatch.setattr(sqlite_db, "publication_claimed", lambda key: True)
     with pytest.raises(TimeoutError, match="waiting for the officer entry"):
         publish.ensure(sqlite_db, SETTINGS, wait_seconds=0.3)
+
+
+@pytest.mark.parametrize(
+    "code, area",
+    [
+        ("DA-01", PAN_LANCASHIRE),  # quarterly, re-phased
+        ("VIO-01", "E07000117"),  # quarterly, one district
+        ("ASB-01", "E06000009"),  # monthly police.uk series with gap months
+        ("ASB-01", PAN_LANCASHIRE),
+    ],
+)
+def test_stored_chart_expands_to_the_xmr_of_the_published_points(published, code, area):
+    """The compact stored chart (phases and class letters) expands to exactly the XmR chart
+    of the series' published points up to each period: every point's mean, limits and class."""
+    from csa import spc
+
+    db, signed = published["db"], published["signed_in"]
+    ind = db.indicators().set_index("code").loc[code].to_dict()
+    options = spc.SpcOptions.for_indicator(ind, SETTINGS)
+    series = signed[(signed["indicator_code"] == code) & (signed["area_code"] == area)]
+    series = series.sort_values("period_start")
+    checked = 0
+    for row in series[series["spc"] != ""].to_dict("records"):
+        chart = publish.spc_chart(row, series)
+        upto = series[(series["period_start"] <= row["period_start"]) & series["value"].notna()]
+        assert list(chart["period_label"]) == list(upto["period_label"])
+        if "mean" not in chart:
+            continue
+        target = None if pd.isna(row["target"]) else row["target"]
+        direct = options.run(list(upto["period_label"]), list(upto["value"]), target=target)
+        assert chart["mean"].tolist() == pytest.approx(list(direct.mean), rel=1e-5)
+        assert chart["upl"].tolist() == pytest.approx(list(direct.upper_process_limit), rel=1e-5)
+        assert chart["lpl"].tolist() == pytest.approx(list(direct.lower_process_limit), rel=1e-5)
+        assert chart["u2"].tolist() == pytest.approx(list(direct.upper_two_sigma), rel=1e-5)
+        assert list(chart["point_class"]) == list(direct.point_classes)
+        assert list(chart["phase"]) == list(direct.phases)
+        checked += 1
+    assert checked >= 5
+
+
+def test_a_chart_given_the_wrong_series_says_so(published):
+    signed = published["signed_in"]
+    row = signed[(signed["spc"] != "") & (signed["indicator_code"] == "DA-01")].iloc[-1]
+    other = signed[signed["indicator_code"] == "VIO-01"]
+    with pytest.raises(ValueError, match="does not hold the .* published points"):
+        publish.spc_chart(row.to_dict(), other.drop(columns=["indicator_code"]))
+
+
+def test_stored_charts_grow_by_letters_not_numbers(published):
+    """A chart as at each of n periods stores its phases and one letter per point: the
+    longest stored chart (a monthly series as at its last month) stays small."""
+    signed = published["signed_in"]
+    charts = signed.loc[signed["spc"] != "", "spc"]
+    points = charts.map(lambda s: json.loads(s)["n"])
+    assert points.max() >= 30  # the monthly police.uk series
+    overhead = charts.str.len() - points
+    assert overhead.max() < 400, charts[overhead.idxmax()]

@@ -16,7 +16,7 @@ instead of joining across (a missing period is a gap, never zero).
 Reusable by every surface (pages, presentation, board pack):
 
 - :func:`spc_chart` / :func:`spc_summary`: the SPC chart of a published figure
-  (``publish.spc_chart(figure)``), or a plain trend of published values when there is no
+  (``publish.spc_chart(figure, series)``), or a plain trend of published values when there is no
   SPC; :func:`spc_key` says in words what its lines are; :func:`spc_chart_frame` is the
   tidy frame both draw from.
 - :func:`variation_class`: a published ``variation`` code as a point class.
@@ -215,7 +215,7 @@ def spc_chart_frame(
     Parameters
     ----------
     spc : DataFrame
-        ``publish.spc_chart(figure)``: period_label, value and, from enough points, mean,
+        ``publish.spc_chart(figure, series)``: period_label, value and, from enough points, mean,
         upl, lpl, point_class and phase. A frame of only period_label and value draws a
         plain trend; a value of None (a hidden figure) is left out and drawn as a gap.
     unit : str
@@ -308,7 +308,7 @@ def spc_chart(
     data_kinds: Mapping[str, str] | None = None,
     show_limits: bool = True,
 ) -> alt.LayerChart:
-    """The one SPC chart: a published figure's SPC (``publish.spc_chart(figure)``) with its
+    """The one SPC chart: a published figure's SPC (``publish.spc_chart(figure, series)``) with its
     mean and process limits per phase (a new phase starts where limits were re-calculated),
     points coloured and shaped by their published ``point_class``, and an optional target
     (a rule; None, NaN or no number draws none) and recovery trajectory. A frame without
@@ -542,7 +542,7 @@ def spc_frame(
 ) -> pd.DataFrame:
     """Deprecated: an XmR result as a frame shaped like ``publish.spc_chart`` (with columns
     target, trajectory and data_kind), for a surface that still runs SPC itself. Surfaces
-    draw ``publish.spc_chart(figure)`` instead; remove this once none calls it."""
+    draw ``publish.spc_chart(figure, series)`` instead; remove this once none calls it."""
     n = len(periods)
     if data_kinds is not None and len(data_kinds) != n:
         raise ValueError(f"data_kinds has {len(data_kinds)} entries for {n} periods")

@@ -283,7 +283,7 @@ def build_evidence(
 
     multiplier = int(ind["multiplier"])
     unit_words = {"rate": f"per {multiplier:,}", "percentage": "", "count": ""}.get(ind["unit"], "")
-    spc_chart = publish.spc_chart(v)
+    spc_chart = publish.spc_chart(v, mine)
     benchmark = PAN_LANCASHIRE if _num(v["benchmark_value"]) is not None else None
     evidence = {
         "indicator_code": indicator_code,

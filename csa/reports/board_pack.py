@@ -378,12 +378,22 @@ def build(
     chosen["_area"] = chosen["area_code"].map(area_order)
     chosen = chosen.sort_values(["_theme", "_ind", "indicator_code", "_head", "_area"])
 
+    # the points of the chosen figures' SPC charts: their series' published values
+    series = publish.read(
+        db,
+        key,
+        PUBLISHED_AUDIENCE[audience],
+        indicators=sorted(set(chosen["indicator_code"])),
+        areas=sorted(set(chosen["area_code"])),
+        columns=publish.SERIES_COLUMNS,
+    )
+
     def number(x) -> float | None:
         return None if x is None or pd.isna(x) else float(x)
 
     def make_item(v: dict) -> Item:
         ind = by_code.loc[v["indicator_code"]]
-        chart = publish.spc_chart(v)
+        chart = publish.spc_chart(v, series)
         return Item(
             indicator_code=v["indicator_code"],
             indicator_title=ind["title"],

@@ -627,7 +627,7 @@ def plan_document(
     )
     figures = figures[figures["value"].notna()]
     series = (
-        publish.spc_chart(figures.iloc[-1]).tail(16).reset_index(drop=True)
+        publish.spc_chart(figures.iloc[-1], figures).tail(16).reset_index(drop=True)
         if not figures.empty
         else None
     )

@@ -233,7 +233,7 @@ with tab_evidence:
     # the published figure's SPC chart (signed-in audience), as at the latest period
     if not now.empty:
         latest = now.iloc[-1]
-        spc = publish.spc_chart(latest)
+        spc = publish.spc_chart(latest, now)
         source = spc if not spc.empty else now[["period_label", "value"]]
         target = None if pd.isna(latest["target"]) else float(latest["target"])  # never NaN
         calendar = data.periods()

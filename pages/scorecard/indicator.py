@@ -101,7 +101,7 @@ with c3:
 
 # -- the trend: the figure's published SPC chart --------------------------------------------------
 st.header("Trend and statistical process control")
-spc = publish.spc_chart(fig)
+spc = publish.spc_chart(fig, series)
 target = None if pd.isna(fig["target"]) else float(fig["target"])  # never NaN
 trajectory = data.plan_trajectory(code, area) if ctx.audience == "signed_in" else None
 calendar = data.periods()

@@ -150,7 +150,7 @@ def count_badge(rag: str, n: int, words: str) -> str:
 def spc_frame(figure: dict) -> pd.DataFrame:
     """The published SPC chart of a figure as the frame :func:`ui.charts.spc_chart` draws
     (empty when the figure carries none)."""
-    chart = publish.spc_chart(figure)
+    chart = publish.spc_chart(figure, history)
     if chart.empty:
         return chart
     frame = pd.DataFrame({"period_label": chart["period_label"], "value": chart["value"]})
