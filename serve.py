@@ -394,7 +394,23 @@ async def lifespan(_app):
     from ui import auth
 
     os.environ[auth.ROUTES_ENV] = "1"
+    legacy_pages_off()
     yield
+
+
+def legacy_pages_off() -> None:
+    """Tell Streamlit this app routes with ``st.navigation`` from its first session.
+
+    Streamlit decides at start-up that an app with a ``pages/`` folder is a legacy
+    multipage app, until some session calls ``st.navigation``: so the very first session
+    after a start ran the legacy router, which knows no ``/overview`` and showed "Page not
+    found" before app.py's navigation served the page. Our pages live in
+    ``pages/<section>/`` (the legacy glob of ``pages/*.py`` finds none), so the legacy router
+    has nothing to offer: switch it off before the first session.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
 
 
 def build_app():

@@ -76,16 +76,15 @@ def _free_port() -> int:
 
 
 class Server:
-    """``streamlit run app.py`` on a loopback port against one database."""
+    """The app as `make run` serves it (uvicorn, serve.py) on a loopback port, one database."""
 
     def __init__(self, url: str, log: Path):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "CSA_DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port",
-             str(self.port), "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.fileWatcherType", "none"],
+        self.proc = subprocess.Popen(  # as `make run` serves it: the ASGI app under uvicorn
+            [sys.executable, "-m", "uvicorn", "serve:app", "--host", "127.0.0.1", "--port",
+             str(self.port), "--log-level", "warning"],
             cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 90

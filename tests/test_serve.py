@@ -441,6 +441,42 @@ def start_uvicorn(env_vars, host="127.0.0.1"):
     return proc, port
 
 
+def _first_session(base: str, page: str) -> dict:
+    """One websocket session's first run of ``page``: the messages Streamlit sent."""
+    import asyncio
+    import threading
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    seen = {"page_not_found": 0, "finished": False, "exceptions": []}
+
+    async def run():
+        url = base.replace("http://", "ws://") + "/_stcore/stream"
+        async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+            msg = BackMsg()
+            msg.rerun_script.page_name = page
+            await ws.send(msg.SerializeToString())
+            while True:
+                fwd = ForwardMsg()
+                fwd.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=120))
+                kind = fwd.WhichOneof("type")
+                if kind == "page_not_found":
+                    seen["page_not_found"] += 1
+                elif kind == "delta" and fwd.delta.new_element.WhichOneof("type") == "exception":
+                    seen["exceptions"].append(fwd.delta.new_element.exception.message)
+                elif kind == "script_finished":
+                    seen["finished"] = True
+                    return
+
+    # in a thread of its own, whatever event loop this thread holds
+    worker = threading.Thread(target=lambda: asyncio.run(run()))
+    worker.start()
+    worker.join(timeout=150)
+    return seen
+
+
 def test_uvicorn_serves_streamlit_with_headers_and_the_api(published_path, tmp_path):
     path = tmp_path / "csa.db"
     shutil.copy(published_path, path)
@@ -461,6 +497,10 @@ def test_uvicorn_serves_streamlit_with_headers_and_the_api(published_path, tmp_p
             assert time.monotonic() < deadline, "the server did not answer in 60 s"
             time.sleep(0.5)
         assert health.text == "ok"
+        # the very first session after the start goes straight to /overview: no legacy
+        # "Page not found" (serve.legacy_pages_off), the page runs to the end
+        first = _first_session(base, "overview")
+        assert first["page_not_found"] == 0 and first["finished"], first
         for r in (health, httpx.get(f"{base}/"), httpx.get(f"{base}/api/v1/indicators")):
             for name, value in SECURITY_HEADERS.items():
                 assert r.headers[name] == value
