@@ -442,4 +442,10 @@ def test_indicator_page_of_recorded_crime_links_the_home_office_table(app_env):
     at = run_app(query={"indicator": "REC-TOTAL", "area": "E07000117"}, page=INDICATOR_PAGE)
     text = markdown_text(at)
     assert "](about#source-ho-prc-c2)" in text
-    assert "YE Jun 2025" in text and "about#source-synthetic" not in text
+    assert "about#source-synthetic" not in text
+    age = next(m.value for m in at.markdown if m.value.startswith(":material/"))
+    # year ending June 2025 is older than an annual series allows by now: flagged, in words
+    assert age == (
+        ":material/history: **Latest figure is YE Jun 2025: no newer Home Office police "
+        "recorded crime (Table C2) data is bundled.**"
+    )
