@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import re
+
 import pandas as pd
 
 from csa.db import Database
@@ -107,3 +110,27 @@ def inventory(db: Database) -> dict:
             "revisions": int(revisions),
         },
     }
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def period_words(label: str) -> str:
+    """A period in words: "October 2022" for a month label ``YYYY-MM``; quarters and years
+    keep their label ("2024-25 Q2", "YE Jun 2025")."""
+    m = _MONTH.match(str(label))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return str(label)
+    return f"{calendar.month_name[int(m.group(2))]} {m.group(1)}"
+
+
+def latest_words(label: str, stale: bool, source_name: str | None, demo: bool = False) -> str:
+    """How old an indicator's latest figure is, in words: "latest: October 2022"; when it is
+    older than the indicator's frequency allows, why ("Latest figure is October 2022: no
+    newer police.uk data is bundled")."""
+    when = period_words(label)
+    if not stale:
+        return f"latest: {when}" + (" (demo data)" if demo else "")
+    if demo or not source_name:
+        return f"Latest figure is {when}: no newer figure has been returned"
+    return f"Latest figure is {when}: no newer {source_name} data is bundled"

@@ -35,3 +35,27 @@ def test_about_page_shows_alcohol_rates_as_fingertips_publishes_them(app_env):
     assert table.loc["Blackpool", "Fingertips: compared with England"] == str(
         latest.loc["Blackpool", "significance"]
     )
+
+
+def test_about_page_lists_every_source_with_a_stable_anchor(app_env):
+    """The Sources section: one heading per source of data/sources.csv, anchored
+    source-<id> (the indicator and map pages link there), with publisher, title, licence,
+    link and extraction."""
+    from csa import config as csa_config
+    from csa import provenance
+    from ui.format import md
+
+    register = provenance.read_sources(csa_config.data_dir())
+    at = open_page(app_test(None, timeout=180), "pages/scorecard/about.py")
+    assert not at.exception
+    anchors = {h.proto.anchor: h.value for h in at.subheader}
+    assert {f"source-{s.id}": s.name for s in register}.items() <= anchors.items()
+    text = "\n".join(m.value for m in at.markdown)
+    for source in register:
+        for field in ("publisher", "title", "licence", "extracted"):
+            assert md(getattr(source, field)) in text or getattr(source, field) in text, (
+                source.id,
+                field,
+            )
+    assert "[https://data\\.police\\.uk/](https://data.police.uk/)" in text
+    assert "- **Link:** *not stated in the source*" in text  # the synthetic values

@@ -347,3 +347,55 @@ def test_area_profile_in_a_quarter_not_yet_returned_still_shows_recorded_crime(s
     assert any(w.startswith("Why? REC-TOTAL") for w in whys)
     assert not any(w.startswith("Why? VIO-01") for w in whys)
     assert "no quarterly figures for 2026-27 Q3 yet" in text_of(at)
+
+
+def selected(at: AppTest, label: str) -> str:
+    return next(s for s in at.selectbox if s.label == label).value
+
+
+def test_map_defaults_to_the_latest_real_period_and_says_how_old_it_is(shared_db):
+    """ASB-01 is a real police.uk series ending October 2022: the map opens on it (not on an
+    empty or synthetic current quarter), says how old it is, flags it as stale and links
+    its sources on About the data."""
+    at = run("pages/scorecard/map.py", {"indicator": "ASB-01"})
+    assert selected(at, "Period") == "2022-10"
+    assert at.query_params["period"] == "2022-10"  # a shareable link says which month
+    assert [h.value for h in at.header][0] == "Anti-social behaviour incidents, 2022-10"
+    text = text_of(at)
+    assert "Latest figure is October 2022: no newer police.uk data is bundled." in text
+    assert "[police\\.uk](about#source-police-uk)" in text  # the name is escaped Markdown
+    assert "(about#source-ons-mye-lancashire)" in text
+
+
+def test_map_of_an_earlier_month_still_says_which_is_the_latest(shared_db):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()  # the home page sets its own period; the link to the map names the month
+    at.query_params["indicator"], at.query_params["period"] = "PUK-VSO", "2021-06"
+    at.switch_page("pages/scorecard/map.py")
+    at.run()
+    assert not at.exception
+    assert selected(at, "Period") == "2021-06"
+    assert [h.value for h in at.header][0] == "Violence and sexual offences (police.uk), 2021-06"
+    assert "Latest figure is October 2022: no newer police.uk data is bundled." in text_of(at)
+
+
+def test_map_of_a_demo_indicator_defaults_to_its_latest_period(shared_db, observations):
+    """VIO-01 has only demo figures: the map opens on its latest quarter and says so."""
+    from datetime import date
+
+    from csa.inventory import latest_real_periods
+    from ui.scorecard import is_stale
+
+    assert latest_real_periods(shared_db)["VIO-01"] is None
+    at = run("pages/scorecard/map.py", {"indicator": "VIO-01"})
+    assert selected(at, "Period") == QUARTER
+    end = shared_db.periods().set_index("label").loc[QUARTER, "end_date"]
+    stale = is_stale(end, "quarterly", date.today(), 30)
+    words = (
+        f"Latest figure is {QUARTER}: no newer figure has been returned."
+        if stale
+        else f"Latest: {QUARTER} (demo data)."
+    )
+    text = text_of(at)
+    assert words in text
+    assert "](about#source-synthetic)" in text

@@ -422,3 +422,31 @@ def test_summary_screen_places_each_indicator_by_variation_and_assurance(app_env
         assert col == (fig["assurance"] if isinstance(fig["assurance"], str) else "none")
     link = 'href="indicator?indicator=VIO-01&amp;area=E23000003&amp;period=2026-27+Q2"'
     assert link in next(m.value for m in at.markdown if "SPC summary" in m.value)
+
+
+def test_indicator_page_says_how_old_the_latest_figure_is_and_links_its_sources(app_env):
+    """ASB-01's latest real month is October 2022: the page opens on it, says so and that no
+    newer police.uk data is bundled, and links both sources (counts and populations) to
+    their entries on About the data, in the Source line and in About this indicator."""
+    at = run_app(query={"indicator": "ASB-01"}, page=INDICATOR_PAGE)
+    assert next(s for s in at.selectbox if s.label == "Period").value == "2022-10"
+    text = markdown_text(at)
+    assert "Latest figure is October 2022: no newer police.uk data is bundled." in text
+    sources_line = next(c.value for c in at.caption if c.value.startswith("Sources"))
+    assert "](about#source-police-uk)" in sources_line
+    assert "](about#source-ons-mye-lancashire)" in sources_line
+    about = next(m.value for m in at.markdown if "- **Code:** ASB-01" in m.value)
+    assert "](about#source-police-uk)" in about
+
+
+def test_indicator_page_of_recorded_crime_links_the_home_office_table(app_env):
+    at = run_app(query={"indicator": "REC-TOTAL", "area": "E07000117"}, page=INDICATOR_PAGE)
+    text = markdown_text(at)
+    assert "](about#source-ho-prc-c2)" in text
+    assert "about#source-synthetic" not in text
+    age = next(m.value for m in at.markdown if m.value.startswith(":material/"))
+    # year ending June 2025 is older than an annual series allows by now: flagged, in words
+    assert age == (
+        ":material/history: **Latest figure is YE Jun 2025: no newer Home Office police "
+        "recorded crime (Table C2) data is bundled.**"
+    )

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from csa import alcohol, formatting
+from csa import alcohol, formatting, provenance
 from csa import config as csa_config
 from csa.police_uk import no_location_share, read_reconciliation
-from ui import data
+from ui import data, sources
+from ui.format import md
 
 st.title("About the data and methods")
 st.markdown("""
@@ -95,9 +96,33 @@ st.caption(
     "Government Licence v3.0."
 )
 
-provenance = csa_config.data_dir() / "PROVENANCE.md"
-with st.expander("Data provenance (data/PROVENANCE.md)"):
-    st.markdown(provenance.read_text(encoding="utf-8"))
+
+def _field(value: str) -> str:
+    return md(value) if value != provenance.NOT_STATED else f"*{value}*"
+
+
+st.header("Sources", anchor="sources")
+st.markdown(
+    "Every figure on these pages comes from one of the sources below (the register is "
+    "`data/sources.csv`); each indicator's page links to its sources here. A field the "
+    "source does not give says *not stated in the source*."
+)
+for source in sources.sources().values():
+    st.subheader(source.name, anchor=source.anchor)
+    link = f"[{md(source.url)}]({source.url})" if source.has_link else _field(source.url)
+    st.markdown(
+        f"- **Publisher:** {_field(source.publisher)}\n"
+        f"- **Title:** {_field(source.title)}\n"
+        f"- **Licence:** {_field(source.licence)}\n"
+        f"- **Link:** {link}\n"
+        f"- **Extracted:** {_field(source.extracted)}\n"
+        f"- **Files in data/:** {', '.join(f'`{f}`' for f in source.files)}"
+        + (f"\n- **Notes:** {md(source.notes)}" if source.notes else "")
+    )
+
+provenance_notes = csa_config.data_dir() / "PROVENANCE.md"
+with st.expander("Data provenance, file by file (data/PROVENANCE.md)"):
+    st.markdown(provenance_notes.read_text(encoding="utf-8"))
 
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))

@@ -13,7 +13,7 @@ import streamlit as st
 from csa import demo_labels, formatting, publish
 from csa.areas import PAN_LANCASHIRE
 from csa.exports import csv_bytes, excel_bytes
-from ui import charts, context, data, filters, plan_views, scorecard
+from ui import charts, context, data, filters, plan_views, scorecard, sources
 from ui.format import badge, md
 
 #: The words of a critical figure's reason that a submitted plan answers.
@@ -48,9 +48,17 @@ def kinds_of(rows: pd.DataFrame) -> list:
 
 series = ctx.figures(indicators=[code], areas=[area]).sort_values("period_start")
 series = series.reset_index(drop=True)
-period = filters.period_select(list(series["period_label"]), container=right)
+labels = list(series["period_label"])
+# the indicator's latest real period (its latest when it has only demo figures)
+latest = sources.default_period(ctx, code, labels)
+period = filters.period_select(labels, container=right, default=latest)
+source_links = sources.links(ind)
 
 st.title(ind["title"])
+# how old the latest figure is (flagged when older than the indicator's frequency allows)
+age_words, age_stale = sources.age(ctx, ind, latest)
+if age_words:
+    st.markdown(sources.age_markdown(age_words, age_stale))
 if series.empty:
     st.markdown(ind["definition"])
     st.warning(f"No figures for {area_name} yet for this indicator.")
@@ -62,6 +70,8 @@ demo_words = demo_labels.describe_series(list(upto["period_label"]), kinds_of(up
 if demo_words:
     st.markdown(f"{scorecard.DEMO_TAG} {demo_words}", unsafe_allow_html=True)
 st.markdown(ind["definition"])
+if source_links:
+    st.caption(f"Sources (publisher, licence and extraction on About the data): {source_links}.")
 
 # -- the verdict ---------------------------------------------------------------------------------
 c1, c2, c3 = st.columns([1.2, 1.2, 3])
@@ -284,5 +294,7 @@ st.markdown(
     f"- **Code:** {code}\n- **Theme:** {ind['theme_name']}\n"
     f"- **Unit:** {unit_words} ({ind['frequency']})\n"
     f"- **Polarity:** {polarity}\n- **Lead:** {ind['lead_organisation']} "
-    f"({ind['lead_role']})\n- **Source:** {ind['source']}\n- **Notes:** {ind['notes']}"
+    f"({ind['lead_role']})\n- **Source:** {ind['source']}"
+    + (f" (see {source_links} on About the data)" if source_links else "")
+    + f"\n- **Notes:** {ind['notes']}"
 )

@@ -4,7 +4,7 @@ tooltips; click an area to open its profile. Drawn with no basemap, so it needs 
 import streamlit as st
 
 from csa import demo_labels, formatting
-from ui import context, data, filters, maps, scorecard
+from ui import context, data, filters, maps, scorecard, sources
 
 OPEN_KEY = "map_open_area"
 
@@ -39,9 +39,9 @@ code = filters.select(
 ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
 labels = data.periods_with_figures(ind["frequency"])
 due = data.next_periods(labels[-1], 1) if labels and ind["frequency"] == "quarterly" else []
-period = filters.period_select(
-    labels + due, container=top[1], default=labels[-1] if labels else None
-)
+# the indicator's latest real period (its latest when it has only demo figures)
+latest = sources.default_period(ctx, code, labels)
+period = filters.period_select(labels + due, container=top[1], default=latest)
 level = filters.select(
     "Figures for",
     "level",
@@ -99,12 +99,18 @@ elif drawn_kind == "mixed":
 
 unit = formatting.unit_label(ind["unit"], int(ind["multiplier"]))
 st.header(f"{ind['title']}, {period}")
+# how old the indicator's latest figure is (flagged when older than its frequency allows)
+age_words, age_stale = sources.age(ctx, ind, latest)
+if age_words:
+    st.markdown(sources.age_markdown(age_words, age_stale))
+source_links = sources.links(ind)
 pan = figures[figures["area_code"] == "E23000003"]
 pan_text = "" if pan.empty else f" Lancashire as a whole: **{pan['value_text'].iloc[0]}**."
 st.caption(
     f"Unit: {unit}. {maps.LEVELS[level].capitalize()}, coloured by "
     f"{maps.COLOUR_BY[colour_by].lower()}.{pan_text} Hover over an area for its value, "
     "95% confidence interval, rank and status; click it to open its profile."
+    + (f" Sources, on About the data: {source_links}." if source_links else "")
 )
 
 

@@ -1,0 +1,81 @@
+"""Where a figure comes from and how old it is, for the pages: each indicator's latest real
+period (worked out once per data version), the age line next to a heading, and links to the
+indicator's sources on the About page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from csa import config as csa_config
+from csa import inventory, provenance
+from ui import data, scorecard
+from ui.format import md
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _latest_real(_db, url: str, data_version: int) -> dict[str, str | None]:
+    return inventory.latest_real_periods(_db)
+
+
+def latest_real(ctx) -> dict[str, str | None]:
+    """Each indicator's latest period with a real figure (None: only demo figures), computed
+    once per data version."""
+    return _latest_real(ctx.db, ctx.db.url, ctx.data_version)
+
+
+def default_period(ctx, code: str, labels: list[str]) -> str | None:
+    """The period a page opens on: the indicator's latest real period, else its latest."""
+    real = latest_real(ctx).get(code)
+    if real in labels:
+        return real
+    return labels[-1] if labels else None
+
+
+@st.cache_data(show_spinner=False)
+def _sources(data_dir: str) -> dict[str, provenance.Source]:
+    return provenance.by_id(provenance.read_sources(Path(data_dir)))
+
+
+def sources() -> dict[str, provenance.Source]:
+    """The source register (data/sources.csv), by id."""
+    return _sources(str(csa_config.data_dir()))
+
+
+def indicator_sources(ind: dict) -> list[provenance.Source]:
+    register = sources()
+    ids = provenance.sources_for(ind["code"], ind["data_kind"])
+    return [register[i] for i in ids if i in register]
+
+
+def links(ind: dict) -> str:
+    """Markdown links to the indicator's sources on the About page ("" when none is known)."""
+    return "; ".join(
+        f"[{md(s.name)}]({provenance.about_href(s.id)})" for s in indicator_sources(ind)
+    )
+
+
+def age(ctx, ind: dict, label: str | None) -> tuple[str, bool]:
+    """How old the indicator's latest figure (``label``) is, in words, and whether it is
+    older than its frequency allows."""
+    if not label:
+        return "", False
+    per = data.periods()
+    ends = dict(zip(per["label"], per["end_date"], strict=True))
+    stale = scorecard.is_stale(
+        ends.get(label),
+        ind["frequency"],
+        data.today(),
+        int(ctx.settings["return_due_days"]),
+    )
+    demo = latest_real(ctx).get(ind["code"]) != label
+    found = indicator_sources(ind)
+    name = found[0].name if found and found[0].id != provenance.SYNTHETIC else None
+    return inventory.latest_words(label, stale, name, demo=demo), stale
+
+
+def age_markdown(words: str, stale: bool) -> str:
+    """The age line as Markdown: a stale figure is flagged with an icon and in bold."""
+    sentence = words[:1].upper() + words[1:] + "."
+    return f":material/history: **{sentence}**" if stale else f":material/schedule: {sentence}"
