@@ -359,7 +359,12 @@ def test_area_profile_compares_a_district_with_england_and_wales(shared_db, data
     "area, rate, rank, words",
     [
         # the force: 128,435 / 1,570,373 x 1,000 = 81.8, Table P1, ranked among forces
-        ("E23000003", "81.8", "21 of 34 forces", "significantly lower than England and Wales"),
+        (
+            "E23000003",
+            "81.8",
+            "21 of 34 forces",
+            "Lancashire's rate of total recorded crime (excluding fraud), 81.8 per 1,000, is significantly lower than England and Wales",
+        ),
         # West: 44,254 / 489,107 x 1,000 = 90.5, four partnerships added up, not ranked
         ("PA-WEST", "90.5", None, "not ranked"),
     ],

@@ -75,13 +75,23 @@ def relative_position(rates: pd.DataFrame, level: str, codes: list[str], name: s
         st.info(f"{name} has no row in the Home Office tables, so it is not compared.")
         return
     pos = national.area_position(rates, codes, level)
-    st.markdown(sentence(pos, name))
-    st.dataframe(position_table(pos), hide_index=True, width="stretch")
+    of = pos["of"].dropna()
+    of = int(of.iloc[0]) if not of.empty else 0
+    st.markdown(sentence(pos, "Lancashire" if level == "force" else name))
+    table = position_table(pos)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=(len(table) + 1) * 35 + 3,  # every offence group, no inner scroll
+        column_config={"Offence group": st.column_config.TextColumn(pinned=True)},
+    )
     how = {
-        "force": "Lancashire Constabulary's own row in Table P1, ranked among the 43 forces "
-        "that have a population",
+        "force": "Lancashire Constabulary's own row in Table P1, ranked among the "
+        f"{of} of 43 forces whose population can be matched exactly",
         "partnership": "its own Community Safety Partnership row in Table C2, ranked among "
-        "the partnerships in England and Wales that have a population",
+        f"the {of} of 314 partnerships in England and Wales whose population can be matched "
+        "exactly",
         "aggregate": f"the counts and populations of its {len(codes)} partnerships added up "
         "(not their rates averaged); " + national.NO_RANK.format(name=name),
     }[level]
