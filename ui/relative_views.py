@@ -144,3 +144,69 @@ def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
         "per 100,000, latest period held, as published (not recomputed), with Fingertips' "
         "own significance against England. Open Government Licence v3.0."
     )
+
+
+def _verdict(v: str) -> str:
+    return {"Significantly lower": "▲ Lower", "Significantly higher": "▼ Higher"}.get(
+        v, "● Similar" if v == "Similar" else v
+    )
+
+
+def board_pack_section(force: pd.DataFrame, partnerships: pd.DataFrame) -> None:
+    """The board pack page's "5. Lancashire's relative position" (the pack's plain values,
+    :func:`csa.reports.board_pack.relative_position`, formatted here)."""
+    st.subheader("5. Lancashire's relative position")
+    if force.empty:
+        st.caption("The Home Office tables are not available, so this section is left out.")
+        return
+
+    def rate(v) -> str:
+        return formatting.figure(v, "rate")
+
+    def with_ci(r) -> str:
+        return f"{rate(r['Rate per 1,000'])} ({formatting.interval(r['95% CI lower'], r['95% CI upper'], 'rate')})"
+
+    def rank(r) -> str:
+        return f"{r['Rank']} of {r['Of']}" if pd.notna(r["Rank"]) else "not ranked"
+
+    rows = force.to_dict("records")
+    table = pd.DataFrame(
+        {
+            "Offence group": [r["Offence group"] for r in rows],
+            "Rate per 1,000 (95% CI)": [with_ci(r) for r in rows],
+            "Rank of forces": [rank(r) for r in rows],
+        }
+        | {
+            f"vs {b}": [f"{_verdict(r[f'vs {b}'])} ({rate(r[b])})" for r in rows]
+            for b in national.BENCHMARKS.values()
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={"Offence group": st.column_config.TextColumn(pinned=True)},
+    )
+    st.markdown("**The 14 partnerships: total recorded crime**")
+    prow = partnerships.to_dict("records")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Partnership": [r["Partnership"] for r in prow],
+                "Recorded crimes": [formatting.count(r["Recorded crimes"]) for r in prow],
+                "Rate per 1,000 (95% CI)": [with_ci(r) for r in prow],
+                "Rank of partnerships": [rank(r) for r in prow],
+                "vs England and Wales": [_verdict(r["vs England and Wales"]) for r in prow],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={"Partnership": st.column_config.TextColumn(pinned=True)},
+    )
+    st.caption(
+        f"Police recorded crime, {national.PERIOD}, published by the Home Office (Tables C2 "
+        f"and P1), per 1,000 residents ({national.POPULATION_VINTAGE}); 95% confidence "
+        "intervals by Byar's method; ▲ Lower / ▼ Higher: significantly lower or higher than "
+        "the comparator (its rate in brackets), Fingertips' method. Rank 1 = the lowest rate, "
+        "among the forces or partnerships whose population can be matched exactly."
+    )
