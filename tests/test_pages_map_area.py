@@ -305,7 +305,7 @@ def test_area_profile_shows_monthly_indicators_at_their_latest_real_month(shared
     text = text_of(at)
     assert re.search(
         r"The chart in words: Burnley, Police\.uk crime and anti-social behaviour, "
-        r"October 2022 \(real figures; latest held, \d+ years?( \d+ months?)? old\)",
+        r"October 2022 \(real figures; latest held, \d+ years?( \d+ months?)? old; out of date\)",
         text,
     ), text
     rows = {}

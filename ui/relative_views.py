@@ -105,6 +105,15 @@ def relative_position(rates: pd.DataFrame, level: str, codes: list[str], name: s
     )
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _alcohol_latest(data_dir: str, which: str) -> pd.DataFrame:
+    """Each area's latest period held with a value, England's value and Fingertips'
+    significance (read once per data directory)."""
+    table = alcohol.significance_table(alcohol.read(data_dir, which))
+    table = table[table["value"].notna()].sort_values("period")
+    return table.groupby("area_code", sort=False).tail(1).reset_index(drop=True)
+
+
 def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
     """Alcohol-related admissions and deaths for a district or unitary against England:
     Fingertips' directly standardised rates and Fingertips' own significance."""
@@ -121,11 +130,11 @@ def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
         ("admissions", "Alcohol-related hospital admissions (narrow measure)"),
         ("mortality", "Alcohol-related deaths"),
     ):
-        table = alcohol.significance_table(alcohol.read(data_dir, which))
-        mine = table[(table["area_code"] == area_code) & table["value"].notna()]
+        table = _alcohol_latest(str(data_dir), which)
+        mine = table[table["area_code"] == area_code]
         if mine.empty:
             continue
-        latest = mine.sort_values("period").iloc[-1]
+        latest = mine.iloc[0]
         rows.append(
             {
                 "Measure": title,

@@ -106,7 +106,14 @@ def _latest(freq: str) -> str:
     label = section_period[freq]
     words = scorecard.period_name(label, freq)
     real = (figures.loc[figures["period_label"] == label, "data_kind"] == "real").any()
-    return f"{words} ({'real figures; ' if real else ''}latest held, {_age(label)})"
+    stale = scorecard.is_stale(
+        period_end.get(label), freq, data.today(), int(ctx.settings["return_due_days"])
+    )
+    return (
+        f"{words} ({'real figures; ' if real else ''}latest held, {_age(label)}"
+        + ("; out of date" if stale else "")
+        + ")"
+    )
 
 
 # -- at a glance ----------------------------------------------------------------------------
