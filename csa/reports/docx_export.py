@@ -613,7 +613,8 @@ def board_pack_docx(pack: BoardPack) -> bytes:
 
 
 def _verdict(v: str) -> str:
-    return {"Significantly lower": "▲ Lower", "Significantly higher": "▼ Higher"}.get(v, v)
+    marks = {"Significantly lower": "▲ Lower", "Significantly higher": "▼ Higher"}
+    return marks.get(v, "● Similar" if v == "Similar" else v)
 
 
 def _relative_position(doc, pack: BoardPack) -> None:
@@ -623,7 +624,8 @@ def _relative_position(doc, pack: BoardPack) -> None:
     doc.add_heading("5. Lancashire's relative position", level=1)
     total = f.iloc[0]
     doc.add_paragraph(
-        f"Police recorded crime, year ending June 2025 (Home Office). Lancashire's "
+        f"Police recorded crime, year ending June 2025, published by the Home Office. "
+        f"Lancashire's "
         f"{total['Offence group'].lower()} rate is {formatting.figure(total['Rate per 1,000'], 'rate')} "
         f"per 1,000 residents ({formatting.interval(total['95% CI lower'], total['95% CI upper'], 'rate')}), "
         f"{total['vs England and Wales'].lower()} than England and Wales "
@@ -661,7 +663,7 @@ def _relative_position(doc, pack: BoardPack) -> None:
             ],
         }
     )
-    add_table(doc, table, [4.4, 3.4, 1.8, 2.6, 2.6, 2.6], font_size=8.5)
+    add_table(doc, table, [4.0, 3.4, 1.8, 2.6, 2.6, 2.6], font_size=8.5)
     doc.add_heading("The 14 partnerships: total recorded crime", level=2)
     ptable = pd.DataFrame(
         {
@@ -680,7 +682,7 @@ def _relative_position(doc, pack: BoardPack) -> None:
             "vs England and Wales": p["vs England and Wales"].map(_verdict),
         }
     )
-    add_table(doc, ptable, [4.2, 2.6, 4.0, 3.2, 3.2], font_size=8.5)
+    add_table(doc, ptable, [4.0, 2.6, 4.0, 3.2, 3.2], font_size=8.5)
 
 
 def plan_document(
