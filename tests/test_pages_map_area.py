@@ -346,6 +346,7 @@ def test_area_profile_compares_a_district_with_england_and_wales(shared_db, data
         "Wales (86.9)"  # Table P1: 5,287,312 / 60,854,727 x 1,000
     ) in text
     assert "published by the Home Office" in text
+    assert "ranked among the 283 of 314 partnerships in England and Wales" in text
     # the alcohol context, Fingertips' directly standardised rates, for a district
     context = at.table[-1].value
     assert list(context.index) == [
@@ -375,6 +376,7 @@ def test_area_profile_compares_the_force_and_a_policing_area(shared_db, area, ra
     assert total["Rate per 1,000"] == rate
     if rank:
         assert total["Rank (1 = lowest rate)"] == rank
+        assert "ranked among the 34 of 43 forces" in text_of(at)
     else:
         assert "Rank (1 = lowest rate)" not in total.index
     text = text_of(at)

@@ -77,6 +77,7 @@ def relative_position(rates: pd.DataFrame, level: str, codes: list[str], name: s
     pos = national.area_position(rates, codes, level)
     of = pos["of"].dropna()
     of = int(of.iloc[0]) if not of.empty else 0
+    total = rates[rates["offence"] == national.TOTAL]["level"].value_counts()
     st.markdown(sentence(pos, "Lancashire" if level == "force" else name))
     table = position_table(pos)
     st.dataframe(
@@ -88,9 +89,10 @@ def relative_position(rates: pd.DataFrame, level: str, codes: list[str], name: s
     )
     how = {
         "force": "Lancashire Constabulary's own row in Table P1, ranked among the "
-        f"{of} of 43 forces whose population can be matched exactly",
+        f"{of} of {total.get('force', 0)} forces whose population can be matched exactly",
         "partnership": "its own Community Safety Partnership row in Table C2, ranked among "
-        f"the {of} of 314 partnerships in England and Wales whose population can be matched "
+        f"the {of} of {total.get('partnership', 0)} partnerships in England and Wales whose "
+        "population can be matched "
         "exactly",
         "aggregate": f"the counts and populations of its {len(codes)} partnerships added up "
         "(not their rates averaged); " + national.NO_RANK.format(name=name),
