@@ -243,3 +243,114 @@ def all_offences_position(data_dir: Path) -> pd.DataFrame:
 def _check_offence(offence: str) -> None:
     if offence not in OFFENCE_GROUPS:
         raise ValueError(f"offence must be a Table C2 column such as {TOTAL!r}, not {offence!r}")
+
+
+# -- any of our areas: a partnership, the force, or a grouping added up from partnerships --
+#: Why an aggregate of partnerships has no rank.
+NO_RANK = (
+    "not ranked: {name} is neither a partnership nor a force, so nothing in England and "
+    "Wales is like it to rank it among"
+)
+VERDICT_WORDS = {
+    "better": "significantly lower than",
+    "worse": "significantly higher than",
+    "similar": "not significantly different from",
+    "not compared": "not compared with",
+}
+
+
+def offence_rates(data_dir: Path) -> pd.DataFrame:
+    """Every partnership, force and benchmark for every offence group, one long frame:
+    offence, level ("partnership", "force" or "benchmark"), area_code, area_name, pfa_code,
+    count, population, rate, lower, upper, rank, of. This is what :func:`area_position`
+    reads; the app computes it once per data directory."""
+    frames = []
+    for o in OFFENCE_GROUPS:
+        frames += [
+            csp_rates(data_dir, o).assign(level="partnership", offence=o),
+            force_rates(data_dir, o).assign(
+                level="force", offence=o, pfa_code=lambda d: d["area_code"]
+            ),
+            benchmark_rates(data_dir, o).assign(level="benchmark", offence=o),
+        ]
+    cols = ["offence", "level", "area_code", "area_name", "pfa_code", "count", "population"]
+    cols += ["rate", "lower", "upper", "rank", "of"]
+    return pd.concat(frames, ignore_index=True)[cols]
+
+
+def members_for(area_code: str, areas: pd.DataFrame, area_members: pd.DataFrame):
+    """How one of our areas meets the national tables: ``("force", [code])`` for
+    pan-Lancashire, ``("partnership", [csp_code])`` for a district or unitary (its own CSP
+    row) and ``("aggregate", [csp codes])`` for a policing area or Lancashire-12 (its member
+    districts' and unitaries' CSPs). ``(None, [])`` for an area with no such row."""
+    row = areas.set_index("code")
+    if area_code not in row.index:
+        return None, []
+    kind = row.at[area_code, "kind"]
+    if area_code == LANCASHIRE_FORCE or kind == "pan":
+        return "force", [LANCASHIRE_FORCE]
+    if kind in ("district", "unitary"):
+        csp = row.at[area_code, "csp_code"]
+        return ("partnership", [str(csp)]) if pd.notna(csp) else (None, [])
+    members = area_members.loc[area_members["group_code"] == area_code, "member_code"]
+    csps = [str(row.at[m, "csp_code"]) for m in members if pd.notna(row.at[m, "csp_code"])]
+    if not csps or len(csps) != len(members):
+        return None, []
+    return "aggregate", sorted(csps)
+
+
+def area_position(rates, codes: list[str], level: str = "partnership") -> pd.DataFrame:
+    """One area on every offence group against England and Wales, England and the North
+    West.
+
+    ``rates`` is :func:`offence_rates` (or a data directory, read now). ``level`` is
+    "force" (``codes`` = one force code: its Table P1 row, ranked among forces),
+    "partnership" (one CSP code: its Table C2 row, ranked among partnerships) or
+    "aggregate" (several CSP codes: their counts and populations **added up**, never their
+    rates averaged; not ranked, see :data:`NO_RANK`). A member with no count or no
+    population leaves the aggregate without one (not a partial sum).
+
+    Returns one row per offence group (in :data:`OFFENCE_GROUPS` order): offence, title,
+    level, count, population, rate, lower, upper, rank, of, members, and ``vs_<code>`` and
+    ``bench_<code>`` (the benchmark's rate) for each benchmark.
+    """
+    if not isinstance(rates, pd.DataFrame):
+        rates = offence_rates(rates)
+    if level not in ("force", "partnership", "aggregate"):
+        raise ValueError(f"level must be force, partnership or aggregate, not {level!r}")
+    if level != "aggregate" and len(codes) != 1:
+        raise ValueError(f"a {level} is one code, not {len(codes)}")
+    table = rates[rates["level"] == ("force" if level == "force" else "partnership")]
+    mine = table[table["area_code"].isin(codes)]
+    missing = set(codes) - set(mine["area_code"])
+    if missing:
+        raise ValueError(f"not in the national tables: {', '.join(sorted(missing))}")
+    if level == "aggregate":
+        n = len(set(codes))
+        summed = mine.groupby("offence", sort=False)[["count", "population"]].sum(min_count=n)
+        rows = []
+        for offence, r in summed.iterrows():
+            c, p = r["count"], r["population"]
+            ok = pd.notna(c) and pd.notna(p) and p > 0
+            rate, lo, hi = rate_ci(c, p, 1000) if ok else (np.nan,) * 3
+            rows.append(
+                {"offence": offence, "count": c, "population": p, "rate": rate}
+                | {"lower": lo, "upper": hi, "rank": pd.NA, "of": pd.NA}
+            )
+        out = pd.DataFrame(rows)
+    else:
+        out = mine[["offence", "count", "population", "rate", "lower", "upper", "rank", "of"]]
+        out = out.copy()
+    out = out.set_index("offence").reindex(list(OFFENCE_GROUPS)).reset_index()
+    out.insert(1, "title", out["offence"].map(OFFENCE_GROUPS))
+    out.insert(2, "level", level)
+    out["members"] = len(set(codes))
+    bench = rates[rates["level"] == "benchmark"].set_index(["offence", "area_code"])["rate"]
+    for code in BENCHMARKS:
+        b = [bench.get((o, code), np.nan) for o in out["offence"]]
+        out[f"bench_{code}"] = b
+        out[f"vs_{code}"] = [
+            compare(v, lo, hi, x, "low_is_good")
+            for v, lo, hi, x in zip(out["rate"], out["lower"], out["upper"], b, strict=True)
+        ]
+    return out

@@ -239,6 +239,8 @@ def test_excel_workbook_neutralises_formulas(board, public):
         "Overdue actions",
         "Changes since last quarter",
         "Figures",
+        "Relative position (force)",
+        "Relative position (CSPs)",
         "About",
     ]
     ws = wb["Overdue actions"]
@@ -557,3 +559,53 @@ def test_excel_figures_have_the_number_format_of_their_unit(board):
     for row in items.iter_rows(min_row=4):
         unit = row[ih["Unit"] - 1].value
         assert row[ih["Value"] - 1].number_format == formatting.EXCEL_FORMATS[unit]
+
+
+# -- 5. Lancashire's relative position (Home Office, year ending June 2025) -----------------
+def test_relative_position_of_the_force_and_the_partnerships(board, public):
+    force = board.force_position.set_index("Offence group")
+    assert len(force) == 23
+    total = force.loc["Total recorded crime (excluding fraud)"]
+    # 128,435 / 1,570,373 x 1,000 = 81.8 per 1,000; Table P1 England and Wales
+    # 5,287,312 / 60,854,727 x 1,000 = 86.9, outside 81.3 to 82.2: significantly lower
+    assert (total["Recorded crimes"], total["Population"]) == (128_435, 1_570_373)
+    assert formatting.figure(total["Rate per 1,000"], "rate") == "81.8"
+    assert formatting.figure(total["England and Wales"], "rate") == "86.9"
+    assert total["vs England and Wales"] == "Significantly lower"
+    assert (total["Rank"], total["Of"]) == (21, 34)  # 34 of 43 forces have a population
+    csps = board.partnership_position.set_index("Partnership")
+    assert len(csps) == 14
+    # Ribble Valley, the lowest: 2,414 / 64,469 x 1,000 = 37.4, 3rd of 283 partnerships
+    rv = csps.loc["Ribble Valley"]
+    assert formatting.figure(rv["Rate per 1,000"], "rate") == "37.4"
+    assert (rv["Rank"], rv["Of"]) == (3, 283)
+    # Blackpool, the highest: 21,832 / 142,708 x 1,000 = 153.0
+    assert csps.index[-1] == "Blackpool"
+    assert formatting.figure(csps.loc["Blackpool", "Rate per 1,000"], "rate") == "153.0"
+    # already published by the Home Office: the same in the public pack
+    pd.testing.assert_frame_equal(public.force_position, board.force_position)
+
+
+def test_relative_position_in_word_and_excel(board, board_docx):
+    headings = [p.text for p in board_docx.paragraphs if p.style.name.startswith("Heading")]
+    assert "5. Lancashire's relative position" in headings
+    text = "\n".join(p.text for p in board_docx.paragraphs)
+    assert (
+        "Lancashire's total recorded crime (excluding fraud) rate is 81.8 per 1,000 residents "
+        "(81.3 to 82.2), significantly lower than England and Wales (86.9); rank 21 of 34 "
+        "forces"
+    ) in text
+    rows = {r.cells[0].text: [c.text for c in r.cells] for t in board_docx.tables for r in t.rows}
+    assert rows["Ribble Valley"][1:4] == ["2,414", "37.4 (36.0 to 39.0)", "3 of 283"]
+    wb = load_workbook(io.BytesIO(xlsx_export.board_pack_xlsx(board)))
+    ws = wb["Relative position (force)"]
+    header = {c.value: c.column for c in ws[3]}
+    first = ws[4]
+    assert first[header["Offence group"] - 1].value == "Total recorded crime (excluding fraud)"
+    assert first[header["Recorded crimes"] - 1].value == 128_435
+    assert first[header["Recorded crimes"] - 1].number_format == "#,##0"
+    assert first[header["Rate per 1,000"] - 1].value == pytest.approx(128_435 / 1_570_373 * 1000)
+    for name in ("Rate per 1,000", "95% CI lower", "England and Wales", "North West"):
+        assert first[header[name] - 1].number_format == formatting.EXCEL_FORMATS["rate"]
+    csps = wb["Relative position (CSPs)"]
+    assert csps.max_row == 3 + 14

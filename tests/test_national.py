@@ -135,3 +135,92 @@ def test_malformed_comparator_groups_are_refused(tmp_path, rows, message):
     )
     with pytest.raises(ValueError, match=message):
         comparators.load_groups(path)
+
+
+# -- any of our areas: a partnership, the force, or partnerships added up ----------------
+WEST = ["E22000151", "E22000154", "E22000156", "E22000163"]  # Blackpool, Fylde, Lancaster, Wyre
+
+
+@pytest.fixture(scope="module")
+def rates(data_dir):
+    return national.offence_rates(data_dir)
+
+
+@pytest.mark.parametrize(
+    "codes, level, count, population, rate, rank, of",
+    [
+        # the force: 128,435 / 1,570,373 x 1,000 = 81.8, ranked among forces with a population
+        (["E23000003"], "force", 128_435, 1_570_373, 81.8, 21, 34),
+        # Preston's own CSP row: 15,943 / 156,411 x 1,000 = 101.9
+        (["E22000158"], "partnership", 15_943, 156_411, 101.9, 232, 283),
+        # West policing area, added up (never averaged): 21,832 + 4,642 + 10,762 + 7,018 =
+        # 44,254 crimes; 142,708 + 83,846 + 145,559 + 116,994 = 489,107 residents;
+        # 44,254 / 489,107 x 1,000 = 90.5 (the mean of the four rates would be 85.6)
+        (WEST, "aggregate", 44_254, 489_107, 90.5, None, None),
+    ],
+)
+def test_area_position_total_recorded_crime(rates, codes, level, count, population, rate, rank, of):
+    pos = national.area_position(rates, codes, level).set_index("offence")
+    row = pos.loc[national.TOTAL]
+    assert (row["count"], row["population"]) == (count, population)
+    assert round(row["rate"], 1) == rate
+    assert row["lower"] < row["rate"] < row["upper"]
+    if rank is None:
+        assert pd.isna(row["rank"]) and pd.isna(row["of"])
+    else:
+        assert (row["rank"], row["of"]) == (rank, of)
+    assert list(pos.index) == list(national.OFFENCE_GROUPS)
+
+
+@pytest.mark.parametrize(
+    "codes, level, benchmark, verdict",
+    [
+        (["E23000003"], "force", "K04000001", "better"),  # 81.8 (81.3-82.2) vs 86.9
+        (["E22000158"], "partnership", "K04000001", "worse"),  # 101.9 vs 86.9
+        (WEST, "aggregate", "E12000002", "better"),  # 90.5 (89.6-91.3) vs North West 91.4
+        (WEST, "aggregate", "K04000001", "worse"),  # 90.5 vs 86.9
+    ],
+)
+def test_area_position_significance(rates, codes, level, benchmark, verdict):
+    pos = national.area_position(rates, codes, level).set_index("offence")
+    assert pos.loc[national.TOTAL, f"vs_{benchmark}"] == verdict
+
+
+def test_the_14_partnerships_added_up_are_the_force_less_unassigned(rates, data_dir):
+    lookup = pd.read_csv(data_dir / "lancashire_areas_lookup.csv")
+    pos = national.area_position(rates, list(lookup["csp_code"]), "aggregate")
+    total = pos.set_index("offence").loc[national.TOTAL]
+    c2 = national.table_c2(data_dir)
+    unassigned = c2[(c2["pfa_code"] == "E23000003") & (c2["row_type"] == "unassigned")]
+    assert total["count"] + unassigned[national.TOTAL].sum() == 128_435
+    assert total["population"] == 1_570_373
+
+
+@pytest.mark.parametrize(
+    "area, level, codes",
+    [
+        ("E23000003", "force", ["E23000003"]),
+        ("E07000123", "partnership", ["E22000158"]),
+        ("PA-WEST", "aggregate", WEST),
+        ("E10000017", "aggregate", [f"E22000{n}" for n in range(152, 164)]),
+        ("UNASSIGNED", None, []),
+    ],
+)
+def test_members_for_our_areas(data_dir, area, level, codes):
+    from csa.db import Database
+    from csa.seed import seed
+
+    db = Database("sqlite://")
+    seed(db, data_dir)
+    assert national.members_for(area, db.areas(), db.area_members()) == (level, sorted(codes))
+
+
+def test_our_csp_codes_are_in_table_c2(rates, data_dir):
+    lookup = pd.read_csv(data_dir / "lancashire_areas_lookup.csv")
+    csps = rates[(rates["level"] == "partnership") & (rates["pfa_code"] == "E23000003")]
+    assert set(csps["area_code"]) == set(lookup["csp_code"])
+
+
+def test_area_position_refuses_unknown_codes(rates):
+    with pytest.raises(ValueError, match="not in the national tables"):
+        national.area_position(rates, ["E22999999"])

@@ -273,10 +273,11 @@ def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observ
         f"<td>{formatting.figure(lanc_num / lanc_den * 1000, 'rate')}</td>" in text
     )  # Lancashire incl. unassigned
     assert "DEMO DATA" in text
-    # one "Why?" per indicator shown: 11 public quarterly demo indicators and 23 recorded
-    # crime groups (ASB-01 and the police.uk categories are monthly: no figure in a quarter)
+    # one "Why?" per indicator shown: 11 public quarterly demo indicators, 14 monthly
+    # police.uk ones (ASB-01 and 13 categories, at their latest real month) and 23 recorded
+    # crime groups
     whys = [e.label for e in at.expander if e.label.startswith("Why?")]
-    assert len(whys) == 34
+    assert len(whys) == 48
     assert any(w.startswith("Why? VIO-01 Violence with injury: ") for w in whys)
     metrics = {m.label: int(m.value) for m in at.metric}
     assert set(metrics) == {
@@ -291,7 +292,96 @@ def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observ
         + metrics["● Similar to Lancashire"]
         + metrics["▲ Better than Lancashire"]
     )
-    assert 0 < compared <= 35
+    assert 0 < compared <= 48
+
+
+def test_area_profile_shows_monthly_indicators_at_their_latest_real_month(shared_db):
+    at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER})
+    published = published_figures(
+        shared_db, "public", indicators=["ASB-01", "PUK-BURG"], areas=[BURNLEY]
+    )
+    latest = published[published["data_kind"] == "real"].sort_values("period_start")
+    assert latest["period_label"].iloc[-1] == "2022-10"  # police.uk data end in October 2022
+    text = text_of(at)
+    assert re.search(
+        r"The chart in words: Burnley, Police\.uk crime and anti-social behaviour, "
+        r"October 2022 \(real figures; latest held, \d+ years?( \d+ months?)? old; out of date\)",
+        text,
+    ), text
+    rows = {}
+    for m in at.markdown:
+        for row in re.findall(r"<tr><td>.*?</tr>", m.value):
+            code = re.search(r"'>([A-Z0-9-]+) · ", row).group(1)
+            rows[code] = re.findall(r"<td>(.*?)</td>", row)
+    for code in ("ASB-01", "PUK-BURG"):
+        fig = latest[latest["indicator_code"] == code].iloc[-1]
+        assert fig["period_label"] == "2022-10"
+        assert rows[code][1] == "2022-10"
+        assert rows[code][2].startswith(html.escape(fig["value_text"]))
+    assert "for police.uk crime and anti-social behaviour" in text
+
+
+def _position(at: AppTest) -> pd.DataFrame:
+    assert any(h.value == "Compared with England and Wales" for h in at.header)
+    return at.dataframe[0].value.set_index("Offence group")
+
+
+def test_area_profile_compares_a_district_with_england_and_wales(shared_db, data_dir):
+    at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER})
+    table = _position(at)
+    # Burnley's own CSP row (E22000152) in Table C2 over its ONS mid-2023 population
+    c2 = pd.read_csv(data_dir / "prc_csp_ye_jun2025_tableC2.csv").set_index("csp_code")
+    pop = pd.read_csv(data_dir / "csp_population_mid2023.csv").set_index("csp_code")
+    count = c2.loc["E22000152", "total_recorded_crime_excluding_fraud"]
+    rate = count / pop.loc["E22000152", "population_mid2023"] * 1000
+    total = table.loc["Total recorded crime (excluding fraud)"]
+    assert total["Recorded crimes"] == formatting.count(count)
+    assert total["Rate per 1,000"] == formatting.figure(rate, "rate")
+    assert re.fullmatch(r"\d+ of 283 partnerships", total["Rank (1 = lowest rate)"])
+    assert len(table) == 23
+    text = text_of(at)
+    assert (
+        f"Burnley's rate of total recorded crime (excluding fraud), "
+        f"{formatting.figure(rate, 'rate')} per 1,000, is significantly higher than England and "
+        "Wales (86.9)"  # Table P1: 5,287,312 / 60,854,727 x 1,000
+    ) in text
+    assert "published by the Home Office" in text
+    assert "ranked among the 283 of 314 partnerships in England and Wales" in text
+    # the alcohol context, Fingertips' directly standardised rates, for a district
+    context = at.table[-1].value
+    assert list(context.index) == [
+        "Alcohol-related hospital admissions (narrow measure)",
+        "Alcohol-related deaths",
+    ]
+    assert context.loc["Alcohol-related deaths", "Period"] == "2017"
+
+
+@pytest.mark.parametrize(
+    "area, rate, rank, words",
+    [
+        # the force: 128,435 / 1,570,373 x 1,000 = 81.8, Table P1, ranked among forces
+        (
+            "E23000003",
+            "81.8",
+            "21 of 34 forces",
+            "Lancashire's rate of total recorded crime (excluding fraud), 81.8 per 1,000, is significantly lower than England and Wales",
+        ),
+        # West: 44,254 / 489,107 x 1,000 = 90.5, four partnerships added up, not ranked
+        ("PA-WEST", "90.5", None, "not ranked"),
+    ],
+)
+def test_area_profile_compares_the_force_and_a_policing_area(shared_db, area, rate, rank, words):
+    at = run("pages/scorecard/area.py", {"area": area, "period": QUARTER})
+    total = _position(at).loc["Total recorded crime (excluding fraud)"]
+    assert total["Rate per 1,000"] == rate
+    if rank:
+        assert total["Rank (1 = lowest rate)"] == rank
+        assert "ranked among the 34 of 43 forces" in text_of(at)
+    else:
+        assert "Rank (1 = lowest rate)" not in total.index
+    text = text_of(at)
+    assert words in text
+    assert "Alcohol-related admissions and deaths are shown for districts and unitaries" in text
 
 
 def test_area_profile_reasons_are_in_words(shared_db):

@@ -284,6 +284,15 @@ def test_board_pack_page_previews_and_offers_downloads(app_env):
     expanders = [e.label for e in at.expander]
     assert any(label.startswith("Violence with injury") for label in expanders)
     assert any(label.startswith("Organised crime group disruptions") for label in expanders)
+    # 5. Lancashire's relative position: the force, 128,435 / 1,570,373 x 1,000 = 81.8
+    assert "5. Lancashire's relative position" in [s.value for s in at.subheader]
+    force = at.dataframe[-2].value.set_index("Offence group")
+    total = force.loc["Total recorded crime (excluding fraud)"]
+    assert total["Rate per 1,000 (95% CI)"] == "81.8 (81.3 to 82.2)"
+    assert total["Rank of forces"] == "21 of 34"
+    assert total["vs England and Wales"] == "▲ Lower (86.9)"
+    csps = at.dataframe[-1].value.set_index("Partnership")
+    assert csps.loc["Ribble Valley", "Rank of partnerships"] == "3 of 283"
     at.radio(key="pack_audience").set_value("public").run()
     assert not at.exception
     expanders = [e.label for e in at.expander]

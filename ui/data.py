@@ -197,3 +197,13 @@ def _trajectory(indicator_code: str, area_code: str, version: tuple[str, int]):
 def today() -> date:
     """Today's date, for due dates and out-of-date flags."""
     return date.today()
+
+
+@st.cache_resource(show_spinner="Reading the Home Office tables…")
+def national_rates(data_dir: str) -> pd.DataFrame:
+    """Every partnership, force and benchmark on every offence group (Home Office, year
+    ending June 2025; :func:`csa.national.offence_rates`), computed once per data directory
+    (shared: do not modify the frame)."""
+    from csa import national
+
+    return national.offence_rates(Path(data_dir))

@@ -22,6 +22,11 @@ Contents
    actions.
 4. **Changes since last quarter**: verdicts for pan-Lancashire and the policing areas whose
    RAG or critical flag changed since the previous quarter.
+5. **Lancashire's relative position**: police recorded crime, year ending June 2025 (Home
+   Office, already published): the force on every offence group against England and Wales,
+   England and the North West (rate per 1,000, 95% CI, rank among forces, significance), and
+   the 14 partnerships' total recorded crime rate with their rank among partnerships
+   (:func:`relative_position`, from :mod:`csa.national`).
 
 Audience
 --------
@@ -41,10 +46,11 @@ import numpy as np
 import pandas as pd
 
 from csa import config as csa_config
-from csa import demo_labels, publish
+from csa import demo_labels, national, publish
 from csa.access import PUBLIC, Actor, can_see_indicator
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import Inputs
+from csa.benchmark import compare
 from csa.periods import parse_quarter, quarter_label
 from csa.plans import tracking
 from csa.plans.workflow import NONE_YET, STATE_WORDS
@@ -165,6 +171,10 @@ class BoardPack:
     demo_data: bool
     restricted_left_out: int = 0
     notes: list[str] = field(default_factory=list)
+    #: Lancashire's relative position (:func:`relative_position`): the force on every
+    #: offence group, and the 14 partnerships on total recorded crime
+    force_position: pd.DataFrame = field(default_factory=pd.DataFrame)
+    partnership_position: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def title(self) -> str:
@@ -309,6 +319,80 @@ def _changes(
             }
         )
     return pd.DataFrame(rows, columns=cols)
+
+
+VERDICTS = {
+    "better": "Significantly lower",
+    "worse": "Significantly higher",
+    "similar": "Similar",
+    "not compared": "Not compared",
+}
+RELATIVE_SOURCE = (
+    f"Lancashire's relative position: police recorded crime, {national.PERIOD}, published by "
+    "the Home Office (Tables C2 and P1), per 1,000 residents "
+    f"({national.POPULATION_VINTAGE}); 95% confidence intervals by Byar's method; "
+    "significantly higher or lower when the comparator's rate lies outside the interval "
+    "(Fingertips' method). Ranks: 1 = the lowest rate, among the forces (or partnerships) "
+    "whose population can be matched exactly."
+)
+
+
+def relative_position(data_dir) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lancashire's relative position for the pack, plain values (the exports format them).
+
+    Returns ``(force, partnerships)``: the force on every offence group (Offence group,
+    Recorded crimes, Population, Rate per 1,000, 95% CI lower and upper, Rank, Of, and for
+    each of England and Wales, England and the North West its rate and "vs" verdict), and
+    the 14 partnerships on total recorded crime (Partnership, Recorded crimes, Population,
+    Rate per 1,000, 95% CI lower and upper, Rank, Of, vs England and Wales). Both carry
+    Unit = "rate" for the Excel number formats.
+    """
+    rates = national.offence_rates(data_dir)
+    pos = national.area_position(rates, [national.LANCASHIRE_FORCE], "force")
+    force = pd.DataFrame(
+        {
+            "Offence group": pos["title"],
+            "Unit": "rate",
+            "Recorded crimes": pos["count"],
+            "Population": pos["population"],
+            "Rate per 1,000": pos["rate"],
+            "95% CI lower": pos["lower"],
+            "95% CI upper": pos["upper"],
+            "Rank": pos["rank"],
+            "Of": pos["of"],
+        }
+    )
+    for code, bname in national.BENCHMARKS.items():
+        force[bname] = pos[f"bench_{code}"]
+        force[f"vs {bname}"] = pos[f"vs_{code}"].map(VERDICTS)
+    csp = rates[
+        (rates["level"] == "partnership")
+        & (rates["pfa_code"] == national.LANCASHIRE_FORCE)
+        & (rates["offence"] == national.TOTAL)
+    ]
+    bench = rates[(rates["level"] == "benchmark") & (rates["offence"] == national.TOTAL)]
+    ew = float(bench.loc[bench["area_code"] == national.ENGLAND_AND_WALES, "rate"].iloc[0])
+    partnerships = pd.DataFrame(
+        {
+            "Partnership": csp["area_name"],
+            "Unit": "rate",
+            "Recorded crimes": csp["count"],
+            "Population": csp["population"],
+            "Rate per 1,000": csp["rate"],
+            "95% CI lower": csp["lower"],
+            "95% CI upper": csp["upper"],
+            "Rank": csp["rank"],
+            "Of": csp["of"],
+            "vs England and Wales": [
+                VERDICTS[compare(v, lo, hi, ew, "low_is_good")]
+                for v, lo, hi in zip(csp["rate"], csp["lower"], csp["upper"], strict=True)
+            ],
+        }
+    ).sort_values("Rate per 1,000", kind="stable")
+    whole = ["Recorded crimes", "Population", "Rank", "Of"]
+    force[whole] = force[whole].round().astype("Int64")
+    partnerships[whole] = partnerships[whole].round().astype("Int64")
+    return force.reset_index(drop=True), partnerships.reset_index(drop=True)
 
 
 def build(
@@ -551,6 +635,12 @@ def build(
             f"{'s are' if left_out != 1 else ' is'} left out; counts of 1 to {threshold - 1}, "
             "and any figure from which one could be worked out, are not shown."
         )
+    try:
+        force_position, partnership_position = relative_position(csa_config.data_dir(settings))
+        notes.append(RELATIVE_SOURCE)
+    except FileNotFoundError as exc:  # the national tables are bundled; say so if not
+        force_position, partnership_position = pd.DataFrame(), pd.DataFrame()
+        notes.append(f"Lancashire's relative position is left out: {exc}.")
     return BoardPack(
         period=period,
         previous_period=previous,
@@ -568,4 +658,6 @@ def build(
         demo_data=demo,
         restricted_left_out=left_out if audience == "public" else 0,
         notes=notes,
+        force_position=force_position,
+        partnership_position=partnership_position,
     )

@@ -604,9 +604,85 @@ def board_pack_docx(pack: BoardPack) -> bytes:
         )
         add_table(doc, pack.changes, [4.5, 3, 3.3, 3.3, 2.5])
 
+    if not pack.force_position.empty:
+        _relative_position(doc, pack)
+
     doc.add_heading("About these figures", level=1)
     _bullets(doc, pack.notes)
     return _save(doc)
+
+
+def _verdict(v: str) -> str:
+    marks = {"Significantly lower": "▲ Lower", "Significantly higher": "▼ Higher"}
+    return marks.get(v, "● Similar" if v == "Similar" else v)
+
+
+def _relative_position(doc, pack: BoardPack) -> None:
+    """5. Lancashire's relative position: the force on every offence group, then the 14
+    partnerships on total recorded crime (Home Office figures, already published)."""
+    f, p = pack.force_position, pack.partnership_position
+    doc.add_heading("5. Lancashire's relative position", level=1)
+    total = f.iloc[0]
+    doc.add_paragraph(
+        f"Police recorded crime, year ending June 2025, published by the Home Office. "
+        f"Lancashire's "
+        f"{total['Offence group'].lower()} rate is {formatting.figure(total['Rate per 1,000'], 'rate')} "
+        f"per 1,000 residents ({formatting.interval(total['95% CI lower'], total['95% CI upper'], 'rate')}), "
+        f"{total['vs England and Wales'].lower()} than England and Wales "
+        f"({formatting.figure(total['England and Wales'], 'rate')}); rank {total['Rank']} of "
+        f"{total['Of']} forces (1 = the lowest rate).".replace("similar than", "similar to")
+    )
+    rate = lambda col: col.map(lambda v: formatting.figure(v, "rate"))  # noqa: E731
+    ci = [
+        formatting.interval(lo, hi, "rate")
+        for lo, hi in zip(f["95% CI lower"], f["95% CI upper"], strict=True)
+    ]
+    table = pd.DataFrame(
+        {
+            "Offence group": f["Offence group"],
+            "Rate per 1,000 (95% CI)": [
+                f"{r} ({c})" for r, c in zip(rate(f["Rate per 1,000"]), ci, strict=True)
+            ],
+            "Rank of forces": [
+                f"{r} of {o}" if pd.notna(r) else "–"
+                for r, o in zip(f["Rank"], f["Of"], strict=True)
+            ],
+            "vs England and Wales": [
+                f"{_verdict(v)} ({b})"
+                for v, b in zip(
+                    f["vs England and Wales"], rate(f["England and Wales"]), strict=True
+                )
+            ],
+            "vs England": [
+                f"{_verdict(v)} ({b})"
+                for v, b in zip(f["vs England"], rate(f["England"]), strict=True)
+            ],
+            "vs North West": [
+                f"{_verdict(v)} ({b})"
+                for v, b in zip(f["vs North West"], rate(f["North West"]), strict=True)
+            ],
+        }
+    )
+    add_table(doc, table, [4.0, 3.4, 1.8, 2.6, 2.6, 2.6], font_size=8.5)
+    doc.add_heading("The 14 partnerships: total recorded crime", level=2)
+    ptable = pd.DataFrame(
+        {
+            "Partnership": p["Partnership"],
+            "Recorded crimes": p["Recorded crimes"].map(formatting.count),
+            "Rate per 1,000 (95% CI)": [
+                f"{formatting.figure(r, 'rate')} ({formatting.interval(lo, hi, 'rate')})"
+                for r, lo, hi in zip(
+                    p["Rate per 1,000"], p["95% CI lower"], p["95% CI upper"], strict=True
+                )
+            ],
+            "Rank of partnerships": [
+                f"{r} of {o}" if pd.notna(r) else "–"
+                for r, o in zip(p["Rank"], p["Of"], strict=True)
+            ],
+            "vs England and Wales": p["vs England and Wales"].map(_verdict),
+        }
+    )
+    add_table(doc, ptable, [4.0, 2.6, 4.0, 3.2, 3.2], font_size=8.5)
 
 
 def plan_document(

@@ -20,8 +20,18 @@ from csa.formatting import EXCEL_FORMATS
 from csa.reports.board_pack import BoardPack, plan_summary
 
 #: Columns holding a figure in the row's unit (column "Unit"), and columns of whole counts.
-UNIT_COLUMNS = ("Value", "95% CI lower", "95% CI upper", "Target", "Lancashire")
-COUNT_COLUMNS = ("Numerator", "Denominator")
+UNIT_COLUMNS = (
+    "Value",
+    "95% CI lower",
+    "95% CI upper",
+    "Target",
+    "Lancashire",
+    "Rate per 1,000",
+    "England and Wales",
+    "England",
+    "North West",
+)
+COUNT_COLUMNS = ("Numerator", "Denominator", "Recorded crimes", "Population")
 
 
 def board_pack_sheets(pack: BoardPack) -> dict[str, pd.DataFrame]:
@@ -92,6 +102,9 @@ def board_pack_sheets(pack: BoardPack) -> dict[str, pd.DataFrame]:
         sheets["Overdue actions"] = pack.overdue_actions
     sheets["Changes since last quarter"] = pack.changes
     sheets["Figures"] = pack.figures
+    if not pack.force_position.empty:
+        sheets["Relative position (force)"] = pack.force_position
+        sheets["Relative position (CSPs)"] = pack.partnership_position
     sheets["About"] = pd.DataFrame({"Note": pack.notes})
     return sheets
 

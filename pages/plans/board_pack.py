@@ -9,7 +9,7 @@ from csa.access import allowed
 from csa.exports import safe_frame
 from csa.reports.board_pack import AUDIENCES, plan_summary
 from csa.reports.charts import trend_chart, trend_frame
-from ui import context, data, filters, plan_views
+from ui import context, data, filters, plan_views, relative_views
 from ui.format import badge, unit_label
 
 ctx = context.guard(__file__)
@@ -176,6 +176,8 @@ if pack.changes.empty:
     )
 else:
     st.dataframe(safe_frame(pack.changes), hide_index=True, width="stretch")
+
+relative_views.board_pack_section(pack.force_position, pack.partnership_position)
 
 with st.expander("About these figures"):
     for note in pack.notes:

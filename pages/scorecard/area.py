@@ -1,7 +1,10 @@
-"""Area profile: every indicator for one area against Lancashire, on one screen.
+"""Area profile: every indicator for one area against Lancashire, on one screen, each at its
+real frequency; then the area against England and Wales, and its context.
 
-A spine chart shows where the area sits among the 14 for each indicator; the tables below
-give the figures, the comparison and the status, with the reasons on demand.
+A spine chart per section shows where the area sits among the 14 for each indicator; the
+tables below give the figures, the comparison and the status, with the reasons on demand.
+The quarterly CSA indicators follow the quarter chosen; each monthly (police.uk) and annual
+(Home Office) indicator shows its latest real period, and its section says how old that is.
 """
 
 import html
@@ -9,15 +12,17 @@ import html
 import pandas as pd
 import streamlit as st
 
-from csa import demo_labels, formatting
+from csa import config as csa_config
+from csa import demo_labels, formatting, inventory, national
 from csa.areas import PAN_LANCASHIRE
-from ui import charts, context, data, filters, scorecard
+from ui import charts, context, data, filters, relative_views, scorecard
 from ui import format as fmt
 
 ctx = context.current()
 
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
+kinds = dict(zip(areas["code"], areas["kind"], strict=True))
 base_codes = list(areas.loc[areas["kind"].isin(["district", "unitary"]), "code"])
 
 st.title("Area profile")
@@ -28,22 +33,54 @@ area = filters.area_select(
 quarters = data.periods_with_figures("quarterly")
 due = data.next_periods(quarters[-1], 1) if quarters else []  # the quarter now being returned
 period = filters.period_select(
-    quarters + due, container=right, default=quarters[-1] if quarters else None
+    quarters + due,
+    container=right,
+    default=quarters[-1] if quarters else None,
 )
-annual = data.periods_with_figures("annual")
-annual_period = annual[-1] if annual else None
 name = names.get(area, area)
 
 indicators = ctx.indicators.sort_values(["theme_order", "sort_order"])
 titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 
-# the published figures shown: this viewer's audience, each section's own period
-frames = []
-for label, freq in ((period, "quarterly"), (annual_period, "annual")):
-    if label is None or (freq == "quarterly" and label not in quarters):
+# each monthly or annual indicator at its own latest real period (its last period when it
+# has only demo figures); the quarterly CSA indicators at the quarter chosen
+spans = inventory.series_periods(data.observations(), data.periods())
+own_period = {
+    c: spans[c]["latest_real"] or spans[c]["last"] for c in indicators["code"] if c in spans
+}
+period_end = dict(
+    zip(data.periods()["label"], pd.to_datetime(data.periods()["end_date"]), strict=True)
+)
+
+
+def _age(label: str) -> str:
+    """How old a period is, from its end to today: "3 years 1 month old"."""
+    end = period_end.get(label)
+    if end is None or pd.isna(end):
+        return "age unknown"
+    today = pd.Timestamp(data.today())
+    years, months = divmod(max(0, (today.year - end.year) * 12 + today.month - end.month), 12)
+    words = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if months or not years:
+        words.append(f"{months} month{'s' if months != 1 else ''}")
+    return " ".join(words) + " old"
+
+
+# the published figures shown: this viewer's audience, one query per section
+frames, section_period = [], {}
+for freq in ("quarterly", "monthly", "annual"):
+    codes = list(indicators.loc[indicators["frequency"] == freq, "code"])
+    if freq == "quarterly":
+        if codes and period in quarters:
+            frames.append(ctx.figures(indicators=codes, periods=[period]))
         continue
-    codes = indicators.loc[indicators["frequency"] == freq, "code"]
-    frames.append(ctx.figures(indicators=list(codes), periods=[label]))
+    own = {c: own_period[c] for c in codes if own_period.get(c)}
+    if not own:
+        continue
+    got = ctx.figures(indicators=list(own), periods=sorted(set(own.values())))
+    frames.append(got[got["period_label"] == got["indicator_code"].map(own)])
+    labels = sorted(set(own.values()), key=lambda lb: period_end.get(lb, pd.Timestamp(0)))
+    section_period[freq] = labels[-1]
 figures = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 if period is None or period not in quarters:
     scorecard.empty_state(period or "this quarter")
@@ -63,6 +100,22 @@ hidden = set(
 mine = mine_all.set_index("indicator_code")
 pan = figures[figures["area_code"] == PAN_LANCASHIRE].set_index("indicator_code")
 
+
+def _latest(freq: str) -> str:
+    """A section's period in words and how old it is."""
+    label = section_period[freq]
+    words = scorecard.period_name(label, freq)
+    real = (figures.loc[figures["period_label"] == label, "data_kind"] == "real").any()
+    stale = scorecard.is_stale(
+        period_end.get(label), freq, data.today(), int(ctx.settings["return_due_days"])
+    )
+    return (
+        f"{words} ({'real figures; ' if real else ''}latest held, {_age(label)}"
+        + ("; out of date" if stale else "")
+        + ")"
+    )
+
+
 # -- at a glance ----------------------------------------------------------------------------
 st.header(f"How {name} compares with Lancashire")
 shown = mine[[(c, area) not in hidden for c in mine.index]]
@@ -79,22 +132,33 @@ m[1].metric("● Similar to Lancashire", int(counts.get("similar", 0)))
 m[2].metric("▲ Better than Lancashire", int(counts.get("better", 0)))
 m[3].metric("✖ Off track against a target", int((shown["target_status"] == "off track").sum()))
 m[4].metric("⚠ Critical: plan required", int(shown["critical"].sum()))
-st.caption(
-    f"{name}, "
-    + (
-        f"{period} for the quarterly CSA indicators"
-        if period in quarters
-        else f"no quarterly figures for {period} yet"
+periods_said = [
+    f"{period} for the quarterly CSA indicators"
+    if period in quarters
+    else f"no quarterly figures for {period} yet"
+]
+if "monthly" in section_period:
+    periods_said.append(
+        f"{scorecard.period_name(section_period['monthly'], 'monthly')} for police.uk crime "
+        "and anti-social behaviour"
     )
-    + (f" and {annual_period} for police recorded crime" if annual_period else "")
-    + f". Compared: {len(compared)} of {len(shown)} indicators (counts are not "
+if "annual" in section_period:
+    periods_said.append(f"{section_period['annual']} for police recorded crime")
+said = (
+    periods_said[0]
+    if len(periods_said) == 1
+    else (", ".join(periods_said[:-1]) + " and " + periods_said[-1])
+)
+st.caption(
+    f"{name}, {said}. Compared: {len(compared)} of {len(shown)} indicators (counts are not "
     "compared: a district's count and Lancashire's total are not like for like)."
 )
 
-SECTIONS = (
-    ("quarterly", f"CSA priorities, {period}"),
-    ("annual", f"Police recorded crime, {annual_period} (real figures)"),
-)
+SECTIONS = [("quarterly", f"CSA priorities, {period}")]
+if "monthly" in section_period:
+    SECTIONS.append(("monthly", f"Police.uk crime and anti-social behaviour, {_latest('monthly')}"))
+if "annual" in section_period:
+    SECTIONS.append(("annual", f"Police recorded crime, {_latest('annual')}"))
 for freq, heading in SECTIONS:
     inds = indicators[indicators["frequency"] == freq]
     frame = charts.spine_frame(figures, inds, area, base_codes, hidden)
@@ -207,3 +271,9 @@ for theme, group in indicators.groupby("theme_name", sort=False):
                 icon=":material/show_chart:",
                 query_params={"indicator": ind["code"], "area": area},
             )
+
+# -- the area against England and Wales, and its context ----------------------------------
+data_dir = csa_config.data_dir(ctx.settings)
+level, csp_codes = national.members_for(area, areas, data.area_members())
+relative_views.relative_position(data.national_rates(str(data_dir)), level, csp_codes, name)
+relative_views.alcohol_context(data_dir, area, name, kinds.get(area, ""))
