@@ -367,9 +367,9 @@ def test_presentation_says_plan_in_place_on_the_theme_screen(app_env):
             if at.title[0].value == theme:
                 break
         assert at.title[0].value == theme
-        table = at.dataframe[0].value
-        status = table.loc[table["Indicator"].str.startswith("Violence with injury"), "Status"]
-        assert status.item().endswith(" · plan in place") is expected
+        card = [m.value for m in at.markdown if "<b>Violence with injury</b>" in m.value]
+        assert len(card) == 1  # its card: title, status badge, figure
+        assert ("Off track · CRITICAL · plan in place" in card[0]) is expected
         assert ("Plan in place: Approved" in unescaped(markdown_text(at))) is expected
 
 
@@ -421,3 +421,35 @@ def test_summary_screen_places_each_indicator_by_variation_and_assurance(app_env
         assert col == (fig["assurance"] if isinstance(fig["assurance"], str) else "none")
     link = 'href="indicator?indicator=VIO-01&amp;area=E23000003&amp;period=2026-27+Q2"'
     assert link in next(m.value for m in at.markdown if "SPC summary" in m.value)
+
+
+@pytest.mark.parametrize(
+    "themes,per_screen,expected",
+    [
+        # a theme that fits keeps its own name; an empty theme gets no screen
+        ([("Violence", ["V1", "V2"]), ("Drugs", [])], 6, [("Violence", ["V1", "V2"])]),
+        # exactly full: one screen
+        ([("Violence", list("abcdef"))], 6, [("Violence", list("abcdef"))]),
+        # seven over two screens of 4 and 3, never 6 and 1
+        (
+            [("Violence", list("abcdefg"))],
+            6,
+            [("Violence (1 of 2)", list("abcd")), ("Violence (2 of 2)", list("efg"))],
+        ),
+        # thirteen over three screens of 5, 5, 3; the order of the indicators kept
+        (
+            [("A", list("abcdefghijklm")), ("B", ["x"])],
+            6,
+            [
+                ("A (1 of 3)", list("abcde")),
+                ("A (2 of 3)", list("fghij")),
+                ("A (3 of 3)", list("klm")),
+                ("B", ["x"]),
+            ],
+        ),
+    ],
+)
+def test_a_theme_too_big_for_one_screen_is_split_not_scrolled(themes, per_screen, expected):
+    from ui.scorecard import present_screens
+
+    assert present_screens(themes, per_screen) == expected
