@@ -84,15 +84,16 @@ input:focus-visible, [role="combobox"]:focus-visible {
     padding-right: 0.75rem; }
   /* tables drawn with class csa-stack become stacked rows: each row a card, each cell a
      line named by its column (td data-label); the header row is hidden from sight only */
-  table.csa-stack, table.csa-stack tbody, table.csa-stack tr, table.csa-stack td {
+  table.csa-stack, table.csa-stack tbody, table.csa-stack tbody tr, table.csa-stack tbody td {
     display: block; width: 100% !important; box-sizing: border-box; }
-  table.csa-stack thead { position: absolute !important; width: 1px; height: 1px;
+  table.csa-stack thead, table.csa-stack thead * { position: absolute !important;
+    width: 1px !important; height: 1px; padding: 0 !important; margin: -1px; border: 0;
     overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-  table.csa-stack tr { border: 1px solid #B1B4B6; border-radius: 0.4rem;
+  table.csa-stack tbody tr { border: 1px solid #B1B4B6; border-radius: 0.4rem;
     margin: 0 0 0.6rem; padding: 0.35rem 0.6rem; }
-  table.csa-stack td { border: 0 !important; padding: 0.12rem 0 !important;
+  table.csa-stack tbody td { border: 0 !important; padding: 0.12rem 0 !important;
     white-space: normal !important; overflow-wrap: anywhere; }
-  table.csa-stack td[data-label]::before { content: attr(data-label) ": ";
+  table.csa-stack tbody td[data-label]::before { content: attr(data-label) ": ";
     font-weight: 700; color: #0B0C0C; }
 }
 </style>
