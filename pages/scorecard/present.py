@@ -206,13 +206,21 @@ def card(ind: dict, chart_height: int) -> None:
     plan = plans.get(ind["code"])
     if plan and plan["in_place"]:
         label += " · plan in place"
+    target_text = fig["target_text"] or ""
+    target_words = (
+        ""
+        if target_text in ("", "–")
+        else f" · {html.escape(target_text)}"
+        if target_text == "no target"
+        else f" · target {html.escape(target_text)}"
+    )
     with st.container(border=True):
         st.markdown(
             f"<div class='csa-present-card'><b>{html.escape(ind['title'])}</b>"
             f"{scorecard.demo_tag(fig, ind)} {badge(fig['rag'], label)}</div>"
             f"<div class='csa-present-figure'><b>{html.escape(fig['value_text'])}</b> "
-            f"{html.escape(unit)} · {html.escape(str(fig['period_label']))} · target "
-            f"{html.escape(fig['target_text'])}<br/>{html.escape(fig['variation_text'])}</div>",
+            f"{html.escape(unit)} · {html.escape(str(fig['period_label']))}{target_words}"
+            f"<br/>{html.escape(fig['variation_text'])}</div>",
             unsafe_allow_html=True,
         )
         if plan:
@@ -224,7 +232,9 @@ def card(ind: dict, chart_height: int) -> None:
         if spc.empty:
             reason = next(
                 (r for r in fig["reasons"] if "SPC" in r),
-                "No chart: not enough published figures for this series.",
+                "No chart: this figure is withheld to protect small numbers."
+                if fig["hidden"]
+                else "No chart: not enough published figures for this series.",
             )
             st.caption(reason)
             st.container(height=chart_height, border=False)  # keeps the cards level
