@@ -368,9 +368,9 @@ def test_presentation_says_plan_in_place_on_the_theme_screen(app_env):
             if at.title[0].value == theme:
                 break
         assert at.title[0].value == theme
-        table = at.dataframe[0].value
-        status = table.loc[table["Indicator"].str.startswith("Violence with injury"), "Status"]
-        assert status.item().endswith(" · plan in place") is expected
+        card = [m.value for m in at.markdown if "<b>Violence with injury</b>" in m.value]
+        assert len(card) == 1  # its card: title, status badge, figure
+        assert ("Off track · CRITICAL · plan in place" in card[0]) is expected
         assert ("Plan in place: Approved" in unescaped(markdown_text(at))) is expected
 
 
@@ -450,3 +450,35 @@ def test_indicator_page_of_recorded_crime_links_the_home_office_table(app_env):
         ":material/history: **Latest figure is YE Jun 2025: no newer Home Office police "
         "recorded crime (Table C2) data is bundled.**"
     )
+
+
+@pytest.mark.parametrize(
+    "themes,per_screen,expected",
+    [
+        # a theme that fits keeps its own name; an empty theme gets no screen
+        ([("Violence", ["V1", "V2"]), ("Drugs", [])], 6, [("Violence", ["V1", "V2"])]),
+        # exactly full: one screen
+        ([("Violence", list("abcdef"))], 6, [("Violence", list("abcdef"))]),
+        # seven over two screens of 4 and 3, never 6 and 1
+        (
+            [("Violence", list("abcdefg"))],
+            6,
+            [("Violence (1 of 2)", list("abcd")), ("Violence (2 of 2)", list("efg"))],
+        ),
+        # thirteen over three screens of 5, 5, 3; the order of the indicators kept
+        (
+            [("A", list("abcdefghijklm")), ("B", ["x"])],
+            6,
+            [
+                ("A (1 of 3)", list("abcde")),
+                ("A (2 of 3)", list("fghij")),
+                ("A (3 of 3)", list("klm")),
+                ("B", ["x"]),
+            ],
+        ),
+    ],
+)
+def test_a_theme_too_big_for_one_screen_is_split_not_scrolled(themes, per_screen, expected):
+    from ui.scorecard import present_screens
+
+    assert present_screens(themes, per_screen) == expected

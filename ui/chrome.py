@@ -4,13 +4,40 @@ from __future__ import annotations
 
 import streamlit as st
 
+#: Presentation mode only: no sidebar or app header, large type (the board reads a wall
+#: screen), tight block gaps so each screen fits 1920x1080 without scrolling.
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stExpandSidebarButton"] { display: none !important; }
+[data-testid="stExpandSidebarButton"], [data-testid="stHeader"] { display: none !important; }
 html, body, [data-testid="stAppViewContainer"] { font-size: 1.35rem; }
-[data-testid="stMetricValue"] { font-size: 3rem; }
-h1 { font-size: 3rem !important; } h2 { font-size: 2.4rem !important; }
+[data-testid="stMainBlockContainer"], .block-container { padding: 0.8rem 2rem 0.4rem;
+  max-width: none; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.45rem; }
+[data-testid="stMetric"] { padding: 0; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+h1 { font-size: 2.6rem !important; padding: 0 !important; line-height: 1.15 !important; }
+h2, h3 { font-size: 1.5rem !important; padding: 0.1rem 0 !important; }
+.csa-present-where, .csa-present-legend { font-size: 0.9rem; color: #0B0C0C; }
+/* Streamlit pulls the element after a Markdown block up by its paragraph margin (1rem) */
+.csa-present-where, .csa-present-legend, .csa-present-figure { margin-bottom: 1rem; }
+.csa-present-where { padding-top: 0.3rem; }
+.csa-present-legend span { white-space: nowrap; margin-right: 0.9em; }
+.csa-present-legend svg { vertical-align: middle; }
+.csa-present-card { font-size: 1.15rem; line-height: 1.4; }
+.csa-present-figure { font-size: 1rem; line-height: 1.4; }
+.csa-present-figure b { font-size: 1.5rem; }
+table.csa-present-themes { width: 100%; border-collapse: collapse; }
+table.csa-present-themes th { text-align: left; font-size: 1rem; padding: 0.1em 0.4em; }
+table.csa-present-themes td { padding: 0.1em 0.25em; line-height: 1.3; }
+table.csa-present-themes th, table.csa-present-themes td { border: 1px solid #DDE3E8; }
+table.csa-present-themes span[role="img"] { font-size: 1rem !important; }
+table.csa-present-matrix { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
+table.csa-present-matrix thead th { white-space: nowrap; }
+table.csa-present-matrix th, table.csa-present-matrix td { text-align: left;
+  vertical-align: top; padding: 0.2em 0.5em; border: 1px solid #B1B4B6; }
+table.csa-present-matrix ul { margin: 0; padding-left: 1em; }
+table.csa-present-matrix li { margin: 0; }
 </style>
 """
 #: Presentation: the arrow keys, PageDown/PageUp and a presentation clicker (which sends them)
@@ -55,6 +82,19 @@ input:focus-visible, [role="combobox"]:focus-visible {
   h3 { font-size: 1.25rem !important; }
   [data-testid="stMainBlockContainer"], .block-container { padding-left: 0.75rem;
     padding-right: 0.75rem; }
+  /* tables drawn with class csa-stack become stacked rows: each row a card, each cell a
+     line named by its column (td data-label); the header row is hidden from sight only */
+  table.csa-stack, table.csa-stack tbody, table.csa-stack tbody tr, table.csa-stack tbody td {
+    display: block; width: 100% !important; box-sizing: border-box; }
+  table.csa-stack thead, table.csa-stack thead * { position: absolute !important;
+    width: 1px !important; height: 1px; padding: 0 !important; margin: -1px; border: 0;
+    overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  table.csa-stack tbody tr { border: 1px solid #B1B4B6; border-radius: 0.4rem;
+    margin: 0 0 0.6rem; padding: 0.35rem 0.6rem; }
+  table.csa-stack tbody td { border: 0 !important; padding: 0.12rem 0 !important;
+    white-space: normal !important; overflow-wrap: anywhere; }
+  table.csa-stack tbody td[data-label]::before { content: attr(data-label) ": ";
+    font-weight: 700; color: #0B0C0C; }
 }
 </style>
 """
@@ -78,9 +118,16 @@ def header(ctx) -> None:
 
 
 def footer(embedded: bool, presenting: bool = False) -> None:
+    if presenting:  # no rule and one line on a wall screen (and no link: the presentation
+        # registers its own page only)
+        st.caption(
+            "Real figures: ONS, Home Office and MHCLG; boundaries: ONS, contains OS data © Crown "
+            "copyright and database right 2023; Open Government Licence v3.0. Figures marked "
+            "**DEMO** are synthetic."
+        )
+        return
     st.divider()
-    if not presenting:  # the presentation registers its own page only
-        st.page_link("pages/scorecard/accessibility.py", label="Accessibility statement")
+    st.page_link("pages/scorecard/accessibility.py", label="Accessibility statement")
     st.caption(
         "Real figures: ONS, Home Office and MHCLG, Open Government Licence v3.0. Boundaries: "
         "Source: Office for National Statistics licensed under the Open Government Licence "

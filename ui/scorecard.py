@@ -213,3 +213,20 @@ def context_table(group: pd.DataFrame, by_code: pd.DataFrame, area_name: str, st
             }
         )
     return pd.DataFrame(rows).set_index("Indicator")
+
+
+def present_screens(themes: list[tuple[str, list[str]]], per_screen: int) -> list[tuple[str, list]]:
+    """The presentation's theme screens: each theme's indicators in order, at most
+    ``per_screen`` on a screen; a theme with more is split into near-equal screens titled
+    "Violence (1 of 2)", "Violence (2 of 2)" (a screen never scrolls). Themes with no
+    indicators shown get no screen."""
+    screens = []
+    for theme, codes in themes:
+        if not codes:
+            continue
+        parts = -(-len(codes) // per_screen)
+        size = -(-len(codes) // parts)
+        for i in range(parts):
+            title = theme if parts == 1 else f"{theme} ({i + 1} of {parts})"
+            screens.append((title, list(codes[i * size : (i + 1) * size])))
+    return screens

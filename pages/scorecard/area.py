@@ -229,14 +229,17 @@ def _theme_table(group: pd.DataFrame) -> str:
             )
         )
         body.append(
-            f"<tr><td><b>{html.escape(ind['title'])}</b>{tag}<br/><span style='color:#505A5F;"
-            f"font-size:0.8rem'>{code} · {formatting.unit_label(unit, int(ind['multiplier']))}"
-            f"</span></td><td>{html.escape(row['period_label'])}</td>"
-            f"<td>{_value(row)}</td><td>{_lancashire(code, unit)}</td>"
-            f"<td>{html.escape(comparison)}</td><td>{status}</td></tr>"
+            f"<tr><td data-label='Indicator'><b>{html.escape(ind['title'])}</b>{tag}<br/>"
+            f"<span style='color:#505A5F;font-size:0.8rem'>{code} · "
+            f"{formatting.unit_label(unit, int(ind['multiplier']))}</span></td>"
+            f"<td data-label='Period'>{html.escape(row['period_label'])}</td>"
+            f"<td data-label='{html.escape(name)} (95% CI)'>{_value(row)}</td>"
+            f"<td data-label='Lancashire'>{_lancashire(code, unit)}</td>"
+            f"<td data-label='Compared with Lancashire'>{html.escape(comparison)}</td>"
+            f"<td data-label='Status'>{status}</td></tr>"
         )
     return (
-        "<table style='width:100%;border-collapse:collapse' class='csa-profile'>"
+        "<table style='width:100%;border-collapse:collapse' class='csa-profile csa-stack'>"
         f"<thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
     )
 

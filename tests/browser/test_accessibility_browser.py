@@ -74,9 +74,10 @@ def test_no_axe_violations_in_the_embed(page, app_url, host_url, path, query, wi
     assert violations == []
 
 
+@pytest.mark.parametrize("width", [320, 390])
 @pytest.mark.parametrize(("path", "query"), PAGES, ids=[p or "overview" for p, _ in PAGES])
-def test_reflows_to_320_px_without_sideways_scrolling(page, app_url, host_url, path, query):
-    frame = _framed(page, host_url, app_url, path, query, 320)
+def test_reflows_to_320_px_without_sideways_scrolling(page, app_url, host_url, path, query, width):
+    frame = _framed(page, host_url, app_url, path, query, width)
     overflow = frame.evaluate(
         """() => [...document.querySelectorAll('[data-testid=stMain] *')]
             .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
@@ -86,8 +87,23 @@ def test_reflows_to_320_px_without_sideways_scrolling(page, app_url, host_url, p
             .slice(0, 5).map(e => e.tagName + ' ' + (e.getAttribute('data-testid') || '')
                 + ' ' + e.textContent.slice(0, 40))"""
     )
-    width = frame.evaluate("document.documentElement.scrollWidth")
-    assert width <= 320 and overflow == []
+    scroll_width = frame.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width and overflow == []
+    # the app's own tables are stacked rows: each row a card, each cell named by its column
+    # (its data-label drawn before it), the header row out of sight but still in the page
+    stacked = frame.evaluate(
+        """() => [...document.querySelectorAll('table.csa-stack')].map(t => ({
+            rows: getComputedStyle(t.querySelector('tbody tr')).display,
+            head: t.querySelector('thead').getBoundingClientRect().height,
+            heads: t.querySelectorAll('thead th').length,
+            labels: [...t.querySelectorAll('tbody td')].every(td => td.dataset.label
+                && getComputedStyle(td, '::before').content.includes(td.dataset.label))}))"""
+    )
+    if path == "area":
+        assert len(stacked) >= 5  # a table per theme
+    assert all(
+        t["rows"] == "block" and t["head"] <= 1 and t["heads"] >= 5 and t["labels"] for t in stacked
+    ), stacked
 
 
 def test_sparklines_are_pictures_with_words_and_no_keyboard_stops(page, app_url, host_url):
