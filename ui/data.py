@@ -123,32 +123,6 @@ def inputs():
     return _inputs(version())
 
 
-@st.cache_data(show_spinner="Assessing the indicators…", max_entries=32)
-def _verdicts(period: str, version: tuple[str, int]) -> pd.DataFrame:
-    from csa.assess import assess, to_frame
-
-    return to_frame(assess(_inputs(version), settings(), period_labels=[period]))
-
-
-def verdicts(period: str) -> pd.DataFrame:
-    """Every indicator x area verdict for a period (cached on the data version)."""
-    return _verdicts(period, version())
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _series(code: str, version: tuple[str, int]) -> pd.DataFrame:
-    from csa.assess import series_with_ci
-
-    ins = _inputs(version)
-    ind = ins.indicators.set_index("code").loc[code].to_dict() | {"code": code}
-    return series_with_ci(ind, ins, float(settings()["confidence"]))
-
-
-def series(code: str) -> pd.DataFrame:
-    """One indicator's figures for all areas and groupings, with confidence limits."""
-    return _series(code, version())
-
-
 def visible_indicators(viewer) -> pd.DataFrame:
     """The indicators this viewer may see (restricted ones only for those allowed)."""
     from csa.access import Actor, can_see_indicator

@@ -141,26 +141,3 @@ def plan_docx(plan_id: int, today: date, version: tuple[str, int]) -> bytes:
     return plan_document(
         data.database(), plan_id, settings=data.settings(), today=today, inputs=data.inputs()
     )
-
-
-def with_trajectory(frame: pd.DataFrame, trajectory: dict[str, float] | None) -> pd.DataFrame:
-    """Extend a :func:`ui.charts.spc_frame` with rows for trajectory periods after the latest
-    figure, so the expected recovery is drawn ahead of the data (values there are empty)."""
-    if not trajectory:
-        return frame
-    future = [p for p in trajectory if p not in set(frame["period_label"])]
-    if not future:
-        return frame
-    extra = pd.DataFrame({"period_label": future})
-    for col in frame.columns:
-        if col not in extra:
-            extra[col] = None
-    extra["trajectory"] = [trajectory[p] for p in future]
-    extra["target"] = frame["target"].iloc[-1] if len(frame) else None
-    extra["point_class"] = ""
-    extra["rules"] = ""
-    out = pd.concat([frame, extra[frame.columns]], ignore_index=True)
-    for col in ("value", "mean", "upl", "lpl", "target", "trajectory"):
-        if col in out:
-            out[col] = pd.to_numeric(out[col], errors="coerce")  # NaN, not mixed None/NaN
-    return out

@@ -24,7 +24,7 @@ from datetime import date
 import pandas as pd
 
 from csa.access import Actor, can_see_indicator
-from csa.areas import PAN_LANCASHIRE, aggregate
+from csa.areas import PAN_LANCASHIRE
 from csa.plans.content import DONE_STATUSES
 from csa.plans.workflow import NONE_YET, STATE_WORDS
 
@@ -151,50 +151,6 @@ def missed_trajectory(
                     "actual": float(actual),
                     "gap": float(actual) - float(expected),
                 }
-            )
-    return out
-
-
-def area_series(inputs, indicator_code: str, area_codes, periods=None) -> pd.DataFrame:
-    """One indicator's figures for just the areas asked for (groupings aggregated from their
-    members by :func:`csa.areas.aggregate`, never averaged), optionally only some periods.
-
-    Returns area_code, period_label, numerator, denominator, value (not sorted)."""
-    cols = ["area_code", "period_label", "numerator", "denominator", "value"]
-    inds = inputs.indicators.set_index("code")
-    if indicator_code not in inds.index:
-        return pd.DataFrame(columns=cols)
-    obs = inputs.observations[inputs.observations["indicator_code"] == indicator_code]
-    if periods is not None:
-        obs = obs[obs["period_label"].isin(set(periods))]
-    wanted = set(area_codes)
-    groups = wanted & set(inputs.area_members["group_code"])
-    parts = [obs.loc[obs["area_code"].isin(wanted - groups), cols]]
-    if groups and not obs.empty:
-        agg = aggregate(
-            obs,
-            inputs.area_members,
-            inds.loc[indicator_code, "unit"],
-            float(inds.loc[indicator_code, "multiplier"]),
-            group_codes=groups,
-        )
-        parts.append(agg[cols])
-    parts = [p for p in parts if not p.empty]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
-
-
-def figures_for(inputs, pairs) -> dict[tuple[str, str], dict[str, float]]:
-    """{(indicator, area): {period: value}} for the pairs asked for, groupings aggregated
-    from their members as everywhere else (:func:`csa.areas.aggregate`)."""
-    out: dict[tuple[str, str], dict[str, float]] = {}
-    wanted = {(str(i), str(a)) for i, a in pairs}
-    for code in sorted({i for i, _a in wanted}):
-        areas = {a for i, a in wanted if i == code}
-        full = area_series(inputs, code, areas)
-        for area in areas:
-            here = full[full["area_code"] == area]
-            out[(code, area)] = dict(
-                zip(here["period_label"], pd.to_numeric(here["value"]).astype(float), strict=True)
             )
     return out
 
