@@ -46,7 +46,6 @@ def served(app_database_url, chromium_path):
                 time.sleep(0.5)
         else:
             pytest.fail(f"uvicorn serve:app did not start; see {log.name}")
-        _warm_up(url)
         yield url
     finally:
         proc.terminate()
@@ -55,21 +54,6 @@ def served(app_database_url, chromium_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-def _warm_up(url: str) -> None:
-    """One session through the server first: the very first page a freshly started
-    Streamlit process runs can come with Streamlit's own "Page not found" notice (a known
-    quirk of its first run, noted in the closing notes), which would sit over the form."""
-    import asyncio
-    import threading
-
-    from bench.driver import open_and_rerun
-
-    # in a thread of its own: Playwright's sync API holds this thread's event loop
-    worker = threading.Thread(target=lambda: asyncio.run(open_and_rerun(url, "", "", 0)))
-    worker.start()
-    worker.join(timeout=120)
 
 
 def signed_in_as(page) -> bool:
