@@ -11,7 +11,9 @@ result). Two audiences:
 ``signed_in``
     every indicator, every figure as assessed.
 ``public``
-    public indicators only, after disclosure control (:mod:`csa.disclosure`): a hidden cell
+    public indicators only, after disclosure control (:mod:`csa.disclosure`), which audits
+    the area groupings and the indicators that add up to others
+    (:data:`csa.catalogue.INDICATOR_PARTS`) together: a hidden cell
     carries no value, interval, numerator, denominator, target, status, SPC class, trend or
     reason, only why it is hidden ("fewer than 5" where that is true, otherwise "hidden to
     protect a small number"). A shown figure loses what would narrow a hidden one: SPC
@@ -40,6 +42,7 @@ import pandas as pd
 from csa import disclosure, formatting
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import RAG_LABELS, Inputs, _baseline_labels, assess, target_rule, to_frame
+from csa.catalogue import INDICATOR_PARTS
 
 AUDIENCES = ("public", "signed_in")
 
@@ -303,11 +306,15 @@ def public_figures(
     df["hidden"] = ""
     # records with no location are not a place: no small cell of their own
     not_places = set(inputs.areas.loc[inputs.areas["kind"] == "unassigned", "code"])
-    for _code, idx in df.groupby("indicator_code", sort=False).groups.items():
-        part = df.loc[idx, ["area_code", "period_label", "numerator"]]
-        df.loc[idx, "hidden"] = disclosure.reasons(
-            part, inputs.area_members, threshold, exempt=not_places
-        ).to_numpy()
+    # areas add up to their groupings, and some indicators to others (homicide is part of
+    # violence against the person): both audited together, to a fixed point
+    df["hidden"] = disclosure.reasons_with_parts(
+        df[["indicator_code", "area_code", "period_label", "numerator"]],
+        inputs.area_members,
+        INDICATOR_PARTS,
+        threshold,
+        exempt=not_places,
+    ).to_numpy()
     if not (df["hidden"] != "").any():
         return df
     hidden_keys = set(
