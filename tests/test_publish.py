@@ -281,7 +281,9 @@ FYLDE = "E07000119"
 # The issue's example, public, year ending June 2025: before the parts audit, REC-VAP 2072
 # shown with REC-DSIUD 0, REC-VWI 586, REC-VWOI 791 and REC-STALK 694 gave the hidden
 # homicide: 2072 - 0 - 586 - 791 - 694 = 1. Now REC-DSIUD (0, the smallest shown part) is
-# hidden with it, so 2072 - 586 - 791 - 694 = 1 is homicide + unlawful driving, not either.
+# hidden with it, so 2072 - 586 - 791 - 694 = 1 is homicide + unlawful driving, not either
+# by subtraction alone (see the xfail test below for what counting on whole numbers and the
+# labels still gives away).
 FYLDE_VAP = [
     ("REC-VAP", 2072, ""),
     ("REC-HOM", 1, "primary"),
@@ -293,7 +295,9 @@ FYLDE_VAP = [
 
 
 @pytest.mark.parametrize(("code", "numerator", "hidden"), FYLDE_VAP)
-def test_fylde_homicide_cannot_be_worked_out_from_violence(published, code, numerator, hidden):
+def test_fylde_homicide_is_no_longer_the_one_unknown_in_violence(
+    published, code, numerator, hidden
+):
     merged = _hidden_frame(published["signed_in"], published["public"]).set_index(
         ["indicator_code", "area_code", "period_label"]
     )
@@ -336,3 +340,29 @@ def test_no_hidden_recorded_crime_count_is_recoverable_from_its_offence_group(pu
         leaks += [(area, *c) for c in disclosure.recoverable_cells(frame, part_members, flags)]
     assert equations >= 4 * 19  # 4 parents x 19 places with the whole hierarchy
     assert leaks == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the rank audit treats counts as real numbers; a complementary cell of "
+    "0 leaves a known hidden total below the threshold (Fylde: REC-HOM + REC-DSIUD = 1, and "
+    "REC-DSIUD labelled 'hidden to protect a small number' is not 1-4, so REC-HOM = 1)",
+)
+def test_no_known_total_of_hidden_parts_is_below_the_threshold(published):
+    """Where a shown parent's hidden parts add up to fewer than the threshold, counts being
+    whole and not negative narrow each hidden part (to exactly the total when the others are
+    labelled as not small)."""
+    from csa.catalogue import INDICATOR_PARTS
+
+    merged = _hidden_frame(published["signed_in"], published["public"])
+    small_totals = []
+    for (area, period), cells in merged.groupby(["area_code", "period_label"]):
+        by = cells.set_index("indicator_code")
+        for parent, parts in INDICATOR_PARTS.items():
+            codes = [parent, *parts]
+            if not set(codes) <= set(by.index) or by.loc[parent, "hidden"]:
+                continue
+            hidden = [c for c in parts if by.loc[c, "hidden"]]
+            if hidden and by.loc[hidden, "numerator"].sum() < THRESHOLD:
+                small_totals.append((area, period, parent))
+    assert small_totals == []

@@ -83,6 +83,7 @@ published = ctx.figures(
 keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
 unpublished = ~keys.isin(published.index)
 if unpublished.any():  # no published figure, no flag: shown to nobody rather than guessed
+    st.caption(f"{int(unpublished.sum())} area and offence group figures are not published.")
     table = table[~unpublished].reset_index(drop=True)
     keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
 table["hidden"] = published["hidden"].reindex(keys).to_numpy()
@@ -195,7 +196,12 @@ st.caption(
 left, right = st.columns([3, 2])
 drawn = base[base["cost_text"] == ""]
 left.altair_chart(
-    views.bar_chart(drawn, "cost_per_1000", "area", "Estimated £ per 1,000 people (2024 prices)"),
+    views.bar_chart(
+        drawn[["area", "cost_per_1000"]],
+        "cost_per_1000",
+        "area",
+        "Estimated £ per 1,000 people (2024 prices)",
+    ),
     width="stretch",
 )
 tips = {
