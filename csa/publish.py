@@ -95,10 +95,18 @@ def hidden_text(reason: str, threshold: int) -> str:
     return "hidden to protect a small number"
 
 
+#: Bumped when what is published changes for the same data and settings, so that a
+#: database published by an earlier method is published again rather than read as it is.
+#: 2: public disclosure control audits the indicators that add up to others too.
+METHOD = 2
+
+
 def publication_key(data_version: int, settings: dict) -> str:
-    """The key of a publication: the figures version (``db.figures_version()``) and the
-    settings that shape it."""
-    shaping = json.dumps({k: settings[k] for k in PUBLICATION_SETTINGS}, sort_keys=True)
+    """The key of a publication: the figures version (``db.figures_version()``), the
+    settings that shape it and the :data:`METHOD`."""
+    shaping = json.dumps(
+        {k: settings[k] for k in PUBLICATION_SETTINGS} | {"method": METHOD}, sort_keys=True
+    )
     return f"v{data_version}-{hashlib.sha256(shaping.encode()).hexdigest()[:12]}"
 
 
