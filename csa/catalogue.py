@@ -332,6 +332,31 @@ RECORDED_CRIME_GROUPS = [
     ("miscellaneous_crimes_against_society", "REC-MISC", "Miscellaneous crimes against society"),
 ]
 
+#: Indicators that add up to others: parent code -> the codes of its parts. The Home Office
+#: recorded-crime offence hierarchy (a parent's numerator is the sum of its parts' numerators
+#: for every area and period; nested: REC-BURG is a part of REC-THEFT, which is a part of
+#: REC-TOTAL). Only numerators that count the same thing are listed, so a parent minus its
+#: shown parts is a hidden part's count: public disclosure control (:mod:`csa.disclosure`,
+#: applied in :mod:`csa.publish`) audits these sums as well as the area groupings, and the
+#: cost of crime adds its parts up (:mod:`csa.strategic.costs`). Checked against the data
+#: in tests.
+INDICATOR_PARTS: dict[str, tuple[str, ...]] = {
+    "REC-VAP": ("REC-HOM", "REC-DSIUD", "REC-VWI", "REC-VWOI", "REC-STALK"),
+    "REC-BURG": ("REC-RBURG", "REC-NRBURG"),
+    "REC-THEFT": ("REC-BURG", "REC-VEH", "REC-TFTP", "REC-BIKE", "REC-SHOP", "REC-OTHTHEFT"),
+    "REC-TOTAL": (
+        "REC-VAP",
+        "REC-SEX",
+        "REC-ROB",
+        "REC-THEFT",
+        "REC-CDA",
+        "REC-DRUG",
+        "REC-WEAP",
+        "REC-PUBORD",
+        "REC-MISC",
+    ),
+}
+
 RECORDED_CRIME_PERIOD = "YE Jun 2025"
 RECORDED_CRIME_SOURCE = (
     "Home Office / ONS, Police recorded crime, Table C2 by Community Safety Partnership area, "

@@ -114,7 +114,11 @@ def _one_period(
 
 
 def reasons(
-    frame: pd.DataFrame, members: pd.DataFrame, threshold: int, exempt=frozenset()
+    frame: pd.DataFrame,
+    members: pd.DataFrame,
+    threshold: int,
+    exempt=frozenset(),
+    hidden: pd.Series | None = None,
 ) -> pd.Series:
     """Why each row of ``frame`` is hidden from the public: "" (shown), "primary" or
     "complementary".
@@ -132,16 +136,25 @@ def reasons(
         Area codes that are not places (e.g. ``UNASSIGNED``: a force's records with no
         location): never small cells themselves, though they stay in the equations of the
         groupings they belong to.
+    hidden : Series of str, optional
+        Reasons already decided (aligned with ``frame``; "" for none), e.g. by an audit of
+        another hierarchy: those cells stay hidden with their reason and are protected too.
 
     Returns
     -------
     Series of str aligned with ``frame``.
     """
     out = pd.Series("", index=frame.index, dtype=object)
-    flags = primary(frame["numerator"], threshold) & ~frame["area_code"].isin(set(exempt))
-    if threshold <= 0 or not flags.any():
+    if threshold <= 0:
         return out
+    flags = primary(frame["numerator"], threshold) & ~frame["area_code"].isin(set(exempt))
     out[flags] = PRIMARY
+    if hidden is not None:
+        before = hidden.reindex(frame.index).fillna("").astype(object)
+        out[before != ""] = before[before != ""]
+    flags = out != ""
+    if not flags.any():
+        return out
     groups = _base_members(members)
     for _period, idx in frame.groupby("period_label", sort=False).groups.items():
         sub = frame.loc[idx]
@@ -152,6 +165,92 @@ def reasons(
         why = _one_period(areas, nums, [out[i] for i in idx], groups)
         out.loc[idx] = why
     return out
+
+
+def _part_members(parts: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [(parent, c) for parent, children in parts.items() for c in children],
+        columns=["group_code", "member_code"],
+    )
+
+
+def reasons_with_parts(
+    frame: pd.DataFrame,
+    members: pd.DataFrame,
+    parts: dict[str, tuple[str, ...]],
+    threshold: int,
+    exempt=frozenset(),
+) -> pd.Series:
+    """Why each row of ``frame`` is hidden from the public, when indicators add up to others
+    as well as areas to groupings ("" shown, "primary" or "complementary").
+
+    A table with totals both ways: the areas of one indicator add up to their groupings
+    (``members``), and the parts of one area and period add up to their parent indicator
+    (``parts``, e.g. :data:`csa.catalogue.INDICATOR_PARTS`: homicide is a part of violence
+    against the person). Each way is audited exactly by :func:`reasons` (the indicator codes
+    standing as the cells of the second), a cell hidden by one audit is hidden in the other
+    (where its shown neighbours may then need hiding too), and the two audits alternate
+    until nothing changes. Only the indicators and areas touched by the last round are
+    audited again.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        indicator_code, area_code, period_label, numerator: every indicator, base areas and
+        groupings together.
+    members : DataFrame
+        group_code, member_code (areas).
+    parts : dict
+        Parent indicator code -> its parts' codes (nested parents allowed); the numerators
+        must add up.
+    threshold : int
+        Counts below this are suppressed; 0 turns suppression off.
+    exempt : set of str, optional
+        Area codes that are not places (see :func:`reasons`): none of their cells is a
+        small cell of its own, in either audit.
+
+    Returns
+    -------
+    Series of str aligned with ``frame``.
+    """
+    why = pd.Series("", index=frame.index, dtype=object)
+    if threshold <= 0 or frame.empty:
+        return why
+    exempt = set(exempt)
+    part_members = _part_members(parts)
+    in_parts = frame["indicator_code"].isin(set(part_members["group_code"]) | set(
+        part_members["member_code"]))  # fmt: skip
+    by_indicator = frame.groupby("indicator_code", sort=False).groups
+    by_area = frame[in_parts].groupby("area_code", sort=False).groups
+    todo_indicators, todo_areas = set(by_indicator), set(by_area)
+    while todo_indicators or todo_areas:
+        # areas within their groupings, one indicator at a time
+        for code in [c for c in by_indicator if c in todo_indicators]:
+            idx = by_indicator[code]
+            sub = frame.loc[idx, ["area_code", "period_label", "numerator"]]
+            found = reasons(sub, members, threshold, exempt, hidden=why.loc[idx])
+            new = found[(why.loc[idx] == "") & (found != "")]
+            why.loc[new.index] = new
+            todo_areas |= set(frame.loc[new.index.intersection(in_parts[in_parts].index),
+                                        "area_code"])  # fmt: skip
+        todo_indicators = set()
+        # parts within their parent indicator, one area (each period apart) at a time
+        for area in [a for a in by_area if a in todo_areas]:
+            idx = by_area[area]
+            sub = pd.DataFrame(
+                {
+                    "area_code": frame.loc[idx, "indicator_code"],
+                    "period_label": frame.loc[idx, "period_label"],
+                    "numerator": frame.loc[idx, "numerator"],
+                }
+            )
+            not_small = set(sub["area_code"]) if area in exempt else set()
+            found = reasons(sub, part_members, threshold, not_small, hidden=why.loc[idx])
+            new = found[(why.loc[idx] == "") & (found != "")]
+            why.loc[new.index] = new
+            todo_indicators |= set(frame.loc[new.index, "indicator_code"])
+        todo_areas = set()
+    return why
 
 
 def suppress(frame: pd.DataFrame, members: pd.DataFrame, threshold: int) -> pd.Series:

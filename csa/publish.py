@@ -11,7 +11,9 @@ result). Two audiences:
 ``signed_in``
     every indicator, every figure as assessed.
 ``public``
-    public indicators only, after disclosure control (:mod:`csa.disclosure`): a hidden cell
+    public indicators only, after disclosure control (:mod:`csa.disclosure`), which audits
+    the area groupings and the indicators that add up to others
+    (:data:`csa.catalogue.INDICATOR_PARTS`) together: a hidden cell
     carries no value, interval, numerator, denominator, target, status, SPC class, trend or
     reason, only why it is hidden ("fewer than 5" where that is true, otherwise "hidden to
     protect a small number"). A shown figure loses what would narrow a hidden one: SPC
@@ -40,6 +42,7 @@ import pandas as pd
 from csa import disclosure, formatting
 from csa.areas import PAN_LANCASHIRE
 from csa.assess import RAG_LABELS, Inputs, _baseline_labels, assess, target_rule, to_frame
+from csa.catalogue import INDICATOR_PARTS
 
 AUDIENCES = ("public", "signed_in")
 
@@ -92,10 +95,18 @@ def hidden_text(reason: str, threshold: int) -> str:
     return "hidden to protect a small number"
 
 
+#: Bumped when what is published changes for the same data and settings, so that a
+#: database published by an earlier method is published again rather than read as it is.
+#: 2: public disclosure control audits the indicators that add up to others too.
+METHOD = 2
+
+
 def publication_key(data_version: int, settings: dict) -> str:
-    """The key of a publication: the figures version (``db.figures_version()``) and the
-    settings that shape it."""
-    shaping = json.dumps({k: settings[k] for k in PUBLICATION_SETTINGS}, sort_keys=True)
+    """The key of a publication: the figures version (``db.figures_version()``), the
+    settings that shape it and the :data:`METHOD`."""
+    shaping = json.dumps(
+        {k: settings[k] for k in PUBLICATION_SETTINGS} | {"method": METHOD}, sort_keys=True
+    )
     return f"v{data_version}-{hashlib.sha256(shaping.encode()).hexdigest()[:12]}"
 
 
@@ -303,11 +314,15 @@ def public_figures(
     df["hidden"] = ""
     # records with no location are not a place: no small cell of their own
     not_places = set(inputs.areas.loc[inputs.areas["kind"] == "unassigned", "code"])
-    for _code, idx in df.groupby("indicator_code", sort=False).groups.items():
-        part = df.loc[idx, ["area_code", "period_label", "numerator"]]
-        df.loc[idx, "hidden"] = disclosure.reasons(
-            part, inputs.area_members, threshold, exempt=not_places
-        ).to_numpy()
+    # areas add up to their groupings, and some indicators to others (homicide is part of
+    # violence against the person): both audited together, to a fixed point
+    df["hidden"] = disclosure.reasons_with_parts(
+        df[["indicator_code", "area_code", "period_label", "numerator"]],
+        inputs.area_members,
+        INDICATOR_PARTS,
+        threshold,
+        exempt=not_places,
+    ).to_numpy()
     if not (df["hidden"] != "").any():
         return df
     hidden_keys = set(

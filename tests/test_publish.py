@@ -275,3 +275,94 @@ def test_stored_charts_grow_by_letters_not_numbers(published):
     assert points.max() >= 30  # the monthly police.uk series
     overhead = charts.str.len() - points
     assert overhead.max() < 400, charts[overhead.idxmax()]
+
+
+FYLDE = "E07000119"
+# The issue's example, public, year ending June 2025: before the parts audit, REC-VAP 2072
+# shown with REC-DSIUD 0, REC-VWI 586, REC-VWOI 791 and REC-STALK 694 gave the hidden
+# homicide: 2072 - 0 - 586 - 791 - 694 = 1. Now REC-DSIUD (0, the smallest shown part) is
+# hidden with it, so 2072 - 586 - 791 - 694 = 1 is homicide + unlawful driving, not either
+# by subtraction alone (see the xfail test below for what counting on whole numbers and the
+# labels still gives away).
+FYLDE_VAP = [
+    ("REC-VAP", 2072, ""),
+    ("REC-HOM", 1, "primary"),
+    ("REC-DSIUD", 0, "complementary"),
+    ("REC-VWI", 586, ""),
+    ("REC-VWOI", 791, ""),
+    ("REC-STALK", 694, ""),
+]
+
+
+@pytest.mark.parametrize(("code", "numerator", "hidden"), FYLDE_VAP)
+def test_fylde_homicide_is_no_longer_the_one_unknown_in_violence(
+    published, code, numerator, hidden
+):
+    merged = _hidden_frame(published["signed_in"], published["public"]).set_index(
+        ["indicator_code", "area_code", "period_label"]
+    )
+    row = merged.loc[(code, FYLDE, "YE Jun 2025")]
+    assert row["numerator"] == numerator
+    assert row["hidden"] == hidden
+
+
+def test_no_hidden_recorded_crime_count_is_recoverable_from_its_offence_group(published):
+    """For every area and period and every parent offence group whose parts all have a
+    numerator, parent - shown parts never pins a single hidden part: each equation holds 0
+    or at least 2 hidden cells (the parent counted); and the exact rank audit over the whole
+    offence hierarchy finds nothing recoverable."""
+    from csa.catalogue import INDICATOR_PARTS
+
+    merged = _hidden_frame(published["signed_in"], published["public"])
+    rec = merged[merged["indicator_code"].isin(
+        set(INDICATOR_PARTS) | {c for p in INDICATOR_PARTS.values() for c in p})]  # fmt: skip
+    assert (rec["hidden"] == "primary").any()
+    part_members = pd.DataFrame(
+        [(p, c) for p, cs in INDICATOR_PARTS.items() for c in cs],
+        columns=["group_code", "member_code"],
+    )
+    equations, leaks = 0, []
+    for (area, period), cells in rec.groupby(["area_code", "period_label"]):
+        by = cells.set_index("indicator_code")
+        for parent, parts in INDICATOR_PARTS.items():
+            codes = [parent, *parts]
+            if not set(codes) <= set(by.index) or by.loc[codes, "numerator"].isna().any():
+                continue
+            assert by.loc[parent, "numerator"] == by.loc[list(parts), "numerator"].sum()
+            equations += 1
+            n_hidden = int((by.loc[codes, "hidden"] != "").sum())
+            assert n_hidden != 1, (area, period, parent)
+        frame = pd.DataFrame(
+            {"area_code": cells["indicator_code"], "period_label": period,
+             "numerator": cells["numerator"]}
+        ).reset_index(drop=True)  # fmt: skip
+        flags = (cells["hidden"] != "").reset_index(drop=True)
+        leaks += [(area, *c) for c in disclosure.recoverable_cells(frame, part_members, flags)]
+    assert equations >= 4 * 19  # 4 parents x 19 places with the whole hierarchy
+    assert leaks == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the rank audit treats counts as real numbers; a complementary cell of "
+    "0 leaves a known hidden total below the threshold (Fylde: REC-HOM + REC-DSIUD = 1, and "
+    "REC-DSIUD labelled 'hidden to protect a small number' is not 1-4, so REC-HOM = 1)",
+)
+def test_no_known_total_of_hidden_parts_is_below_the_threshold(published):
+    """Where a shown parent's hidden parts add up to fewer than the threshold, counts being
+    whole and not negative narrow each hidden part (to exactly the total when the others are
+    labelled as not small)."""
+    from csa.catalogue import INDICATOR_PARTS
+
+    merged = _hidden_frame(published["signed_in"], published["public"])
+    small_totals = []
+    for (area, period), cells in merged.groupby(["area_code", "period_label"]):
+        by = cells.set_index("indicator_code")
+        for parent, parts in INDICATOR_PARTS.items():
+            codes = [parent, *parts]
+            if not set(codes) <= set(by.index) or by.loc[parent, "hidden"]:
+                continue
+            hidden = [c for c in parts if by.loc[c, "hidden"]]
+            if hidden and by.loc[hidden, "numerator"].sum() < THRESHOLD:
+                small_totals.append((area, period, parent))
+    assert small_totals == []

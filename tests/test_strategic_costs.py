@@ -125,3 +125,67 @@ def test_cost_table_from_the_database_reconciles_to_the_force(db, data_dir):
 def test_labels_say_estimate_and_source():
     assert costs.ESTIMATE_LABEL.startswith("Estimate")
     assert "Heeks" in costs.SOURCE and "GDP deflator" in costs.SOURCE
+
+
+# Blackburn with Darwen for the public: homicide (3) hidden. A parent adds up its shown
+# costed parts only, in 2015/16 prices (x the uprating factor for 2024 prices):
+#   total 41,810,730 - homicide 9,600,000 = 32,210,730; costed crimes 4,890 - 3 = 4,887
+#   violence against the person 33,723,850 - 9,600,000 = 24,123,850 (violence with injury)
+#   with robbery hidden too: total 32,210,730 - 1,743,280 = 30,467,450; costed 4,887 - 154
+EXCLUDING = [
+    (
+        {"REC-HOM": "primary"},
+        {"REC-TOTAL": 32_210_730, "REC-VAP": 24_123_850, "REC-THEFT": 979_620},
+        {"REC-TOTAL": 4_887, "REC-VAP": 1_717},
+        {
+            "REC-TOTAL": "excluding homicide: hidden to protect a small number",
+            "REC-VAP": "excluding homicide: hidden to protect a small number",
+            "REC-THEFT": "",
+        },
+    ),
+    (
+        {"REC-HOM": "primary", "REC-ROB": "complementary"},
+        {"REC-TOTAL": 30_467_450, "REC-VAP": 24_123_850},
+        {"REC-TOTAL": 4_733},
+        {"REC-TOTAL": "excluding homicide and robbery: hidden to protect a small number"},
+    ),
+    ({}, {"REC-TOTAL": 41_810_730, "REC-VAP": 33_723_850}, {"REC-TOTAL": 4_890}, {"REC-TOTAL": ""}),
+]
+
+
+@pytest.mark.parametrize(("hidden", "cost_2015_16", "costed", "excluding"), EXCLUDING)
+def test_public_cost_adds_up_the_shown_parts_only(
+    unit_costs, data_dir, hidden, cost_2015_16, costed, excluding
+):
+    up = costs.uprating(data_dir)
+    counts = pd.DataFrame(
+        [{"area_code": "E06000008", "indicator_code": c, "count": n} for c, n in BWD.items()]
+    )
+    table = costs.cost_of_crime(counts, pd.Series({"E06000008": BWD_POP_2022}), unit_costs, up)
+    why = pd.Series([hidden.get(c, "") for c in table["indicator_code"]], index=table.index)
+    by = costs.shown_costs(table, why).set_index("indicator_code")
+    for code, value in cost_2015_16.items():
+        assert by.loc[code, "cost_2024"] == pytest.approx(value * up.factor), code
+        assert by.loc[code, "cost_per_1000"] == pytest.approx(
+            value * up.factor / BWD_POP_2022 * 1000
+        )
+    for code, n in costed.items():
+        assert by.loc[code, "costed_count"] == n, code
+    for code, text in excluding.items():
+        assert by.loc[code, "excluding"] == text, code
+    for code in hidden:  # a hidden group's own cost would give its count away
+        assert by.loc[code, ["cost_2024", "cost_per_1000", "costed_count"]].isna().all()
+    assert (by["hidden"] != "").sum() == len(hidden)
+
+
+def test_a_hidden_parent_keeps_its_cost_hidden(unit_costs, data_dir):
+    counts = pd.DataFrame(
+        [{"area_code": "E06000008", "indicator_code": c, "count": n} for c, n in BWD.items()]
+    )
+    table = costs.cost_of_crime(
+        counts, pd.Series({"E06000008": BWD_POP_2022}), unit_costs, costs.uprating(data_dir)
+    )
+    why = table["indicator_code"].map({"REC-HOM": "primary", "REC-VAP": "complementary"})
+    by = costs.shown_costs(table, why.fillna("")).set_index("indicator_code")
+    assert np.isnan(by.loc["REC-VAP", "cost_2024"]) and by.loc["REC-VAP", "excluding"] == ""
+    assert by.loc["REC-TOTAL", "excluding"].startswith("excluding homicide:")

@@ -215,20 +215,45 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
     info = texts(at.info)
     assert "Estimate" in info and "Heeks" in info and "GDP deflator" in info
     metrics = {m.label: m.value for m in at.metric}
-    # Blackburn with Darwen's 3 homicides are hidden from the public, so is the total cost
-    # that would give them away (total less the other groups' costs = 3 x the unit cost)
-    hidden = "hidden to protect a small number"
-    assert metrics["Estimated cost of recorded crime (2024 prices)"] == hidden
-    assert metrics["Per 1,000 people"] == hidden
-    assert metrics["Recorded crimes costed"] == f"{hidden} of 13,780"
+    # Blackburn with Darwen's 3 homicides are hidden from the public (published: "primary").
+    # The total adds up the shown costed groups only and says so: £41,810,730 less homicide
+    # 3 x £3,200,000 = £32,210,730 in 2015/16 prices x 1.3248709 = £42,675,060 = £42.7m;
+    # per 1,000 of 155,762 people £273,976; crimes costed 4,890 - 3 = 4,887.
+    excluding = "excluding homicide: hidden to protect a small number"
+    assert metrics["Estimated cost of recorded crime (2024 prices)"] == "£42.7m"
+    assert metrics["Per 1,000 people"] == "£273,976"
+    assert metrics["Recorded crimes costed"] == "4,887 of 13,780"
+    assert f"The estimate adds up the shown groups only, {excluding}." in texts(at.caption)
     groups = at.dataframe[0].value.set_index("Offence group")
     assert groups.loc["Residential burglary", "Estimated cost (2024 prices)"] == "not costed"
     assert (
         groups.loc["Homicide"][["Recorded crimes", "Estimated cost (2024 prices)"]]
         == ("fewer than 5")
     ).all()
-    assert groups.loc["Violence against the person", "Estimated cost (2024 prices)"] == hidden
+    # violence with injury only: 1,717 x £14,050 x 1.3248709 = £31,960,988
+    assert (
+        groups.loc["Violence against the person", "Estimated cost (2024 prices)"]
+        == f"£31,960,988 ({excluding})"
+    )
+    assert groups.loc["Violence against the person", "Per 1,000 people"].endswith(
+        "(excluding homicide)"
+    )
+    # death or serious injury by unlawful driving (2) is hidden as well; it is not costed,
+    # so no cost leaves it out
+    assert groups.loc["Death or serious injury caused by unlawful driving", "Recorded crimes"] == (
+        "fewer than 5"
+    )
     assert "1.0" not in " ".join(groups["Recorded crimes"])
+    # every partnership's total is shown: 12 of the 14 leave out their hidden homicides
+    # (Chorley's and Wyre's are shown, so their totals include them)
+    table = next(d.value for d in at.dataframe if "Leaves out" in d.value.columns)
+    table = table.set_index("Partnership")
+    assert len(table) == 14
+    assert not table["Estimated cost (£)"].str.contains("hidden").any()
+    assert table.loc["Blackburn with Darwen", "Estimated cost (£)"] == "42,675,060"
+    assert table.loc["Blackburn with Darwen", "Leaves out"] == excluding.capitalize()
+    assert (table["Leaves out"] == excluding.capitalize()).sum() == 12
+    assert table.loc[["Chorley", "Wyre"], "Leaves out"].tolist() == ["", ""]
     position = next(d.value for d in at.dataframe if "Position" in d.value.columns)
     assert (
         position.set_index("Issue").loc["Violent crime", "Position"]

@@ -55,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from csa.access import require
-from csa.catalogue import RECORDED_CRIME_GROUPS
+from csa.catalogue import INDICATOR_PARTS, RECORDED_CRIME_GROUPS
 from csa.db.core import utcnow
 from csa.strategic.scoring import AssessmentError
 
@@ -167,23 +167,9 @@ NOT_HELD_NOTE = (
     "report's Table 1 (Cost of crime page, or `python -m csa strategic unit-cost`)."
 )
 
-#: Parent groups and the groups they are the sum of (checked against the data in tests).
-PARENTS: dict[str, tuple[str, ...]] = {
-    "REC-VAP": ("REC-HOM", "REC-DSIUD", "REC-VWI", "REC-VWOI", "REC-STALK"),
-    "REC-BURG": ("REC-RBURG", "REC-NRBURG"),
-    "REC-THEFT": ("REC-BURG", "REC-VEH", "REC-TFTP", "REC-BIKE", "REC-SHOP", "REC-OTHTHEFT"),
-    "REC-TOTAL": (
-        "REC-VAP",
-        "REC-SEX",
-        "REC-ROB",
-        "REC-THEFT",
-        "REC-CDA",
-        "REC-DRUG",
-        "REC-WEAP",
-        "REC-PUBORD",
-        "REC-MISC",
-    ),
-}
+#: Parent groups and the groups they are the sum of: the offence hierarchy defined with
+#: the indicators (:data:`csa.catalogue.INDICATOR_PARTS`).
+PARENTS = INDICATOR_PARTS
 LEAVES = tuple(code for _c, code, _t in RECORDED_CRIME_GROUPS if code not in PARENTS)
 
 
@@ -515,3 +501,71 @@ def cost_table(db, data_dir: Path) -> pd.DataFrame:
         1, "area", table["area_code"].map(dict(zip(areas["code"], areas["name"], strict=True)))
     )
     return table
+
+
+def _leaves(code: str) -> list[str]:
+    """The offence groups with no parts that ``code`` adds up (itself for a leaf)."""
+    if code not in PARENTS:
+        return [code]
+    return [leaf for part in PARENTS[code] for leaf in _leaves(part)]
+
+
+def _excluding(titles: list[str]) -> str:
+    names = [t[:1].lower() + t[1:] for t in titles]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"excluding {listed}: hidden to protect a small number"
+
+
+def shown_costs(table: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
+    """The costs an audience may see: a hidden group's own figures are left out, and a
+    parent group (and the total) adds up only its shown costed parts, saying which it leaves
+    out.
+
+    The cost of a shown group is its count times a published unit cost, so a sum of shown
+    parts reveals nothing the parts do not; a hidden part's count (and so its cost) stays
+    hidden, and the parent says so instead of hiding its own cost.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`cost_table` (or :func:`cost_of_crime`) rows: area_code, indicator_code,
+        offence_group, cost_2024, costed_count, population.
+    hidden : Series of str
+        Aligned with ``table``: why each row's count is hidden from this audience ("" shown),
+        the published figures' ``hidden``.
+
+    Returns
+    -------
+    DataFrame
+        A copy of ``table`` whose cost_2024, costed_count and cost_per_1000 are NaN for a
+        hidden row and, for a parent, the sum over its shown costed leaf groups only; and
+        ``excluding``: "" or e.g. "excluding homicide: hidden to protect a small number".
+    """
+    out = table.copy()
+    out["hidden"] = hidden.reindex(table.index).fillna("").to_numpy()
+    out["excluding"] = ""
+    hidden_rows = out["hidden"] != ""
+    out.loc[hidden_rows, ["cost_2024", "costed_count", "cost_per_1000"]] = np.nan
+    titles = dict(zip(out["indicator_code"], out["offence_group"], strict=False))
+    for _area, idx in out.groupby("area_code", sort=False).groups.items():
+        rows = out.loc[idx].set_index("indicator_code")
+        given = table.loc[idx].set_index("indicator_code")["cost_2024"]
+        for parent in PARENTS:
+            if parent not in rows.index or rows.loc[parent, "hidden"]:
+                continue
+            leaves = [c for c in _leaves(parent) if c in rows.index]
+            costed = [c for c in leaves if pd.notna(given[c])]
+            dropped = [c for c in costed if rows.loc[c, "hidden"]]
+            if not dropped:
+                continue
+            kept = [c for c in costed if c not in dropped]
+            cost = float(rows.loc[kept, "cost_2024"].sum()) if kept else np.nan
+            pop = rows.loc[parent, "population"]
+            at = idx[list(out.loc[idx, "indicator_code"]).index(parent)]
+            out.loc[at, "cost_2024"] = cost
+            out.loc[at, "costed_count"] = float(rows.loc[kept, "costed_count"].sum())
+            out.loc[at, "cost_per_1000"] = (
+                cost / pop * 1000 if pop and not pd.isna(pop) and not np.isnan(cost) else np.nan
+            )
+            out.loc[at, "excluding"] = _excluding([titles[c] for c in dropped])
+    return out

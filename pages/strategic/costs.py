@@ -18,7 +18,7 @@ from csa.config import data_dir
 from csa.strategic import costs
 from csa.strategic.model import default_issues
 from csa.strategic.population import area_populations, population_year_used
-from csa.strategic.position import relative_position
+from csa.strategic.position import recorded_groups, relative_position
 from csa.strategic.rounds import partnership_codes
 from ui import context, data, filters
 from ui import strategic_views as views
@@ -46,50 +46,23 @@ def _position(version: tuple[str, int]) -> pd.DataFrame:
         members,
     )
     return pos.merge(
-        issues[["code", "name"]].rename(columns={"code": "issue_code", "name": "issue"}),
+        issues[["code", "name", "indicator_codes"]].rename(
+            columns={"code": "issue_code", "name": "issue"}
+        ),
         on="issue_code",
         how="left",
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _hidden(version: tuple[str, int], threshold: int) -> pd.Series:
-    """Why each row's count is hidden from the public ("", "primary", "complementary").
-
-    The page shows every area's count of every offence group, with totals both ways: the
-    groupings of areas (policing areas, pan-Lancashire) and the parent offence groups
-    (violence against the person, theft, total). Disclosure control runs on each way in
-    turn (areas within an offence group; offence groups within an area), each audit exact,
-    a cell hidden by one counted as hidden in the other, until nothing changes.
-    """
-    table = _costs(version)
-    members = data.area_members()
-    offence_members = pd.DataFrame(
-        [(p, c) for p, children in costs.PARENTS.items() for c in children],
-        columns=["group_code", "member_code"],
-    )
-    why = pd.Series("", index=table.index, dtype=object)
-    while True:
-        before = why.copy()
-        for by, cell, groups in (
-            ("indicator_code", "area_code", members),
-            ("area_code", "indicator_code", offence_members),
-        ):
-            for _key, idx in table.groupby(by, sort=False).groups.items():
-                # a cell already hidden stands in as a small count, so it stays hidden
-                numerator = table.loc[idx, "count"].where(why.loc[idx] == "", 1)
-                frame = pd.DataFrame(
-                    {"area_code": table.loc[idx, cell], "period_label": "", "numerator": numerator}
-                )
-                found = disclosure.reasons(frame, groups, threshold)
-                new = (why.loc[idx] == "") & (found != "")
-                why.loc[new[new].index] = found[new]
-        if why.equals(before):
-            return why
-
-
 def _money(v, missing: str = "not costed") -> str:
     return missing if pd.isna(v) else f"£{formatting.count(v)}"
+
+
+def _with(text: str, excluding: str, short: bool = False) -> str:
+    """A cost that adds up only the shown parts says which it leaves out."""
+    if not excluding:
+        return text
+    return f"{text} ({excluding.split(':')[0] if short else excluding})"
 
 
 st.title("Cost of crime (estimate)")
@@ -100,30 +73,28 @@ ctx = context.current()
 table = _costs(data.version()).copy()
 public = ctx.audience == "public"
 threshold = ctx.threshold
-table["hidden"] = _hidden(data.version(), threshold) if public else ""
-hidden_rows = table["hidden"] != ""
-# a hidden count's own figures (its cost, per 1,000, crimes costed) would reveal it too
+# why each count is hidden from this viewer: the published figures' own flags and labels
+# (disclosure control is applied once, in the publication step)
+published = ctx.figures(
+    indicators=list(costs.PARENTS) + list(costs.LEAVES),
+    periods=[RECORDED_CRIME_PERIOD],
+    columns=["indicator_code", "area_code", "hidden", "value_text"],
+).set_index(["indicator_code", "area_code"])
+keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
+unpublished = ~keys.isin(published.index)
+if unpublished.any():  # no published figure, no flag: shown to nobody rather than guessed
+    st.caption(f"{int(unpublished.sum())} area and offence group figures are not published.")
+    table = table[~unpublished].reset_index(drop=True)
+    keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
+table["hidden"] = published["hidden"].reindex(keys).to_numpy()
 table["hidden_text"] = [
-    ""
-    if not h
-    else f"fewer than {threshold}"
-    if h == disclosure.PRIMARY
-    else "hidden to protect a small number"
-    for h in table["hidden"]
+    text if h else ""
+    for h, text in zip(table["hidden"], published["value_text"].reindex(keys), strict=True)
 ]
-# a parent group's cost (and crimes costed) adds up its parts' unit cost x count: with the
-# other parts shown it gives a hidden costed part's count away, so it is hidden too
+# a hidden count's own figures (its cost, per 1,000, crimes costed) would reveal it too; a
+# parent group's cost adds up its shown parts only and says which it leaves out
+table = costs.shown_costs(table, table["hidden"])
 table["cost_text"] = table["hidden_text"]
-if public:
-    for parent in ("REC-VAP", "REC-BURG", "REC-THEFT", "REC-TOTAL"):  # bottom-up
-        parts = table[table["indicator_code"].isin(costs.PARENTS[parent])]
-        exposing = parts[(parts["cost_text"] != "") & parts["cost_2024"].notna()]
-        rows = (
-            (table["indicator_code"] == parent)
-            & table["area_code"].isin(set(exposing["area_code"]))
-            & (table["cost_text"] == "")
-        )
-        table.loc[rows, "cost_text"] = "hidden to protect a small number"
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
 up = costs.uprating(data_dir(data.settings()))
@@ -138,8 +109,13 @@ c1, c2, c3 = st.columns(3)
 c1.metric(
     "Estimated cost of recorded crime (2024 prices)",
     total["cost_text"] or f"£{formatting.figure(total['cost_2024'] / 1e6)}m",
+    help=total["excluding"].capitalize() or None,
 )
-c2.metric("Per 1,000 people", total["cost_text"] or _money(total["cost_per_1000"], "–"))
+c2.metric(
+    "Per 1,000 people",
+    total["cost_text"] or _money(total["cost_per_1000"], "–"),
+    help=total["excluding"].capitalize() or None,
+)
 c3.metric(
     "Recorded crimes costed",
     f"{total['cost_text'] or formatting.count(total['costed_count'])} of "
@@ -150,6 +126,11 @@ c3.metric(
 st.caption(
     f"{names.get(area, area)}, police recorded crime {RECORDED_CRIME_PERIOD}; "
     f"per 1,000 people uses the ONS mid-{pop_year} population estimate."
+    + (
+        f" The estimate adds up the shown groups only, {total['excluding']}."
+        if total["excluding"]
+        else ""
+    )  # fmt: skip
 )
 
 shown = mine[mine["indicator_code"] != "REC-TOTAL"].copy()
@@ -157,10 +138,14 @@ shown["Recorded crimes"] = [
     why or formatting.count(v) for why, v in zip(shown["hidden_text"], shown["count"], strict=True)
 ]
 shown["Estimated cost (2024 prices)"] = [
-    why or _money(v) for why, v in zip(shown["cost_text"], shown["cost_2024"], strict=True)
+    why or _with(_money(v), ex)
+    for why, v, ex in zip(shown["cost_text"], shown["cost_2024"], shown["excluding"], strict=True)
 ]
 shown["Per 1,000 people"] = [
-    why or _money(v) for why, v in zip(shown["cost_text"], shown["cost_per_1000"], strict=True)
+    why or _with(_money(v), ex, short=True)
+    for why, v, ex in zip(
+        shown["cost_text"], shown["cost_per_1000"], shown["excluding"], strict=True
+    )
 ]
 shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(lambda v: _money(v, ""))
 st.header("By offence group")
@@ -199,17 +184,33 @@ pan = table[(table["indicator_code"] == "REC-TOTAL") & (table["area_code"] == PA
 pan_text = pan["cost_text"].iloc[0] or _money(pan["cost_per_1000"].iloc[0], "–")
 st.caption(
     f"Estimated cost of recorded crime per 1,000 people; rank 1 = lowest of 14. "
-    f"Pan-Lancashire: {pan_text} per 1,000 people."
+    f"Pan-Lancashire: {_with(pan_text, pan['excluding'].iloc[0], short=True)} per 1,000 "
+    "people."
+    + (
+        " Where a group's count is hidden to protect a small number, a partnership's "
+        "estimate adds up its shown groups only and says which it leaves out."
+        if (base["excluding"] != "").any()
+        else ""
+    )
 )
 left, right = st.columns([3, 2])
 drawn = base[base["cost_text"] == ""]
 left.altair_chart(
-    views.bar_chart(drawn, "cost_per_1000", "area", "Estimated £ per 1,000 people (2024 prices)"),
+    views.bar_chart(
+        drawn[["area", "cost_per_1000"]],
+        "cost_per_1000",
+        "area",
+        "Estimated £ per 1,000 people (2024 prices)",
+    ),
     width="stretch",
 )
 tips = {
     r.area_code: r.cost_text
-    or f"{_money(r.cost_per_1000)} per 1,000 people (rank {r.rank} of {len(drawn)}, 1 = lowest)"
+    or _with(
+        f"{_money(r.cost_per_1000)} per 1,000 people (rank {r.rank} of {len(drawn)}, 1 = lowest)",
+        r.excluding,
+        short=True,
+    )
     for r in base.itertuples(index=False)
 }
 right.pydeck_chart(
@@ -253,6 +254,7 @@ st.dataframe(
                     partnerships["cost_text"], partnerships["costed_count"], strict=True
                 )
             ],
+            "Leaves out": [ex.capitalize() for ex in partnerships["excluding"]],
             "Recorded crimes": [
                 why or formatting.count(v)
                 for why, v in zip(partnerships["hidden_text"], partnerships["count"], strict=True)
@@ -275,8 +277,18 @@ if pos.empty:
     st.info("No issue is linked to a recorded-crime group.")
 else:
     at = pos[pos["area_code"] == area].copy()
-    small = disclosure.primary(at["count"], threshold) if public else at["count"] != at["count"]
-    small_text = f"fewer than {threshold}"
+    # an issue's count adds up offence groups: a sum of shown counts reveals nothing, but
+    # with one group's published count hidden it would give that count away
+    hidden_pairs = set(published.index[published["hidden"] != ""])
+    small = pd.Series(
+        [
+            any((g, area) in hidden_pairs for g in recorded_groups(codes))
+            for codes in at["indicator_codes"]
+        ],
+        index=at.index,
+        dtype=bool,
+    )
+    small_text = "hidden to protect a small number"
     at["Recorded crimes"] = [
         small_text if s_ else formatting.count(v) for s_, v in zip(small, at["count"], strict=True)
     ]
