@@ -8,8 +8,10 @@ Lancashire-12, pan-Lancashire), and a hidden cell must not be recoverable from w
 shown. Each shown figure is a linear equation over the base areas' numerators (a base area
 is its own numerator; a grouping is the sum of its members'); a hidden cell is recoverable
 exactly when its own equation is a combination of the shown ones, i.e. when adding it does
-not raise the rank of the shown equations. While any hidden cell is recoverable, the shown
-cell with the smallest numerator whose hiding protects it is hidden too (a base area before a
+not raise the rank of the shown equations. While any hidden cell is recoverable, a shown
+cell whose hiding protects it is hidden too: the smallest of at least twice the threshold
+less one, so that what the labels and whole numbers say cannot narrow the small cell (never a
+zero where another cell protects: see :func:`_complement_order`; a base area before a
 grouping on a tie). This is the audit of the ONS disclosure control guidance for tables with
 totals, done exactly rather than by the "one hidden member per grouping" rule of thumb, so it
 also protects across overlapping groupings (a district in a policing area, in Lancashire-12
@@ -85,8 +87,74 @@ def _exposed(vectors: list[np.ndarray], hidden: list[bool], has_value: list[bool
     return [i for i, h in enumerate(hidden) if h and _recoverable(vectors[i], shown, r)]
 
 
+def _complement_order(numerators: list[float], areas, groups, threshold: int):
+    """The order in which shown cells are tried as a complement: first cells of at least
+    ``2 * threshold - 1``, smallest first, then the rest from the largest down, zeros last.
+
+    A complement must protect against what the public can infer, not only against exact
+    subtraction: counts are whole and not negative, "fewer than 5" says 1-4, and "hidden to
+    protect a small number" says 0 or at least 5. A zero complement protects nothing (Fylde's
+    homicide 1 + unlawful driving 0 = 1 gives homicide = 1), and a small one little (1 + 5 =
+    6 gives 1). With a complement of at least 2t - 1 beside a cell of 1 to t - 1, the hidden
+    total is at least 2t, so the small cell can be anything from 1 to t - 1.
+    """
+    big = 2 * threshold - 1
+
+    def key(i):
+        n = numerators[i]
+        tier = 0 if n >= big else 1 if n > 0 else 2
+        return (tier, n if tier == 0 else -n, areas[i] in groups, areas[i])
+
+    return key
+
+
+def _small_hidden_total(
+    vectors: list[np.ndarray],
+    numerators: list[float],
+    hidden: list[bool],
+    has_value: list[bool],
+    threshold: int,
+) -> tuple[int, list[int]] | None:
+    """A shown cell whose hidden remainder is a small total, and the shown cells inside it.
+
+    For a shown cell g, the public knows g minus the shown cells inside it: the total of the
+    hidden ones there. When that total is 1 to ``threshold - 1`` the hidden cells are small
+    together (two hidden counts adding up to 3 are each 1 or 2), so one more cell must be
+    hidden. Returns (g, the shown cells inside g) or None."""
+    base_value: dict[int, float] = {}
+    for v, n, ok in zip(vectors, numerators, has_value, strict=True):
+        if ok and v.sum() == 1:
+            base_value[int(np.argmax(v))] = n
+    for g, (vg, hg, okg) in enumerate(zip(vectors, hidden, has_value, strict=True)):
+        if hg or not okg or vg.sum() < 2:
+            continue
+        inside = [
+            i
+            for i, (v, h, ok) in enumerate(zip(vectors, hidden, has_value, strict=True))
+            if i != g and ok and not h and v.sum() and ((v > 0) <= (vg > 0)).all()
+        ]
+        covered = np.zeros_like(vg, dtype=bool)
+        for i in inside:
+            covered |= vectors[i] > 0
+        rest = (vg > 0) & ~covered
+        if not rest.any() or not all(int(j) in base_value for j in np.flatnonzero(rest)):
+            continue
+        if not any(
+            h and ((v > 0) <= rest).all() and v.sum() for v, h in zip(vectors, hidden, strict=True)
+        ):
+            continue
+        total = sum(base_value[int(j)] for j in np.flatnonzero(rest))
+        if 0 < total < threshold:
+            return g, inside
+    return None
+
+
 def _one_period(
-    areas: list[str], numerators: list[float], reasons: list[str], groups: dict[str, set[str]]
+    areas: list[str],
+    numerators: list[float],
+    reasons: list[str],
+    groups: dict[str, set[str]],
+    threshold: int = 5,
 ) -> list[str]:
     """Reasons ("" shown, primary, complementary) for one period's cells, given the primary
     ones: hide the fewest small cells until nothing hidden is recoverable."""
@@ -94,12 +162,19 @@ def _one_period(
     reasons = list(reasons)
     has_value = [not pd.isna(n) for n in numerators]
     while True:
-        exposed = _exposed(vectors, [bool(r) for r in reasons], has_value)
+        hidden = [bool(r) for r in reasons]
+        exposed = _exposed(vectors, hidden, has_value)
         if not exposed:
-            return reasons
+            small = _small_hidden_total(vectors, numerators, hidden, has_value, threshold)
+            if small is None:
+                return reasons
+            g, inside = small
+            key = _complement_order(numerators, areas, groups, threshold)
+            reasons[min(inside, key=key) if inside else g] = COMPLEMENTARY
+            continue
         target = exposed[0]
         shown_idx = [i for i, r in enumerate(reasons) if not r and has_value[i]]
-        order = sorted(shown_idx, key=lambda i: (numerators[i], areas[i] in groups, areas[i]))
+        order = sorted(shown_idx, key=_complement_order(numerators, areas, groups, threshold))
         choice = None
         for i in order:
             rest = [vectors[j] for j in shown_idx if j != i]
@@ -162,7 +237,7 @@ def reasons(
             continue
         areas = [str(a) for a in sub["area_code"]]
         nums = pd.to_numeric(sub["numerator"], errors="coerce").tolist()
-        why = _one_period(areas, nums, [out[i] for i in idx], groups)
+        why = _one_period(areas, nums, [out[i] for i in idx], groups, threshold)
         out.loc[idx] = why
     return out
 

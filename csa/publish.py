@@ -98,7 +98,9 @@ def hidden_text(reason: str, threshold: int) -> str:
 #: Bumped when what is published changes for the same data and settings, so that a
 #: database published by an earlier method is published again rather than read as it is.
 #: 2: public disclosure control audits the indicators that add up to others too.
-METHOD = 2
+#: 3: complements are never zero or small where a larger cell protects (disclosure).
+#: 4: SPC charts stored compactly (phases and point-class letters; points from the series).
+METHOD = 4
 
 
 def publication_key(data_version: int, settings: dict) -> str:

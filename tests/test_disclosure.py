@@ -73,5 +73,7 @@ def test_records_with_no_location_are_not_a_small_cell_of_their_own():
     # without the exemption the smallest district is hidden to protect U
     assert list(reasons(f, members, 5)) == ["complementary", "", "primary", ""]
     f = frame([("A", "M", 2), ("B", "M", 300), ("U", "M", 3), ("P", "M", 305)])
-    # A is small; U (the smallest other figure) is hidden with it, so the total stays shown
-    assert list(reasons(f, members, 5, exempt={"U"})) == ["primary", "", "complementary", ""]
+    # A is small; U = 3 beside it would leave a hidden total of 5 (and a "hidden to protect"
+    # label on a 3), so B (300, the smallest cell of at least 2 x 5 - 1) is hidden with it
+    # and the total stays shown
+    assert list(reasons(f, members, 5, exempt={"U"})) == ["primary", "complementary", "", ""]
