@@ -482,3 +482,51 @@ def test_a_theme_too_big_for_one_screen_is_split_not_scrolled(themes, per_screen
     from ui.scorecard import present_screens
 
     assert present_screens(themes, per_screen) == expected
+
+
+# -- the embed on a phone: its own menu, no sidebar ------------------------------------------
+def _menus(at) -> dict[str, list[str]]:
+    """Each popover of the page: its label and the page links inside it."""
+    found = {}
+
+    def walk(node, inside=None):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) == "popover":
+                found[child.proto.popover.label] = []
+                walk(child, child.proto.popover.label)
+                continue
+            if getattr(child, "type", None) == "page_link" and inside is not None:
+                found[inside].append(child.proto.label)
+            walk(child, inside)
+
+    walk(at.main)
+    return found
+
+
+@pytest.mark.parametrize(
+    "embedded, expected",
+    [
+        (
+            True,
+            {
+                "Menu": [
+                    "Overview",
+                    "Indicator",
+                    "Area profile",
+                    "Map",
+                    "About the data",
+                    "Accessibility",
+                    "Cost of crime",
+                ]
+            },
+        ),
+        (False, {}),  # the sidebar navigation serves the app itself
+    ],
+)
+def test_embed_has_its_own_menu_of_the_public_pages(app_env, embedded, expected):
+    """In the embed, below 768 px Streamlit would fold the top menu into a sidebar with a "»"
+    control; the embed hides that (CSS) and offers a "Menu" of its public pages instead: no
+    presentation, sign-in or partner page."""
+    at = run_app(embedded=embedded)
+    assert _menus(at) == expected
+    assert not at.sidebar.children or not embedded  # nothing written to the sidebar

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import navigation
+
 #: Presentation mode only: no sidebar or app header, large type (the board reads a wall
 #: screen), tight block gaps so each screen fits 1920x1080 without scrolling.
 PRESENT_CSS = """
@@ -60,9 +62,20 @@ if (!window.__csaPresentKeys) {
 }
 </script>
 """
+#: The embed: the navigation is Streamlit's top menu, which below 768 px Streamlit moves
+#: into a sidebar opened by a "»" control. The embed has no sidebar at any width: on a
+#: narrow screen the header goes and :func:`embed_menu` (shown only there) takes its place.
 EMBED_CSS = """
 <style>
 [data-testid="stAppViewBlockContainer"], .block-container { padding-top: 4rem; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+.st-key-csa_embed_menu { display: none !important; }
+@media (max-width: 767.98px) {
+  [data-testid="stHeader"] { display: none !important; }
+  [data-testid="stAppViewBlockContainer"], .block-container { padding-top: 1rem; }
+  .st-key-csa_embed_menu { display: flex !important; }
+}
 </style>
 """
 #: On every page: AA contrast for captions (#505A5F on white is 7.0:1; Streamlit's grey is
@@ -110,11 +123,27 @@ def header(ctx) -> None:
         st.html(PRESENT_KEYS, unsafe_allow_javascript=True)
     if embedded:
         st.markdown(EMBED_CSS, unsafe_allow_html=True)
+        embed_menu(ctx)
     if not embedded and not presenting:
         with st.sidebar:
             st.caption(settings["title"])
             if viewer.signed_in:
                 st.caption(f"Signed in as {viewer.email} ({viewer.role})")
+
+
+def embed_menu(ctx) -> None:
+    """The embed's menu between its public pages on a narrow screen (below 768 px, where
+    Streamlit would fold its top menu into a sidebar): one "Menu" button opening a link per
+    page. Hidden by :data:`EMBED_CSS` on wider screens, where the top menu shows."""
+    specs = navigation.pages_for(ctx.viewer, True, ctx.settings["public_only"])
+    # keyed by the page, so the menu opens closed on the page it led to
+    page = st.session_state.get(navigation.CURRENT_PAGE, "")
+    with (
+        st.container(key="csa_embed_menu"),
+        st.popover("Menu", icon=":material/menu:", key=f"csa_embed_menu_{page}"),
+    ):
+        for spec in specs:
+            st.page_link(spec.path, label=spec.title, icon=spec.icon)
 
 
 def footer(embedded: bool, presenting: bool = False) -> None:
