@@ -9,7 +9,7 @@ from streamlit import dataframe_util
 
 from csa import config as csa_config
 from csa import exports, publish
-from tests.conftest import app_test, open_page
+from tests.conftest import app_test, open_page, reachable
 from ui import charts
 from ui.session import Viewer
 
@@ -372,6 +372,37 @@ def test_presentation_says_plan_in_place_on_the_theme_screen(app_env):
         assert len(card) == 1  # its card: title, status badge, figure
         assert ("Off track · CRITICAL · plan in place" in card[0]) is expected
         assert ("Plan in place: Approved" in unescaped(markdown_text(at))) is expected
+
+
+OVERVIEW = "pages/scorecard/overview.py"
+
+
+def test_presentation_opened_from_the_sidebar_is_presentation_mode_and_can_be_left(app_env):
+    """A signed-in viewer clicks "Presentation" in the sidebar (the page without
+    ?mode=present): it opens in presentation mode (no sidebar, no other page in the
+    navigation); "Leave presentation" returns to the overview with the sidebar, keeping the
+    area and period; opening it again presents again."""
+    at = run_app(viewer=BOARD)
+    signed_in = "Signed in as chair@lancashire.gov.uk (board)"
+    assert signed_in in [c.value for c in at.sidebar.caption]
+    for _ in range(2):
+        open_page(at, PRESENT)
+        assert at.query_params["mode"] == "present"
+        assert "Screen 1 of" in markdown_text(at)
+        assert not at.sidebar.children  # nothing written to the sidebar
+        assert not reachable(at, OVERVIEW)  # the navigation holds the presentation only
+        at.selectbox(key="qp_area").set_value("E07000117").run()  # its "Area or period"
+        at.selectbox(key="qp_period").set_value(Q2).run()
+        for _ in range(2):
+            next(b for b in at.button if b.label == "Next ▶").click().run()
+        assert "Screen 3 of" in markdown_text(at) and "Burnley" in markdown_text(at)
+        at.button(key="csa_leave_presentation").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "mode" not in at.query_params and "slide" not in at.query_params
+        assert at.query_params["area"] == "E07000117" and at.query_params["period"] == Q2
+        assert at.title[0].value == "Community Safety Agreement scorecard"
+        assert signed_in in [c.value for c in at.sidebar.caption]
+        assert reachable(at, OVERVIEW) and reachable(at, PRESENT)
 
 
 #: The published county figures of 2026-27 Q2, placed by hand from their variation and

@@ -113,10 +113,33 @@ input:focus-visible, [role="combobox"]:focus-visible {
 """
 
 
+#: Session-state key: the viewer pressed "Leave presentation" (the next run opens the overview).
+LEAVING = "_csa_leaving_presentation"
+#: The overview, where leaving presentation mode lands.
+OVERVIEW = "pages/scorecard/overview.py"
+
+
+def enter_presentation() -> None:
+    """The presentation page opened without ``?mode=present`` (from the sidebar): run again
+    in presentation mode, so the screens get its layout (no sidebar, the 1920x1080 fit)."""
+    st.query_params["mode"] = "present"
+    st.rerun()
+
+
+def _leave_presentation() -> None:
+    for key in ("mode", "slide"):
+        st.query_params.pop(key, None)
+    st.session_state[LEAVING] = True
+
+
 def header(ctx) -> None:
     """The header of every page, from this run's context (:mod:`ui.context`)."""
     settings, viewer = ctx.settings, ctx.viewer
     embedded, presenting = ctx.embedded, ctx.presenting
+    if st.session_state.pop(LEAVING, False) and not presenting:
+        # back to the app, its navigation in the sidebar, at the area and period shown
+        kept = {k: st.query_params[k] for k in ("area", "period") if k in st.query_params}
+        st.switch_page(OVERVIEW, query_params=kept)
     st.html(BASE_CSS)
     if presenting:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
@@ -147,12 +170,20 @@ def embed_menu(ctx) -> None:
 
 
 def footer(embedded: bool, presenting: bool = False) -> None:
-    if presenting:  # no rule and one line on a wall screen (and no link: the presentation
-        # registers its own page only)
-        st.caption(
+    if presenting:  # no rule and one line on a wall screen (and no page link: the
+        # presentation registers its own page only); the way out beside it
+        words, leave = st.columns([5, 1], vertical_alignment="center")
+        words.caption(
             "Real figures: ONS, Home Office and MHCLG; boundaries: ONS, contains OS data © Crown "
             "copyright and database right 2023; Open Government Licence v3.0. Figures marked "
             "**DEMO** are synthetic."
+        )
+        leave.button(
+            "Leave presentation",
+            icon=":material/close:",
+            on_click=_leave_presentation,
+            width="stretch",
+            key="csa_leave_presentation",
         )
         return
     st.divider()
