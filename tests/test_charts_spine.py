@@ -162,8 +162,8 @@ def test_spine_chart_fits_a_phone():
     assert legend["columns"] == {"expr": f"width < {charts.SPINE_NARROW} ? 1 : 3"}
     assert spec["title"]["text"] == [
         "Police.uk crime and anti-social",
-        "behaviour, 2026-09 · includes",
-        "DEMO DATA",
+        "behaviour, 2026-09 ·",
+        "includes DEMO DATA",
     ]
     assert all(len(line) <= charts.SPINE_WRAP_KEY for line in spec["title"]["subtitle"])
     assert spec["width"] == "container"

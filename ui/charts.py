@@ -889,6 +889,19 @@ def _lines(text: str, width: int = SPINE_WRAP_KEY) -> list[str]:
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 
+def _title_lines(title: str) -> str | list[str]:
+    """The chart's title as it is when short, else wrapped: a new line after each " · "
+    (the period from its DEMO tag) and within a part too long for a phone."""
+    if len(title) <= SPINE_WRAP:
+        return title
+    parts = title.split(" · ")
+    return [
+        line
+        for i, part in enumerate(parts)
+        for line in _lines(part + (" ·" if i < len(parts) - 1 else ""), SPINE_WRAP)
+    ]
+
+
 def spine_chart(
     frame: pd.DataFrame, title: str, area_name: str, n_areas: int = 14
 ) -> alt.LayerChart:
@@ -919,6 +932,7 @@ def spine_chart(
         grid=False,
         title=None,
         labelFontSize=12,
+        labelColor="#505A5F",  # AA contrast (the theme's grey is 4.4:1)
         labelExpr="datum.value < 0 ? '◀ worse (or lower)' : datum.value > 0 ? "
         "'better (or higher) ▶' : 'Lancashire'",
         # the end words inside the plot's edges, so the three never overlap on a phone
@@ -987,6 +1001,8 @@ def spine_chart(
                     titleLimit=alt.ExprRef("width"),
                     labelFontSize=12,
                     titleFontSize=12,
+                    labelColor="#0B0C0C",
+                    titleColor="#505A5F",
                     symbolSize=170,
                     symbolStrokeWidth=1,
                 ),
@@ -1006,7 +1022,7 @@ def spine_chart(
         )
     return alt.layer(spread, middle, ends, centre, names, marks).properties(
         title=alt.TitleParams(
-            title if len(title) <= SPINE_WRAP else _lines(title, SPINE_WRAP),
+            _title_lines(title),
             subtitle=subtitle,
             anchor="start",
         ),
