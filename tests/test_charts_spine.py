@@ -128,7 +128,7 @@ def test_spine_chart_reads_without_colour():
     f = charts.spine_frame(verdicts(), INDICATORS, "B", BASE, {("VIO-01", "D")})
     spec = charts.spine_chart(f, "CSA priorities, 2025-26 Q1", "Burnley", n_areas=4).to_dict()
     assert spec["title"]["text"] == "CSA priorities, 2025-26 Q1"
-    assert any("not shown publicly" in line for line in spec["title"]["subtitle"])
+    assert "not shown publicly" in " ".join(spec["title"]["subtitle"])  # wrapped to lines
     marks = spec["layer"][-1]
     shape = marks["encoding"]["shape"]["scale"]
     words = dict(zip(shape["domain"], shape["range"], strict=True))
@@ -136,7 +136,37 @@ def test_spine_chart_reads_without_colour():
     assert words["Worse than Lancashire"] == "triangle-left"
     assert words["Similar to Lancashire"] == "circle"
     assert marks["encoding"]["color"]["legend"]["title"] == "Burnley compared with Lancashire"
-    assert len(spec["layer"]) == 5
+    assert len(spec["layer"]) == 6
+
+
+def test_spine_chart_fits_a_phone():
+    """At 320 px a column of indicator names beside the bars left the plot no width: each
+    name is drawn above its bar across the plot (cut with "…" at the plot's width, the
+    tooltip has it whole), the legend goes below in one column on a narrow chart, and the
+    title and key are wrapped to lines that fit."""
+    f = charts.spine_frame(verdicts(), INDICATORS, "B", BASE, {("VIO-01", "D")})
+    title = "Police.uk crime and anti-social behaviour, 2026-09 · includes DEMO DATA"
+    spec = charts.spine_chart(f, title, "Burnley", n_areas=4).to_dict()
+    assert all(layer["encoding"]["y"].get("axis", "none") is None for layer in spec["layer"]
+               if "y" in layer["encoding"])  # fmt: skip
+    names = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+    assert len(names) == 1
+    assert names[0]["encoding"]["text"]["field"] == "row_label"
+    assert names[0]["mark"]["limit"] == {"expr": "width"}
+    # every layer draws the chart's one dataset: the names add no data
+    assert "data" not in names[0] and len(spec["datasets"]) == 1
+    tip = {t["title"]: t["field"] for t in names[0]["encoding"]["tooltip"]}
+    assert tip["Indicator"] == "row_label"
+    legend = spec["layer"][-1]["encoding"]["color"]["legend"]
+    assert legend["orient"] == "bottom"
+    assert legend["columns"] == {"expr": f"width < {charts.SPINE_NARROW} ? 1 : 3"}
+    assert spec["title"]["text"] == [
+        "Police.uk crime and anti-social",
+        "behaviour, 2026-09 ·",
+        "includes DEMO DATA",
+    ]
+    assert all(len(line) <= charts.SPINE_WRAP_KEY for line in spec["title"]["subtitle"])
+    assert spec["width"] == "container"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from streamlit import dataframe_util
 
 from csa import config as csa_config
 from csa import exports, publish
-from tests.conftest import app_test, open_page
+from tests.conftest import app_test, open_page, reachable
 from ui import charts
 from ui.session import Viewer
 
@@ -374,6 +374,37 @@ def test_presentation_says_plan_in_place_on_the_theme_screen(app_env):
         assert ("Plan in place: Approved" in unescaped(markdown_text(at))) is expected
 
 
+OVERVIEW = "pages/scorecard/overview.py"
+
+
+def test_presentation_opened_from_the_sidebar_is_presentation_mode_and_can_be_left(app_env):
+    """A signed-in viewer clicks "Presentation" in the sidebar (the page without
+    ?mode=present): it opens in presentation mode (no sidebar, no other page in the
+    navigation); "Leave presentation" returns to the overview with the sidebar, keeping the
+    area and period; opening it again presents again."""
+    at = run_app(viewer=BOARD)
+    signed_in = "Signed in as chair@lancashire.gov.uk (board)"
+    assert signed_in in [c.value for c in at.sidebar.caption]
+    for _ in range(2):
+        open_page(at, PRESENT)
+        assert at.query_params["mode"] == "present"
+        assert "Screen 1 of" in markdown_text(at)
+        assert not at.sidebar.children  # nothing written to the sidebar
+        assert not reachable(at, OVERVIEW)  # the navigation holds the presentation only
+        at.selectbox(key="qp_area").set_value("E07000117").run()  # its "Area or period"
+        at.selectbox(key="qp_period").set_value(Q2).run()
+        for _ in range(2):
+            next(b for b in at.button if b.label == "Next ▶").click().run()
+        assert "Screen 3 of" in markdown_text(at) and "Burnley" in markdown_text(at)
+        at.button(key="csa_leave_presentation").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "mode" not in at.query_params and "slide" not in at.query_params
+        assert at.query_params["area"] == "E07000117" and at.query_params["period"] == Q2
+        assert at.title[0].value == "Community Safety Agreement scorecard"
+        assert signed_in in [c.value for c in at.sidebar.caption]
+        assert reachable(at, OVERVIEW) and reachable(at, PRESENT)
+
+
 #: The published county figures of 2026-27 Q2, placed by hand from their variation and
 #: assurance: (variation row, assurance column).
 MATRIX_Q2 = {
@@ -482,3 +513,51 @@ def test_a_theme_too_big_for_one_screen_is_split_not_scrolled(themes, per_screen
     from ui.scorecard import present_screens
 
     assert present_screens(themes, per_screen) == expected
+
+
+# -- the embed on a phone: its own menu, no sidebar ------------------------------------------
+def _menus(at) -> dict[str, list[str]]:
+    """Each popover of the page: its label and the page links inside it."""
+    found = {}
+
+    def walk(node, inside=None):
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "type", None) == "popover":
+                found[child.proto.popover.label] = []
+                walk(child, child.proto.popover.label)
+                continue
+            if getattr(child, "type", None) == "page_link" and inside is not None:
+                found[inside].append(child.proto.label)
+            walk(child, inside)
+
+    walk(at.main)
+    return found
+
+
+@pytest.mark.parametrize(
+    "embedded, expected",
+    [
+        (
+            True,
+            {
+                "Menu": [
+                    "Overview",
+                    "Indicator",
+                    "Area profile",
+                    "Map",
+                    "About the data",
+                    "Accessibility",
+                    "Cost of crime",
+                ]
+            },
+        ),
+        (False, {}),  # the sidebar navigation serves the app itself
+    ],
+)
+def test_embed_has_its_own_menu_of_the_public_pages(app_env, embedded, expected):
+    """In the embed, below 768 px Streamlit would fold the top menu into a sidebar with a "»"
+    control; the embed hides that (CSS) and offers a "Menu" of its public pages instead: no
+    presentation, sign-in or partner page."""
+    at = run_app(embedded=embedded)
+    assert _menus(at) == expected
+    assert not at.sidebar.children or not embedded  # nothing written to the sidebar

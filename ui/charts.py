@@ -28,6 +28,7 @@ Reusable by every surface (pages, presentation, board pack):
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -874,12 +875,40 @@ def _spine_text(x, unit):
     return f"{x:,.0f}" if unit == "count" or abs(x) >= 100 else f"{x:,.2f}"
 
 
+#: Spine chart layout, so it reads from a phone (320 px) to a wall screen: each indicator's
+#: name on its own line above its bar (the whole plot width, cut with "…" when longer; the
+#: tooltip and the chart in words give it in full), axis words at the plot's edges, the
+#: legend in one column on a narrow chart, and the title and key wrapped to short lines.
+SPINE_STEP = 44  # px per indicator: its name (12 px) above a bar of 16 px
+SPINE_WRAP = 32  # characters a line of the title (bold), about 280 px
+SPINE_WRAP_KEY = 46  # characters a line of the key under it, about 280 px
+SPINE_NARROW = 560  # px of plot below which the legend takes one column
+
+
+def _lines(text: str, width: int = SPINE_WRAP_KEY) -> list[str]:
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def _title_lines(title: str) -> str | list[str]:
+    """The chart's title as it is when short, else wrapped: a new line after each " · "
+    (the period from its DEMO tag) and within a part too long for a phone."""
+    if len(title) <= SPINE_WRAP:
+        return title
+    parts = title.split(" · ")
+    return [
+        line
+        for i, part in enumerate(parts)
+        for line in _lines(part + (" ·" if i < len(parts) - 1 else ""), SPINE_WRAP)
+    ]
+
+
 def spine_chart(
     frame: pd.DataFrame, title: str, area_name: str, n_areas: int = 14
 ) -> alt.LayerChart:
     """Spine chart: per indicator, the spread of the 14 areas (light bar: lowest to highest;
     darker bar: middle half), Lancashire as the centre line, and the area as a marker whose
-    shape and colour say better, similar or worse."""
+    shape and colour say better, similar or worse. Laid out for any width (:data:`SPINE_STEP`
+    and its neighbours): each indicator's name above its bar, not in a column beside it."""
     f = frame.copy()
     f["area_text"] = [_spine_text(x, u) for x, u in zip(f["area_value"], f["unit"], strict=True)]
     f["centre_text"] = [
@@ -903,12 +932,16 @@ def spine_chart(
         grid=False,
         title=None,
         labelFontSize=12,
+        labelColor="#505A5F",  # AA contrast (the theme's grey is 4.4:1)
         labelExpr="datum.value < 0 ? '◀ worse (or lower)' : datum.value > 0 ? "
         "'better (or higher) ▶' : 'Lancashire'",
+        # the end words inside the plot's edges, so the three never overlap on a phone
+        labelAlign=alt.ExprRef("datum.value < 0 ? 'left' : datum.value > 0 ? 'right' : 'center'"),
+        labelBound=True,
     )
-    y = alt.Y(
-        "row_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=380, labelFontSize=12)
-    )
+    # each row's band: its name in the top part, its bar (and marker) below
+    y = alt.Y("row_label:N", sort=order, title=None, axis=None)
+    below, above = SPINE_STEP * 0.16, -SPINE_STEP * 0.3
     tip = [
         alt.Tooltip("row_label:N", title="Indicator"),
         alt.Tooltip("area_text:N", title=area_name),
@@ -917,25 +950,43 @@ def spine_chart(
         alt.Tooltip("comparison_words:N", title="Compared with Lancashire"),
     ]
     base = alt.Chart(f).encode(y=y)
-    spread = base.mark_bar(height=16, color=SPINE_RANGE).encode(
+    spread = base.mark_bar(height=16, color=SPINE_RANGE, yOffset=below).encode(
         x=alt.X("pos_min:Q", scale=x_scale, axis=axis), x2="pos_max:Q", tooltip=tip
     )
-    middle = base.mark_bar(height=16, color=SPINE_IQR).encode(
+    middle = base.mark_bar(height=16, color=SPINE_IQR, yOffset=below).encode(
         x="pos_q1:Q", x2="pos_q3:Q", tooltip=tip
     )
     ends = (
         base.transform_fold(["pos_min", "pos_max"], as_=["end", "pos_end"])
-        .mark_tick(color="#6F777B", thickness=2, size=16)
+        .mark_tick(color="#6F777B", thickness=2, size=16, yOffset=below)
         .encode(x=alt.X("pos_end:Q", scale=x_scale), tooltip=tip)
     )
-    centre = (
-        alt.Chart(pd.DataFrame({"x": [0.0]}))
-        .mark_rule(color="#0B0C0C", strokeWidth=2)
-        .encode(x=alt.X("x:Q", scale=x_scale))
+    # Lancashire: a black line across each bar (not the whole plot: it would cross the names)
+    centre = base.mark_tick(color="#0B0C0C", thickness=2, size=24, yOffset=below).encode(
+        x=alt.datum(0.0, scale=x_scale)
+    )
+    names = (
+        alt.Chart(f)
+        .mark_text(
+            align="left",
+            baseline="middle",
+            fontSize=12,
+            color="#0B0C0C",
+            limit=alt.ExprRef("width"),  # the plot's width, then "…"
+            yOffset=above,
+        )
+        .encode(
+            y=y,
+            x=alt.datum(-1.08, scale=x_scale),
+            text="row_label:N",
+            tooltip=tip,
+        )
     )
     marks = (
         base.transform_filter("isValid(datum.pos_area)")
-        .mark_point(filled=True, size=190, opacity=1, stroke="#0B0C0C", strokeWidth=1)
+        .mark_point(
+            filled=True, size=190, opacity=1, stroke="#0B0C0C", strokeWidth=1, yOffset=below
+        )
         .encode(
             x=alt.X("pos_area:Q", scale=x_scale),
             color=alt.Color(
@@ -945,11 +996,13 @@ def spine_chart(
                     title=f"{area_name} compared with Lancashire",
                     orient="bottom",
                     direction="horizontal",
-                    columns=2,
+                    columns=alt.ExprRef(f"width < {SPINE_NARROW} ? 1 : 3"),
                     labelLimit=320,
-                    titleLimit=480,
+                    titleLimit=alt.ExprRef("width"),
                     labelFontSize=12,
                     titleFontSize=12,
+                    labelColor="#0B0C0C",
+                    titleColor="#505A5F",
                     symbolSize=170,
                     symbolStrokeWidth=1,
                 ),
@@ -958,18 +1011,22 @@ def spine_chart(
             tooltip=tip,
         )
     )
-    subtitle = [
+    subtitle = _lines(
         f"Grey bar: lowest to highest of the {n_areas} areas; darker: the middle half. "
         "Black line: Lancashire. Each row is scaled to its own spread."
-    ]
+    )
     if (f["n_shown"] < n_areas).any():
-        subtitle.append(
-            "* Some areas' figures are small numbers, not shown publicly, so "
-            "they are left out of the bar."
+        subtitle += _lines(
+            "* Some areas' figures are small numbers, not shown publicly, so they are left "
+            "out of the bar."
         )
-    return alt.layer(spread, middle, ends, centre, marks).properties(
-        title=alt.TitleParams(title, subtitle=subtitle, anchor="start"),
-        height=alt.Step(30),
+    return alt.layer(spread, middle, ends, centre, names, marks).properties(
+        title=alt.TitleParams(
+            _title_lines(title),
+            subtitle=subtitle,
+            anchor="start",
+        ),
+        height=alt.Step(SPINE_STEP),
         width="container",
     )
 

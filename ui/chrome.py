@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import navigation
+
 #: Presentation mode only: no sidebar or app header, large type (the board reads a wall
 #: screen), tight block gaps so each screen fits 1920x1080 without scrolling.
 PRESENT_CSS = """
@@ -60,9 +62,20 @@ if (!window.__csaPresentKeys) {
 }
 </script>
 """
+#: The embed: the navigation is Streamlit's top menu, which below 768 px Streamlit moves
+#: into a sidebar opened by a "»" control. The embed has no sidebar at any width: on a
+#: narrow screen the header goes and :func:`embed_menu` (shown only there) takes its place.
 EMBED_CSS = """
 <style>
 [data-testid="stAppViewBlockContainer"], .block-container { padding-top: 4rem; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"] { display: none !important; }
+.st-key-csa_embed_menu { display: none !important; }
+@media (max-width: 767.98px) {
+  [data-testid="stHeader"] { display: none !important; }
+  [data-testid="stAppViewBlockContainer"], .block-container { padding-top: 1rem; }
+  .st-key-csa_embed_menu { display: flex !important; }
+}
 </style>
 """
 #: On every page: AA contrast for captions (#505A5F on white is 7.0:1; Streamlit's grey is
@@ -100,16 +113,40 @@ input:focus-visible, [role="combobox"]:focus-visible {
 """
 
 
+#: Session-state key: the viewer pressed "Leave presentation" (the next run opens the overview).
+LEAVING = "_csa_leaving_presentation"
+#: The overview, where leaving presentation mode lands.
+OVERVIEW = "pages/scorecard/overview.py"
+
+
+def enter_presentation() -> None:
+    """The presentation page opened without ``?mode=present`` (from the sidebar): run again
+    in presentation mode, so the screens get its layout (no sidebar, the 1920x1080 fit)."""
+    st.query_params["mode"] = "present"
+    st.rerun()
+
+
+def _leave_presentation() -> None:
+    for key in ("mode", "slide"):
+        st.query_params.pop(key, None)
+    st.session_state[LEAVING] = True
+
+
 def header(ctx) -> None:
     """The header of every page, from this run's context (:mod:`ui.context`)."""
     settings, viewer = ctx.settings, ctx.viewer
     embedded, presenting = ctx.embedded, ctx.presenting
+    if st.session_state.pop(LEAVING, False) and not presenting:
+        # back to the app, its navigation in the sidebar, at the area and period shown
+        kept = {k: st.query_params[k] for k in ("area", "period") if k in st.query_params}
+        st.switch_page(OVERVIEW, query_params=kept)
     st.html(BASE_CSS)
     if presenting:
         st.markdown(PRESENT_CSS, unsafe_allow_html=True)
         st.html(PRESENT_KEYS, unsafe_allow_javascript=True)
     if embedded:
         st.markdown(EMBED_CSS, unsafe_allow_html=True)
+        embed_menu(ctx)
     if not embedded and not presenting:
         with st.sidebar:
             st.caption(settings["title"])
@@ -117,13 +154,36 @@ def header(ctx) -> None:
                 st.caption(f"Signed in as {viewer.email} ({viewer.role})")
 
 
+def embed_menu(ctx) -> None:
+    """The embed's menu between its public pages on a narrow screen (below 768 px, where
+    Streamlit would fold its top menu into a sidebar): one "Menu" button opening a link per
+    page. Hidden by :data:`EMBED_CSS` on wider screens, where the top menu shows."""
+    specs = navigation.pages_for(ctx.viewer, True, ctx.settings["public_only"])
+    # keyed by the page, so the menu opens closed on the page it led to
+    page = st.session_state.get(navigation.CURRENT_PAGE, "")
+    with (
+        st.container(key="csa_embed_menu"),
+        st.popover("Menu", icon=":material/menu:", key=f"csa_embed_menu_{page}"),
+    ):
+        for spec in specs:
+            st.page_link(spec.path, label=spec.title, icon=spec.icon)
+
+
 def footer(embedded: bool, presenting: bool = False) -> None:
-    if presenting:  # no rule and one line on a wall screen (and no link: the presentation
-        # registers its own page only)
-        st.caption(
+    if presenting:  # no rule and one line on a wall screen (and no page link: the
+        # presentation registers its own page only); the way out beside it
+        words, leave = st.columns([5, 1], vertical_alignment="center")
+        words.caption(
             "Real figures: ONS, Home Office and MHCLG; boundaries: ONS, contains OS data © Crown "
             "copyright and database right 2023; Open Government Licence v3.0. Figures marked "
             "**DEMO** are synthetic."
+        )
+        leave.button(
+            "Leave presentation",
+            icon=":material/close:",
+            on_click=_leave_presentation,
+            width="stretch",
+            key="csa_leave_presentation",
         )
         return
     st.divider()

@@ -184,7 +184,14 @@ def build(viewer: Viewer, embedded: bool, presenting: bool = False):
     # the embed gets a small menu of the public pages along the top; presentation none
     position = "hidden" if presenting else "top" if embedded else "sidebar"
     if embedded:  # a flat menu: each public page one link, no section drop-downs
-        return st.navigation([p for pages in sections.values() for p in pages], position=position)
-    if len(sections) == 1:
-        return st.navigation(next(iter(sections.values())), position=position)
-    return st.navigation(sections, position=position)
+        page = st.navigation([p for pages in sections.values() for p in pages], position=position)
+    elif len(sections) == 1:
+        page = st.navigation(next(iter(sections.values())), position=position)
+    else:
+        page = st.navigation(sections, position=position)
+    st.session_state[CURRENT_PAGE] = page.url_path  # e.g. the embed's phone menu (ui.chrome)
+    return page
+
+
+#: Session-state key: the url_path of the page this run shows.
+CURRENT_PAGE = "_csa_current_page"

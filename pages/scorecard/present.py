@@ -18,10 +18,12 @@ import streamlit as st
 
 from csa import demo_labels, publish
 from csa.areas import PAN_LANCASHIRE
-from ui import charts, context, data, filters, plan_views, scorecard
+from ui import charts, chrome, context, data, filters, plan_views, scorecard
 from ui.format import badge, unit_label
 
 ctx = context.current()
+if not ctx.presenting:  # opened from the navigation: show it as the board sees it
+    chrome.enter_presentation()
 indicators = ctx.indicators
 indicators = indicators[indicators["theme_kind"].isin(["key_issue", "contributory_factor"])]
 titles = dict(zip(indicators["code"], indicators["title"], strict=True))

@@ -1,6 +1,7 @@
 """WCAG 2.2 AA for the public embed: axe-core (from npm) finds no violation on any embeddable
 page, inside an iframe on another origin, at a desktop (1000 px) and a phone (390 px) width;
-no page scrolls sideways at 320 px; sparklines take no keyboard stop."""
+no page scrolls sideways at 320 px, nor shows a sidebar control, and the area profile's spine
+charts keep their plot; sparklines take no keyboard stop."""
 
 from __future__ import annotations
 
@@ -104,6 +105,22 @@ def test_reflows_to_320_px_without_sideways_scrolling(page, app_url, host_url, p
     assert all(
         t["rows"] == "block" and t["head"] <= 1 and t["heads"] >= 5 and t["labels"] for t in stacked
     ), stacked
+    # no sidebar and no "»" control to open one (Streamlit folds its top menu into a sidebar
+    # below 768 px): the embed's own Menu of its pages instead
+    sidebar = frame.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stSidebar],'
+            + ' [data-testid=stExpandSidebarButton], [data-testid=stSidebarCollapsedControl]')]
+            .filter(e => e.getClientRects().length > 0).length"""
+    )
+    assert sidebar == 0 and frame.get_by_role("button", name="Menu").is_visible()
+    if path == "area":  # the spine charts: names above the bars, the plot the chart's width
+        plots = frame.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+                .filter(c => c.querySelector('.mark-text text') && c.querySelector('.mark-rect'))
+                .map(c => Math.max(0, ...[...c.querySelectorAll('.mark-rect path')]
+                    .map(p => p.getBoundingClientRect().width)) / c.getBoundingClientRect().width)"""
+        )
+        assert len(plots) >= 2 and all(share > 0.75 for share in plots), plots
 
 
 def test_sparklines_are_pictures_with_words_and_no_keyboard_stops(page, app_url, host_url):
