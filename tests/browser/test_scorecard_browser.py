@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -76,6 +77,12 @@ def test_map_draws_its_canvas_with_no_network(page, app_url):
     chart = page.locator("[data-testid=stDeckGlJsonChart]")
     canvas = chart.locator("canvas").first
     canvas.wait_for(state="visible", timeout=30_000)
+    # deck.gl first shows the canvas at the browser's default 300 x 150, then sizes it to its
+    # container: wait for that (a slow, loaded machine takes a moment)
+    sized = f"el => el.getBoundingClientRect().width > 300 && el.getBoundingClientRect().height >= {maps.MAP_HEIGHT - 5}"
+    deadline = time.monotonic() + 30
+    while not canvas.evaluate(sized) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
     box = canvas.bounding_box()
     assert box and box["width"] > 300 and box["height"] >= maps.MAP_HEIGHT - 5
     page.wait_for_timeout(1500)
