@@ -189,3 +189,36 @@ def test_a_hidden_parent_keeps_its_cost_hidden(unit_costs, data_dir):
     by = costs.shown_costs(table, why.fillna("")).set_index("indicator_code")
     assert np.isnan(by.loc["REC-VAP", "cost_2024"]) and by.loc["REC-VAP", "excluding"] == ""
     assert by.loc["REC-TOTAL", "excluding"].startswith("excluding homicide:")
+
+
+def test_partnerships_are_compared_on_one_basis(unit_costs, data_dir):
+    """Two partnerships with Blackburn with Darwen's counts; homicide hidden for the first,
+    robbery for the second. Compared, both leave out both: 41,810,730 - 9,600,000 (3
+    homicides) - 1,743,280 (154 robberies) = 30,467,450 in 2015/16 prices each, 4,890 - 3 -
+    154 = 4,733 crimes costed; the groups named in the order of the offence groups."""
+    up = costs.uprating(data_dir)
+    rows = [
+        {"area_code": area, "indicator_code": c, "count": n}
+        for area in ("A", "B")
+        for c, n in BWD.items()
+    ]
+    table = costs.cost_of_crime(
+        pd.DataFrame(rows), pd.Series({"A": BWD_POP_2022, "B": BWD_POP_2022}), unit_costs, up
+    )
+    hidden = {("A", "REC-HOM"): "primary", ("B", "REC-ROB"): "complementary"}
+    why = pd.Series(
+        [
+            hidden.get((a, c), "")
+            for a, c in zip(table["area_code"], table["indicator_code"], strict=True)
+        ],
+        index=table.index,
+    )
+    compared, left_out = costs.common_basis(costs.shown_costs(table, why), ["A", "B"])
+    assert left_out == ["Homicide", "Robbery"]
+    compared = compared.set_index("area_code")
+    for area in ("A", "B"):
+        assert compared.loc[area, "cost_2024"] == pytest.approx(30_467_450 * up.factor)
+        assert compared.loc[area, "costed_count"] == 4_733
+        assert compared.loc[area, "cost_per_1000"] == pytest.approx(
+            30_467_450 * up.factor / BWD_POP_2022 * 1000
+        )

@@ -215,14 +215,16 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
     info = texts(at.info)
     assert "Estimate" in info and "Heeks" in info and "GDP deflator" in info
     metrics = {m.label: m.value for m in at.metric}
-    # Blackburn with Darwen's 3 homicides are hidden from the public (published: "primary").
-    # The total adds up the shown costed groups only and says so: £41,810,730 less homicide
-    # 3 x £3,200,000 = £32,210,730 in 2015/16 prices x 1.3248709 = £42,675,060 = £42.7m;
-    # per 1,000 of 155,762 people £273,976; crimes costed 4,890 - 3 = 4,887.
-    excluding = "excluding homicide: hidden to protect a small number"
-    assert metrics["Estimated cost of recorded crime (2024 prices)"] == "£42.7m"
-    assert metrics["Per 1,000 people"] == "£273,976"
-    assert metrics["Recorded crimes costed"] == "4,887 of 13,780"
+    # Blackburn with Darwen's 3 homicides are hidden from the public (published: "primary"),
+    # and its 1,717 crimes of violence with injury with them ("complementary": the hidden
+    # total must not be small, see csa.disclosure). The total adds up the shown costed groups
+    # only and says so: £41,810,730 less homicide 3 x £3,200,000 and violence with injury
+    # 1,717 x £14,050 = £8,086,880 in 2015/16 prices x 1.3248709 = £10,714,072 = £10.7m;
+    # per 1,000 of 155,762 people £68,785; crimes costed 4,890 - 3 - 1,717 = 3,170.
+    excluding = "excluding homicide and violence with injury: hidden to protect a small number"
+    assert metrics["Estimated cost of recorded crime (2024 prices)"] == "£10.7m"
+    assert metrics["Per 1,000 people"] == "£68,785"
+    assert metrics["Recorded crimes costed"] == "3,170 of 13,780"
     assert f"The estimate adds up the shown groups only, {excluding}." in texts(at.caption)
     groups = at.dataframe[0].value.set_index("Offence group")
     assert groups.loc["Residential burglary", "Estimated cost (2024 prices)"] == "not costed"
@@ -230,13 +232,14 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
         groups.loc["Homicide"][["Recorded crimes", "Estimated cost (2024 prices)"]]
         == ("fewer than 5")
     ).all()
-    # violence with injury only: 1,717 x £14,050 x 1.3248709 = £31,960,988
+    # violence with injury was its only costed part, and it is hidden too: nothing to add up
     assert (
         groups.loc["Violence against the person", "Estimated cost (2024 prices)"]
-        == f"£31,960,988 ({excluding})"
+        == "hidden to protect a small number"
     )
-    assert groups.loc["Violence against the person", "Per 1,000 people"].endswith(
-        "(excluding homicide)"
+    assert (
+        groups.loc["Violence against the person", "Per 1,000 people"]
+        == "hidden to protect a small number"
     )
     # death or serious injury by unlawful driving (2) is hidden as well; it is not costed,
     # so no cost leaves it out
@@ -244,20 +247,30 @@ def test_costs_page_is_public_labelled_as_an_estimate_with_its_source(app_env, e
         "fewer than 5"
     )
     assert "1.0" not in " ".join(groups["Recorded crimes"])
-    # every partnership's total is shown: 12 of the 14 leave out their hidden homicides
-    # (Chorley's and Wyre's are shown, so their totals include them)
-    table = next(d.value for d in at.dataframe if "Leaves out" in d.value.columns)
+    # every partnership's total is shown, compared like with like: each leaves out the costed
+    # groups hidden for any of them (homicide and violence with injury); Blackburn with
+    # Darwen's is its own total above, which leaves out the same two
+    table = next(d.value for d in at.dataframe if "Crimes costed" in d.value.columns)
     table = table.set_index("Partnership")
     assert len(table) == 14
     assert not table["Estimated cost (£)"].str.contains("hidden").any()
-    assert table.loc["Blackburn with Darwen", "Estimated cost (£)"] == "42,675,060"
-    assert table.loc["Blackburn with Darwen", "Leaves out"] == excluding.capitalize()
-    assert (table["Leaves out"] == excluding.capitalize()).sum() == 12
-    assert table.loc[["Chorley", "Wyre"], "Leaves out"].tolist() == ["", ""]
+    assert table.loc["Blackburn with Darwen", "Estimated cost (£)"] == "10,714,072"
+    assert table.loc["Blackburn with Darwen", "Crimes costed"] == "3,170"
+    assert list(table.index[:2]) == ["Ribble Valley", "Fylde"]  # the lowest per 1,000
+    caption = texts(at.caption)
+    assert "every partnership's estimate here leaves out the same groups, homicide and " in caption
+    assert "violence with injury (hidden for some partnerships" in caption
     position = next(d.value for d in at.dataframe if "Position" in d.value.columns)
-    assert (
-        position.set_index("Issue").loc["Violent crime", "Position"]
-        == "10 of 14 (second-highest fifth)"
+    position = position.set_index("Issue")
+    # violent crime adds up violence with injury, hidden for the public here: no position
+    assert tuple(position.loc["Violent crime", ["Recorded crimes", "Position"]]) == (
+        "hidden to protect a small number",
+        "not ranked",
+    )
+    # substance misuse (drug offences, 439 / 155,762 people = 2.8 per 1,000) is ranked
+    assert tuple(position.loc["Substance misuse", ["Rate per 1,000", "Position"]]) == (
+        "2.8",
+        "11 of 14 (second-highest fifth)",
     )
     units = next(d.value for d in at.dataframe if "Unit cost 2015/16" in d.value.columns)
     units = units.set_index("Category")

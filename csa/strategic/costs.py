@@ -510,7 +510,8 @@ def _leaves(code: str) -> list[str]:
     return [leaf for part in PARENTS[code] for leaf in _leaves(part)]
 
 
-def _excluding(titles: list[str]) -> str:
+def excluding_words(titles: list[str]) -> str:
+    """ "excluding homicide and violence with injury: hidden to protect a small number"."""
     names = [t[:1].lower() + t[1:] for t in titles]
     listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     return f"excluding {listed}: hidden to protect a small number"
@@ -567,5 +568,43 @@ def shown_costs(table: pd.DataFrame, hidden: pd.Series) -> pd.DataFrame:
             out.loc[at, "cost_per_1000"] = (
                 cost / pop * 1000 if pop and not pd.isna(pop) and not np.isnan(cost) else np.nan
             )
-            out.loc[at, "excluding"] = _excluding([titles[c] for c in dropped])
+            out.loc[at, "excluding"] = excluding_words([titles[c] for c in dropped])
     return out
+
+
+def common_basis(shown: pd.DataFrame, areas) -> tuple[pd.DataFrame, list[str]]:
+    """The partnerships' totals on one basis, for comparing and ranking them.
+
+    Where a costed group is hidden for some partnerships (:func:`shown_costs`), each
+    partnership's own total leaves out different groups, and ranking those totals would not
+    compare like with like. Here every partnership's total leaves out the same groups: each
+    costed group hidden for any of them.
+
+    Parameters
+    ----------
+    shown : DataFrame
+        :func:`shown_costs` rows (area_code, indicator_code, offence_group, unit_cost_2024,
+        cost_2024, costed_count, population, hidden).
+    areas : iterable of str
+        The partnerships compared.
+
+    Returns
+    -------
+    (DataFrame, list of str)
+        One row per partnership: area_code, cost_2024, costed_count, cost_per_1000 on the
+        common basis; and the titles of the groups left out for all (empty when none is).
+    """
+    wanted = set(areas)
+    leaves = shown[shown["area_code"].isin(wanted) & shown["indicator_code"].isin(LEAVES)]
+    costed = leaves[leaves["unit_cost_2024"].notna()]  # the groups with a unit cost
+    dropped_codes = sorted(set(costed.loc[costed["hidden"] != "", "indicator_code"]))
+    titles = dict(zip(shown["indicator_code"], shown["offence_group"], strict=False))
+    kept = costed[~costed["indicator_code"].isin(dropped_codes) & costed["cost_2024"].notna()]
+    sums = kept.groupby("area_code")[["cost_2024", "costed_count"]].sum()
+    pop = shown.drop_duplicates("area_code").set_index("area_code")["population"]
+    out = pd.DataFrame({"area_code": sorted(wanted)})
+    out["cost_2024"] = out["area_code"].map(sums["cost_2024"])
+    out["costed_count"] = out["area_code"].map(sums["costed_count"])
+    out["cost_per_1000"] = out["cost_2024"] / out["area_code"].map(pop) * 1000
+    order = [c for c in LEAVES if c in dropped_codes]
+    return out, [titles[c] for c in order]

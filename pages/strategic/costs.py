@@ -62,6 +62,8 @@ def _with(text: str, excluding: str, short: bool = False) -> str:
     """A cost that adds up only the shown parts says which it leaves out."""
     if not excluding:
         return text
+    if text == "not costed":  # every costed part is hidden: nothing is left to add up
+        return "hidden to protect a small number"
     return f"{text} ({excluding.split(':')[0] if short else excluding})"
 
 
@@ -177,19 +179,25 @@ base = table[
     & table["area_code"].isin(partnership_codes(data.database()))
 ].copy()
 base["area"] = base["area_code"].map(names)
-base.loc[base["cost_text"] != "", ["cost_2024", "cost_per_1000", "costed_count"]] = None
 base.loc[base["hidden_text"] != "", "count"] = None
+# compared like with like: every partnership's total leaves out the same groups (each costed
+# group hidden for any of them), so the ranks compare the same thing
+compared, left_out = costs.common_basis(table, [*base["area_code"], PAN_LANCASHIRE])
+compared = compared.set_index("area_code")
+for col in ("cost_2024", "cost_per_1000", "costed_count"):
+    base[col] = base["area_code"].map(compared[col])
+common = costs.excluding_words(left_out) if left_out else ""
+base["excluding"] = common
+base["cost_text"] = ""
 base["rank"] = base["cost_per_1000"].rank(method="min").astype("Int64")
-pan = table[(table["indicator_code"] == "REC-TOTAL") & (table["area_code"] == PAN_LANCASHIRE)]
-pan_text = pan["cost_text"].iloc[0] or _money(pan["cost_per_1000"].iloc[0], "–")
 st.caption(
     f"Estimated cost of recorded crime per 1,000 people; rank 1 = lowest of 14. "
-    f"Pan-Lancashire: {_with(pan_text, pan['excluding'].iloc[0], short=True)} per 1,000 "
-    "people."
+    f"Pan-Lancashire on the same basis: {_money(compared.loc[PAN_LANCASHIRE, 'cost_per_1000'], '–')} "
+    "per 1,000 people."
     + (
-        " Where a group's count is hidden to protect a small number, a partnership's "
-        "estimate adds up its shown groups only and says which it leaves out."
-        if (base["excluding"] != "").any()
+        f" To compare like with like, every partnership's estimate here leaves out the same "
+        f"groups, {common.replace('excluding ', '', 1).replace(': hidden', ' (hidden for some partnerships')})."
+        if common
         else ""
     )
 )
@@ -254,7 +262,6 @@ st.dataframe(
                     partnerships["cost_text"], partnerships["costed_count"], strict=True
                 )
             ],
-            "Leaves out": [ex.capitalize() for ex in partnerships["excluding"]],
             "Recorded crimes": [
                 why or formatting.count(v)
                 for why, v in zip(partnerships["hidden_text"], partnerships["count"], strict=True)
