@@ -422,6 +422,10 @@ class Publication(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)
     seconds: Mapped[float | None] = mapped_column(Float)
     figures: Mapped[int] = mapped_column(Integer, default=0)
+    #: JSON {indicator_code: [digest, rows]} (csa.publish.fingerprints), for incremental
+    #: publication; and how many indicators this publication computed (the rest copied).
+    fingerprints: Mapped[str | None] = mapped_column(Text)
+    rebuilt: Mapped[int | None] = mapped_column(Integer)
 
 
 class PublishedFigure(Base):

@@ -41,8 +41,17 @@ import pandas as pd
 
 from csa import disclosure, formatting
 from csa.areas import PAN_LANCASHIRE
-from csa.assess import RAG_LABELS, Inputs, _baseline_labels, assess, target_rule, to_frame
+from csa.assess import (
+    _ASSESSED_COLUMNS,
+    RAG_LABELS,
+    Inputs,
+    _baseline_labels,
+    assess,
+    target_rule,
+    to_frame,
+)
 from csa.catalogue import INDICATOR_PARTS
+from csa.db.published import StaleBase
 
 AUDIENCES = ("public", "signed_in")
 
@@ -397,6 +406,154 @@ def build(inputs: Inputs, settings: dict) -> pd.DataFrame:
     return out
 
 
+# -- incremental publication -----------------------------------------------------------------
+def _digest(*frames: pd.DataFrame) -> str:
+    """A digest of frames' columns and rows, in their order."""
+    h = hashlib.sha256()
+    for df in frames:
+        h.update(json.dumps([str(c) for c in df.columns]).encode())
+        h.update(str(len(df)).encode())
+        if len(df):
+            h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def families(codes: Iterable[str]) -> dict[str, frozenset]:
+    """Each indicator's offence family: the indicators :data:`INDICATOR_PARTS` joins to it,
+    directly or through others (a parent, its parts, their parts, ...), audited together by
+    public disclosure control; an indicator outside every family is its own."""
+    links: dict[str, set] = {c: {c} for c in codes}
+    for parent, parts in INDICATOR_PARTS.items():
+        for code in (parent, *parts):
+            links.setdefault(code, {code})
+        for part in parts:
+            links[parent].add(part)
+            links[part].add(parent)
+    out: dict[str, frozenset] = {}
+    for start in links:
+        if start in out:
+            continue
+        seen, todo = set(), [start]
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo.extend(links[c] - seen)
+        for c in seen:
+            out[c] = frozenset(seen)
+    return out
+
+
+def fingerprints(inputs: Inputs, settings: dict) -> dict[str, str]:
+    """For each indicator, a digest of everything its published figures (both audiences)
+    depend on: its indicator row, the assessed columns of its observations, its target rows
+    (in order: the last wins), the periods it reads (its frequency's calendar, the periods of
+    its figures and of its targets' baselines), every area and grouping (aggregation and
+    disclosure), and the settings and :data:`METHOD`.
+
+    Populations are not among them: the assessment reads numerators and denominators as
+    stored in the observations. Cross-indicator coupling (disclosure audits an offence
+    family together) is not in the digest: :func:`ensure` rebuilds whole families.
+    """
+    shared = _digest(
+        inputs.areas.sort_values("code").reset_index(drop=True),
+        inputs.area_members.sort_values(["group_code", "member_code"]).reset_index(drop=True),
+    ) + publication_key(0, settings)
+    obs = inputs.observations[[c for c in _ASSESSED_COLUMNS if c in inputs.observations.columns]]
+    own_obs = dict(tuple(obs.groupby("indicator_code", sort=False)))
+    own_targets = dict(tuple(inputs.targets.groupby("indicator_code", sort=False)))
+    periods = inputs.periods
+    out = {}
+    for ind in inputs.indicators.to_dict("records"):
+        code = ind["code"]
+        o = own_obs.get(code, obs.iloc[:0])
+        t = own_targets.get(code, inputs.targets.iloc[:0])
+        bases = set(t["baseline_period"].dropna()) if "baseline_period" in t else set()
+        used = (
+            (periods["frequency"] == ind["frequency"])
+            | periods["label"].isin(set(o["period_label"]))
+            | periods["label"].isin(bases)
+            | periods["financial_year"].isin(bases)
+        )
+        row = pd.DataFrame([ind])
+        own = _digest(
+            row,
+            o.reset_index(drop=True),
+            t.reset_index(drop=True),
+            periods[used].reset_index(drop=True),
+        )
+        out[code] = hashlib.sha256((own + shared).encode()).hexdigest()[:16]
+    return out
+
+
+def plan(old: dict | None, new: dict[str, str]) -> set[str] | None:
+    """The indicators to rebuild given the earlier publication's fingerprints ``old``
+    ({code: [digest, rows]}) and the current ones: those whose digest changed or that are
+    new, with their whole offence family; None (build everything) without an earlier
+    publication or when an indicator was deleted."""
+    if old is None or set(old) - set(new):
+        return None
+    changed = {c for c, d in new.items() if c not in old or old[c][0] != d}
+    family = families(new)
+    return {m for c in changed for m in family[c] if m in new}
+
+
+def _restricted(inputs: Inputs, codes: set[str]) -> Inputs:
+    """The inputs of some indicators only (an indicator's figures read nothing of another's:
+    :func:`csa.assess.assess` scopes each to its own observations and targets)."""
+    return Inputs(
+        indicators=inputs.indicators[inputs.indicators["code"].isin(codes)],
+        targets=inputs.targets[inputs.targets["indicator_code"].isin(codes)],
+        observations=inputs.observations[inputs.observations["indicator_code"].isin(codes)],
+        area_members=inputs.area_members,
+        areas=inputs.areas,
+        periods=inputs.periods,
+    )
+
+
+def _publish(db, key: str, settings: dict) -> None:
+    """Compute and store a claimed publication: incrementally from the newest ready one with
+    the same settings and method when there is one, else in full."""
+    started = time.perf_counter()
+    inputs = Inputs.from_db(db)
+    prints = fingerprints(inputs, settings)
+    suffix = key[key.index("-") :]
+    earlier = db.latest_publication(suffix, before=key)
+    old = json.loads(earlier["fingerprints"]) if earlier else None
+    rebuild = plan(old, prints)
+    if rebuild is not None:
+        keep = sorted(set(prints) - rebuild)
+        figures = build(_restricted(inputs, rebuild), settings) if rebuild else None
+        rows = figures.groupby("indicator_code").size().to_dict() if figures is not None else {}
+        stored = {c: [prints[c], int(rows.get(c, 0))] for c in rebuild} | {
+            c: [prints[c], int(old[c][1])] for c in keep
+        }
+        try:
+            db.store_publication(
+                key,
+                figures,
+                time.perf_counter() - started,
+                fingerprints=json.dumps(stored, sort_keys=True),
+                rebuilt=len(rebuild),
+                copy_from=earlier["key"],
+                copy_indicators=keep,
+                copy_rows=sum(int(old[c][1]) for c in keep),
+            )
+            return
+        except StaleBase:
+            pass  # the earlier publication went away meanwhile: build in full
+    figures = build(inputs, settings)
+    rows = figures.groupby("indicator_code").size().to_dict() if len(figures) else {}
+    stored = {c: [d, int(rows.get(c, 0))] for c, d in prints.items()}
+    db.store_publication(
+        key,
+        figures,
+        time.perf_counter() - started,
+        fingerprints=json.dumps(stored, sort_keys=True),
+        rebuilt=len(prints),
+    )
+
+
 # -- storing and reading -------------------------------------------------------------------
 def ensure(db, settings: dict, *, wait_seconds: float = 300.0) -> str:
     """Publish the current data version once (if not already) and return its key.
@@ -422,10 +579,8 @@ def ensure(db, settings: dict, *, wait_seconds: float = 300.0) -> str:
         else:
             wait_for = "another server"
         if claimed:
-            started = time.perf_counter()
             try:
-                figures = build(Inputs.from_db(db), settings)
-                db.store_publication(key, figures, time.perf_counter() - started)
+                _publish(db, key, settings)
             except BaseException:
                 db.release_publication(key)
                 raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from csa.db.core import ReadOnlyDatabase, utcnow
@@ -14,6 +14,10 @@ from csa.models import Publication, PublishedFigure
 #: Rows written per INSERT: large enough to be quick, small enough for PostgreSQL's limit of
 #: 65,535 bound parameters (about 40 columns a row).
 _CHUNK = 1000
+
+
+class StaleBase(RuntimeError):
+    """The publication an incremental one copies from changed while it was built."""
 
 
 class PublishedGateway:
@@ -58,13 +62,48 @@ class PublishedGateway:
                 delete(Publication).where(Publication.key == key, Publication.ready.is_(False))
             )
 
-    def store_publication(self, key: str, figures: pd.DataFrame, seconds: float) -> None:
+    def store_publication(
+        self,
+        key: str,
+        figures: pd.DataFrame | None,
+        seconds: float,
+        *,
+        fingerprints: str | None = None,
+        rebuilt: int | None = None,
+        copy_from: str | None = None,
+        copy_indicators: Iterable[str] = (),
+        copy_rows: int = 0,
+    ) -> None:
         """Write a claimed publication's figures and mark it ready, in one transaction;
-        figures of older publications are removed in the same transaction."""
-        columns = [c.name for c in PublishedFigure.__table__.columns]
-        rows = figures.assign(publication_key=key)[columns]
-        records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+        figures of older publications are removed in the same transaction.
+
+        Incremental: ``figures`` holds only the rebuilt indicators, and the rows of
+        ``copy_indicators`` are copied from the ready publication ``copy_from`` (first, in
+        the same transaction). Exactly ``copy_rows`` rows must be copied, else
+        :class:`StaleBase` is raised and nothing is written (the earlier publication went
+        away meanwhile: the caller builds in full).
+        """
+        table = PublishedFigure.__table__
+        columns = [c.name for c in table.columns]
+        records = []
+        if figures is not None and len(figures):
+            rows = figures.assign(publication_key=key)[columns]
+            records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+        copy_indicators = list(copy_indicators)
         with self.transaction() as conn:
+            copied = 0
+            if copy_from is not None and copy_indicators:
+                source = select(
+                    *[literal(key) if c == "publication_key" else table.c[c] for c in columns]
+                ).where(
+                    table.c.publication_key == copy_from,
+                    table.c.indicator_code.in_(copy_indicators),
+                )
+                copied = conn.execute(insert(table).from_select(columns, source)).rowcount
+            if copy_from is not None and copied != copy_rows:
+                raise StaleBase(
+                    f"{copied} rows copied from publication {copy_from}, {copy_rows} expected"
+                )
             conn.execute(delete(PublishedFigure).where(PublishedFigure.publication_key != key))
             conn.execute(delete(Publication).where(Publication.key != key, Publication.ready))
             for start in range(0, len(records), _CHUNK):
@@ -72,8 +111,32 @@ class PublishedGateway:
             conn.execute(
                 update(Publication)
                 .where(Publication.key == key)
-                .values(ready=True, seconds=seconds, figures=len(records))
+                .values(
+                    ready=True,
+                    seconds=seconds,
+                    figures=len(records) + copied,
+                    fingerprints=fingerprints,
+                    rebuilt=rebuilt,
+                )
             )
+
+    def latest_publication(self, suffix: str, before: str) -> dict | None:
+        """The newest ready publication (other than ``before``) whose key ends with
+        ``suffix`` (same settings and method) and that stored fingerprints: key and
+        fingerprints, or None."""
+        stmt = (
+            select(Publication.key, Publication.fingerprints)
+            .where(
+                Publication.ready.is_(True),
+                Publication.key != before,
+                Publication.key.endswith(suffix),
+                Publication.fingerprints.is_not(None),
+            )
+            .order_by(Publication.data_version.desc())
+            .limit(1)
+        )
+        df = self.read(stmt)
+        return None if df.empty else df.iloc[0].to_dict()
 
     def published_figures(
         self,

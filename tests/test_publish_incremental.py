@@ -1,0 +1,128 @@
+"""Incremental publication: after a change, only the indicators (and offence families) whose
+inputs changed are computed, the others copied, and the result is every row and column of a
+full build of the same data, both audiences."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from csa import config as csa_config
+from csa import publish
+from csa.assess import Inputs
+from csa.models import PublishedFigure
+
+SETTINGS = csa_config.load()
+COLUMNS = [c.name for c in PublishedFigure.__table__.columns if c.name != "publication_key"]
+KEYS = ["audience", "indicator_code", "area_code", "period_label"]
+REC = sorted(publish.families(["REC-HOM"])["REC-HOM"])
+
+
+def _cell(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return float(v)
+    if isinstance(v, (dt.date, pd.Timestamp)):
+        return str(pd.Timestamp(v).date())
+    return str(v)
+
+
+def _normal(df: pd.DataFrame) -> pd.DataFrame:
+    df = df[COLUMNS].sort_values(KEYS).reset_index(drop=True)
+    out = pd.DataFrame({c: [_cell(v) for v in df[c]] for c in COLUMNS})
+    out["critical"] = out["critical"].map(lambda v: bool(v) if v is not None else None)
+    return out
+
+
+def _stored(db, key):
+    return pd.concat([db.published_figures(key, a) for a in publish.AUDIENCES], ignore_index=True)
+
+
+def _bump(db):
+    db.record_audit("analyst@example.org", "upload_return", "change.xlsx")
+
+
+def _observation(code):
+    return (
+        "UPDATE observations SET numerator = numerator + 3, value = value + 3 "
+        "WHERE indicator_code = :code AND id = (SELECT MAX(id) FROM observations "
+        "WHERE indicator_code = :code AND numerator IS NOT NULL)",
+        {"code": code},
+    )
+
+
+def _target_indicator(db):
+    return str(db.targets().iloc[0]["indicator_code"])
+
+
+CASES = [
+    # (what changes, SQL, the indicators expected to be rebuilt)
+    ("one indicator's observation", lambda db: _observation("ASB-01"), lambda db: ["ASB-01"]),
+    (
+        "a target",
+        lambda db: (
+            "UPDATE targets SET target_value = target_value + 1 WHERE id = :id",
+            {"id": int(db.targets().iloc[0]["id"])},
+        ),
+        lambda db: sorted(publish.families([_target_indicator(db)])[_target_indicator(db)]),
+    ),
+    ("one part of recorded crime (a family)", lambda db: _observation("REC-HOM"), lambda db: REC),
+    # published figures read numerators and denominators as stored: populations are not read
+    (
+        "a population",
+        lambda db: ("UPDATE populations SET population = population + 1000", {}),
+        lambda db: [],
+    ),  # fmt: skip
+]
+
+
+@pytest.mark.parametrize("what,sql,expected", CASES, ids=[c[0] for c in CASES])
+def test_incremental_publication_equals_a_full_build(sqlite_db, what, sql, expected):
+    db = sqlite_db
+    first = publish.ensure(db, SETTINGS)
+    n_indicators = len(db.indicators())
+    assert db.publication(first)["rebuilt"] == n_indicators  # nothing earlier: full build
+    want = expected(db)
+    with db.transaction() as conn:
+        statement, params = sql(db)
+        assert conn.execute(text(statement), params).rowcount >= 1
+    _bump(db)
+    key = publish.ensure(db, SETTINGS)
+    assert key != first
+    row = db.publication(key)
+    assert row["rebuilt"] == len(want)
+    assert db.publication(first) is None  # the earlier publication is gone
+    full = publish.build(Inputs.from_db(db), SETTINGS)
+    got, expect = _normal(_stored(db, key)), _normal(full)
+    assert row["figures"] == len(full) == len(got)
+    pd.testing.assert_frame_equal(got, expect)
+
+
+def test_a_deleted_indicator_or_new_settings_publish_in_full(sqlite_db):
+    db = sqlite_db
+    publish.ensure(db, SETTINGS)
+    other = SETTINGS | {"trend_points": int(SETTINGS["trend_points"]) + 1}
+    key = publish.ensure(db, other)  # different settings hash: no earlier to copy from
+    assert db.publication(key)["rebuilt"] == len(db.indicators())
+    _bump(db)
+    key = publish.ensure(db, other)  # same settings, nothing changed: nothing rebuilt
+    assert db.publication(key)["rebuilt"] == 0
+    pd.testing.assert_frame_equal(
+        _normal(_stored(db, key)), _normal(publish.build(Inputs.from_db(db), other))
+    )
+
+
+def test_plan_rebuilds_families_and_falls_back_when_an_indicator_goes():
+    new = {"ASB-01": "a", "REC-HOM": "b", "REC-VAP": "c", "X": "d"}
+    old = {c: [d, 1] for c, d in new.items()}
+    assert publish.plan(None, new) is None
+    assert publish.plan(old, new) == set()
+    assert publish.plan(old | {"GONE": ["z", 1]}, new) is None
+    assert publish.plan(old, new | {"X": "changed"}) == {"X"}
+    assert publish.plan(old, new | {"REC-HOM": "changed"}) == {"REC-HOM", "REC-VAP"}
+    assert publish.plan(old, new | {"NEW": "e"}) == {"NEW"}
