@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "import_return",
     "rollback",
     "strategic",
+    "comparators",
     "user",
     "plans",
     "board_pack",

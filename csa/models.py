@@ -399,6 +399,21 @@ class UnitCost(Base):
     entered_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class ComparatorGroupMember(Base):
+    """One member of a comparator group uploaded by an analyst (the bundled groups live in
+    ``data/comparator_groups.csv``); see :mod:`csa.comparators`. A member code of ``*``
+    means every area of the level. A group is replaced wholly when uploaded again."""
+
+    __tablename__ = "comparator_groups"
+    group_name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    level: Mapped[str] = mapped_column(String(8))
+    member_code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    vintage: Mapped[str] = mapped_column(String(120))
+    uploaded_by: Mapped[str] = mapped_column(String(254))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class DataVersion(Base):
     """One row: a counter raised in the same transaction as every audited change of data
     (:meth:`csa.db.core.CoreGateway.audit`), so reading the data version is one primary-key

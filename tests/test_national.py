@@ -124,7 +124,11 @@ def test_bundled_comparator_groups(data_dir):
     "rows, message",
     [
         ([("G", "region", "X", "s", "v")], "one level"),
-        ([("G", "force", "E23000003", "", "v")], "one source and one vintage"),
+        ([("G", "force", "E23000003", "", "v")], "column source is blank"),
+        (
+            [("G", "force", "E23000003", "s", "v"), ("G", "force", "E23000004", "t", "v")],
+            "one source and one vintage",
+        ),
         ([("G", "csp", "*", "s", "v"), ("G", "csp", "E22000150", "s", "v")], "mixes"),
     ],
 )

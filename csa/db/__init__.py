@@ -17,6 +17,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import inspect
 
 from csa import config as csa_config
+from csa.db.comparators import ComparatorGateway
 from csa.db.core import CoreGateway, frame, utcnow
 from csa.db.observations import ObservationGateway
 from csa.db.plans import PlanGateway
@@ -41,6 +42,7 @@ class Database(
     PublishedGateway,
     SessionGateway,
     StrategicGateway,
+    ComparatorGateway,
     CoreGateway,
 ):
     """The gateway: ``Database(url)``; see the mixins for reads and writes."""

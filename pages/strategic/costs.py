@@ -20,6 +20,7 @@ from csa.strategic.model import default_issues
 from csa.strategic.population import area_populations, population_year_used
 from csa.strategic.position import recorded_groups, relative_position
 from csa.strategic.rounds import partnership_codes
+from ui import comparator_groups as group_views
 from ui import context, data, filters
 from ui import strategic_views as views
 
@@ -405,24 +406,17 @@ st.caption(
     + ". England and Wales includes British Transport Police's crimes, which are in no "
     "force or region."
 )
-for group in comparators.bundled_groups(data_dir(data.settings())):
-    if group.level != "force":
-        continue
-    gt = comparators.group_table(group, data_dir(data.settings()), offence)
-    st.markdown(f"**{group.name}** ({group.source}, {group.vintage})")
-    st.dataframe(
-        gt.assign(
-            Rank=[
-                f"{int(r)} of {int(n)}" if pd.notna(r) else "not ranked (no population)"
-                for r, n in zip(gt["rank"], gt["of"], strict=True)
-            ],
-            **{"Rate per 1,000": gt["rate"].round(1)},
-        ).rename(columns={"area_name": "Force", "count": "Recorded crimes"})[
-            ["Rank", "Force", "Recorded crimes", "Rate per 1,000"]
-        ],
-        hide_index=True,
-        width="stretch",
-    )
+groups = comparators.all_groups(data.database(), data_dir(data.settings()))
+group_views.show(
+    groups,
+    data_dir(data.settings()),
+    offence,
+    public=public,
+    threshold=threshold,
+    show_who=ctx.may("manage_indicators"),
+)
+if ctx.may("manage_indicators"):
+    group_views.editor(data.database(), ctx.viewer.actor, data_dir(data.settings()), groups)
 
 with st.expander("Method and sources"):
     st.markdown(

@@ -1,0 +1,151 @@
+"""Comparator groups on the Cost of crime page: each group's ranking, and for analysts the
+controls to upload, replace and delete groups (the logic is in :mod:`csa.comparators`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from csa import comparators, disclosure, formatting, national
+from csa.access import PermissionDenied
+
+FLASH = "_comparator_flash"
+
+
+def _held(group: comparators.ComparatorGroup, show_who: bool) -> str:
+    if not group.uploaded:
+        return "bundled with the app"
+    who = group.uploaded_by if show_who else "an analyst"
+    return f"uploaded by {who}, {group.uploaded_at:%d %b %Y}"
+
+
+def show(groups, data_dir: Path, offence: str, *, public: bool, threshold: int, show_who: bool):
+    """One table per group: a force group ranks its forces; a partnership group ranks
+    Lancashire's partnerships among the group's partnerships."""
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        st.success(flash)
+    for group in groups:
+        try:
+            gt = comparators.group_table(group, data_dir, offence)
+        except ValueError as exc:  # an uploaded code no longer in the national tables
+            st.warning(f"{group.name} cannot be shown: {exc}")
+            continue
+        st.markdown(f"**{group.name}** ({group.source}, {group.vintage}; {_held(group, show_who)})")
+        if group.level == "force":
+            view = gt.assign(
+                Rank=[
+                    f"{int(r)} of {int(n)}" if pd.notna(r) else "not ranked (no population)"
+                    for r, n in zip(gt["rank"], gt["of"], strict=True)
+                ],
+                **{"Rate per 1,000": gt["rate"].round(1)},
+            ).rename(columns={"area_name": "Force", "count": "Recorded crimes"})
+            columns = ["Rank", "Force", "Recorded crimes", "Rate per 1,000"]
+        else:
+            ours = gt[gt["pfa_code"] == national.LANCASHIRE_FORCE].copy()
+            if ours.empty:
+                st.caption("None of Lancashire's partnerships is in this group.")
+                continue
+            small = (
+                disclosure.primary(ours["count"], threshold)
+                if public
+                else pd.Series(False, index=ours.index)
+            )
+            ours["Rank"] = [
+                "not ranked"
+                if s_
+                else f"{int(r)} of {int(n)} partnerships"
+                if pd.notna(r)
+                else "not ranked (no population)"
+                for s_, r, n in zip(small, ours["rank"], ours["of"], strict=True)
+            ]
+            ours["Recorded crimes"] = [
+                f"fewer than {threshold}" if s_ else formatting.count(v)
+                for s_, v in zip(small, ours["count"], strict=True)
+            ]
+            ours["Rate per 1,000"] = [
+                f"fewer than {threshold}"
+                if s_
+                else formatting.figure(v, "rate")
+                if pd.notna(v)
+                else "no population"
+                for s_, v in zip(small, ours["rate"], strict=True)
+            ]
+            view = ours.rename(columns={"area_name": "Partnership"})
+            columns = ["Rank", "Partnership", "Recorded crimes", "Rate per 1,000"]
+        st.dataframe(view[columns], hide_index=True, width="stretch")
+
+
+def editor(db, actor, data_dir: Path, groups) -> None:
+    """Analysts: upload a CSV of groups (checked whole, previewed, then saved) or delete an
+    uploaded group. Problems are shown in plain words, never as a stack trace."""
+    with st.expander("Add or replace a comparator group"):
+        st.markdown(
+            "Upload a CSV with the columns **group, level, member_code, source, vintage** "
+            "(one row per member; level is `force` or `csp`; member codes as in the Home "
+            "Office tables, or `*` for every area of the level). A group of the same name "
+            "that was uploaded before is replaced wholly; the bundled groups cannot be "
+            "replaced. Every change is audited."
+        )
+        upload = st.file_uploader("Comparator groups (CSV)", type=["csv"], key="comparator_csv")
+        if upload is not None:
+            content = upload.getvalue()
+            try:
+                parsed = comparators.parse_upload(content, upload.name, data_dir)
+            except comparators.GroupFileError as exc:
+                _problems(exc)
+            else:
+                held = {g.name for g in groups if g.uploaded}
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "Group": [g.name for g in parsed],
+                            "Level": [g.level for g in parsed],
+                            "Members": [
+                                f"every {g.level}" if g.everyone else ", ".join(g.members)
+                                for g in parsed
+                            ],
+                            "Source": [g.source for g in parsed],
+                            "Vintage": [g.vintage for g in parsed],
+                            "On saving": [
+                                "replaces the uploaded group" if g.name in held else "added"
+                                for g in parsed
+                            ],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                )
+                if st.button("Save the comparator groups", key="comparator_save"):
+                    _act(
+                        lambda: comparators.save_uploaded(
+                            db, actor, content, upload.name, data_dir
+                        ),
+                        lambda out: "; ".join(f"{n}: {w}" for n, w in out.items()) + ".",
+                    )
+        uploaded = [g.name for g in groups if g.uploaded]
+        if uploaded:
+            name = st.selectbox("Uploaded group", uploaded, key="comparator_delete_name")
+            if st.button("Delete the uploaded group", key="comparator_delete"):
+                _act(
+                    lambda: comparators.delete_uploaded(db, actor, name, data_dir),
+                    lambda _out: f"{name}: deleted.",
+                )
+
+
+def _problems(exc: comparators.GroupFileError) -> None:
+    st.error(exc.summary + "".join(f"\n- {p}" for p in exc.problems))
+
+
+def _act(change, message) -> None:
+    try:
+        result = change()
+    except comparators.GroupFileError as exc:
+        _problems(exc)
+    except PermissionDenied as exc:
+        st.error(str(exc))
+    else:
+        st.session_state[FLASH] = message(result)
+        st.rerun()
