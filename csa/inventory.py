@@ -17,7 +17,7 @@ NATIONAL_COMPARATORS = ["England and Wales", "England", "North West"]
 def comparators_for(code: str, group_names: list[str]) -> list[str]:
     """The benchmarks held for an indicator: pan-Lancashire for every one, and for the Home
     Office recorded-crime groups (REC-*) England and Wales, England, the North West and
-    each bundled comparator group."""
+    each comparator group (bundled or uploaded by an analyst)."""
     held = ["Pan-Lancashire"]
     if str(code).startswith("REC-"):
         held += NATIONAL_COMPARATORS + list(group_names)
@@ -69,7 +69,7 @@ def inventory(db: Database) -> dict:
         from csa import comparators
         from csa.config import data_dir
 
-        groups = [g.name for g in comparators.bundled_groups(data_dir())]
+        groups = [g.name for g in comparators.all_groups(db, data_dir())]  # bundled, uploaded
     except (FileNotFoundError, ValueError):
         groups = []
     return {

@@ -111,6 +111,11 @@ def test_an_analysts_upload_is_stored_audited_and_listed(db, data_dir):
         "ana@example.org",
         "comparator group Test forces",
     )
+    # `python -m csa info` lists it among the comparators of a recorded-crime indicator
+    from csa import inventory
+
+    held = {i["code"]: i["comparators"] for i in inventory.inventory(db)["indicators"]}
+    assert "Test forces" in held["REC-TOTAL"]
 
 
 @pytest.mark.parametrize(
