@@ -366,7 +366,7 @@ def title_lines(at: AppTest, title: str) -> list[str]:
 def profile_row(at: AppTest, code: str) -> str:
     """The area profile's table row of one indicator."""
     for m in at.markdown:
-        for row in re.findall(r"<tr><td>.*?</tr>", m.value):
+        for row in re.findall(r"<tr><td[^>]*>.*?</tr>", m.value):
             if f"{code} ·" in row:
                 return row
     raise AssertionError(f"no profile row for {code}")
