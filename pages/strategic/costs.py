@@ -63,9 +63,14 @@ def _with(text: str, excluding: str, short: bool = False) -> str:
     """A cost that adds up only the shown parts says which it leaves out."""
     if not excluding:
         return text
-    if text == "not costed":  # every costed part is hidden: nothing is left to add up
-        return "hidden to protect a small number"
     return f"{text} ({excluding.split(':')[0] if short else excluding})"
+
+
+def _cost(v, excluding: str, short: bool = False) -> str:
+    """A group's cost; one that leaves out hidden parts and has none left says so."""
+    if excluding and pd.isna(v):  # every costed part is hidden: nothing is left to add up
+        return "hidden to protect a small number"
+    return _with(_money(v), excluding, short)
 
 
 st.title("Cost of crime (estimate)")
@@ -141,11 +146,11 @@ shown["Recorded crimes"] = [
     why or formatting.count(v) for why, v in zip(shown["hidden_text"], shown["count"], strict=True)
 ]
 shown["Estimated cost (2024 prices)"] = [
-    why or _with(_money(v), ex)
+    why or _cost(v, ex)
     for why, v, ex in zip(shown["cost_text"], shown["cost_2024"], shown["excluding"], strict=True)
 ]
 shown["Per 1,000 people"] = [
-    why or _with(_money(v), ex, short=True)
+    why or _cost(v, ex, short=True)
     for why, v, ex in zip(
         shown["cost_text"], shown["cost_per_1000"], shown["excluding"], strict=True
     )
