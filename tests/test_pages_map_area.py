@@ -490,3 +490,24 @@ def test_map_of_a_demo_indicator_defaults_to_its_latest_period(shared_db, observ
     text = text_of(at)
     assert words in text
     assert "](about#source-synthetic)" in text
+
+
+def test_england_and_wales_table_hides_what_the_published_figures_hide(shared_db):
+    """Fylde's homicide (Table C2: 1) is a published REC-HOM figure hidden from the public
+    ("fewer than 5"), and violence with injury is hidden to protect it: the England and
+    Wales table hides the same groups, count, rate, rank and comparisons alike; signed in,
+    the board sees the Home Office's 1."""
+    fylde = "E07000119"
+    published = published_figures(
+        shared_db, "public", indicators=["REC-HOM", "REC-VWI"], areas=[fylde]
+    ).set_index("indicator_code")
+    assert published.loc["REC-HOM", "value_text"] == "fewer than 5"
+    at = run("pages/scorecard/area.py", {"area": fylde, "period": QUARTER})
+    table = _position(at)
+    for title, code in (("Homicide", "REC-HOM"), ("Violence with injury", "REC-VWI")):
+        why = published.loc[code, "value_text"]
+        assert why in ("fewer than 5", "hidden to protect a small number")
+        assert set(table.loc[title]) == {why}, title
+    assert table.loc["Violence against the person", "Recorded crimes"] == "2,072"
+    board = _position(run("pages/scorecard/area.py", {"area": fylde, "period": QUARTER}, BOARD))
+    assert board.loc["Homicide", "Recorded crimes"] == "1"

@@ -22,8 +22,9 @@ def _rank(row, level: str) -> str:
     return f"{int(row['rank'])} of {int(row['of'])} {what}"
 
 
-def position_table(pos: pd.DataFrame) -> pd.DataFrame:
-    """The table shown: one row per offence group, every number formatted."""
+def position_table(pos: pd.DataFrame, withheld: tuple = ()) -> pd.DataFrame:
+    """The table shown: one row per offence group, every number formatted; a withheld group
+    ((title, why) pairs) shows why instead of its count, rate, interval, rank and comparisons."""
     level = pos["level"].iloc[0]
     out = pd.DataFrame(
         {
@@ -44,6 +45,10 @@ def position_table(pos: pd.DataFrame) -> pd.DataFrame:
             + (f" ({formatting.figure(b, 'rate')})" if v in MARKS else "")
             for v, b in zip(pos[f"vs_{code}"], pos[f"bench_{code}"], strict=True)
         ]
+    why = dict(withheld)
+    hide = out["Offence group"].isin(set(why))
+    for col in out.columns[1:]:
+        out.loc[hide, col] = out.loc[hide, "Offence group"].map(why)
     return out
 
 
@@ -68,8 +73,11 @@ def sentence(pos: pd.DataFrame, name: str, offence: str = national.TOTAL) -> str
     return text + "."
 
 
-def relative_position(rates: pd.DataFrame, level: str, codes: list[str], name: str) -> None:
-    """The "Compared with England and Wales" section for one of our areas."""
+def relative_position(
+    rates: pd.DataFrame, level: str, codes: list[str], name: str, withheld=None
+) -> None:
+    """The "Compared with England and Wales" section for one of our areas; ``withheld``
+    ({offence group title: why}) the groups whose published figure this viewer may not see."""
     st.header("Compared with England and Wales")
     if level is None:
         st.info(f"{name} has no row in the Home Office tables, so it is not compared.")
@@ -78,8 +86,11 @@ def relative_position(rates: pd.DataFrame, level: str, codes: list[str], name: s
     of = pos["of"].dropna()
     of = int(of.iloc[0]) if not of.empty else 0
     total = rates[rates["offence"] == national.TOTAL]["level"].value_counts()
-    st.markdown(sentence(pos, "Lancashire" if level == "force" else name))
-    table = position_table(pos)
+    withheld = dict(withheld or {})
+    total_title = national.OFFENCE_GROUPS[national.TOTAL]
+    if total_title not in withheld:
+        st.markdown(sentence(pos, "Lancashire" if level == "force" else name))
+    table = position_table(pos, tuple(sorted(withheld.items())))
     st.dataframe(
         table,
         hide_index=True,

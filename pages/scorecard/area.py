@@ -15,6 +15,7 @@ import streamlit as st
 from csa import config as csa_config
 from csa import demo_labels, formatting, inventory, national
 from csa.areas import PAN_LANCASHIRE
+from csa.catalogue import RECORDED_CRIME_GROUPS, RECORDED_CRIME_PERIOD
 from ui import charts, context, data, filters, relative_views, scorecard
 from ui import format as fmt
 
@@ -278,5 +279,14 @@ for theme, group in indicators.groupby("theme_name", sort=False):
 # -- the area against England and Wales, and its context ----------------------------------
 data_dir = csa_config.data_dir(ctx.settings)
 level, csp_codes = national.members_for(area, areas, data.area_members())
-relative_views.relative_position(data.national_rates(str(data_dir)), level, csp_codes, name)
+# the Home Office counts of this area are our published REC-* figures too: a group hidden from
+# this viewer there (small, or protecting a small one) is hidden here, its rate and rank too
+rec_titles = {code: title for _col, code, title in RECORDED_CRIME_GROUPS}
+rec = ctx.figures(indicators=list(rec_titles), areas=[area], periods=[RECORDED_CRIME_PERIOD])
+withheld = {
+    rec_titles[r["indicator_code"]]: r["value_text"] for r in rec.to_dict("records") if r["hidden"]
+}
+relative_views.relative_position(
+    data.national_rates(str(data_dir)), level, csp_codes, name, withheld=withheld
+)
 relative_views.alcohol_context(data_dir, area, name, kinds.get(area, ""))
