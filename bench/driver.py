@@ -68,8 +68,12 @@ class Session:
             fwd = ForwardMsg()
             fwd.ParseFromString(raw)
             kind = fwd.WhichOneof("type")
-            if kind == "new_session":
-                self.page_script_hash = fwd.new_session.page_script_hash or self.page_script_hash
+            if kind == "navigation":  # the page this run resolved to (new_session's hash is
+                # the main script's: sent back, it would make every rerun the default page)
+                ran = fwd.navigation.page_script_hash
+                if self.page_script_hash and ran != self.page_script_hash:
+                    raise RunFailed(f"the rerun of {self.page!r} ran another page")
+                self.page_script_hash = ran
             elif kind == "delta":
                 self.deltas += 1
                 if fwd.delta.new_element.WhichOneof("type") == "exception":

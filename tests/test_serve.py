@@ -441,7 +441,7 @@ def start_uvicorn(env_vars, host="127.0.0.1"):
     return proc, port
 
 
-def _first_session(base: str, page: str) -> str:
+def _first_session(base: str, page: str, reruns: int = 0) -> str:
     """Run ``page`` as one websocket session with the bench's driver (Streamlit's own
     protocol); "" when it ran to the end, else why not ("page 'overview' was not found",
     a failed finish or the exception the page raised)."""
@@ -454,7 +454,7 @@ def _first_session(base: str, page: str) -> str:
 
     def run():
         try:
-            asyncio.run(open_and_rerun(base, page, "", 0))
+            asyncio.run(open_and_rerun(base, page, "", reruns))
             outcome[0] = ""
         except RunFailed as exc:
             outcome[0] = str(exc)
@@ -489,6 +489,9 @@ def test_uvicorn_serves_streamlit_with_headers_and_the_api(published_path, tmp_p
         # the very first session after the start goes straight to /overview: no legacy
         # "Page not found" (serve.legacy_pages_off), the page runs to the end
         assert _first_session(base, "overview") == ""
+        # a rerun runs the same page again (the driver checks the page each run resolved
+        # to: sending new_session's hash back once made every bench rerun the overview)
+        assert _first_session(base, "about", reruns=2) == ""
         for r in (health, httpx.get(f"{base}/"), httpx.get(f"{base}/api/v1/indicators")):
             for name, value in SECURITY_HEADERS.items():
                 assert r.headers[name] == value
