@@ -73,9 +73,16 @@ def publication(db: Database, s: dict, data_version: int) -> str:
     return key
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _table(name: str, version: tuple[str, int]) -> pd.DataFrame:
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared_table(name: str, version: tuple[str, int]) -> pd.DataFrame:
+    """One copy per process and data version (``st.cache_resource``: a hit is not
+    unpickled, as an ``st.cache_data`` hit of the whole observations table was)."""
     return getattr(database(), name)()
+
+
+def _table(name: str, version: tuple[str, int]) -> pd.DataFrame:
+    # a shallow copy: with pandas' copy-on-write a caller's change never reaches the cache
+    return _shared_table(name, version).copy(deep=False)
 
 
 def areas() -> pd.DataFrame:
@@ -138,10 +145,15 @@ def visible_indicators(viewer) -> pd.DataFrame:
 
 def periods_with_figures(frequency: str = "quarterly") -> list[str]:
     """Period labels of ``frequency`` that have any figure, oldest first."""
+    return list(_periods_with_figures(frequency, version()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _periods_with_figures(frequency: str, version: tuple[str, int]) -> tuple[str, ...]:
     per = periods()
     labels = set(observations()["period_label"])
     per = per[(per["frequency"] == frequency) & per["label"].isin(labels)]
-    return list(per.sort_values("start_date")["label"])
+    return tuple(per.sort_values("start_date")["label"])
 
 
 def next_periods(label: str, n: int = 1) -> list[str]:
