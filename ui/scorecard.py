@@ -7,6 +7,7 @@ nothing and computes no status, suppression or SPC class itself.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -95,6 +96,43 @@ def latest_figures(figures: pd.DataFrame, upto_end, ends: dict) -> pd.DataFrame:
     return f.sort_values("period_start").groupby("indicator_code", sort=False).tail(1)
 
 
+@dataclass(frozen=True)
+class ScorecardView:
+    """What the overview draws for one area and period, worked out in one pass over the
+    area's published figures (no per-indicator filtering)."""
+
+    latest: pd.DataFrame  # each indicator's latest figure up to the period (a row each)
+    figure: dict  # indicator code -> that figure as a dict
+    spark: dict  # indicator code -> its last 12 published values up to that figure
+    stale: dict  # indicator code -> the figure shown is out of date today
+
+
+def scorecard_view(
+    figures: pd.DataFrame, upto_end, ends: dict, frequency: dict, today: date, due_days: int
+) -> ScorecardView:
+    latest = latest_figures(figures, upto_end, ends)
+    figure = {r["indicator_code"]: r for r in latest.to_dict("records")}
+    if figures.empty:
+        return ScorecardView(latest, figure, {}, {})
+    ordered = figures[["indicator_code", "period_start", "period_label", "value"]].sort_values(
+        "period_start", kind="stable"
+    )
+    upto = ordered["indicator_code"].map(
+        dict(zip(latest["indicator_code"], latest["period_start"], strict=True))
+    )
+    history = ordered[upto.notna() & (ordered["period_start"] <= upto)]
+    spark = history.groupby("indicator_code", sort=False).tail(12)
+    spark = {c: list(v) for c, v in spark.groupby("indicator_code", sort=False)["value"]}
+    newest = ordered.groupby("indicator_code", sort=False)["period_label"].last().to_dict()
+    # out of date: the indicator's newest figure is shown and a newer one is overdue by today
+    stale = {
+        code: fig["period_label"] == newest.get(code)
+        and is_stale(ends.get(fig["period_label"]), frequency.get(code, ""), today, due_days)
+        for code, fig in figure.items()
+    }
+    return ScorecardView(latest, figure, spark, stale)
+
+
 def summary_metrics(shown: pd.DataFrame) -> None:
     """Counts of the verdicts shown; each indicator is counted once (critical ones are a
     part of the off-track count, not a second count)."""
@@ -125,7 +163,7 @@ def plan_caption(plan: dict) -> str:
 def indicator_row(
     ind: dict,
     fig: dict,
-    history: pd.DataFrame,
+    values: list,
     *,
     area_name: str,
     selected: str,
@@ -154,7 +192,6 @@ def indicator_row(
         st.markdown("Target" if fig["target_text"] not in ("no target", "–") else "&nbsp;")
         st.caption(md(fig["target_text"]).capitalize() if fig["target_text"] else "")
     with cols[3]:
-        values = history["value"].tolist()
         picture = sparkline.svg(
             values,
             f"{ind['title']}, {area_name}: {len([v for v in values if v is not None])} "
@@ -192,14 +229,14 @@ def indicator_row(
             )
 
 
-def context_table(group: pd.DataFrame, by_code: pd.DataFrame, area_name: str, stale: dict):
+def context_table(group: pd.DataFrame, figure: dict, area_name: str, stale: dict):
     """Context indicators (real police figures, no targets) as one table of published texts:
     one element instead of a row of widgets each."""
     rows = []
     for ind in group.to_dict("records"):
-        if ind["code"] not in by_code.index:
+        if ind["code"] not in figure:
             continue
-        fig = by_code.loc[ind["code"]]
+        fig = figure[ind["code"]]
         when = period_name(fig["period_label"], ind["frequency"])
         rows.append(
             {
@@ -230,3 +267,30 @@ def present_screens(themes: list[tuple[str, list[str]]], per_screen: int) -> lis
             title = theme if parts == 1 else f"{theme} ({i + 1} of {parts})"
             screens.append((title, list(codes[i * size : (i + 1) * size])))
     return screens
+
+
+def overview_view(ctx, area: str, period: str) -> ScorecardView:
+    """The overview's :class:`ScorecardView` for this viewer's published figures, worked out
+    once per publication, audience, indicators shown, area, period and day, and shared by
+    every session (``st.cache_resource``: nothing is copied on a hit; it is never changed)."""
+    codes = tuple(ctx.indicators["code"])
+    return _overview_view(
+        ctx.publication, ctx.audience, codes, area, period, data.today(),
+        int(ctx.settings["return_due_days"]), ctx.version_key,
+    )  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _overview_view(publication, audience, codes, area, period, today, due_days, version):
+    from csa import publish
+    from ui.context import LIST_COLUMNS
+
+    figures = publish.read(
+        data.database(), publication, audience, indicators=sorted(codes), areas=[area],
+        columns=LIST_COLUMNS,
+    )  # fmt: skip
+    periods = data.periods()
+    ends = dict(zip(periods["label"], periods["end_date"], strict=True))
+    ind = data.indicators()
+    frequency = dict(zip(ind["code"], ind["frequency"], strict=True))
+    return scorecard_view(figures, ends[period], ends, frequency, today, due_days)
