@@ -101,3 +101,10 @@ def test_missing_bundled_file_is_a_clear_error(tmp_path):
         BundleError, match="lancashire_areas_lookup.csv: bundled data file is missing"
     ):
         seed(db, tmp_path)
+
+
+def test_period_labels_with_figures_are_those_of_the_current_figures(db):
+    """One DISTINCT query answers what reading the whole table would (ui.data's periods)."""
+    labels = db.period_labels_with_figures()
+    assert labels == set(db.observations()["period_label"])
+    assert {"2026-27 Q1", "2022-10"} <= labels

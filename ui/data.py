@@ -151,7 +151,7 @@ def periods_with_figures(frequency: str = "quarterly") -> list[str]:
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _periods_with_figures(frequency: str, version: tuple[str, int]) -> tuple[str, ...]:
     per = periods()
-    labels = set(observations()["period_label"])
+    labels = database().period_labels_with_figures()
     per = per[(per["frequency"] == frequency) & per["label"].isin(labels)]
     return tuple(per.sort_values("start_date")["label"])
 

@@ -75,6 +75,12 @@ class ObservationGateway:
             _current_statement(indicator_codes, area_codes, period_labels, include_withdrawn)
         )
 
+    def period_labels_with_figures(self) -> set[str]:
+        """Labels of the periods holding any current figure: one DISTINCT query, not a read
+        of the whole table."""
+        current = _current_statement().order_by(None).subquery()
+        return set(self.read(select(current.c.period_label).distinct())["period_label"])
+
     def scalar_count_revisions(self) -> int:
         """Every stored revision, current or not."""
         return int(self.scalar(select(func.count(Observation.id))))
