@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from csa import demo_labels
 from csa.db import Database
 
 #: Comparators held for indicators, beyond pan-Lancashire (which every indicator has):
@@ -26,7 +27,9 @@ def comparators_for(code: str, group_names: list[str]) -> list[str]:
 
 def series_periods(observations: pd.DataFrame, periods: pd.DataFrame) -> dict[str, dict]:
     """Per indicator: the first and last period with a figure, how many periods have one,
-    and the latest period with a real (not demo) figure (None when all are demo).
+    the latest period with a real (not demo) figure (None when all are demo), and what its
+    current figures are (``kind``: :func:`csa.demo_labels.summary`, "demo", "real" or
+    "mixed").
 
     This is what a page should default to for an indicator: its latest real period.
     """
@@ -44,6 +47,7 @@ def series_periods(observations: pd.DataFrame, periods: pd.DataFrame) -> dict[st
             "last": labels[-1],
             "count": len(labels),
             "latest_real": str(real["period_label"].iloc[-1]) if not real.empty else None,
+            "kind": demo_labels.summary(set(grp["data_kind"])),
         }
     return out
 

@@ -5,27 +5,28 @@ from __future__ import annotations
 
 import pytest
 
-from csa.inventory import inventory, latest_real_periods
+from csa.inventory import inventory, latest_real_periods, series_periods
 
 
 @pytest.mark.parametrize(
-    "code, frequency, first, last, count, latest_real",
+    "code, frequency, first, last, count, latest_real, kind",
     [
         # police.uk: 35 months from 2019-12 to 2022-10, less the 3 missing from the source
-        ("ASB-01", "monthly", "2019-12", "2022-10", 32, "2022-10"),
-        ("PUK-VSO", "monthly", "2019-12", "2022-10", 32, "2022-10"),
-        ("REC-TOTAL", "annual", "YE Jun 2025", "YE Jun 2025", 1, "YE Jun 2025"),
-        ("VIO-01", "quarterly", "2021-22 Q1", "2026-27 Q2", 22, None),  # demo only
+        ("ASB-01", "monthly", "2019-12", "2022-10", 32, "2022-10", "real"),
+        ("PUK-VSO", "monthly", "2019-12", "2022-10", 32, "2022-10", "real"),
+        ("REC-TOTAL", "annual", "YE Jun 2025", "YE Jun 2025", 1, "YE Jun 2025", "real"),
+        ("VIO-01", "quarterly", "2021-22 Q1", "2026-27 Q2", 22, None, "demo"),  # demo only
     ],
 )
 def test_indicator_frequency_periods_and_latest_real(
-    db, code, frequency, first, last, count, latest_real
+    db, code, frequency, first, last, count, latest_real, kind
 ):
     ind = next(i for i in inventory(db)["indicators"] if i["code"] == code)
     assert ind["frequency"] == frequency
     assert ind["periods"] == {"first": first, "last": last, "count": count}
     assert ind["latest_real_period"] == latest_real
     assert latest_real_periods(db)[code] == latest_real
+    assert series_periods(db.observations(), db.periods())[code]["kind"] == kind
 
 
 def test_comparators_held(db):

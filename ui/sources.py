@@ -15,14 +15,20 @@ from ui.format import md
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _latest_real(_db, url: str, data_version: int) -> dict[str, str | None]:
-    return inventory.latest_real_periods(_db)
+def _spans(version: tuple[str, int]) -> dict[str, dict]:
+    return inventory.series_periods(data.observations(), data.periods())
+
+
+def spans(ctx) -> dict[str, dict]:
+    """Per indicator: its first, last and latest real period and what its figures are (demo,
+    real or mixed): :func:`csa.inventory.series_periods`, worked out once per data version
+    and shared (never change it)."""
+    return _spans(ctx.version_key)
 
 
 def latest_real(ctx) -> dict[str, str | None]:
-    """Each indicator's latest period with a real figure (None: only demo figures), computed
-    once per data version."""
-    return _latest_real(ctx.db, ctx.db.url, ctx.data_version)
+    """Each indicator's latest period with a real figure (None: only demo figures)."""
+    return {code: span["latest_real"] for code, span in spans(ctx).items()}
 
 
 def default_period(ctx, code: str, labels: list[str]) -> str | None:

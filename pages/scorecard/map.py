@@ -24,8 +24,7 @@ if indicators.empty:
     st.stop()
 titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 # what each indicator's current figures are (not its default): all demo, all real or mixed
-obs = data.observations()
-kinds = {c: demo_labels.summary(group) for c, group in obs.groupby("indicator_code")["data_kind"]}
+kinds = {code: span["kind"] for code, span in sources.spans(ctx).items()}
 PICKER_TAG = {demo_labels.DEMO: " (DEMO DATA)", "mixed": " (partly DEMO DATA)"}
 
 top = st.columns([3, 1.4, 1.6, 1.3])
