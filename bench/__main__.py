@@ -6,8 +6,9 @@ Each figure is a ratio measured in one run (so a slower or busier machine moves 
   (:mod:`bench.driver`), against the raw SQL fetch of the published rows the page shows;
 * the same at 10x (and with ``--scale 100``, 100x) the indicators, made through the
   gateway by :mod:`bench.scale`, so the growth curve is printed;
-* 1, 10, 30 and 100 concurrent sessions on the overview: p50/p95 rerun and server memory
-  per session;
+* 1, 10, 30 and 100 concurrent sessions on the overview, spread over one app server per
+  core on one database as deploy/ runs them (``--servers``): p50/p95 rerun and server
+  memory per session;
 * importing a return against openpyxl's own read of the same file;
 * publishing the figures after an import against reading the data once.
 
@@ -150,25 +151,31 @@ def pages(db: Database, url: str, label: str, reruns: int) -> dict:
     return out
 
 
-def concurrency(url: str, counts=(1, 10, 30, 100), reruns: int = 3) -> dict:
-    server = Server(url, RESULTS / "server-concurrency.log")
+def concurrency(url: str, counts=(1, 10, 30, 100), reruns: int = 3, servers: int = 1) -> dict:
+    """``counts`` viewers at once on the overview, spread evenly over ``servers`` app
+    servers on one database (deploy/: one per core behind a sticky proxy, which sends each
+    viewer's websocket to one server); p50/p95 of every warm rerun and memory per session
+    (all servers' resident memory over what they held before the sessions)."""
+    pool = [Server(url, RESULTS / f"server-concurrency-{i}.log") for i in range(servers)]
     out = {}
     try:
         query = PAGES["overview"][0]
-        asyncio.run(driver.open_and_rerun(server.base, "overview", query, 1))  # warm caches
-        base_mb = server.rss_mb()
+        for server in pool:  # warm each server's caches
+            asyncio.run(driver.open_and_rerun(server.base, "overview", query, 1))
+        base_mb = sum(server.rss_mb() for server in pool)
         for n in counts:
-            times = sorted(
-                asyncio.run(driver.concurrent(server.base, "overview", query, n, reruns))
-            )
+            bases = [pool[i % servers].base for i in range(n)]
+            times = sorted(asyncio.run(driver.concurrent(bases, "overview", query, reruns)))
             p50 = times[len(times) // 2]
             p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
-            mb = server.rss_mb()
+            mb = sum(server.rss_mb() for server in pool)
             out[n] = {"p50_s": round(p50, 3), "p95_s": round(p95, 3), "rss_mb": round(mb, 1),
-                      "mb_per_session": round((mb - base_mb) / n, 2)}  # fmt: skip
-            print(f"  {n:>3} sessions: p50 {p50:.3f} s  p95 {p95:.3f} s  server {mb:.0f} MB")
+                      "mb_per_session": round((mb - base_mb) / n, 2), "servers": servers}  # fmt: skip
+            print(f"  {n:>3} sessions on {servers} server(s): p50 {p50:.3f} s  p95 {p95:.3f} s"
+                  f"  servers {mb:.0f} MB")  # fmt: skip
     finally:
-        server.stop()
+        for server in pool:
+            server.stop()
     return out
 
 
@@ -275,11 +282,11 @@ def markdown(results: dict) -> str:
         for page, r in per_page.items():
             lines.append(f"| {label} | {page} | {r['cold_s']} | {r['warm_ms']} | "
                          f"{r['raw_fetch_ms'] or '–'} | {r['warm_over_raw'] or '–'} |")  # fmt: skip
-    lines += ["", "| sessions | p50 (s) | p95 (s) | server MB | MB per session |",
-              "|---|---|---|---|---|"]  # fmt: skip
+    lines += ["", "| sessions | app servers | p50 (s) | p95 (s) | servers' MB | MB per session |",
+              "|---|---|---|---|---|---|"]  # fmt: skip
     for n, r in results.get("concurrency", {}).items():
-        lines.append(f"| {n} | {r['p50_s']} | {r['p95_s']} | {r['rss_mb']} | "
-                     f"{r['mb_per_session']} |")  # fmt: skip
+        lines.append(f"| {n} | {r.get('servers', 1)} | {r['p50_s']} | {r['p95_s']} | "
+                     f"{r['rss_mb']} | {r['mb_per_session']} |")  # fmt: skip
     imp = results["import"]
     lines += ["", f"Import of a {imp['rows']}-row return: {imp['import_s']} s, "
               f"x{imp['import_over_openpyxl']} openpyxl's read; publishing after it: "
@@ -295,6 +302,8 @@ def main(argv=None) -> int:
                     help="extra data scales to measure besides 1x (default: 10; add 100)")  # fmt: skip
     ap.add_argument("--reruns", type=int, default=10, help="warm reruns per page")
     ap.add_argument("--sessions", type=int, nargs="*", default=[1, 10, 30, 100])
+    ap.add_argument("--servers", type=int, default=os.cpu_count() or 1,
+                    help="app servers for the concurrent sessions (default: one per core)")  # fmt: skip
     args = ap.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="csa-bench-"))
@@ -321,7 +330,7 @@ def main(argv=None) -> int:
             big.dispose()
         if args.sessions:
             print("concurrent sessions on the overview (1x)")
-            results["concurrency"] = concurrency(db.url, tuple(args.sessions))
+            results["concurrency"] = concurrency(db.url, tuple(args.sessions), servers=args.servers)
         print("import and publication")
         results["import"] = import_and_publish(db)
         db.dispose()

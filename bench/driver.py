@@ -103,10 +103,11 @@ async def open_and_rerun(base_url: str, page: str, query: str, reruns: int) -> t
     return cold, warm
 
 
-async def concurrent(base_url: str, page: str, query: str, sessions: int, reruns: int) -> list:
-    """``sessions`` viewers at once, each opening the page then rerunning it ``reruns``
-    times; every warm rerun time, in seconds."""
-    viewers = [Session(base_url, page, query) for _ in range(sessions)]
+async def concurrent(base_urls: list[str], page: str, query: str, reruns: int) -> list:
+    """One viewer per base url (a server may be listed more than once), all at once, each
+    opening the page then rerunning it ``reruns`` times; every warm rerun time, in
+    seconds."""
+    viewers = [Session(base, page, query) for base in base_urls]
     try:
         await asyncio.gather(*(v.open() for v in viewers))
         times: list[float] = []
