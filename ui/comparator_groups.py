@@ -21,6 +21,15 @@ def _held(group: comparators.ComparatorGroup, show_who: bool) -> str:
     return f"uploaded by {who}, {group.uploaded_at:%d %b %Y}"
 
 
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _group_table(
+    name: str, level: str, members: tuple[str, ...], folder: str, offence: str, _group
+) -> pd.DataFrame:
+    """:func:`csa.comparators.group_table`, once per group (its name, level and members) and
+    offence group (shared: do not modify)."""
+    return comparators.group_table(_group, Path(folder), offence)
+
+
 def show(groups, data_dir: Path, offence: str, *, public: bool, threshold: int, show_who: bool):
     """One table per group: a force group ranks its forces; a partnership group ranks
     Lancashire's partnerships among the group's partnerships."""
@@ -29,7 +38,9 @@ def show(groups, data_dir: Path, offence: str, *, public: bool, threshold: int, 
         st.success(flash)
     for group in groups:
         try:
-            gt = comparators.group_table(group, data_dir, offence)
+            gt = _group_table(
+                group.name, group.level, group.members, str(data_dir), offence, group
+            ).copy(deep=False)
         except ValueError as exc:  # an uploaded code no longer in the national tables
             st.warning(f"{group.name} cannot be shown: {exc}")
             continue
