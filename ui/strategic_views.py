@@ -399,6 +399,7 @@ def visible_costs(
         table=table,
         unpublished=int(unpublished.sum()),
         hidden_pairs=frozenset(published.index[published["hidden"] != ""]),
+        withheld=national.withheld(published.reset_index(), ref.areas, data.area_members()),
         pan_per_1000=compared.loc[PAN_LANCASHIRE, "cost_per_1000"],
         common=common,
         chart=bar_chart(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from csa import disclosure, formatting, national
+from csa import formatting, national
 from csa.access import allowed
 from csa.areas import PAN_LANCASHIRE
 from csa.benchmark import compare_label
@@ -233,39 +233,45 @@ st.caption(
     "mid-2023 population (so 'of N' is fewer than the 314 partnerships and 43 forces)."
 )
 nat_view = nat.copy()
-nat_small = (
-    disclosure.primary(nat_view["count"], threshold)
-    if public
-    else nat_view["count"] != nat_view["count"]
+# our partnerships' and the force's counts are our published figures too: one hidden from
+# this viewer there is hidden here, its rate, rank and comparisons with it
+withheld = shared.withheld.get(offence, {})
+nat_why = group_views.why_hidden(
+    nat_view["area_code"], nat_view["count"], withheld, public=public, threshold=threshold
 )
 nat_view["Recorded crimes"] = [
-    f"fewer than {threshold}" if s_ else formatting.count(v)
-    for s_, v in zip(nat_small, nat_view["count"], strict=True)
+    why or formatting.count(v) for why, v in zip(nat_why, nat_view["count"], strict=True)
 ]
 nat_view["Rate per 1,000 (95% CI)"] = [
-    f"fewer than {threshold}"
-    if s_
-    else f"{formatting.figure(r, 'rate')} ({formatting.interval(lo, hi, 'rate')})"
-    if pd.notna(r)
-    else "no population"
-    for s_, r, lo, hi in zip(
-        nat_small, nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True
+    why
+    or (
+        f"{formatting.figure(r, 'rate')} ({formatting.interval(lo, hi, 'rate')})"
+        if pd.notna(r)
+        else "no population"
+    )
+    for why, r, lo, hi in zip(
+        nat_why, nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True
     )
 ]
 nat_view["Rank"] = [
-    f"{int(r)} of {int(n)} {'forces' if lv == 'force' else 'partnerships'}"
-    if pd.notna(r)
-    else "not ranked"
-    for r, n, lv in zip(nat_view["rank"], nat_view["of"], nat_view["level"], strict=True)
+    why
+    or (
+        f"{int(r)} of {int(n)} {'forces' if lv == 'force' else 'partnerships'}"
+        if pd.notna(r)
+        else "not ranked"
+    )
+    for why, r, n, lv in zip(
+        nat_why, nat_view["rank"], nat_view["of"], nat_view["level"], strict=True
+    )
 ]
 for code, bname in national.BENCHMARKS.items():
-    nat_view[f"Against {bname}"] = nat_view[f"vs_{code}"].map(
-        lambda v, b=bname: (
-            compare_label(v, b)
-            .replace("Significantly ", "")
-            .replace("Not significantly different from", "similar to")
-        )
-    )
+    nat_view[f"Against {bname}"] = [
+        why
+        or compare_label(v, bname)
+        .replace("Significantly ", "")
+        .replace("Not significantly different from", "similar to")
+        for why, v in zip(nat_why, nat_view[f"vs_{code}"], strict=True)
+    ]
 st.dataframe(
     nat_view.rename(columns={"area_name": "Area", "population": "Population"})[
         [
@@ -297,6 +303,7 @@ group_views.show(
     public=public,
     threshold=threshold,
     show_who=ctx.may("manage_indicators"),
+    withheld=withheld,
 )
 if ctx.may("manage_indicators"):
     group_views.editor(data.database(), ctx.viewer.actor, Path(folder), groups)
