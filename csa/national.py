@@ -299,6 +299,51 @@ def members_for(area_code: str, areas: pd.DataFrame, area_members: pd.DataFrame)
     return "aggregate", sorted(csps)
 
 
+def withheld(published: pd.DataFrame, areas: pd.DataFrame, area_members: pd.DataFrame) -> dict:
+    """Which Home Office counts a viewer may not see, from our published figures' flags.
+
+    The count of one of our partnerships (Table C2) or of the force (Table P1) on an offence
+    group is also our published recorded-crime figure (``REC-*``, :data:`RECORDED_CRIME_PERIOD
+    <csa.catalogue.RECORDED_CRIME_PERIOD>`) for that district or unitary, or pan-Lancashire.
+    Where the publication hides that figure from an audience (a small number, or a count that
+    would give a small one away) the national tables must hide it too, as must its rate, rank
+    and comparisons.
+
+    Parameters
+    ----------
+    published : DataFrame
+        The audience's published ``REC-*`` figures: indicator_code, area_code, hidden,
+        value_text (why it is hidden, e.g. "fewer than 5").
+    areas, area_members : DataFrame
+        Our areas (code, kind, csp_code) and groupings, to find each area's national row
+        (:func:`members_for`).
+
+    Returns
+    -------
+    dict
+        ``{offence (an OFFENCE_GROUPS column): {national area code: why}}`` for the hidden
+        figures only.
+    """
+    from csa.catalogue import RECORDED_CRIME_GROUPS  # the offence groups by title
+
+    offence_of = {title: col for col, title in OFFENCE_GROUPS.items()}
+    offences = {code: offence_of[title] for _c, code, title in RECORDED_CRIME_GROUPS}
+    out: dict[str, dict[str, str]] = {}
+    rows = published[published["hidden"].astype(bool)]
+    national_code = {}
+    for code, area, why in zip(
+        rows["indicator_code"], rows["area_code"], rows["value_text"], strict=True
+    ):
+        if code not in offences:
+            continue
+        if area not in national_code:
+            level, codes = members_for(area, areas, area_members)
+            national_code[area] = codes[0] if level in ("force", "partnership") else None
+        if national_code[area] is not None:
+            out.setdefault(offences[code], {})[national_code[area]] = why
+    return out
+
+
 def area_position(rates, codes: list[str], level: str = "partnership") -> pd.DataFrame:
     """One area on every offence group against England and Wales, England and the North
     West.

@@ -228,3 +228,38 @@ def test_our_csp_codes_are_in_table_c2(rates, data_dir):
 def test_area_position_refuses_unknown_codes(rates):
     with pytest.raises(ValueError, match="not in the national tables"):
         national.area_position(rates, ["E22999999"])
+
+
+def test_withheld_follows_the_published_flags():
+    """Our published REC-* figures' flags name the national counts a viewer may not see:
+    a partnership's by its CSP code, pan-Lancashire's by the force's; a policing area has no
+    national row, and a shown figure withholds nothing."""
+    areas = pd.DataFrame(
+        {
+            "code": ["E07000119", "E23000003", "PA-WEST"],
+            "kind": ["district", "pan", "policing_area"],
+            "csp_code": ["E22000154", None, None],
+        }
+    )
+    members = pd.DataFrame({"group_code": ["PA-WEST"], "member_code": ["E07000119"]})
+    published = pd.DataFrame(
+        {
+            "indicator_code": ["REC-HOM", "REC-VWI", "REC-HOM", "REC-HOM", "REC-TOTAL"],
+            "area_code": ["E07000119", "E07000119", "E23000003", "PA-WEST", "E07000119"],
+            "hidden": ["primary", "complementary", "complementary", "primary", ""],
+            "value_text": [
+                "fewer than 5",
+                "hidden to protect a small number",
+                "hidden to protect a small number",
+                "fewer than 5",
+                "13,780",
+            ],
+        }
+    )
+    assert national.withheld(published, areas, members) == {
+        "homicide": {
+            "E22000154": "fewer than 5",
+            national.LANCASHIRE_FORCE: "hidden to protect a small number",
+        },
+        "violence_with_injury": {"E22000154": "hidden to protect a small number"},
+    }

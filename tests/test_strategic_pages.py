@@ -306,6 +306,77 @@ def test_costs_page_places_lancashire_in_england_and_wales(app_env):
     assert nw.set_index("Force").loc["Lancashire", "Rank"] == "2 of 4"
 
 
+def _published(db, audience: str, **where):
+    """What csa.publish stored for ``audience``: the texts every surface must show."""
+    from csa import config, publish
+
+    key = publish.ensure(db, config.load())
+    return publish.read(db, key, audience, **where)
+
+
+def _national_tables(at: AppTest):
+    nat = next(d.value for d in at.dataframe if "Rate per 1,000 (95% CI)" in d.value.columns)
+    forces = next(d.value for d in at.dataframe if "Force" in d.value.columns)
+    csps = next(
+        d.value
+        for d in at.dataframe
+        if d.value.columns.tolist()[:2] == ["Rank", "Partnership"] and len(d.value) == 14
+    )
+    return nat.set_index("Area"), forces.set_index("Force"), csps.set_index("Partnership")
+
+
+def test_england_and_wales_tables_hide_what_the_published_figures_hide(app_env):
+    """Fylde's homicide (Table C2: 1) is a published REC-HOM figure hidden from the public
+    ("fewer than 5"), and its violence with injury is hidden to protect it; pan-Lancashire's
+    homicide is hidden too, so that the districts' hidden counts cannot be worked out from
+    the force's. The England and Wales table and the comparator groups hide the same
+    counts, with their rates, ranks and comparisons; signed in, the Home Office's figures."""
+    fylde = "E07000119"
+    published = _published(
+        app_env, "public", indicators=["REC-HOM", "REC-VWI"], areas=[fylde, "E23000003"]
+    ).set_index(["indicator_code", "area_code"])
+    assert published.loc[("REC-HOM", fylde), "value_text"] == "fewer than 5"
+    at = page("pages/strategic/costs.py", None, {"area": fylde})
+    for offence, code in (("homicide", "REC-HOM"), ("violence_with_injury", "REC-VWI")):
+        at.selectbox(key="national_offence").select(offence)
+        at.run()
+        assert not at.exception
+        nat, forces, csps = _national_tables(at)
+        for area, row in ((fylde, "Fylde"), ("E23000003", "Lancashire")):
+            figure = published.loc[(code, area)]
+            shown = set(nat.loc[row].drop("Population"))
+            if figure["hidden"]:
+                assert shown == {figure["value_text"]}, (offence, row)
+            else:
+                assert not any("hidden" in v or "fewer than" in v for v in shown), (offence, row)
+        assert set(csps.loc["Fylde", ["Recorded crimes", "Rate per 1,000"]]) == {
+            published.loc[(code, fylde), "value_text"]
+        }
+        assert csps.loc["Fylde", "Rank"] == "not ranked"
+        assert nat.loc["Fylde", "Population"] == 83846
+    # pan-Lancashire's homicide is hidden for the public: the force's count with it
+    assert published.loc[("REC-HOM", "E23000003"), "hidden"]
+    at.selectbox(key="national_offence").select("homicide")
+    at.run()
+    nat, forces, _csps = _national_tables(at)
+    why = published.loc[("REC-HOM", "E23000003"), "value_text"]
+    assert set(nat.loc["Lancashire"].drop("Population")) == {why}
+    assert tuple(forces.loc["Lancashire"]) == ("not ranked", why, why)
+    assert forces.loc["Merseyside", "Recorded crimes"] == "18"  # not ours: as published
+    # violence with injury is not small for Lancashire: the force is shown and ranked
+    at.selectbox(key="national_offence").select("violence_with_injury")
+    at.run()
+    nat, forces, _csps = _national_tables(at)
+    assert nat.loc["Lancashire", "Rank"].endswith("forces")
+    board = page("pages/strategic/costs.py", BOARD, {"area": fylde})
+    board.selectbox(key="national_offence").select("homicide")
+    board.run()
+    nat, forces, csps = _national_tables(board)
+    assert nat.loc["Fylde", "Recorded crimes"] == "1"
+    assert nat.loc["Lancashire", "Recorded crimes"] == "13"
+    assert forces.loc["Lancashire", "Rank"] == "2 of 4"
+
+
 def test_analyst_enters_a_missing_unit_cost_and_the_group_is_costed(app_env):
     at = page("pages/strategic/costs.py", ANALYST, {"area": "E06000008"})
     form_button = next(b for b in at.button if b.label == "Save the unit cost")

@@ -21,57 +21,98 @@ def _held(group: comparators.ComparatorGroup, show_who: bool) -> str:
     return f"uploaded by {who}, {group.uploaded_at:%d %b %Y}"
 
 
-def show(groups, data_dir: Path, offence: str, *, public: bool, threshold: int, show_who: bool):
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _group_table(
+    name: str, level: str, members: tuple[str, ...], folder: str, offence: str, _group
+) -> pd.DataFrame:
+    """:func:`csa.comparators.group_table`, once per group (its name, level and members) and
+    offence group (shared: do not modify)."""
+    return comparators.group_table(_group, Path(folder), offence)
+
+
+def why_hidden(codes, counts, withheld: dict, *, public: bool, threshold: int) -> list[str]:
+    """Why each national count (by area code) is hidden from this viewer, "" if shown: the
+    published flag of our figure for it (``withheld``, :func:`csa.national.withheld`), or for
+    the public a count below ``threshold`` that has none."""
+    small = disclosure.primary(pd.Series(list(counts)), threshold)
+    return [
+        withheld.get(code) or (f"fewer than {threshold}" if public and s_ else "")
+        for code, s_ in zip(codes, small, strict=True)
+    ]
+
+
+def show(
+    groups,
+    data_dir: Path,
+    offence: str,
+    *,
+    public: bool,
+    threshold: int,
+    show_who: bool,
+    withheld: dict | None = None,
+):
     """One table per group: a force group ranks its forces; a partnership group ranks
-    Lancashire's partnerships among the group's partnerships."""
+    Lancashire's partnerships among the group's partnerships. A count of ours hidden from
+    this viewer (``withheld``: {national area code: why}, :func:`csa.national.withheld`;
+    for the public also one below ``threshold``) shows why, and is not ranked."""
+    withheld = withheld or {}
     flash = st.session_state.pop(FLASH, None)
     if flash:
         st.success(flash)
     for group in groups:
         try:
-            gt = comparators.group_table(group, data_dir, offence)
+            gt = _group_table(
+                group.name, group.level, group.members, str(data_dir), offence, group
+            ).copy(deep=False)
         except ValueError as exc:  # an uploaded code no longer in the national tables
             st.warning(f"{group.name} cannot be shown: {exc}")
             continue
         st.markdown(f"**{group.name}** ({group.source}, {group.vintage}; {_held(group, show_who)})")
         if group.level == "force":
+            why = why_hidden(gt["area_code"], gt["count"], withheld, public=False, threshold=0)
             view = gt.assign(
                 Rank=[
-                    f"{int(r)} of {int(n)}" if pd.notna(r) else "not ranked (no population)"
-                    for r, n in zip(gt["rank"], gt["of"], strict=True)
+                    "not ranked"
+                    if w
+                    else f"{int(r)} of {int(n)}"
+                    if pd.notna(r)
+                    else "not ranked (no population)"
+                    for w, r, n in zip(why, gt["rank"], gt["of"], strict=True)
                 ],
                 **{"Rate per 1,000": gt["rate"].round(1)},
             ).rename(columns={"area_name": "Force", "count": "Recorded crimes"})
+            if any(why):  # Lancashire's count hidden from this viewer: the columns in words
+                view["Recorded crimes"] = [
+                    w or formatting.count(v)
+                    for w, v in zip(why, view["Recorded crimes"], strict=True)
+                ]
+                view["Rate per 1,000"] = [
+                    w or (formatting.figure(v, "rate") if pd.notna(v) else "no population")
+                    for w, v in zip(why, gt["rate"], strict=True)
+                ]
             columns = ["Rank", "Force", "Recorded crimes", "Rate per 1,000"]
         else:
             ours = gt[gt["pfa_code"] == national.LANCASHIRE_FORCE].copy()
             if ours.empty:
                 st.caption("None of Lancashire's partnerships is in this group.")
                 continue
-            small = (
-                disclosure.primary(ours["count"], threshold)
-                if public
-                else pd.Series(False, index=ours.index)
+            why = why_hidden(
+                ours["area_code"], ours["count"], withheld, public=public, threshold=threshold
             )
             ours["Rank"] = [
                 "not ranked"
-                if s_
+                if w
                 else f"{int(r)} of {int(n)} partnerships"
                 if pd.notna(r)
                 else "not ranked (no population)"
-                for s_, r, n in zip(small, ours["rank"], ours["of"], strict=True)
+                for w, r, n in zip(why, ours["rank"], ours["of"], strict=True)
             ]
             ours["Recorded crimes"] = [
-                f"fewer than {threshold}" if s_ else formatting.count(v)
-                for s_, v in zip(small, ours["count"], strict=True)
+                w or formatting.count(v) for w, v in zip(why, ours["count"], strict=True)
             ]
             ours["Rate per 1,000"] = [
-                f"fewer than {threshold}"
-                if s_
-                else formatting.figure(v, "rate")
-                if pd.notna(v)
-                else "no population"
-                for s_, v in zip(small, ours["rate"], strict=True)
+                w or (formatting.figure(v, "rate") if pd.notna(v) else "no population")
+                for w, v in zip(why, ours["rate"], strict=True)
             ]
             view = ours.rename(columns={"area_name": "Partnership"})
             columns = ["Rank", "Partnership", "Recorded crimes", "Rate per 1,000"]

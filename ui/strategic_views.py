@@ -9,15 +9,26 @@ tooltips, and every chart sits beside a table.
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+
 import altair as alt
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from csa import geometry
+from csa import comparators, formatting, geometry, national
 from csa.access import PermissionDenied
+from csa.areas import PAN_LANCASHIRE
+from csa.catalogue import RECORDED_CRIME_PERIOD
+from csa.config import data_dir
+from csa.strategic import costs
+from csa.strategic.model import default_issues
+from csa.strategic.population import area_populations, population_year_used
+from csa.strategic.position import relative_position
+from csa.strategic.rounds import partnership_codes
 from csa.strategic.scoring import AssessmentError
-from ui import maps
+from ui import data, maps
 
 MAP_LAYER = "strategic-areas"
 
@@ -224,6 +235,14 @@ def value_map(values: pd.Series, tips: dict[str, str], height: int = maps.MAP_HE
     return area_map(fills, tips, height)
 
 
+def frozen_deck(deck: pdk.Deck) -> pdk.Deck:
+    """``deck`` serialised now, once: for a deck kept in a cache and drawn on every rerun
+    (``st.pydeck_chart`` calls ``to_json`` each time). The deck must not change afterwards."""
+    spec = deck.to_json()
+    deck.to_json = lambda: spec  # after serialising: not an attribute of the spec
+    return deck
+
+
 def legend(items: list[tuple[str, str]]) -> str:
     """HTML legend: (colour, words) swatches."""
     out = []
@@ -241,6 +260,188 @@ RANK_LEGEND = [(c, f"rank {i}") for i, c in enumerate(TOP_COLOURS, start=1)] + [
     (OUTSIDE_TOP, "outside the top five"),
     (UNRANKED, "not ranked"),
 ]
+
+
+# -- cost of crime: computed once per data version and publication, shared ---------------
+@st.cache_resource(show_spinner="Estimating the cost of crime…", max_entries=4)
+def cost_table(version: tuple[str, int]) -> pd.DataFrame:
+    """Shared per data version (``st.cache_resource``: a hit is not unpickled): do not
+    modify it."""
+    return costs.cost_table(data.database(), data_dir(data.settings()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def issue_position(version: tuple[str, int]) -> pd.DataFrame:
+    """Shared per data version: do not modify it."""
+    db = data.database()
+    rounds = db.assessment_rounds()
+    issues = (
+        db.assessment_issues(int(rounds.iloc[-1]["id"])) if not rounds.empty else default_issues()
+    )
+    rec = [c for c in db.indicators()["code"] if str(c).startswith("REC-")]
+    members = db.area_members()
+    pos = relative_position(
+        issues,
+        db.observations(indicator_codes=rec),
+        area_populations(db.populations(), members),
+        partnership_codes(db),
+        members,
+    )
+    return pos.merge(
+        issues[["code", "name", "indicator_codes"]].rename(
+            columns={"code": "issue_code", "name": "issue"}
+        ),
+        on="issue_code",
+        how="left",
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def cost_reference(version: tuple[str, int], folder: str) -> SimpleNamespace:
+    """What the page reads of a data version besides the figures, once per version (shared:
+    do not modify)."""
+    db = data.database()
+    areas = data.areas()
+    held = costs.held_unit_costs(db)
+    return SimpleNamespace(
+        areas=areas,
+        names=dict(zip(areas["code"], areas["name"], strict=True)),
+        partnerships=partnership_codes(db),
+        up=costs.uprating(Path(folder)),
+        pop_year=population_year_used(data.populations()),
+        held=held,
+        mapping=costs.mapping_table(held),
+        groups=tuple(comparators.all_groups(db, Path(folder))),
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def national_position(folder: str, offence: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Lancashire's place in England and Wales on one offence group, and the benchmarks'
+    rates: read once per data directory (shared: do not modify)."""
+    return (
+        national.lancashire_position(Path(folder), offence),
+        national.benchmark_rates(Path(folder), offence),
+    )
+
+
+def money(v, missing: str = "not costed") -> str:
+    """A cost in whole pounds, or ``missing``."""
+    return missing if pd.isna(v) else f"£{formatting.count(v)}"
+
+
+def with_excluding(text: str, excluding: str, short: bool = False) -> str:
+    """A cost that adds up only the shown parts says which it leaves out."""
+    if not excluding:
+        return text
+    return f"{text} ({excluding.split(':')[0] if short else excluding})"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def visible_costs(
+    version: tuple[str, int], publication: str, audience: str, visible: tuple[str, ...], _ctx
+) -> SimpleNamespace:
+    """Everything of the costs that does not depend on the area chosen, once per data version
+    and publication for each audience (and set of recorded-crime indicators it may see): the
+    costs this audience may see, and the 14 partnerships compared. Shared: do not modify."""
+    ref = cost_reference(version, str(data_dir(_ctx.settings)))
+    table = cost_table(version).copy(deep=False)
+    # why each count is hidden from this viewer: the published figures' own flags and labels
+    # (disclosure control is applied once, in the publication step)
+    published = _ctx.figures(
+        indicators=visible,
+        periods=[RECORDED_CRIME_PERIOD],
+        columns=["indicator_code", "area_code", "hidden", "value_text"],
+    ).set_index(["indicator_code", "area_code"])
+    keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
+    unpublished = ~keys.isin(published.index)
+    if unpublished.any():  # no published figure, no flag: shown to nobody rather than guessed
+        table = table[~unpublished].reset_index(drop=True)
+        keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
+    table["hidden"] = published["hidden"].reindex(keys).to_numpy()
+    table["hidden_text"] = [
+        text if h else ""
+        for h, text in zip(table["hidden"], published["value_text"].reindex(keys), strict=True)
+    ]
+    # a hidden count's own figures (its cost, per 1,000, crimes costed) would reveal it too; a
+    # parent group's cost adds up its shown parts only and says which it leaves out
+    table = costs.shown_costs(table, table["hidden"])
+    table["cost_text"] = table["hidden_text"]
+
+    base = table[
+        (table["indicator_code"] == "REC-TOTAL") & table["area_code"].isin(ref.partnerships)
+    ].copy()
+    base["area"] = base["area_code"].map(ref.names)
+    base.loc[base["hidden_text"] != "", "count"] = None
+    # compared like with like: every partnership's total leaves out the same groups (each
+    # costed group hidden for any of them), so the ranks compare the same thing
+    compared, left_out = costs.common_basis(table, [*base["area_code"], PAN_LANCASHIRE])
+    compared = compared.set_index("area_code")
+    for col in ("cost_2024", "cost_per_1000", "costed_count"):
+        base[col] = base["area_code"].map(compared[col])
+    common = costs.excluding_words(left_out) if left_out else ""
+    base["excluding"] = common
+    base["cost_text"] = ""
+    base["rank"] = base["cost_per_1000"].rank(method="min").astype("Int64")
+    drawn = base[base["cost_text"] == ""]
+    tips = {
+        r.area_code: r.cost_text
+        or with_excluding(
+            f"{money(r.cost_per_1000)} per 1,000 people (rank {r.rank} of {len(drawn)}, "
+            "1 = lowest)",
+            r.excluding,
+            short=True,
+        )
+        for r in base.itertuples(index=False)
+    }
+    partnerships = base.sort_values("rank")
+    return SimpleNamespace(
+        table=table,
+        unpublished=int(unpublished.sum()),
+        hidden_pairs=frozenset(published.index[published["hidden"] != ""]),
+        withheld=national.withheld(published.reset_index(), ref.areas, data.area_members()),
+        pan_per_1000=compared.loc[PAN_LANCASHIRE, "cost_per_1000"],
+        common=common,
+        chart=bar_chart(
+            drawn[["area", "cost_per_1000"]],
+            "cost_per_1000",
+            "area",
+            "Estimated £ per 1,000 people (2024 prices)",
+        ),
+        deck=frozen_deck(value_map(base.set_index("area_code")["cost_per_1000"], tips, height=430)),
+        partnerships=pd.DataFrame(
+            {
+                "Rank (1 = lowest)": [
+                    "not ranked" if pd.isna(r) else str(int(r)) for r in partnerships["rank"]
+                ],
+                "Partnership": partnerships["area"],
+                "Estimated cost (£)": [
+                    why or formatting.count(v)
+                    for why, v in zip(
+                        partnerships["cost_text"], partnerships["cost_2024"], strict=True
+                    )
+                ],
+                "£ per 1,000 people": [
+                    why or formatting.count(v)
+                    for why, v in zip(
+                        partnerships["cost_text"], partnerships["cost_per_1000"], strict=True
+                    )
+                ],
+                "Crimes costed": [
+                    why or formatting.count(v)
+                    for why, v in zip(
+                        partnerships["cost_text"], partnerships["costed_count"], strict=True
+                    )
+                ],
+                "Recorded crimes": [
+                    why or formatting.count(v)
+                    for why, v in zip(
+                        partnerships["hidden_text"], partnerships["count"], strict=True
+                    )
+                ],
+            }
+        ),
+    )
 
 
 def act(change, message: str, flash_key: str) -> None:

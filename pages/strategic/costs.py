@@ -6,71 +6,29 @@ Office unit costs), so the page is public and may be embedded. The cost is alway
 as an estimate, with its source and method.
 """
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from csa import comparators, disclosure, formatting, national
+from csa import formatting, national
 from csa.access import allowed
 from csa.areas import PAN_LANCASHIRE
 from csa.benchmark import compare_label
 from csa.catalogue import RECORDED_CRIME_PERIOD
 from csa.config import data_dir
 from csa.strategic import costs
-from csa.strategic.model import default_issues
-from csa.strategic.population import area_populations, population_year_used
-from csa.strategic.position import recorded_groups, relative_position
-from csa.strategic.rounds import partnership_codes
+from csa.strategic.position import recorded_groups
 from ui import comparator_groups as group_views
 from ui import context, data, filters
 from ui import strategic_views as views
-
-
-@st.cache_data(show_spinner="Estimating the cost of crime…", max_entries=4)
-def _costs(version: tuple[str, int]) -> pd.DataFrame:
-    return costs.cost_table(data.database(), data_dir(data.settings()))
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _position(version: tuple[str, int]) -> pd.DataFrame:
-    db = data.database()
-    rounds = db.assessment_rounds()
-    issues = (
-        db.assessment_issues(int(rounds.iloc[-1]["id"])) if not rounds.empty else default_issues()
-    )
-    rec = [c for c in db.indicators()["code"] if str(c).startswith("REC-")]
-    members = db.area_members()
-    pos = relative_position(
-        issues,
-        db.observations(indicator_codes=rec),
-        area_populations(db.populations(), members),
-        partnership_codes(db),
-        members,
-    )
-    return pos.merge(
-        issues[["code", "name", "indicator_codes"]].rename(
-            columns={"code": "issue_code", "name": "issue"}
-        ),
-        on="issue_code",
-        how="left",
-    )
-
-
-def _money(v, missing: str = "not costed") -> str:
-    return missing if pd.isna(v) else f"£{formatting.count(v)}"
-
-
-def _with(text: str, excluding: str, short: bool = False) -> str:
-    """A cost that adds up only the shown parts says which it leaves out."""
-    if not excluding:
-        return text
-    return f"{text} ({excluding.split(':')[0] if short else excluding})"
 
 
 def _cost(v, excluding: str, short: bool = False) -> str:
     """A group's cost; one that leaves out hidden parts and has none left says so."""
     if excluding and pd.isna(v):  # every costed part is hidden: nothing is left to add up
         return "hidden to protect a small number"
-    return _with(_money(v), excluding, short)
+    return views.with_excluding(views.money(v), excluding, short)
 
 
 st.title("Cost of crime (estimate)")
@@ -78,35 +36,25 @@ flash = st.session_state.pop("_uc_flash", None)
 if flash:
     st.success(flash)
 ctx = context.current()
-table = _costs(data.version()).copy()
 public = ctx.audience == "public"
 threshold = ctx.threshold
-# why each count is hidden from this viewer: the published figures' own flags and labels
-# (disclosure control is applied once, in the publication step)
-published = ctx.figures(
-    indicators=list(costs.PARENTS) + list(costs.LEAVES),
-    periods=[RECORDED_CRIME_PERIOD],
-    columns=["indicator_code", "area_code", "hidden", "value_text"],
-).set_index(["indicator_code", "area_code"])
-keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
-unpublished = ~keys.isin(published.index)
-if unpublished.any():  # no published figure, no flag: shown to nobody rather than guessed
-    st.caption(f"{int(unpublished.sum())} area and offence group figures are not published.")
-    table = table[~unpublished].reset_index(drop=True)
-    keys = pd.MultiIndex.from_frame(table[["indicator_code", "area_code"]])
-table["hidden"] = published["hidden"].reindex(keys).to_numpy()
-table["hidden_text"] = [
-    text if h else ""
-    for h, text in zip(table["hidden"], published["value_text"].reindex(keys), strict=True)
-]
-# a hidden count's own figures (its cost, per 1,000, crimes costed) would reveal it too; a
-# parent group's cost adds up its shown parts only and says which it leaves out
-table = costs.shown_costs(table, table["hidden"])
-table["cost_text"] = table["hidden_text"]
-areas = data.areas()
-names = dict(zip(areas["code"], areas["name"], strict=True))
-up = costs.uprating(data_dir(data.settings()))
-pop_year = population_year_used(data.populations())
+folder = str(data_dir(ctx.settings))
+ref = views.cost_reference(ctx.version_key, folder)
+rec_codes = set(costs.PARENTS) | set(costs.LEAVES)
+shared = views.visible_costs(
+    ctx.version_key,
+    ctx.publication,
+    ctx.audience,
+    tuple(sorted(rec_codes & set(ctx.indicators["code"]))),
+    ctx,
+)
+if shared.unpublished:
+    st.caption(f"{shared.unpublished} area and offence group figures are not published.")
+table = shared.table
+areas = ref.areas
+names = ref.names
+up = ref.up
+pop_year = ref.pop_year
 
 st.info(f"**Estimate.** {costs.ESTIMATE_LABEL}\n\n**Source:** {costs.SOURCE}")
 
@@ -121,7 +69,7 @@ c1.metric(
 )
 c2.metric(
     "Per 1,000 people",
-    total["cost_text"] or _money(total["cost_per_1000"], "–"),
+    total["cost_text"] or views.money(total["cost_per_1000"], "–"),
     help=total["excluding"].capitalize() or None,
 )
 c3.metric(
@@ -155,7 +103,7 @@ shown["Per 1,000 people"] = [
         shown["cost_text"], shown["cost_per_1000"], shown["excluding"], strict=True
     )
 ]
-shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(lambda v: _money(v, ""))
+shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(lambda v: views.money(v, ""))
 st.header("By offence group")
 st.dataframe(
     shown.rename(
@@ -180,25 +128,10 @@ st.dataframe(
 )
 
 st.header("The 14 partnerships compared")
-base = table[
-    (table["indicator_code"] == "REC-TOTAL")
-    & table["area_code"].isin(partnership_codes(data.database()))
-].copy()
-base["area"] = base["area_code"].map(names)
-base.loc[base["hidden_text"] != "", "count"] = None
-# compared like with like: every partnership's total leaves out the same groups (each costed
-# group hidden for any of them), so the ranks compare the same thing
-compared, left_out = costs.common_basis(table, [*base["area_code"], PAN_LANCASHIRE])
-compared = compared.set_index("area_code")
-for col in ("cost_2024", "cost_per_1000", "costed_count"):
-    base[col] = base["area_code"].map(compared[col])
-common = costs.excluding_words(left_out) if left_out else ""
-base["excluding"] = common
-base["cost_text"] = ""
-base["rank"] = base["cost_per_1000"].rank(method="min").astype("Int64")
+common = shared.common
 st.caption(
     f"Estimated cost of recorded crime per 1,000 people; rank 1 = lowest of 14. "
-    f"Pan-Lancashire on the same basis: {_money(compared.loc[PAN_LANCASHIRE, 'cost_per_1000'], '–')} "
+    f"Pan-Lancashire on the same basis: {views.money(shared.pan_per_1000, '–')} "
     "per 1,000 people."
     + (
         f" To compare like with like, every partnership's estimate here leaves out the same "
@@ -208,30 +141,8 @@ st.caption(
     )
 )
 left, right = st.columns([3, 2])
-drawn = base[base["cost_text"] == ""]
-left.altair_chart(
-    views.bar_chart(
-        drawn[["area", "cost_per_1000"]],
-        "cost_per_1000",
-        "area",
-        "Estimated £ per 1,000 people (2024 prices)",
-    ),
-    width="stretch",
-)
-tips = {
-    r.area_code: r.cost_text
-    or _with(
-        f"{_money(r.cost_per_1000)} per 1,000 people (rank {r.rank} of {len(drawn)}, 1 = lowest)",
-        r.excluding,
-        short=True,
-    )
-    for r in base.itertuples(index=False)
-}
-right.pydeck_chart(
-    views.value_map(base.set_index("area_code")["cost_per_1000"], tips, height=430),
-    height=430,
-    key="cost_map",
-)
+left.altair_chart(shared.chart, width="stretch")
+right.pydeck_chart(shared.deck, height=430, key="cost_map")
 right.html(
     views.legend(
         [
@@ -244,39 +155,7 @@ right.html(
         ]
     )
 )
-partnerships = base.sort_values("rank")
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Rank (1 = lowest)": [
-                "not ranked" if pd.isna(r) else str(int(r)) for r in partnerships["rank"]
-            ],
-            "Partnership": partnerships["area"],
-            "Estimated cost (£)": [
-                why or formatting.count(v)
-                for why, v in zip(partnerships["cost_text"], partnerships["cost_2024"], strict=True)
-            ],
-            "£ per 1,000 people": [
-                why or formatting.count(v)
-                for why, v in zip(
-                    partnerships["cost_text"], partnerships["cost_per_1000"], strict=True
-                )
-            ],
-            "Crimes costed": [
-                why or formatting.count(v)
-                for why, v in zip(
-                    partnerships["cost_text"], partnerships["costed_count"], strict=True
-                )
-            ],
-            "Recorded crimes": [
-                why or formatting.count(v)
-                for why, v in zip(partnerships["hidden_text"], partnerships["count"], strict=True)
-            ],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
+st.dataframe(shared.partnerships, hide_index=True, width="stretch")
 
 st.header("Relative position on the key issues")
 st.caption(
@@ -285,14 +164,14 @@ st.caption(
     "among the 3. Pan-Lancashire is the benchmark here; its place among all forces in "
     "England and Wales is in the next section."
 )
-pos = _position(data.version())
+pos = views.issue_position(ctx.version_key)
 if pos.empty:
     st.info("No issue is linked to a recorded-crime group.")
 else:
     at = pos[pos["area_code"] == area].copy()
     # an issue's count adds up offence groups: a sum of shown counts reveals nothing, but
     # with one group's published count hidden it would give that count away
-    hidden_pairs = set(published.index[published["hidden"] != ""])
+    hidden_pairs = shared.hidden_pairs
     small = pd.Series(
         [
             any((g, area) in hidden_pairs for g in recorded_groups(codes))
@@ -345,8 +224,7 @@ offence = st.selectbox(
     format_func=national.OFFENCE_GROUPS.get,
     key="national_offence",
 )
-nat = national.lancashire_position(data_dir(data.settings()), offence)
-bench = national.benchmark_rates(data_dir(data.settings()), offence)
+nat, bench = views.national_position(folder, offence)
 st.caption(
     f"Police recorded crime, {national.PERIOD} (Home Office Tables C2 and P1), per 1,000 "
     f"people ({national.POPULATION_VINTAGE}), with 95% confidence intervals (Byar's "
@@ -355,39 +233,45 @@ st.caption(
     "mid-2023 population (so 'of N' is fewer than the 314 partnerships and 43 forces)."
 )
 nat_view = nat.copy()
-nat_small = (
-    disclosure.primary(nat_view["count"], threshold)
-    if public
-    else nat_view["count"] != nat_view["count"]
+# our partnerships' and the force's counts are our published figures too: one hidden from
+# this viewer there is hidden here, its rate, rank and comparisons with it
+withheld = shared.withheld.get(offence, {})
+nat_why = group_views.why_hidden(
+    nat_view["area_code"], nat_view["count"], withheld, public=public, threshold=threshold
 )
 nat_view["Recorded crimes"] = [
-    f"fewer than {threshold}" if s_ else formatting.count(v)
-    for s_, v in zip(nat_small, nat_view["count"], strict=True)
+    why or formatting.count(v) for why, v in zip(nat_why, nat_view["count"], strict=True)
 ]
 nat_view["Rate per 1,000 (95% CI)"] = [
-    f"fewer than {threshold}"
-    if s_
-    else f"{formatting.figure(r, 'rate')} ({formatting.interval(lo, hi, 'rate')})"
-    if pd.notna(r)
-    else "no population"
-    for s_, r, lo, hi in zip(
-        nat_small, nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True
+    why
+    or (
+        f"{formatting.figure(r, 'rate')} ({formatting.interval(lo, hi, 'rate')})"
+        if pd.notna(r)
+        else "no population"
+    )
+    for why, r, lo, hi in zip(
+        nat_why, nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True
     )
 ]
 nat_view["Rank"] = [
-    f"{int(r)} of {int(n)} {'forces' if lv == 'force' else 'partnerships'}"
-    if pd.notna(r)
-    else "not ranked"
-    for r, n, lv in zip(nat_view["rank"], nat_view["of"], nat_view["level"], strict=True)
+    why
+    or (
+        f"{int(r)} of {int(n)} {'forces' if lv == 'force' else 'partnerships'}"
+        if pd.notna(r)
+        else "not ranked"
+    )
+    for why, r, n, lv in zip(
+        nat_why, nat_view["rank"], nat_view["of"], nat_view["level"], strict=True
+    )
 ]
 for code, bname in national.BENCHMARKS.items():
-    nat_view[f"Against {bname}"] = nat_view[f"vs_{code}"].map(
-        lambda v, b=bname: (
-            compare_label(v, b)
-            .replace("Significantly ", "")
-            .replace("Not significantly different from", "similar to")
-        )
-    )
+    nat_view[f"Against {bname}"] = [
+        why
+        or compare_label(v, bname)
+        .replace("Significantly ", "")
+        .replace("Not significantly different from", "similar to")
+        for why, v in zip(nat_why, nat_view[f"vs_{code}"], strict=True)
+    ]
 st.dataframe(
     nat_view.rename(columns={"area_name": "Area", "population": "Population"})[
         [
@@ -411,17 +295,18 @@ st.caption(
     + ". England and Wales includes British Transport Police's crimes, which are in no "
     "force or region."
 )
-groups = comparators.all_groups(data.database(), data_dir(data.settings()))
+groups = list(ref.groups)
 group_views.show(
     groups,
-    data_dir(data.settings()),
+    Path(folder),
     offence,
     public=public,
     threshold=threshold,
     show_who=ctx.may("manage_indicators"),
+    withheld=withheld,
 )
 if ctx.may("manage_indicators"):
-    group_views.editor(data.database(), ctx.viewer.actor, data_dir(data.settings()), groups)
+    group_views.editor(data.database(), ctx.viewer.actor, Path(folder), groups)
 
 with st.expander("Method and sources"):
     st.markdown(
@@ -439,7 +324,7 @@ with st.expander("Method and sources"):
         "- Full method, mapping and provenance: docs/strategic.md and data/PROVENANCE.md."
     )
     st.dataframe(
-        costs.mapping_table(costs.held_unit_costs(data.database())).rename(
+        ref.mapping.rename(
             columns={
                 "indicator_code": "Code",
                 "offence_group": "Offence group",
@@ -454,7 +339,7 @@ with st.expander("Method and sources"):
     )
 
 st.header("Unit costs of crime")
-held = costs.held_unit_costs(data.database())
+held = ref.held
 listed = pd.DataFrame({"ho_category": list(costs.REPORT_CATEGORIES)}).merge(
     held, on="ho_category", how="left"
 )
