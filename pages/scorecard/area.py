@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from csa import config as csa_config
-from csa import demo_labels, formatting, inventory, national
+from csa import formatting, national
 from csa.areas import PAN_LANCASHIRE
 from csa.catalogue import RECORDED_CRIME_GROUPS, RECORDED_CRIME_PERIOD
-from ui import charts, context, data, filters, relative_views, scorecard
+from ui import area_profile, context, data, filters, relative_views, scorecard
 from ui import format as fmt
 
 ctx = context.current()
@@ -45,10 +45,7 @@ titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 
 # each monthly or annual indicator at its own latest real period (its last period when it
 # has only demo figures); the quarterly CSA indicators at the quarter chosen
-spans = inventory.series_periods(data.observations(), data.periods())
-own_period = {
-    c: spans[c]["latest_real"] or spans[c]["last"] for c in indicators["code"] if c in spans
-}
+own_period = area_profile.own_periods(ctx, indicators["code"])
 period_end = dict(
     zip(data.periods()["label"], pd.to_datetime(data.periods()["end_date"]), strict=True)
 )
@@ -67,18 +64,19 @@ def _age(label: str) -> str:
     return " ".join(words) + " old"
 
 
-# the published figures shown: this viewer's audience, one query per section
+# the published figures shown: this viewer's audience, one query per section (read once per
+# publication: area_profile)
 frames, section_period = [], {}
 for freq in ("quarterly", "monthly", "annual"):
     codes = list(indicators.loc[indicators["frequency"] == freq, "code"])
     if freq == "quarterly":
         if codes and period in quarters:
-            frames.append(ctx.figures(indicators=codes, periods=[period]))
+            frames.append(area_profile.figures(ctx, indicators=codes, periods=[period]))
         continue
     own = {c: own_period[c] for c in codes if own_period.get(c)}
     if not own:
         continue
-    got = ctx.figures(indicators=list(own), periods=sorted(set(own.values())))
+    got = area_profile.figures(ctx, indicators=list(own), periods=sorted(set(own.values())))
     frames.append(got[got["period_label"] == got["indicator_code"].map(own)])
     labels = sorted(set(own.values()), key=lambda lb: period_end.get(lb, pd.Timestamp(0)))
     section_period[freq] = labels[-1]
@@ -162,18 +160,21 @@ if "annual" in section_period:
     SECTIONS.append(("annual", f"Police recorded crime, {_latest('annual')}"))
 for freq, heading in SECTIONS:
     inds = indicators[indicators["frequency"] == freq]
-    frame = charts.spine_frame(figures, inds, area, base_codes, hidden)
+    # made once per publication, area and quarter (area_profile), drawn on every rerun
+    frame, spec = area_profile.spine(
+        ctx,
+        figures,
+        inds,
+        area,
+        base_codes,
+        hidden,
+        period=period,
+        heading=heading,
+        area_name=name,
+    )
     if frame.empty:
         continue
-    # the figures this chart draws: every area's, for these indicators (not their defaults)
-    drawn = figures[figures["indicator_code"].isin(frame["indicator_code"])]
-    kind = demo_labels.summary(drawn["data_kind"])
-    title = heading + {demo_labels.DEMO: " · DEMO DATA", "mixed": " · includes DEMO DATA"}.get(
-        kind, ""
-    )
-    st.altair_chart(
-        charts.spine_chart(frame, title, name, n_areas=len(base_codes)), width="stretch"
-    )
+    area_profile.draw(spec)
     # the chart in words, for a screen reader (the chart gives it nothing): the published texts
     words = [
         f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(mine.loc[c, 'value_text'])}"
@@ -282,7 +283,9 @@ level, csp_codes = national.members_for(area, areas, data.area_members())
 # the Home Office counts of this area are our published REC-* figures too: a group hidden from
 # this viewer there (small, or protecting a small one) is hidden here, its rate and rank too
 rec_titles = {code: title for _col, code, title in RECORDED_CRIME_GROUPS}
-rec = ctx.figures(indicators=list(rec_titles), areas=[area], periods=[RECORDED_CRIME_PERIOD])
+rec = area_profile.figures(
+    ctx, indicators=list(rec_titles), areas=[area], periods=[RECORDED_CRIME_PERIOD]
+)
 withheld = {
     rec_titles[r["indicator_code"]]: r["value_text"] for r in rec.to_dict("records") if r["hidden"]
 }
