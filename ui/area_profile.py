@@ -118,3 +118,37 @@ def draw(spec: dict) -> None:
     """Draw a spec from :func:`vega_lite_spec` as ``st.altair_chart(chart, width="stretch")``
     would (Streamlit takes the datasets out of the dict it is given, so it gets a copy)."""
     st.vega_lite_chart(spec=dict(spec), width="stretch")
+
+
+def records(ctx, indicators: pd.DataFrame) -> list[dict]:
+    """``indicators`` (rows of this data version's indicators) as records, in their order:
+    made once per data version and selection (a record at a time from the Arrow-backed
+    columns is slow)."""
+    return _records((ctx.version_key, tuple(indicators["code"].tolist())), indicators)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _records(key: tuple, _indicators: pd.DataFrame) -> list[dict]:
+    return _indicators.to_dict("records")
+
+
+def by_code(ctx, figures: pd.DataFrame, area: str, period: str | None) -> dict[str, dict]:
+    """The figures of ``area`` among the page's ``figures`` (those for ``period``, the
+    quarter chosen) as records by indicator code, made once per key."""
+    key = (
+        ctx.version_key,
+        ctx.publication,
+        ctx.audience,
+        tuple(sorted(ctx.indicators["code"].tolist())),
+        period,
+        area,
+    )
+    return _by_code(key, figures, area)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _by_code(key: tuple, _figures: pd.DataFrame, _area: str) -> dict[str, dict]:
+    if _figures.empty:
+        return {}
+    mine = _figures[_figures["area_code"] == _area]
+    return dict(zip(mine["indicator_code"].tolist(), mine.to_dict("records"), strict=True))

@@ -97,7 +97,9 @@ hidden = set(
     )
 )
 mine = mine_all.set_index("indicator_code")
-pan = figures[figures["area_code"] == PAN_LANCASHIRE].set_index("indicator_code")
+# the area's and Lancashire's figures by indicator, as records (made once per key)
+mine_rows = area_profile.by_code(ctx, figures, area, period)
+pan_rows = area_profile.by_code(ctx, figures, PAN_LANCASHIRE, period)
 
 
 def _latest(freq: str) -> str:
@@ -177,15 +179,15 @@ for freq, heading in SECTIONS:
     area_profile.draw(spec)
     # the chart in words, for a screen reader (the chart gives it nothing): the published texts
     words = [
-        f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(mine.loc[c, 'value_text'])}"
+        f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(row['value_text'])}"
         + (
-            f", {html.escape(mine.loc[c, 'comparison_text'][:1].lower())}"
-            + html.escape(mine.loc[c, "comparison_text"][1:])
-            if mine.loc[c, "comparison_text"] not in ("", "Not compared")
+            f", {html.escape(row['comparison_text'][:1].lower())}"
+            + html.escape(row["comparison_text"][1:])
+            if row["comparison_text"] not in ("", "Not compared")
             else ""
         )
-        for c in frame["indicator_code"]
-        if c in mine.index
+        for c in frame["indicator_code"].tolist()
+        if (row := mine_rows.get(c)) is not None
     ]
     with st.expander(f"The chart in words: {name}, {heading}"):
         st.markdown("\n".join(words))
@@ -201,24 +203,22 @@ def _value(row) -> str:
 
 
 def _lancashire(code: str, unit: str) -> str:
-    if code not in pan.index:
+    if code not in pan_rows:
         return formatting.MISSING
-    text = html.escape(pan.loc[code, "value_text"])
-    return text + " (total)" if unit == "count" and pan.loc[code, "hidden"] == "" else text
+    text = html.escape(pan_rows[code]["value_text"])
+    return text + " (total)" if unit == "count" and pan_rows[code]["hidden"] == "" else text
 
 
-def _theme_table(group: pd.DataFrame) -> str:
+def _theme_table(group: list[dict]) -> str:
     head = (
         "<tr><th scope='col'>Indicator</th><th scope='col'>Period</th>"
         f"<th scope='col'>{html.escape(name)} (95% CI)</th><th scope='col'>Lancashire</th>"
         "<th scope='col'>Compared with Lancashire</th><th scope='col'>Status</th></tr>"
     )
     body = []
-    for ind in group.to_dict("records"):
+    for ind in group:
         code = ind["code"]
-        if code not in mine.index:
-            continue
-        row = mine.loc[code]
+        row = mine_rows[code]
         sup = row["hidden"] != ""
         unit = ind["unit"]
         tag = scorecard.demo_tag(row, ind)
@@ -258,15 +258,19 @@ table.csa-profile th:nth-child(5) {width:15%} table.csa-profile td:nth-child(2) 
     unsafe_allow_html=True,
 )
 st.header(f"{name}: the figures")
-for theme, group in indicators.groupby("theme_name", sort=False):
-    if not group["code"].isin(mine.index).any():
+themes: dict[str, list[dict]] = {}  # each theme's indicators with a figure here, in order
+for ind in area_profile.records(ctx, indicators):
+    if not pd.isna(ind["theme_name"]):
+        got = themes.setdefault(ind["theme_name"], [])
+        if ind["code"] in mine_rows:
+            got.append(ind)
+for theme, group in themes.items():
+    if not group:
         continue
     st.subheader(theme, anchor=False)
     st.markdown(_theme_table(group), unsafe_allow_html=True)
-    for ind in group.to_dict("records"):
-        if ind["code"] not in mine.index:
-            continue
-        row = mine.loc[ind["code"]]
+    for ind in group:
+        row = mine_rows[ind["code"]]
         with st.expander(f"Why? {ind['code']} {ind['title']}: {row['status_text']}"):
             for reason in row["reasons"]:
                 st.markdown(f"- {reason}")
