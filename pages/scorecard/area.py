@@ -88,7 +88,7 @@ if mine_all.empty or (mine_all["value"].isna() & (mine_all["hidden"] == "")).all
     st.info(f"There are no figures for {name} to show yet.")
     st.stop()
 
-scorecard.demo_notice(figures["data_kind"])
+scorecard.demo_notice(figures["data_kind"].unique())  # the kinds shown, each once
 hidden = set(
     zip(
         figures.loc[figures["hidden"] != "", "indicator_code"],
@@ -272,8 +272,9 @@ for theme, group in themes.items():
     for ind in group:
         row = mine_rows[ind["code"]]
         with st.expander(f"Why? {ind['code']} {ind['title']}: {row['status_text']}"):
-            for reason in row["reasons"]:
-                st.markdown(f"- {reason}")
+            # one list of the reasons (a screen reader hears one list, not one per reason)
+            if row["reasons"]:
+                st.markdown("\n".join(f"- {reason}" for reason in row["reasons"]))
             st.page_link(
                 "pages/scorecard/indicator.py",
                 label="Open the indicator",
@@ -293,7 +294,6 @@ rec = area_profile.figures(
 withheld = {
     rec_titles[r["indicator_code"]]: r["value_text"] for r in rec.to_dict("records") if r["hidden"]
 }
-relative_views.relative_position(
-    data.national_rates(str(data_dir)), level, csp_codes, name, withheld=withheld
-)
+# (its data directory: the position is worked out once per area, not on every rerun)
+relative_views.relative_position(str(data_dir), level, csp_codes, name, withheld=withheld)
 relative_views.alcohol_context(data_dir, area, name, kinds.get(area, ""))
