@@ -32,6 +32,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from csa import demo_labels, formatting
@@ -779,43 +780,62 @@ def spine_frame(
     pos_q3, pos_max, comparison, comparison_words, hidden.
     """
     hidden = hidden or set()
+    codes = list(indicators["code"])
+    # one pass over the verdicts (not one filter of the whole frame per indicator): each
+    # (indicator, area)'s first row, and each indicator's first benchmark
+    v = verdicts[verdicts["indicator_code"].isin(codes)]
+    first = v.drop_duplicates(["indicator_code", "area_code"])
+
+    def column(name: str) -> list:
+        return first[name].tolist() if name in first else [None] * len(first)
+
+    cell = dict(
+        zip(
+            zip(first["indicator_code"], first["area_code"], strict=True),
+            zip(column("value"), column("comparison"), column("data_kind"), strict=True),
+            strict=True,
+        )
+    )
+    present = set(first["indicator_code"])
+    benchmark = {}
+    if "benchmark_value" in v:
+        benched = v.loc[v["benchmark_value"].notna(), ["indicator_code", "benchmark_value"]]
+        benched = benched.drop_duplicates("indicator_code")
+        benchmark = dict(zip(benched["indicator_code"], benched["benchmark_value"], strict=True))
     rows = []
     for ind in indicators.to_dict("records"):
         code = ind["code"]
-        v = verdicts[verdicts["indicator_code"] == code]
-        if v.empty:
+        if code not in present:
             continue
-        by_area = v.drop_duplicates("area_code").set_index("area_code")
-        base = by_area.reindex(base_codes)
-        spread = base["value"][[(code, a) not in hidden for a in base.index]].dropna()
-        if spread.empty:
+        shown = [cell.get((code, a)) for a in base_codes if (code, a) not in hidden]
+        spread = np.array([c[0] for c in shown if c is not None and pd.notna(c[0])], dtype=float)
+        if spread.size == 0:
             continue
-        own = by_area.loc[area_code] if area_code in by_area.index else None
+        own = cell.get((code, area_code))
         own_hidden = (code, area_code) in hidden
-        area_value = (
-            None if own is None or own_hidden or pd.isna(own["value"]) else float(own["value"])
-        )
+        area_value = None if own is None or own_hidden or pd.isna(own[0]) else float(own[0])
         bench = None
-        if ind["unit"] != "count":
-            bv = v["benchmark_value"].dropna()
-            bench = float(bv.iloc[0]) if not bv.empty else None
+        if ind["unit"] != "count" and code in benchmark:
+            bench = float(benchmark[code])
         centre = bench if bench is not None else float(spread.mean())
-        distances = list((spread - centre).abs()) + (
-            [abs(area_value - centre)] if area_value is not None else []
-        )
-        scale = max(distances) if distances and max(distances) > 0 else 1.0
+        far = float(np.abs(spread - centre).max())
+        if area_value is not None:
+            far = max(far, abs(area_value - centre))
+        scale = far if far > 0 else 1.0
         sign = -1.0 if ind["polarity"] == "low_is_good" else 1.0
 
         def pos(x, centre=centre, scale=scale, sign=sign):
             return None if x is None else sign * (x - centre) / scale
 
-        ends = sorted([pos(float(spread.min())), pos(float(spread.max()))])
-        quartiles = sorted([pos(float(spread.quantile(0.25))), pos(float(spread.quantile(0.75)))])
+        lo, hi = float(spread.min()), float(spread.max())
+        q1, q3 = (float(q) for q in np.percentile(spread, [25.0, 75.0], method="linear"))
+        ends = sorted([pos(lo), pos(hi)])
+        quartiles = sorted([pos(q1), pos(q3)])
         comparison = "not compared"
-        if own is not None and not own_hidden and isinstance(own.get("comparison"), str):
-            comparison = own["comparison"] if own["comparison"] in SPINE_STYLE else "not compared"
+        if own is not None and not own_hidden and isinstance(own[1], str):
+            comparison = own[1] if own[1] in SPINE_STYLE else "not compared"
         n_shown = int(spread.size)
-        own_kind = own.get("data_kind") if own is not None else None
+        own_kind = own[2] if own is not None else None
         demo = demo_labels.is_demo(own_kind, ind.get("data_kind"))
         label = (
             f"{code} · {ind['title']}"

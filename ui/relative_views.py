@@ -73,19 +73,38 @@ def sentence(pos: pd.DataFrame, name: str, offence: str = national.TOTAL) -> str
     return text + "."
 
 
+def _position(rates: pd.DataFrame, level: str, codes: list[str]) -> tuple[pd.DataFrame, dict]:
+    """The area's position (:func:`csa.national.area_position`) and how many forces and
+    partnerships the tables hold."""
+    pos = national.area_position(rates, codes, level)
+    total = rates[rates["offence"] == national.TOTAL]["level"].value_counts()
+    return pos, total.to_dict()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _position_of(data_dir: str, level: str, codes: tuple) -> tuple[pd.DataFrame, dict]:
+    from ui import data  # ui.data reads the tables once per data directory
+
+    return _position(data.national_rates(data_dir), level, list(codes))
+
+
 def relative_position(
-    rates: pd.DataFrame, level: str, codes: list[str], name: str, withheld=None
+    rates: pd.DataFrame | str, level: str, codes: list[str], name: str, withheld=None
 ) -> None:
     """The "Compared with England and Wales" section for one of our areas; ``withheld``
-    ({offence group title: why}) the groups whose published figure this viewer may not see."""
+    ({offence group title: why}) the groups whose published figure this viewer may not see.
+    ``rates`` is :func:`ui.data.national_rates` or its data directory (then the position is
+    worked out once per process, data directory, level and area)."""
     st.header("Compared with England and Wales")
     if level is None:
         st.info(f"{name} has no row in the Home Office tables, so it is not compared.")
         return
-    pos = national.area_position(rates, codes, level)
+    if isinstance(rates, pd.DataFrame):
+        pos, total = _position(rates, level, codes)
+    else:
+        pos, total = _position_of(str(rates), level, tuple(codes))
     of = pos["of"].dropna()
     of = int(of.iloc[0]) if not of.empty else 0
-    total = rates[rates["offence"] == national.TOTAL]["level"].value_counts()
     withheld = dict(withheld or {})
     total_title = national.OFFENCE_GROUPS[national.TOTAL]
     if total_title not in withheld:

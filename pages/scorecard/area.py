@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from csa import config as csa_config
-from csa import demo_labels, formatting, inventory, national
+from csa import formatting, national
 from csa.areas import PAN_LANCASHIRE
 from csa.catalogue import RECORDED_CRIME_GROUPS, RECORDED_CRIME_PERIOD
-from ui import charts, context, data, filters, relative_views, scorecard
+from ui import area_profile, context, data, filters, relative_views, scorecard
 from ui import format as fmt
 
 ctx = context.current()
@@ -45,10 +45,7 @@ titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 
 # each monthly or annual indicator at its own latest real period (its last period when it
 # has only demo figures); the quarterly CSA indicators at the quarter chosen
-spans = inventory.series_periods(data.observations(), data.periods())
-own_period = {
-    c: spans[c]["latest_real"] or spans[c]["last"] for c in indicators["code"] if c in spans
-}
+own_period = area_profile.own_periods(ctx, indicators["code"])
 period_end = dict(
     zip(data.periods()["label"], pd.to_datetime(data.periods()["end_date"]), strict=True)
 )
@@ -67,18 +64,19 @@ def _age(label: str) -> str:
     return " ".join(words) + " old"
 
 
-# the published figures shown: this viewer's audience, one query per section
+# the published figures shown: this viewer's audience, one query per section (read once per
+# publication: area_profile)
 frames, section_period = [], {}
 for freq in ("quarterly", "monthly", "annual"):
     codes = list(indicators.loc[indicators["frequency"] == freq, "code"])
     if freq == "quarterly":
         if codes and period in quarters:
-            frames.append(ctx.figures(indicators=codes, periods=[period]))
+            frames.append(area_profile.figures(ctx, indicators=codes, periods=[period]))
         continue
     own = {c: own_period[c] for c in codes if own_period.get(c)}
     if not own:
         continue
-    got = ctx.figures(indicators=list(own), periods=sorted(set(own.values())))
+    got = area_profile.figures(ctx, indicators=list(own), periods=sorted(set(own.values())))
     frames.append(got[got["period_label"] == got["indicator_code"].map(own)])
     labels = sorted(set(own.values()), key=lambda lb: period_end.get(lb, pd.Timestamp(0)))
     section_period[freq] = labels[-1]
@@ -90,7 +88,7 @@ if mine_all.empty or (mine_all["value"].isna() & (mine_all["hidden"] == "")).all
     st.info(f"There are no figures for {name} to show yet.")
     st.stop()
 
-scorecard.demo_notice(figures["data_kind"])
+scorecard.demo_notice(figures["data_kind"].unique())  # the kinds shown, each once
 hidden = set(
     zip(
         figures.loc[figures["hidden"] != "", "indicator_code"],
@@ -99,7 +97,9 @@ hidden = set(
     )
 )
 mine = mine_all.set_index("indicator_code")
-pan = figures[figures["area_code"] == PAN_LANCASHIRE].set_index("indicator_code")
+# the area's and Lancashire's figures by indicator, as records (made once per key)
+mine_rows = area_profile.by_code(ctx, figures, area, period)
+pan_rows = area_profile.by_code(ctx, figures, PAN_LANCASHIRE, period)
 
 
 def _latest(freq: str) -> str:
@@ -162,29 +162,32 @@ if "annual" in section_period:
     SECTIONS.append(("annual", f"Police recorded crime, {_latest('annual')}"))
 for freq, heading in SECTIONS:
     inds = indicators[indicators["frequency"] == freq]
-    frame = charts.spine_frame(figures, inds, area, base_codes, hidden)
+    # made once per publication, area and quarter (area_profile), drawn on every rerun
+    frame, spec = area_profile.spine(
+        ctx,
+        figures,
+        inds,
+        area,
+        base_codes,
+        hidden,
+        period=period,
+        heading=heading,
+        area_name=name,
+    )
     if frame.empty:
         continue
-    # the figures this chart draws: every area's, for these indicators (not their defaults)
-    drawn = figures[figures["indicator_code"].isin(frame["indicator_code"])]
-    kind = demo_labels.summary(drawn["data_kind"])
-    title = heading + {demo_labels.DEMO: " · DEMO DATA", "mixed": " · includes DEMO DATA"}.get(
-        kind, ""
-    )
-    st.altair_chart(
-        charts.spine_chart(frame, title, name, n_areas=len(base_codes)), width="stretch"
-    )
+    area_profile.draw(spec)
     # the chart in words, for a screen reader (the chart gives it nothing): the published texts
     words = [
-        f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(mine.loc[c, 'value_text'])}"
+        f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(row['value_text'])}"
         + (
-            f", {html.escape(mine.loc[c, 'comparison_text'][:1].lower())}"
-            + html.escape(mine.loc[c, "comparison_text"][1:])
-            if mine.loc[c, "comparison_text"] not in ("", "Not compared")
+            f", {html.escape(row['comparison_text'][:1].lower())}"
+            + html.escape(row["comparison_text"][1:])
+            if row["comparison_text"] not in ("", "Not compared")
             else ""
         )
-        for c in frame["indicator_code"]
-        if c in mine.index
+        for c in frame["indicator_code"].tolist()
+        if (row := mine_rows.get(c)) is not None
     ]
     with st.expander(f"The chart in words: {name}, {heading}"):
         st.markdown("\n".join(words))
@@ -200,24 +203,22 @@ def _value(row) -> str:
 
 
 def _lancashire(code: str, unit: str) -> str:
-    if code not in pan.index:
+    if code not in pan_rows:
         return formatting.MISSING
-    text = html.escape(pan.loc[code, "value_text"])
-    return text + " (total)" if unit == "count" and pan.loc[code, "hidden"] == "" else text
+    text = html.escape(pan_rows[code]["value_text"])
+    return text + " (total)" if unit == "count" and pan_rows[code]["hidden"] == "" else text
 
 
-def _theme_table(group: pd.DataFrame) -> str:
+def _theme_table(group: list[dict]) -> str:
     head = (
         "<tr><th scope='col'>Indicator</th><th scope='col'>Period</th>"
         f"<th scope='col'>{html.escape(name)} (95% CI)</th><th scope='col'>Lancashire</th>"
         "<th scope='col'>Compared with Lancashire</th><th scope='col'>Status</th></tr>"
     )
     body = []
-    for ind in group.to_dict("records"):
+    for ind in group:
         code = ind["code"]
-        if code not in mine.index:
-            continue
-        row = mine.loc[code]
+        row = mine_rows[code]
         sup = row["hidden"] != ""
         unit = ind["unit"]
         tag = scorecard.demo_tag(row, ind)
@@ -257,18 +258,23 @@ table.csa-profile th:nth-child(5) {width:15%} table.csa-profile td:nth-child(2) 
     unsafe_allow_html=True,
 )
 st.header(f"{name}: the figures")
-for theme, group in indicators.groupby("theme_name", sort=False):
-    if not group["code"].isin(mine.index).any():
+themes: dict[str, list[dict]] = {}  # each theme's indicators with a figure here, in order
+for ind in area_profile.records(ctx, indicators):
+    if not pd.isna(ind["theme_name"]):
+        got = themes.setdefault(ind["theme_name"], [])
+        if ind["code"] in mine_rows:
+            got.append(ind)
+for theme, group in themes.items():
+    if not group:
         continue
     st.subheader(theme, anchor=False)
     st.markdown(_theme_table(group), unsafe_allow_html=True)
-    for ind in group.to_dict("records"):
-        if ind["code"] not in mine.index:
-            continue
-        row = mine.loc[ind["code"]]
+    for ind in group:
+        row = mine_rows[ind["code"]]
         with st.expander(f"Why? {ind['code']} {ind['title']}: {row['status_text']}"):
-            for reason in row["reasons"]:
-                st.markdown(f"- {reason}")
+            # one list of the reasons (a screen reader hears one list, not one per reason)
+            if row["reasons"]:
+                st.markdown("\n".join(f"- {reason}" for reason in row["reasons"]))
             st.page_link(
                 "pages/scorecard/indicator.py",
                 label="Open the indicator",
@@ -282,11 +288,12 @@ level, csp_codes = national.members_for(area, areas, data.area_members())
 # the Home Office counts of this area are our published REC-* figures too: a group hidden from
 # this viewer there (small, or protecting a small one) is hidden here, its rate and rank too
 rec_titles = {code: title for _col, code, title in RECORDED_CRIME_GROUPS}
-rec = ctx.figures(indicators=list(rec_titles), areas=[area], periods=[RECORDED_CRIME_PERIOD])
+rec = area_profile.figures(
+    ctx, indicators=list(rec_titles), areas=[area], periods=[RECORDED_CRIME_PERIOD]
+)
 withheld = {
     rec_titles[r["indicator_code"]]: r["value_text"] for r in rec.to_dict("records") if r["hidden"]
 }
-relative_views.relative_position(
-    data.national_rates(str(data_dir)), level, csp_codes, name, withheld=withheld
-)
+# (its data directory: the position is worked out once per area, not on every rerun)
+relative_views.relative_position(str(data_dir), level, csp_codes, name, withheld=withheld)
 relative_views.alcohol_context(data_dir, area, name, kinds.get(area, ""))
