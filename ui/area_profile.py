@@ -21,8 +21,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from csa import demo_labels, inventory
-from ui import charts, context, data
+from csa import demo_labels
+from ui import chart_specs, charts, context, sources
 
 
 def _key(values) -> tuple | None:
@@ -68,13 +68,8 @@ def _figures(scope: tuple, wanted: str, areas, periods, _indicators, _ctx) -> pd
 def own_periods(ctx, codes) -> dict[str, str]:
     """Each indicator's own period: its latest real one (its last, when it has only demo
     figures), for those of ``codes`` with figures (:func:`csa.inventory.series_periods`)."""
-    spans = _spans(ctx.version_key)
+    spans = sources.spans(ctx)
     return {c: spans[c]["latest_real"] or spans[c]["last"] for c in codes if c in spans}
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _spans(version: tuple[str, int]) -> dict[str, dict]:
-    return inventory.series_periods(data.observations(), data.periods())
 
 
 def spine(
@@ -119,23 +114,7 @@ def _spine(key: tuple, _figures, _inds, _area, _base_codes, _hidden, _heading, _
         kind, ""
     )
     chart = charts.spine_chart(frame, title, _name, n_areas=len(_base_codes))
-    return frame, vega_lite_spec(chart)
-
-
-def vega_lite_spec(chart) -> dict:
-    """The Vega-Lite spec that ``st.altair_chart(chart)`` sends, made the way it makes it
-    (its data as Arrow datasets named by their content, Altair's default theme off, the
-    spec validated against the schema): build it once, then draw it on every rerun with
-    :func:`draw`, which sends the very same chart without building or validating again."""
-    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
-
-    return _convert_altair_to_vega_lite_spec(chart)
-
-
-def draw(spec: dict) -> None:
-    """Draw a spec from :func:`vega_lite_spec` as ``st.altair_chart(chart, width="stretch")``
-    would (Streamlit takes the datasets out of the dict it is given, so it gets a copy)."""
-    st.vega_lite_chart(spec=dict(spec), width="stretch")
+    return frame, chart_specs.vega_lite_spec(chart)
 
 
 def records(ctx, indicators: pd.DataFrame) -> list[dict]:

@@ -16,7 +16,7 @@ from csa import config as csa_config
 from csa import formatting, national
 from csa.areas import PAN_LANCASHIRE
 from csa.catalogue import RECORDED_CRIME_GROUPS, RECORDED_CRIME_PERIOD
-from ui import area_profile, context, data, filters, relative_views, scorecard
+from ui import area_profile, chart_specs, context, data, filters, relative_views, scorecard
 from ui import format as fmt
 
 ctx = context.current()
@@ -176,7 +176,7 @@ for freq, heading in SECTIONS:
     )
     if frame.empty:
         continue
-    area_profile.draw(spec)
+    chart_specs.draw(spec)
     # the chart in words, for a screen reader (the chart gives it nothing): the published texts
     words = [
         f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(row['value_text'])}"

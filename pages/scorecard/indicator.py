@@ -13,7 +13,7 @@ import streamlit as st
 from csa import demo_labels, formatting, publish
 from csa.areas import PAN_LANCASHIRE
 from csa.exports import csv_bytes, excel_bytes
-from ui import charts, context, data, filters, plan_views, scorecard, sources
+from ui import chart_specs, charts, context, data, filters, plan_views, scorecard, sources
 from ui.format import badge, md
 
 #: The words of a critical figure's reason that a submitted plan answers.
@@ -129,15 +129,15 @@ else:
 options = dict(unit=unit, target=target, trajectory=trajectory, periods=calendar)
 point_kinds = dict(zip(upto["period_label"], kinds_of(upto), strict=True))
 trend_words = charts.spc_summary(source, f"{ind['title']} in {area_name}", **options)
-st.altair_chart(
-    charts.spc_chart(
+chart_specs.draw(  # built once per distinct figures, drawn on every rerun
+    chart_specs.built(
+        charts.spc_chart,
         source,
         f"{ind['title']}: {area_name}",
         unit_title,
         data_kinds=point_kinds,
         **options,
     ),
-    width="stretch",
     alt=trend_words,
 )
 st.caption(trend_words)
@@ -172,15 +172,15 @@ else:
     compared_words = charts.comparison_summary(
         compared, f"{ind['title']}, {period}", bench_text, unit
     )
-    st.altair_chart(
-        charts.comparison_chart(
+    chart_specs.draw(
+        chart_specs.built(
+            charts.comparison_chart,
             compared,
             bench,
             f"{ind['title']}, {period}: areas with 95% confidence intervals",
             unit_title,
             benchmark_text=bench_text,
         ),
-        width="stretch",
         alt=compared_words,
     )
     st.caption(
