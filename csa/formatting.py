@@ -65,6 +65,12 @@ def count(x) -> str:
     return MISSING if value is None else f"{round(value):,d}"
 
 
+def counts_or_why(why, values) -> list[str]:
+    """Each count as :func:`count` shows it, or, where ``why`` has words (why the figure is
+    hidden from this viewer, e.g. "fewer than 5"), those words instead."""
+    return [w or count(v) for w, v in zip(why, values, strict=True)]
+
+
 def unit_label(unit: str, multiplier) -> str:
     """What the figures of an indicator are: ``count``, ``%`` or ``per 1,000``."""
     if unit == "percentage":

@@ -57,3 +57,14 @@ def test_counts_intervals_units_and_shares():
     assert formatting.unit_label("count", 1) == "count"
     assert formatting.share(1, 3) == "33.3%"
     assert formatting.share(1, 0) == "–"
+
+
+def test_counts_or_why_shows_the_reason_where_a_count_is_hidden():
+    from csa.formatting import counts_or_why
+
+    assert counts_or_why(["", "fewer than 5", "", ""], [1234, 3, None, 7.0]) == [
+        "1,234",
+        "fewer than 5",
+        "–",
+        "7",
+    ]

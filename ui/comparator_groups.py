@@ -82,10 +82,7 @@ def show(
                 **{"Rate per 1,000": gt["rate"].round(1)},
             ).rename(columns={"area_name": "Force", "count": "Recorded crimes"})
             if any(why):  # Lancashire's count hidden from this viewer: the columns in words
-                view["Recorded crimes"] = [
-                    w or formatting.count(v)
-                    for w, v in zip(why, view["Recorded crimes"], strict=True)
-                ]
+                view["Recorded crimes"] = formatting.counts_or_why(why, view["Recorded crimes"])
                 view["Rate per 1,000"] = [
                     w or (formatting.figure(v, "rate") if pd.notna(v) else "no population")
                     for w, v in zip(why, gt["rate"], strict=True)
@@ -107,9 +104,7 @@ def show(
                 else "not ranked (no population)"
                 for w, r, n in zip(why, ours["rank"], ours["of"], strict=True)
             ]
-            ours["Recorded crimes"] = [
-                w or formatting.count(v) for w, v in zip(why, ours["count"], strict=True)
-            ]
+            ours["Recorded crimes"] = formatting.counts_or_why(why, ours["count"])
             ours["Rate per 1,000"] = [
                 w or (formatting.figure(v, "rate") if pd.notna(v) else "no population")
                 for w, v in zip(why, ours["rate"], strict=True)

@@ -415,30 +415,18 @@ def visible_costs(
                     "not ranked" if pd.isna(r) else str(int(r)) for r in partnerships["rank"]
                 ],
                 "Partnership": partnerships["area"],
-                "Estimated cost (£)": [
-                    why or formatting.count(v)
-                    for why, v in zip(
-                        partnerships["cost_text"], partnerships["cost_2024"], strict=True
-                    )
-                ],
-                "£ per 1,000 people": [
-                    why or formatting.count(v)
-                    for why, v in zip(
-                        partnerships["cost_text"], partnerships["cost_per_1000"], strict=True
-                    )
-                ],
-                "Crimes costed": [
-                    why or formatting.count(v)
-                    for why, v in zip(
-                        partnerships["cost_text"], partnerships["costed_count"], strict=True
-                    )
-                ],
-                "Recorded crimes": [
-                    why or formatting.count(v)
-                    for why, v in zip(
-                        partnerships["hidden_text"], partnerships["count"], strict=True
-                    )
-                ],
+                "Estimated cost (£)": formatting.counts_or_why(
+                    partnerships["cost_text"], partnerships["cost_2024"]
+                ),
+                "£ per 1,000 people": formatting.counts_or_why(
+                    partnerships["cost_text"], partnerships["cost_per_1000"]
+                ),
+                "Crimes costed": formatting.counts_or_why(
+                    partnerships["cost_text"], partnerships["costed_count"]
+                ),
+                "Recorded crimes": formatting.counts_or_why(
+                    partnerships["hidden_text"], partnerships["count"]
+                ),
             }
         ),
     )

@@ -90,9 +90,7 @@ st.caption(
 )
 
 shown = mine[mine["indicator_code"] != "REC-TOTAL"].copy()
-shown["Recorded crimes"] = [
-    why or formatting.count(v) for why, v in zip(shown["hidden_text"], shown["count"], strict=True)
-]
+shown["Recorded crimes"] = formatting.counts_or_why(shown["hidden_text"], shown["count"])
 shown["Estimated cost (2024 prices)"] = [
     why or _cost(v, ex)
     for why, v, ex in zip(shown["cost_text"], shown["cost_2024"], shown["excluding"], strict=True)
@@ -239,9 +237,7 @@ withheld = shared.withheld.get(offence, {})
 nat_why = group_views.why_hidden(
     nat_view["area_code"], nat_view["count"], withheld, public=public, threshold=threshold
 )
-nat_view["Recorded crimes"] = [
-    why or formatting.count(v) for why, v in zip(nat_why, nat_view["count"], strict=True)
-]
+nat_view["Recorded crimes"] = formatting.counts_or_why(nat_why, nat_view["count"])
 nat_view["Rate per 1,000 (95% CI)"] = [
     why
     or (
