@@ -16,8 +16,6 @@ allowed a restricted indicator never shares a result with one who is not).
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
@@ -25,34 +23,18 @@ from csa import demo_labels
 from ui import chart_specs, charts, context, sources
 
 
-def _key(values) -> tuple | None:
-    return None if values is None else tuple(sorted(values))
-
-
-def _digest(values) -> str:
-    """A short stand-in for a long list of codes in a cache key (Streamlit hashes a key's
-    every element on every call)."""
-    return hashlib.sha256("\x1f".join(map(str, values)).encode()).hexdigest()
-
-
-def _scope(ctx) -> tuple:
-    """What every result here depends on: the data version, the publication, the viewer's
-    audience and the indicators they may see (worked out once per run)."""
-    if "area_profile.scope" not in ctx._memo:
-        ctx._memo["area_profile.scope"] = (
-            ctx.version_key,
-            ctx.publication,
-            ctx.audience,
-            _digest(sorted(ctx.indicators["code"].tolist())),
-        )
-    return ctx._memo["area_profile.scope"]
-
-
 def figures(ctx, *, indicators, periods, areas=None) -> pd.DataFrame:
     """:meth:`ui.context.Context.figures` (every column but the SPC chart, which the page
     does not draw), read once per publication and audience."""
-    wanted = _key(set(ctx.indicators["code"]) & set(indicators))
-    got = _figures(_scope(ctx), _digest(wanted), _key(areas), _key(periods), wanted, ctx)
+    wanted = context.key_of(set(ctx.indicators["code"]) & set(indicators))
+    got = _figures(
+        ctx.scope,
+        context.digest(wanted),
+        context.key_of(areas),
+        context.key_of(periods),
+        wanted,
+        ctx,
+    )
     return got.copy(deep=False)
 
 
@@ -90,11 +72,11 @@ def spine(
     ``figures`` and ``hidden`` must be the page's for ``period`` (the quarter chosen; the
     monthly and annual sections' periods follow the data version)."""
     key = (
-        _scope(ctx),
-        _digest(inds["code"].tolist()),
+        ctx.scope,
+        context.digest(inds["code"].tolist()),
         period,
         area,
-        _digest(base_codes),
+        context.digest(base_codes),
         heading,
         area_name,
     )
@@ -121,7 +103,7 @@ def records(ctx, indicators: pd.DataFrame) -> list[dict]:
     """``indicators`` (rows of this data version's indicators) as records, in their order:
     made once per data version and selection (a record at a time from the Arrow-backed
     columns is slow)."""
-    return _records((ctx.version_key, _digest(indicators["code"].tolist())), indicators)
+    return _records((ctx.version_key, context.digest(indicators["code"].tolist())), indicators)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -132,7 +114,7 @@ def _records(key: tuple, _indicators: pd.DataFrame) -> list[dict]:
 def by_code(ctx, figures: pd.DataFrame, area: str, period: str | None) -> dict[str, dict]:
     """The figures of ``area`` among the page's ``figures`` (those for ``period``, the
     quarter chosen) as records by indicator code, made once per key."""
-    key = (_scope(ctx), period, area)
+    key = (ctx.scope, period, area)
     return _by_code(key, figures, area)
 
 

@@ -13,6 +13,7 @@ first use.
 
 from __future__ import annotations
 
+import hashlib
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -85,12 +86,25 @@ class Context:
         ]
         return ind[keep]
 
+    @cached_property
+    def scope(self) -> tuple:
+        """What a result worked out from this viewer's published figures depends on: the
+        data version, the publication, the audience and the indicators they may see (a
+        digest). The key of results shared between sessions (``st.cache_resource``), so a
+        viewer allowed a restricted indicator never shares one with a viewer who is not."""
+        return (
+            self.version_key,
+            self.publication,
+            self.audience,
+            digest(sorted(self.indicators["code"].tolist())),
+        )
+
     # -- published figures -------------------------------------------------------------------
     def figures(self, *, indicators=None, areas=None, periods=None, columns=None) -> pd.DataFrame:
         """The viewer's published figures (their audience, indicators they may see): the
         slice asked for, by bound SQL on the stored publication (``columns`` to read fewer,
         e.g. without the SPC chart: :data:`LIST_COLUMNS`)."""
-        key = ("figures", _key(indicators), _key(areas), _key(periods), _key(columns))
+        key = ("figures", key_of(indicators), key_of(areas), key_of(periods), key_of(columns))
         if key not in self._memo:
             wanted = set(self.indicators["code"])
             if indicators is not None:
@@ -107,8 +121,15 @@ class Context:
         return self._memo[key]
 
 
-def _key(values):
+def key_of(values) -> tuple | None:
+    """``values`` as part of a cache key: sorted, or None for "all"."""
     return None if values is None else tuple(sorted(values))
+
+
+def digest(values) -> str:
+    """A short stand-in for a long list of codes in a cache key (Streamlit hashes a key's
+    every element on every call)."""
+    return hashlib.sha256("\x1f".join(map(str, values)).encode()).hexdigest()
 
 
 def build() -> Context:

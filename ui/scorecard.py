@@ -271,24 +271,18 @@ def present_screens(themes: list[tuple[str, list[str]]], per_screen: int) -> lis
 
 def overview_view(ctx, area: str, period: str) -> ScorecardView:
     """The overview's :class:`ScorecardView` for this viewer's published figures, worked out
-    once per publication, audience, indicators shown, area, period and day, and shared by
+    once per scope (:attr:`ui.context.Context.scope`), area, period and day, and shared by
     every session (``st.cache_resource``: nothing is copied on a hit; it is never changed)."""
-    codes = tuple(ctx.indicators["code"])
     return _overview_view(
-        ctx.publication, ctx.audience, codes, area, period, data.today(),
-        int(ctx.settings["return_due_days"]), ctx.version_key,
-    )  # fmt: skip
+        ctx.scope, area, period, data.today(), int(ctx.settings["return_due_days"]), ctx
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _overview_view(publication, audience, codes, area, period, today, due_days, version):
-    from csa import publish
+def _overview_view(scope, area, period, today, due_days, _ctx):
     from ui.context import LIST_COLUMNS
 
-    figures = publish.read(
-        data.database(), publication, audience, indicators=sorted(codes), areas=[area],
-        columns=LIST_COLUMNS,
-    )  # fmt: skip
+    figures = _ctx.figures(areas=[area], columns=LIST_COLUMNS)
     periods = data.periods()
     ends = dict(zip(periods["label"], periods["end_date"], strict=True))
     ind = data.indicators()
