@@ -524,8 +524,7 @@ def _publish(db, key: str, settings: dict) -> None:
     if rebuild is not None:
         keep = sorted(set(prints) - rebuild)
         figures = build(_restricted(inputs, rebuild), settings) if rebuild else None
-        rows = figures.groupby("indicator_code").size().to_dict() if figures is not None else {}
-        stored = {c: [prints[c], int(rows.get(c, 0))] for c in rebuild} | {
+        stored = _fingerprint_rows(prints, figures, rebuild) | {
             c: [prints[c], int(old[c][1])] for c in keep
         }
         try:
@@ -543,8 +542,7 @@ def _publish(db, key: str, settings: dict) -> None:
         except StaleBase:
             pass  # the earlier publication went away meanwhile: build in full
     figures = build(inputs, settings)
-    rows = figures.groupby("indicator_code").size().to_dict() if len(figures) else {}
-    stored = {c: [d, int(rows.get(c, 0))] for c, d in prints.items()}
+    stored = _fingerprint_rows(prints, figures, prints)
     db.store_publication(
         key,
         figures,
@@ -552,6 +550,13 @@ def _publish(db, key: str, settings: dict) -> None:
         fingerprints=json.dumps(stored, sort_keys=True),
         rebuilt=len(prints),
     )
+
+
+def _fingerprint_rows(prints: dict, figures, codes) -> dict:
+    """What is stored of each of ``codes`` (indicators just built into ``figures``): its
+    fingerprint and how many figures it published."""
+    rows = {} if figures is None or figures.empty else figures.groupby("indicator_code").size()
+    return {c: [prints[c], int(rows.get(c, 0))] for c in codes}
 
 
 # -- storing and reading -------------------------------------------------------------------
