@@ -41,6 +41,27 @@ def why_hidden(codes, counts, withheld: dict, *, public: bool, threshold: int) -
     ]
 
 
+def _ranks(why, ranks, of, noun: str = "") -> list[str]:
+    """Each rank as "3 of 34", "not ranked" where the count is hidden (``why``), or "not
+    ranked (no population)"."""
+    return [
+        "not ranked"
+        if w
+        else f"{int(r)} of {int(n)}{noun}"
+        if pd.notna(r)
+        else "not ranked (no population)"
+        for w, r, n in zip(why, ranks, of, strict=True)
+    ]
+
+
+def _rates(why, rates) -> list[str]:
+    """Each rate per 1,000, or why the count is hidden, or "no population"."""
+    return [
+        w or (formatting.figure(v, "rate") if pd.notna(v) else "no population")
+        for w, v in zip(why, rates, strict=True)
+    ]
+
+
 def show(
     groups,
     data_dir: Path,
@@ -71,22 +92,12 @@ def show(
         if group.level == "force":
             why = why_hidden(gt["area_code"], gt["count"], withheld, public=False, threshold=0)
             view = gt.assign(
-                Rank=[
-                    "not ranked"
-                    if w
-                    else f"{int(r)} of {int(n)}"
-                    if pd.notna(r)
-                    else "not ranked (no population)"
-                    for w, r, n in zip(why, gt["rank"], gt["of"], strict=True)
-                ],
+                Rank=_ranks(why, gt["rank"], gt["of"]),
                 **{"Rate per 1,000": gt["rate"].round(1)},
             ).rename(columns={"area_name": "Force", "count": "Recorded crimes"})
             if any(why):  # Lancashire's count hidden from this viewer: the columns in words
                 view["Recorded crimes"] = formatting.counts_or_why(why, view["Recorded crimes"])
-                view["Rate per 1,000"] = [
-                    w or (formatting.figure(v, "rate") if pd.notna(v) else "no population")
-                    for w, v in zip(why, gt["rate"], strict=True)
-                ]
+                view["Rate per 1,000"] = _rates(why, gt["rate"])
             columns = ["Rank", "Force", "Recorded crimes", "Rate per 1,000"]
         else:
             ours = gt[gt["pfa_code"] == national.LANCASHIRE_FORCE].copy()
@@ -96,19 +107,9 @@ def show(
             why = why_hidden(
                 ours["area_code"], ours["count"], withheld, public=public, threshold=threshold
             )
-            ours["Rank"] = [
-                "not ranked"
-                if w
-                else f"{int(r)} of {int(n)} partnerships"
-                if pd.notna(r)
-                else "not ranked (no population)"
-                for w, r, n in zip(why, ours["rank"], ours["of"], strict=True)
-            ]
+            ours["Rank"] = _ranks(why, ours["rank"], ours["of"], " partnerships")
             ours["Recorded crimes"] = formatting.counts_or_why(why, ours["count"])
-            ours["Rate per 1,000"] = [
-                w or (formatting.figure(v, "rate") if pd.notna(v) else "no population")
-                for w, v in zip(why, ours["rate"], strict=True)
-            ]
+            ours["Rate per 1,000"] = _rates(why, ours["rate"])
             view = ours.rename(columns={"area_name": "Partnership"})
             columns = ["Rank", "Partnership", "Recorded crimes", "Rate per 1,000"]
         st.dataframe(view[columns], hide_index=True, width="stretch")
