@@ -40,6 +40,7 @@ from csa import demo_labels, formatting
 #: The least height of a chart (px), the overview's sparkline apart.
 MIN_HEIGHT = 260
 SPC_HEIGHT = 340
+KEY_NARROW = 420  # px of plot below which a two-column key takes one column
 
 CLASS_STYLE = {
     # point class: (legend words, colour, shape)
@@ -351,7 +352,11 @@ def spc_chart(
             alt.Tooltip("limits_text:N", title="SPC"),
         ]
     legend = alt.Legend(
-        title="Variation (SPC)", orient="bottom", direction="horizontal", columns=2, labelLimit=0
+        title="Variation (SPC)",
+        orient="bottom",
+        direction="horizontal",
+        columns=alt.ExprRef(f"width < {KEY_NARROW} ? 1 : 2"),  # one column on a phone
+        labelLimit=0,
     )
     if classed:
         encoding = {
@@ -429,6 +434,10 @@ def spc_chart(
     return alt.layer(*layers).properties(
         title=title if subtitle is alt.Undefined else alt.TitleParams(title, subtitle=subtitle),
         height=SPC_HEIGHT,
+        # the plot is SPC_HEIGHT tall and the title, rotated period labels and key add to
+        # it: Streamlit's default ("fit": everything within SPC_HEIGHT) squashed the plot
+        # and pushed the title above the chart, out of sight
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     )
 
 

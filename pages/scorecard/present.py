@@ -257,8 +257,11 @@ def card(ind: dict, chart_height: int) -> None:
                     value = getattr(encoding, channel, alt.Undefined) if encoding else None
                     if value is not alt.Undefined and hasattr(value, "legend"):
                         value.legend = None
-            st.altair_chart(
-                chart.properties(height=chart_height),
+            st.altair_chart(  # no title or key here: the card's fixed height holds it all
+                chart.properties(
+                    height=chart_height,
+                    autosize=alt.AutoSizeParams(type="fit", contains="padding"),
+                ),
                 width="stretch",
                 alt=charts.spc_summary(spc, f"{ind['title']} in {names[area]}", **options),
             )

@@ -62,6 +62,31 @@ def test_public_page_renders(page, app_url, path, name, heading):
     assert shot.stat().st_size > 10_000
 
 
+@pytest.mark.parametrize("width", [1920, 1000, 390])
+def test_the_spc_chart_shows_its_title_and_a_plot_of_full_height(page, app_url, width):
+    """The SPC chart's title sits inside the chart (Streamlit's default "fit" sizing drew the
+    title above the chart, out of sight, and squashed the plot to make room for the key)."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_page(page, app_url, "indicator?indicator=VIO-01&area=E07000117")
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stVegaLiteChart] .role-title-text')",
+        timeout=30_000,
+    )
+    chart, title, plot = page.evaluate(
+        """() => {
+        const el = document.querySelector('[data-testid=stVegaLiteChart]');
+        const box = e => { const r = e.getBoundingClientRect(); return [r.top, r.height]; };
+        return [box(el), box(el.querySelector('.role-title-text')),
+                box(el.querySelector('.role-frame, .background'))];
+    }"""
+    )
+    assert "Violence with injury" in page.text_content("[data-testid=stVegaLiteChart] .role-title")
+    # the text box rises a few px above its baseline box; the fault was 30 px and more
+    assert title[0] >= chart[0] - 6, (chart, title)  # not drawn above the chart
+    assert plot[1] >= 300, plot  # the plot keeps its height (SPC_HEIGHT, 340 px)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_map_draws_its_canvas_with_no_network(page, app_url):
     outside = []
     page.on(
