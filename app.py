@@ -14,7 +14,13 @@ st.set_page_config(
 )
 
 ctx = context.build()
-page = navigation.build(ctx.viewer, embedded=ctx.embedded, presenting=ctx.presenting)
+page = navigation.build(
+    ctx.viewer,
+    embedded=ctx.embedded,
+    presenting=ctx.presenting,
+    public_only=bool(ctx.settings["public_only"]),
+    registered=ctx.pages,
+)
 chrome.header(ctx)
 page.run()
 chrome.footer(embedded=ctx.embedded, presenting=ctx.presenting)

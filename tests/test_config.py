@@ -56,3 +56,25 @@ def test_bad_config_gives_a_clear_error(tmp_path, text, message):
 def test_bad_environment_value_names_the_variable(tmp_path):
     with pytest.raises(config.ConfigError, match="CSA_SPC_MIN_POINTS"):
         config.load(tmp_path / "none.toml", env={"CSA_SPC_MIN_POINTS": "lots"})
+
+
+def test_the_run_settings_are_read_again_when_the_file_or_environment_changes(
+    tmp_path, monkeypatch
+):
+    """ui.context.settings_now keeps the parsed settings between runs, but never stale ones."""
+    import os
+
+    from ui.context import settings_now
+
+    path = tmp_path / "config.toml"
+    path.write_text("suppression_threshold = 5\n", encoding="utf-8")
+    monkeypatch.setenv("CSA_CONFIG", str(path))
+    monkeypatch.delenv("CSA_SUPPRESSION_THRESHOLD", raising=False)
+    assert settings_now()["suppression_threshold"] == 5
+    path.write_text("suppression_threshold = 6\n", encoding="utf-8")
+    os.utime(path, ns=(1, 10**18))  # a different modification time, whatever the clock
+    assert settings_now()["suppression_threshold"] == 6
+    monkeypatch.setenv("CSA_SUPPRESSION_THRESHOLD", "8")
+    assert settings_now()["suppression_threshold"] == 8
+    settings_now()["suppression_threshold"] = 1  # a caller's change stays with the caller
+    assert settings_now()["suppression_threshold"] == 8

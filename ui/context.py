@@ -14,6 +14,7 @@ first use.
 from __future__ import annotations
 
 import hashlib
+import os
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -70,6 +71,12 @@ class Context:
     @property
     def threshold(self) -> int:
         return int(self.settings["suppression_threshold"])
+
+    @property
+    def pages(self) -> dict:
+        """This run's navigation pages by file (``st.Page``; filled by
+        :func:`ui.navigation.build`), for links that need not resolve the file each time."""
+        return self._memo.setdefault("pages", {})
 
     # -- reference tables (shared, read-only, one copy per data version) -------------------
     @property
@@ -132,9 +139,26 @@ def digest(values) -> str:
     return hashlib.sha256("\x1f".join(map(str, values)).encode()).hexdigest()
 
 
+def settings_now() -> dict:
+    """The settings (:func:`csa.config.load`), read again only when the settings file or a
+    ``CSA_`` environment variable changed: a run does not parse the file each time."""
+    path = csa_config.config_path()
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("CSA_")))
+    return dict(_settings(str(path), stamp, env))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _settings(path: str, stamp, env: tuple) -> dict:
+    return csa_config.load(Path(path), dict(env))
+
+
 def build() -> Context:
     """Resolve everything once for this run (called by ``app.py``)."""
-    settings = csa_config.load()
+    settings = settings_now()
     db = data.database(settings)
     embedded = session.is_embedded()
     viewer = session.ANONYMOUS if embedded else auth.resolve_viewer()

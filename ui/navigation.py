@@ -134,11 +134,18 @@ def _refusal(spec: PageSpec, viewer: Viewer, embedded: bool):
 PAGE_FILES = {"sign_in": "pages/account/sign_in.py"}
 
 
-def build(viewer: Viewer, embedded: bool, presenting: bool = False):
+def build(
+    viewer: Viewer,
+    embedded: bool,
+    presenting: bool = False,
+    public_only: bool | None = None,
+    registered: dict | None = None,
+):
     """The st.navigation object for this run: the pages this viewer may open (listed), a
     second hidden entry so the default page also answers at its own URL, and a hidden
-    plain-words refusal at the URL of every page they may not open."""
-    specs = pages_for(viewer, embedded)
+    plain-words refusal at the URL of every page they may not open. ``registered``, when
+    given, receives the pages listed, by file (for :func:`page_link`)."""
+    specs = pages_for(viewer, embedded, public_only)
     if presenting:
         specs = [p for p in specs if p.path == "pages/scorecard/present.py"] or specs
     default = next((p for p in specs if p.default), None)
@@ -148,15 +155,16 @@ def build(viewer: Viewer, embedded: bool, presenting: bool = False):
     hidden: list = []
     for spec in specs:
         is_default = spec is default
-        sections.setdefault(spec.section, []).append(
-            st.Page(
-                spec.path,
-                title=spec.title,
-                icon=spec.icon,
-                default=is_default,
-                url_path=f"{spec.url_path}-home" if is_default else spec.url_path,
-            )
+        listed = st.Page(
+            spec.path,
+            title=spec.title,
+            icon=spec.icon,
+            default=is_default,
+            url_path=f"{spec.url_path}-home" if is_default else spec.url_path,
         )
+        sections.setdefault(spec.section, []).append(listed)
+        if registered is not None and not is_default:
+            registered[spec.path] = listed
         if is_default:  # the default is served at "/": make its own URL answer too
             hidden.append(
                 st.Page(
@@ -195,3 +203,16 @@ def build(viewer: Viewer, embedded: bool, presenting: bool = False):
 
 #: Session-state key: the url_path of the page this run shows.
 CURRENT_PAGE = "_csa_current_page"
+
+
+def page_link(ctx, path: str, label: str, icon: str, query_params: dict, container=None) -> None:
+    """``st.page_link`` to the page file ``path``, by this run's ``st.Page`` when the
+    navigation lists it (Streamlit then does not resolve the file's path on every call, a
+    third of a long page's time), else by the file. ``icon`` is the link's; a page's own
+    icon is used when it is the same (already checked when the page was made)."""
+    page = ctx.pages.get(path)
+    if page is None:
+        target, icon_ = path, icon
+    else:
+        target, icon_ = page, None if icon == page.icon else icon
+    (container or st).page_link(target, label=label, icon=icon_, query_params=query_params)
