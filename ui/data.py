@@ -85,6 +85,23 @@ def _table(name: str, version: tuple[str, int]) -> pd.DataFrame:
     return _shared_table(name, version).copy(deep=False)
 
 
+def shared(key: tuple, make):
+    """``make()``, made once per ``key`` and shared by every session (``st.cache_resource``):
+    for results such as download files, whose key (e.g. :attr:`ui.context.Context.scope`
+    and the slice) names everything they are made from. Never change what it returns."""
+    return _shared(key, make)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _shared(key: tuple, _make):
+    return _make()
+
+
+def reference_table(name: str) -> pd.DataFrame:
+    """A table the gateway reads whole (``Database.<name>()``), once per data version."""
+    return _table(name, version())
+
+
 def areas() -> pd.DataFrame:
     return _table("areas", version())
 

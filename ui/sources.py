@@ -39,14 +39,14 @@ def default_period(ctx, code: str, labels: list[str]) -> str | None:
     return labels[-1] if labels else None
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False)
 def _sources(data_dir: str) -> dict[str, provenance.Source]:
     return provenance.by_id(provenance.read_sources(Path(data_dir)))
 
 
 def sources() -> dict[str, provenance.Source]:
     """The source register (data/sources.csv), by id."""
-    return _sources(str(csa_config.data_dir()))
+    return _sources(str(csa_config.data_dir(data.settings())))
 
 
 def indicator_sources(ind: dict) -> list[provenance.Source]:

@@ -3,10 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from csa import alcohol, formatting, provenance
-from csa import config as csa_config
-from csa.police_uk import no_location_share, read_reconciliation
-from ui import data, sources
+from csa import formatting, provenance
+from ui import about_views, chart_specs, data, sources
 from ui.format import md
 
 st.title("About the data and methods")
@@ -64,32 +62,9 @@ force total**, by a share that changes from month to month (mostly violence and 
 offences, whose locations are often withheld). Do not add up the partnerships to get the
 force figure.
 """)
-share = no_location_share(read_reconciliation(csa_config.data_dir()))
-share_view = share.assign(
-    **{
-        "Month": share["month"],
-        "Crimes in the force files": share["force_file_rows"],
-        "With no location": share["rows_no_lsoa"],
-        "Located outside the 14 areas": share["rows_lsoa_outside_lancashire14"],
-        "Share with no location (%)": (share["no_location_share"] * 100).round(1),
-        "Share not in any partnership (%)": (share["not_in_csps_share"] * 100).round(1),
-    }
-)
-st.bar_chart(share_view.set_index("Month")["Share with no location (%)"], height=220)
-st.dataframe(
-    share_view[
-        [
-            "Month",
-            "Crimes in the force files",
-            "With no location",
-            "Located outside the 14 areas",
-            "Share with no location (%)",
-            "Share not in any partnership (%)",
-        ]
-    ],
-    hide_index=True,
-    width="stretch",
-)
+share_view = about_views.no_location_table()
+chart_specs.draw(about_views.share_chart_spec())
+st.dataframe(share_view, hide_index=True, width="stretch")
 st.caption(
     "Crimes only (anti-social behaviour left out), per month, from the police.uk "
     "Lancashire files; months missing from the source have no row. data.police.uk, Open "
@@ -120,14 +95,13 @@ for source in sources.sources().values():
         + (f"\n- **Notes:** {md(source.notes)}" if source.notes else "")
     )
 
-provenance_notes = csa_config.data_dir() / "PROVENANCE.md"
 with st.expander("Data provenance, file by file (data/PROVENANCE.md)"):
-    st.markdown(provenance_notes.read_text(encoding="utf-8"))
+    st.markdown(about_views.provenance_notes())
 
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
 st.header("Context: deprivation (real)")
-dep = data.database().deprivation()
+dep = about_views.deprivation()
 edition = st.radio("Edition", sorted(dep["edition"].unique(), reverse=True), horizontal=True)
 domain = st.selectbox(
     "Domain",
@@ -157,7 +131,7 @@ st.caption(
 )
 
 st.header("Context: ONS subnational indicators (real)")
-ctx = data.database().context_indicators()
+ctx = about_views.context_indicators()
 choice = st.selectbox("Indicator", sorted(ctx["indicator"].unique()))
 sel = ctx[ctx["indicator"] == choice].copy()
 sel["area"] = sel["area_code"].map(names)
@@ -184,7 +158,7 @@ which = st.radio(
     }.get,
     horizontal=True,
 )
-alcohol_table = alcohol.significance_table(alcohol.read(csa_config.data_dir(), which))
+alcohol_table = about_views.alcohol_table(which)
 latest = alcohol_table[alcohol_table["period"] == alcohol_table["period"].max()]
 st.table(
     pd.DataFrame(
