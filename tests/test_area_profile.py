@@ -55,3 +55,29 @@ def test_a_built_spec_is_made_once_per_distinct_inputs():
     assert at.session_state["same"] and at.session_state["other"] and at.session_state["changed"]
     drawn = [c.proto for c in at.get("vega_lite_chart")]
     assert drawn[1] == drawn[0]
+
+
+def _keyed_page():
+    import streamlit as st
+
+    from tests.test_charts_spine import BASE, INDICATORS, verdicts
+    from ui import chart_specs, charts, data
+
+    frame = charts.spine_frame(verdicts(), INDICATORS, "B", BASE, {("VIO-01", "D")})
+    first = chart_specs.built(charts.spine_chart, frame, "A", "Burnley", n_areas=4, key=("k", 1))
+    # the key names the inputs: the same key is the same chart, whatever the arguments
+    same = chart_specs.built(charts.spine_chart, frame, "B", "Burnley", n_areas=4, key=("k", 1))
+    other = chart_specs.built(charts.spine_chart, frame, "B", "Burnley", n_areas=4, key=("k", 2))
+    st.session_state["same"] = same is first
+    st.session_state["other"] = other is not first and "B" in str(other["title"])
+    made = []
+    one = data.shared(("files", 1), lambda: made.append(1) or b"x")
+    two = data.shared(("files", 1), lambda: made.append(2) or b"y")
+    st.session_state["shared"] = (one, two, made)
+
+
+def test_a_keyed_spec_and_a_shared_file_are_made_once_per_key():
+    at = AppTest.from_function(_keyed_page).run()
+    assert not at.exception, at.exception
+    assert at.session_state["same"] and at.session_state["other"]
+    assert at.session_state["shared"] == (b"x", b"x", [1])

@@ -27,13 +27,25 @@ def draw(spec: dict, container=None, **kwargs) -> None:
     (container or st).vega_lite_chart(spec=dict(spec), width="stretch", **kwargs)
 
 
-def built(build, *args, **kwargs) -> dict:
+def built(build, *args, key: tuple | None = None, **kwargs) -> dict:
     """The spec of ``build(*args, **kwargs)`` (a chart builder of :mod:`ui.charts`), made once
     per distinct arguments: they are the cache key, hashed by value (frames included), so
-    the same inputs always give the same chart. Shared: never change it."""
-    return _built(f"{build.__module__}.{build.__qualname__}", args, kwargs, build)
+    the same inputs always give the same chart. Shared: never change it.
+
+    ``key``, when given, is the cache key instead: a small tuple that names everything the
+    arguments are made from (for published figures, :attr:`ui.context.Context.scope` and the
+    slice), so a rerun does not hash the frames again."""
+    name = f"{build.__module__}.{build.__qualname__}"
+    if key is not None:
+        return _built_for(name, key, args, kwargs, build)
+    return _built(name, args, kwargs, build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _built(name: str, args: tuple, kwargs: dict, _build) -> dict:
     return vega_lite_spec(_build(*args, **kwargs))
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _built_for(name: str, key: tuple, _args: tuple, _kwargs: dict, _build) -> dict:
+    return vega_lite_spec(_build(*_args, **_kwargs))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui import data
+
 AREA_GROUP_ORDER = {"pan": 0, "county": 1, "policing_area": 2, "unitary": 3, "district": 3}
 
 
@@ -45,14 +47,20 @@ def area_options(areas: pd.DataFrame) -> list[str]:
     return list(shown.sort_values(["_g", "sort_order", "name"])["code"])
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _area_choices(version, codes: tuple, _areas: pd.DataFrame) -> tuple[list[str], dict]:
+    """:func:`area_options` and the areas' names, once per data version and set of areas."""
+    return area_options(_areas), dict(zip(_areas["code"], _areas["name"], strict=True))
+
+
 def area_select(
     areas: pd.DataFrame, container=st, default: str = "E23000003", label: str = "Area"
 ) -> str:
-    names = dict(zip(areas["code"], areas["name"], strict=True))
+    options, names = _area_choices(data.version(), tuple(areas["code"]), areas)
     return select(
         label,
         "area",
-        area_options(areas),
+        list(options),
         format_func=lambda c: names.get(c, c),
         default=default,
         container=container,

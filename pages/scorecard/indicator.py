@@ -136,6 +136,7 @@ chart_specs.draw(  # built once per distinct figures, drawn on every rerun
         f"{ind['title']}: {area_name}",
         unit_title,
         data_kinds=point_kinds,
+        key=(ctx.scope, code, area, period),  # everything the chart is made from
         **options,
     ),
     alt=trend_words,
@@ -180,6 +181,7 @@ else:
             f"{ind['title']}, {period}: areas with 95% confidence intervals",
             unit_title,
             benchmark_text=bench_text,
+            key=(ctx.scope, code, period, level),
         ),
         alt=compared_words,
     )
@@ -270,11 +272,17 @@ download = pd.DataFrame(
 )
 stem = f"{code}_{area_name.replace(' ', '_')}"
 d1, d2 = st.columns(2)
-d1.download_button("Download CSV", csv_bytes(download), f"{stem}.csv", "text/csv")
+once = (ctx.scope, code, area, period)  # the files are made once for this slice
+d1.download_button(
+    "Download CSV", data.shared(once + ("csv",), lambda: csv_bytes(download)), f"{stem}.csv",
+    "text/csv",
+)  # fmt: skip
 note = f"DEMO DATA: {demo_words}" if demo_words else f"Source: {ind['source']}"
 d2.download_button(
     "Download Excel",
-    excel_bytes({"Figures": download}, notes={"Figures": note}),
+    data.shared(
+        once + ("xlsx",), lambda: excel_bytes({"Figures": download}, notes={"Figures": note})
+    ),
     f"{stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 )
