@@ -8,7 +8,9 @@ database cloned from a seeded template database.
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -194,3 +196,23 @@ def run_async(coro):
     if "error" in box:
         raise box["error"]
     return box.get("value")
+
+
+_ROW = re.compile(r'^<div class="csa-row">(.*)</div>$', re.S)
+_CELL = re.compile(r"<div>(.*?)</div>", re.S)
+
+
+def scorecard_rows(at: AppTest) -> list[list[str]]:
+    """The overview's scorecard rows (ui.scorecard.indicator_row), each as its five cells'
+    HTML: title and tags, figure, target, sparkline, status."""
+    rows = []
+    for m in at.markdown:
+        found = _ROW.match(m.value)
+        if found:
+            rows.append(_CELL.findall(found.group(1)))
+    return rows
+
+
+def row_title(cells: list[str]) -> str:
+    """A scorecard row's indicator title, as shown (HTML entities undone)."""
+    return html.unescape(re.match(r"<strong>(.*?)</strong>", cells[0]).group(1))

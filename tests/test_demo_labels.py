@@ -20,6 +20,7 @@ from csa import config as csa_config
 from csa import demo_labels
 from csa.areas import with_aggregates
 from csa.assess import Inputs, assess, to_frame
+from tests.conftest import row_title, scorecard_rows
 from ui import charts, maps
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -356,9 +357,9 @@ def run_app(query: dict, page: str | None = None) -> AppTest:
 
 
 def title_lines(at: AppTest, title: str) -> list[str]:
-    """The markdown heading each scorecard row of that title (its title and any tag); the
+    """The title cell of each scorecard row of that title (its title and any tag); the
     real recorded-crime group of the same name, if shown, is among them."""
-    lines = [m.value for m in at.markdown if m.value.startswith(f"**{title}**")]
+    lines = [cells[0] for cells in scorecard_rows(at) if row_title(cells) == title]
     assert lines, f"no scorecard row for {title}"
     return lines
 

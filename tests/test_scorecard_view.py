@@ -47,3 +47,46 @@ def test_no_figures():
     empty = figures().iloc[0:0]
     view = scorecard_view(empty, ENDS["Q4"], ENDS, FREQ, date(2026, 6, 1), 30)
     assert view.figure == {} and view.spark == {} and view.stale == {}
+
+
+def _row(**over):
+    from ui.scorecard import indicator_row
+
+    ind = {"code": "VIO-01", "title": 'Knife <crime> & "harm"', "frequency": "quarterly",
+           "unit": "rate", "multiplier": 1000, "lead_organisation": "Police <b>",
+           "data_kind": "real"}  # fmt: skip
+    fig = {"period_label": "Q1", "area_code": "E07000117", "value_text": "3.6",
+           "figure_status": "provisional", "target_text": "2.7", "status_text": "Off track",
+           "rag": "red", "critical": True, "data_kind": "real",
+           "reasons": ["Off track: 3.6 against a target of 2.7 *now*"],
+           "variation_text": "No unusual change", "assurance_text": "",
+           "comparison_text": "Worse than <Lancashire>"}  # fmt: skip
+    kw = {"area_name": "Burnley", "selected": "Q2", "stale": True} | over
+    return indicator_row(ind, fig, [1.0, None, 2.0, 3.0], **kw)
+
+
+def test_a_row_is_one_block_of_five_cells_with_every_text_escaped():
+    row = _row()
+    assert row.html.startswith('<div class="csa-row"><div><strong>Knife &lt;crime&gt; &amp; ')
+    assert row.html.count("<div>") == 5  # title, figure, target, sparkline, status
+    assert "lead: Police &lt;b&gt;" in row.html and "<b>" not in row.html
+    assert "<strong>3.6</strong>" in row.html
+    assert "latest: Q1 (provisional)" in row.html  # Q1 shown while Q2 is selected
+    assert "OUT OF DATE" in row.html and "DEMO DATA" not in row.html
+    assert "Off track · CRITICAL" in row.html
+    assert row.why_label == 'Why? Knife <crime> & "harm": Off track'
+    # reasons are Markdown, escaped; the details are HTML, escaped
+    assert row.why.startswith("- Off track: 3\\.6 against a target of 2\\.7 \\*now\\*\n")
+    assert "Worse than &lt;Lancashire&gt;" in row.why
+    assert "Out of date: the latest figure is for Q1" in row.why
+    assert (row.code, row.area_code, row.period_label, row.critical) == (
+        "VIO-01", "E07000117", "Q1", True,
+    )  # fmt: skip
+
+
+def test_a_row_says_its_plan_and_leaves_out_what_is_not_there():
+    plan = {"state": "Approved", "owner": "Violence <Network>", "review_text": "review 2027"}
+    row = _row(stale=False, selected="Q1", plan=plan)
+    assert "Plan in place: Approved, Violence &lt;Network&gt;; review 2027" in row.html
+    assert "OUT OF DATE" not in row.html and "Out of date" not in row.why
+    assert "latest:" not in row.html  # the figure is the period selected

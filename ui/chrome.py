@@ -89,7 +89,18 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [tabindex]:focus-v
 input:focus-visible, [role="combobox"]:focus-visible {
   outline: 3px solid #FFDD00 !important; outline-offset: 0; box-shadow: 0 0 0 5px #0B0C0C;
 }
+/* a scorecard row (ui.scorecard.indicator_row): the columns title, figure, target, sparkline
+   and status in one block, stacked on a phone as Streamlit stacks st.columns */
+.csa-row { display: grid; column-gap: 1rem; align-items: start; line-height: 1.5;
+  grid-template-columns: minmax(0, 3.4fr) minmax(0, 1.6fr) minmax(0, 1.3fr)
+  minmax(0, 1.4fr) minmax(0, 2fr); }
+.csa-row > div { min-width: 0; overflow-wrap: anywhere; }
+.csa-row svg { max-width: 100%; height: auto; }
+.csa-row span[role="img"][aria-label] { white-space: normal !important; display: inline-block; }
+.csa-cap { font-size: 0.875rem; color: #505A5F; display: block; }
 @media (max-width: 640px) {
+  .csa-row { grid-template-columns: minmax(0, 1fr); row-gap: 0.35rem; }
+  .csa-row .csa-pad { display: none; }
   span[role="img"][aria-label] { white-space: normal !important; }
   h1 { font-size: 1.9rem !important; } h2 { font-size: 1.5rem !important; }
   h3 { font-size: 1.25rem !important; }

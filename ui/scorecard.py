@@ -7,6 +7,7 @@ nothing and computes no status, suppression or SPC class itself.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -14,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from csa import demo_labels
-from ui import data, sparkline
+from ui import data, navigation, sparkline
 from ui.format import badge, md
 
 DEMO_TAG = (
@@ -152,12 +153,39 @@ def summary_metrics(shown: pd.DataFrame) -> None:
     cols[2].metric("✔ On track", int((judged["rag"] == "green").sum()))
 
 
-def plan_caption(plan: dict) -> str:
-    """ "Plan in place: Approved, <owner>; review date 2027-01-31" (Markdown, escaped) for a
-    submitted plan; "Plan being drafted: ..." for a draft (``in_place`` False)."""
+def plan_words(plan: dict) -> str:
+    """ "Plan in place: Approved, <owner>; review date 2027-01-31" for a submitted plan;
+    "Plan being drafted: ..." for a draft (``in_place`` False). Plain words, not escaped."""
     head = "Plan in place" if plan.get("in_place", True) else "Plan being drafted"
     review = f"; {plan['review_text']}" if plan.get("review_text") else ""
-    return md(f"{head}: {plan['state']}, {plan['owner']}{review}")
+    return f"{head}: {plan['state']}, {plan['owner']}{review}"
+
+
+def plan_caption(plan: dict) -> str:
+    """:func:`plan_words` as Markdown (escaped)."""
+    return md(plan_words(plan))
+
+
+@dataclass(frozen=True)
+class Row:
+    """One indicator's scorecard row as drawn: the row itself (one HTML block), and the
+    label and text of its "Why?" (every string escaped here, once)."""
+
+    code: str
+    area_code: str
+    period_label: str
+    critical: bool
+    html: str
+    why_label: str
+    why: str
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _cap(text: str) -> str:
+    return f'<span class="csa-cap">{text}</span>'
 
 
 def indicator_row(
@@ -169,63 +197,73 @@ def indicator_row(
     selected: str,
     stale: bool,
     plan: dict | None = None,
-    show_plan_links: bool = False,
-) -> None:
-    """One indicator on the scorecard: published texts, a sparkline, the status badge, and
-    the reasons in a full-width "Why?" under the row."""
-    cols = st.columns([3.4, 1.6, 1.3, 1.4, 2.0])
+) -> Row:
+    """One indicator on the scorecard, from its published texts: title and tags, figure,
+    target, sparkline and status badge as one HTML block (one element, not a row of
+    columns of ten), and the reasons for a full-width "Why?" under it."""
     freq = ind["frequency"]
     when = period_name(fig["period_label"], freq)
-    with cols[0]:
-        tags = demo_tag(fig, ind) + (f" {STALE_TAG}" if stale else "")
-        st.markdown(f"**{md(ind['title'])}**{tags}", unsafe_allow_html=True)
-        unit = {"percentage": "%", "rate": f"per {int(ind['multiplier']):,}"}.get(
-            ind["unit"], "count"
+    tags = demo_tag(fig, ind) + (f" {STALE_TAG}" if stale else "")
+    unit = {"percentage": "%", "rate": f"per {int(ind['multiplier']):,}"}.get(ind["unit"], "count")
+    note = " (provisional)" if fig["figure_status"] == "provisional" else ""
+    latest = f"latest: {when}" if fig["period_label"] != selected else when
+    has_target = fig["target_text"] not in ("no target", "–")
+    target = _e(fig["target_text"]).capitalize() if fig["target_text"] else ""
+    picture = sparkline.svg(
+        values,
+        f"{ind['title']}, {area_name}: {len([v for v in values if v is not None])} "
+        f"figures up to {when}, latest {fig['value_text']}",
+    )
+    label = fig["status_text"] + (" · CRITICAL" if fig["critical"] else "")
+    cells = [
+        f"<strong>{_e(ind['title'])}</strong>{tags}"
+        + _cap(f"{_e(ind['code'])} · {unit} · {freq} · lead: {_e(ind['lead_organisation'])}"),
+        f"<strong>{_e(fig['value_text'])}</strong>" + _cap(_e(latest + note)),
+        ("Target" if has_target else '<span class="csa-pad">&nbsp;</span>') + _cap(target),
+        picture,
+        badge(fig["rag"], label) + (_cap(_e(plan_words(plan))) if plan else ""),
+    ]
+    row = '<div class="csa-row">' + "".join(f"<div>{c}</div>" for c in cells) + "</div>"
+    details = [fig["variation_text"], fig["assurance_text"], fig["comparison_text"]]
+    why = "".join(f"- {md(reason)}\n" for reason in fig["reasons"])
+    small = [" · ".join(_e(d) for d in details if d)]
+    if stale:
+        small.append(
+            f"Out of date: the latest figure is for {_e(when)}; a newer {freq} figure is "
+            "due and has not been published."
         )
-        st.caption(f"{ind['code']} · {unit} · {freq} · lead: {md(ind['lead_organisation'])}")
-    with cols[1]:
-        st.markdown(f"**{md(fig['value_text'])}**")
-        note = " (provisional)" if fig["figure_status"] == "provisional" else ""
-        latest = f"latest: {when}" if fig["period_label"] != selected else when
-        st.caption(latest + note)
-    with cols[2]:
-        st.markdown("Target" if fig["target_text"] not in ("no target", "–") else "&nbsp;")
-        st.caption(md(fig["target_text"]).capitalize() if fig["target_text"] else "")
-    with cols[3]:
-        picture = sparkline.svg(
-            values,
-            f"{ind['title']}, {area_name}: {len([v for v in values if v is not None])} "
-            f"figures up to {when}, latest {fig['value_text']}",
-        )
-        if picture:
-            st.markdown(picture, unsafe_allow_html=True)
-    with cols[4]:
-        label = fig["status_text"] + (" · CRITICAL" if fig["critical"] else "")
-        st.markdown(badge(fig["rag"], label), unsafe_allow_html=True)
-        if plan:
-            st.caption(plan_caption(plan))
-    with st.expander(f"Why? {ind['title']}: {fig['status_text']}"):
-        for reason in fig["reasons"]:
-            st.markdown(f"- {md(reason)}")
-        details = [fig["variation_text"], fig["assurance_text"], fig["comparison_text"]]
-        st.caption(" · ".join(md(d) for d in details if d))
-        if stale:
-            st.caption(
-                f"Out of date: the latest figure is for {when}; a newer {freq} figure is "
-                "due and has not been published."
-            )
-        st.page_link(
+    why += "\n" + "".join(f'<div class="csa-cap">{s}</div>' for s in small if s)
+    return Row(
+        code=ind["code"],
+        area_code=fig["area_code"],
+        period_label=fig["period_label"],
+        critical=bool(fig["critical"]),
+        html=row,
+        why_label=f"Why? {ind['title']}: {fig['status_text']}",
+        why=why,
+    )
+
+
+def draw_row(row: Row, ctx) -> None:
+    """Draw a :class:`Row`: the row, then its "Why?" with the link to the indicator (and to
+    the recovery plans register for a critical figure, for those who may see plans)."""
+    st.markdown(row.html, unsafe_allow_html=True)
+    with st.expander(row.why_label):
+        st.markdown(row.why, unsafe_allow_html=True)
+        navigation.page_link(
+            ctx,
             "pages/scorecard/indicator.py",
             label="Open the indicator",
             icon=":material/show_chart:",
-            query_params={"indicator": ind["code"], "area": fig["area_code"]},
+            query_params={"indicator": row.code, "area": row.area_code},
         )
-        if fig["critical"] and show_plan_links:
-            st.page_link(
+        if row.critical and ctx.may("view_plans"):
+            navigation.page_link(
+                ctx,
                 "pages/plans/plans.py",
                 label="Recovery plans register",
                 icon=":material/assignment_late:",
-                query_params={"period": fig["period_label"]},
+                query_params={"period": row.period_label},
             )
 
 
@@ -288,3 +326,74 @@ def _overview_view(scope, area, period, today, due_days, _ctx):
     ind = data.indicators()
     frequency = dict(zip(ind["code"], ind["frequency"], strict=True))
     return scorecard_view(figures, ends[period], ends, frequency, today, due_days)
+
+
+#: The overview's sections: indicator kind -> heading (context indicators are tables).
+SECTIONS = (("key_issue", "Key issues"), ("contributory_factor", "Contributory factors"))
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """Everything the overview draws for one area and period, but plans (which depend on
+    the viewer): built once and drawn on every rerun."""
+
+    shown: pd.DataFrame  # the key issues' and contributory factors' figures shown
+    sections: list  # [(heading, [(theme, [Row, or a caption for an indicator with none])])]
+    context: list  # [(expander label, table)] of the context indicators
+    parts: dict  # code -> indicator_row's arguments, to draw a row again with its plan
+
+    def row(self, code: str, plan: dict) -> Row:
+        ind, fig, values, kw = self.parts[code]
+        return indicator_row(ind, fig, values, plan=plan, **kw)
+
+
+def overview_rows(indicators: pd.DataFrame, view: ScorecardView, area_name: str, period: str):
+    """The :class:`OverviewPage` of a :class:`ScorecardView` (``indicators``: those the
+    viewer may see, in order)."""
+    sections, parts = [], {}
+    for kind, heading in SECTIONS:
+        themed = indicators[indicators["theme_kind"] == kind]
+        themes = []
+        for theme, group in themed.groupby("theme_name", sort=False):
+            rows = []
+            for ind in group.to_dict("records"):
+                code = ind["code"]
+                if code not in view.figure:
+                    rows.append(f"{ind['title']}: no figure for {area_name} up to {period}.")
+                    continue
+                kw = {
+                    "area_name": area_name,
+                    "selected": period,
+                    "stale": view.stale.get(code, False),
+                }
+                parts[code] = (ind, view.figure[code], view.spark.get(code, []), kw)
+                rows.append(indicator_row(*parts[code][:3], **kw))
+            themes.append((theme, rows))
+        if themes:
+            sections.append((heading, themes))
+    context = [
+        (
+            f"{theme} ({len(group)} indicators)",
+            context_table(group, view.figure, area_name, view.stale),
+        )
+        for theme, group in indicators[indicators["theme_kind"] == "context"].groupby(
+            "theme_name", sort=False
+        )
+    ]
+    key = indicators.loc[indicators["theme_kind"] != "context", "code"]
+    shown = view.latest[view.latest["indicator_code"].isin(key)]
+    return OverviewPage(shown, sections, context, parts)
+
+
+def overview_page(ctx, area: str, period: str, area_name: str) -> OverviewPage:
+    """The overview's :class:`OverviewPage`, once per scope, area, period and day (shared
+    by every session, never changed)."""
+    return _overview_page(
+        ctx.scope, area, period, area_name, data.today(), int(ctx.settings["return_due_days"]), ctx
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _overview_page(scope, area, period, area_name, today, due_days, _ctx):
+    view = _overview_view(scope, area, period, today, due_days, _ctx)
+    return overview_rows(_ctx.indicators, view, area_name, period)

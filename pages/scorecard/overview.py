@@ -1,5 +1,6 @@
 """Overview: the CSA key issues, each indicator's latest published figure, target, SPC and
-verdict, for one area and period. Draws published figures only (ui.context)."""
+verdict, for one area and period. Draws published figures only (ui.context), each row built
+once per publication (ui.scorecard.overview_page) and drawn as one element."""
 
 import streamlit as st
 
@@ -26,49 +27,28 @@ if period is None or period not in quarters:
     scorecard.empty_state(period or "this period")
     st.stop()
 
-indicators = ctx.indicators
-view = scorecard.overview_view(ctx, area, period)
-latest, stale = view.latest, view.stale
-key = indicators[indicators["theme_kind"] != "context"]["code"]
-shown = latest[latest["indicator_code"].isin(key)]
-scorecard.demo_notice(shown["data_kind"])
-scorecard.summary_metrics(shown)
-
+page = scorecard.overview_page(ctx, area, period, names.get(area, area))
+scorecard.demo_notice(page.shown["data_kind"])
+scorecard.summary_metrics(page.shown)
 
 # plan in place, for signed-in viewers who may see plans (plans are not public)
 plans = plan_views.plan_status(period, ctx)
-
-
-def rows(group) -> None:
-    for ind in group.to_dict("records"):
-        code = ind["code"]
-        if code not in view.figure:
-            st.caption(f"{ind['title']}: no figure for {names.get(area, area)} up to {period}.")
-            continue
-        scorecard.indicator_row(
-            ind,
-            view.figure[code],
-            view.spark.get(code, []),
-            area_name=names.get(area, area),
-            selected=period,
-            stale=stale.get(code, False),
-            plan=plans[code] | {"state": plans[code]["state_words"]} if code in plans else None,
-            show_plan_links=ctx.may("view_plans"),
-        )
-
-
-for kind, heading in (("key_issue", "Key issues"), ("contributory_factor", "Contributory factors")):
-    themed = indicators[indicators["theme_kind"] == kind]
-    if themed.empty:
-        continue
+for heading, themes in page.sections:
     st.header(heading)
-    for theme, group in themed.groupby("theme_name", sort=False):
+    for theme, rows in themes:
         st.subheader(theme)
-        rows(group)
+        for row in rows:
+            if isinstance(row, str):  # an indicator with no figure here up to this period
+                st.caption(row)
+                continue
+            if row.code in plans:
+                row = page.row(
+                    row.code, plans[row.code] | {"state": plans[row.code]["state_words"]}
+                )
+            scorecard.draw_row(row, ctx)
 
-context_inds = indicators[indicators["theme_kind"] == "context"]
-if not context_inds.empty:
+if page.context:
     st.header("Context: real police figures")
-    for theme, group in context_inds.groupby("theme_name", sort=False):
-        with st.expander(f"{theme} ({len(group)} indicators)"):
-            st.table(scorecard.context_table(group, view.figure, names.get(area, area), stale))
+    for label, table in page.context:
+        with st.expander(label):
+            st.table(table)
