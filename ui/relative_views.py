@@ -88,6 +88,13 @@ def _position_of(data_dir: str, level: str, codes: tuple) -> tuple[pd.DataFrame,
     return _position(data.national_rates(data_dir), level, list(codes))
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _position_table_of(data_dir: str, level: str, codes: tuple, withheld: tuple) -> pd.DataFrame:
+    """:func:`position_table` once per data directory, area and what is withheld (shared:
+    never changed)."""
+    return position_table(_position_of(data_dir, level, codes)[0], withheld)
+
+
 def relative_position(
     rates: pd.DataFrame | str, level: str, codes: list[str], name: str, withheld=None
 ) -> None:
@@ -109,7 +116,11 @@ def relative_position(
     total_title = national.OFFENCE_GROUPS[national.TOTAL]
     if total_title not in withheld:
         st.markdown(sentence(pos, "Lancashire" if level == "force" else name))
-    table = position_table(pos, tuple(sorted(withheld.items())))
+    hidden = tuple(sorted(withheld.items()))
+    if isinstance(rates, pd.DataFrame):
+        table = position_table(pos, hidden)
+    else:
+        table = _position_table_of(str(rates), level, tuple(codes), hidden)
     st.dataframe(
         table,
         hide_index=True,

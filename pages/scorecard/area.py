@@ -16,7 +16,16 @@ from csa import config as csa_config
 from csa import formatting, national
 from csa.areas import PAN_LANCASHIRE
 from csa.catalogue import RECORDED_CRIME_GROUPS, RECORDED_CRIME_PERIOD
-from ui import area_profile, chart_specs, context, data, filters, relative_views, scorecard
+from ui import (
+    area_profile,
+    chart_specs,
+    context,
+    data,
+    filters,
+    navigation,
+    relative_views,
+    scorecard,
+)
 from ui import format as fmt
 
 ctx = context.current()
@@ -268,14 +277,16 @@ for theme, group in themes.items():
     if not group:
         continue
     st.subheader(theme, anchor=False)
-    st.markdown(_theme_table(group), unsafe_allow_html=True)
+    table = data.shared((ctx.scope, area, period, theme), lambda group=group: _theme_table(group))
+    st.markdown(table, unsafe_allow_html=True)
     for ind in group:
         row = mine_rows[ind["code"]]
         with st.expander(f"Why? {ind['code']} {ind['title']}: {row['status_text']}"):
             # one list of the reasons (a screen reader hears one list, not one per reason)
             if row["reasons"]:
                 st.markdown("\n".join(f"- {reason}" for reason in row["reasons"]))
-            st.page_link(
+            navigation.page_link(
+                ctx,
                 "pages/scorecard/indicator.py",
                 label="Open the indicator",
                 icon=":material/show_chart:",
