@@ -19,10 +19,14 @@ from csa.seed import seed
 
 
 def settings() -> dict:
-    """The app's settings: this run's (read once by :func:`ui.context.build`), or read now
-    outside a run."""
+    """The app's settings: this run's (read once by :func:`ui.context.build`), or, before or
+    outside a run, as they are now (:func:`ui.context.settings_now`)."""
     ctx = _context()
-    return ctx.settings if ctx is not None else csa_config.load()
+    if ctx is not None:
+        return ctx.settings
+    from ui import context  # context imports this module
+
+    return context.settings_now()
 
 
 def _context():

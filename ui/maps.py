@@ -478,6 +478,14 @@ def fill_colours(
     return out, classes
 
 
+def frozen_deck(deck: pdk.Deck) -> pdk.Deck:
+    """``deck`` serialised now, once: for a deck kept in a cache and drawn on every rerun
+    (``st.pydeck_chart`` calls ``to_json`` each time). The deck must not change afterwards."""
+    spec = deck.to_json()
+    deck.to_json = lambda: spec  # after serialising: not an attribute of the spec
+    return deck
+
+
 def build_deck(
     rows: pd.DataFrame,
     level: str,
@@ -486,10 +494,12 @@ def build_deck(
     period: str,
     boundaries: dict | None = None,
     height: int = MAP_HEIGHT,
+    frozen: bool = False,
 ) -> tuple[pdk.Deck, list[tuple[float, float]]]:
     """The scorecard map (:func:`map_rows` -> :func:`build_map`): coloured areas,
     policing-area outlines, labels, tooltips. Returns the deck and the value classes (for
-    the legend; empty when coloured by status)."""
+    the legend; empty when coloured by status). ``frozen``: serialised now, to be kept and
+    drawn on every rerun (:func:`frozen_deck`)."""
     if colour_by not in COLOUR_BY:
         raise ValueError(f"colour_by must be one of {', '.join(COLOUR_BY)}, not {colour_by!r}")
     colours, classes = fill_colours(rows, colour_by)
@@ -506,7 +516,7 @@ def build_deck(
         ]
     ).set_index("code")
     deck, _view = build_map(frame, TOOLTIP_HTML, level=level, height=height, boundaries=boundaries)
-    return deck, classes
+    return (frozen_deck(deck) if frozen else deck), classes
 
 
 def text_alternative(rows: pd.DataFrame) -> pd.DataFrame:

@@ -235,14 +235,6 @@ def value_map(values: pd.Series, tips: dict[str, str], height: int = maps.MAP_HE
     return area_map(fills, tips, height)
 
 
-def frozen_deck(deck: pdk.Deck) -> pdk.Deck:
-    """``deck`` serialised now, once: for a deck kept in a cache and drawn on every rerun
-    (``st.pydeck_chart`` calls ``to_json`` each time). The deck must not change afterwards."""
-    spec = deck.to_json()
-    deck.to_json = lambda: spec  # after serialising: not an attribute of the spec
-    return deck
-
-
 def legend(items: list[tuple[str, str]]) -> str:
     """HTML legend: (colour, words) swatches."""
     out = []
@@ -408,7 +400,9 @@ def visible_costs(
             "area",
             "Estimated £ per 1,000 people (2024 prices)",
         ),
-        deck=frozen_deck(value_map(base.set_index("area_code")["cost_per_1000"], tips, height=430)),
+        deck=maps.frozen_deck(
+            value_map(base.set_index("area_code")["cost_per_1000"], tips, height=430)
+        ),
         partnerships=pd.DataFrame(
             {
                 "Rank (1 = lowest)": [
