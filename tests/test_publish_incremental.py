@@ -126,3 +126,37 @@ def test_plan_rebuilds_families_and_falls_back_when_an_indicator_goes():
     assert publish.plan(old, new | {"X": "changed"}) == {"X"}
     assert publish.plan(old, new | {"REC-HOM": "changed"}) == {"REC-HOM", "REC-VAP"}
     assert publish.plan(old, new | {"NEW": "e"}) == {"NEW"}
+
+
+def _fingerprints_one_by_one(inputs, settings):
+    """publish.fingerprints by its definition: each indicator's own frames hashed apart."""
+    digest = publish._digest
+    shared = digest(
+        inputs.areas.sort_values("code").reset_index(drop=True),
+        inputs.area_members.sort_values(["group_code", "member_code"]).reset_index(drop=True),
+    ) + publish.publication_key(0, settings)
+    obs = inputs.observations[[c for c in publish._ASSESSED_COLUMNS if c in inputs.observations]]
+    periods, out = inputs.periods, {}
+    for ind in inputs.indicators.to_dict("records"):
+        o = obs[obs["indicator_code"] == ind["code"]]
+        t = inputs.targets[inputs.targets["indicator_code"] == ind["code"]]
+        bases = set(t["baseline_period"].dropna())
+        used = (
+            (periods["frequency"] == ind["frequency"])
+            | periods["label"].isin(set(o["period_label"]))
+            | periods["label"].isin(bases)
+            | periods["financial_year"].isin(bases)
+        )
+        own = digest(pd.DataFrame([ind]), o, t, periods[used])
+        out[ind["code"]] = publish.hashlib.sha256((own + shared).encode()).hexdigest()[:16]
+    return out
+
+
+def test_fingerprints_hashed_once_and_sliced_are_those_of_each_indicator_alone(sqlite_db):
+    db = sqlite_db
+    with db.transaction() as conn:  # a target on a baseline, an indicator with no figures
+        first = "(SELECT MIN(id) FROM targets)"
+        conn.execute(text(f"UPDATE targets SET baseline_period = '2023-24' WHERE id = {first}"))
+        conn.execute(text("DELETE FROM observations WHERE indicator_code = 'REC-HOM'"))
+    inputs = Inputs.from_db(db)
+    assert publish.fingerprints(inputs, SETTINGS) == _fingerprints_one_by_one(inputs, SETTINGS)
