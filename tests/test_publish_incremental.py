@@ -155,8 +155,10 @@ def _fingerprints_one_by_one(inputs, settings):
 def test_fingerprints_hashed_once_and_sliced_are_those_of_each_indicator_alone(sqlite_db):
     db = sqlite_db
     with db.transaction() as conn:  # a target on a baseline, an indicator with no figures
-        first = "(SELECT MIN(id) FROM targets)"
-        conn.execute(text(f"UPDATE targets SET baseline_period = '2023-24' WHERE id = {first}"))
+        first = int(db.targets()["id"].min())
+        conn.execute(
+            text("UPDATE targets SET baseline_period = '2023-24' WHERE id = :id"), {"id": first}
+        )
         conn.execute(text("DELETE FROM observations WHERE indicator_code = 'REC-HOM'"))
     inputs = Inputs.from_db(db)
     assert publish.fingerprints(inputs, SETTINGS) == _fingerprints_one_by_one(inputs, SETTINGS)
