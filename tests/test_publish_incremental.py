@@ -1,5 +1,5 @@
 """Incremental publication: after a change, only the indicators (and offence families) whose
-inputs changed are computed, the others copied, and the result is every row and column of a
+inputs changed are computed, the others kept (in place: not copied), and the result is every row and column of a
 full build of the same data, both audiences."""
 
 import datetime as dt
@@ -162,3 +162,54 @@ def test_fingerprints_hashed_once_and_sliced_are_those_of_each_indicator_alone(s
         conn.execute(text("DELETE FROM observations WHERE indicator_code = 'REC-HOM'"))
     inputs = Inputs.from_db(db)
     assert publish.fingerprints(inputs, SETTINGS) == _fingerprints_one_by_one(inputs, SETTINGS)
+
+
+def test_incremental_publication_in_place_on_every_backend(db):
+    # the unchanged indicators' rows stay where they are (stored under the first key), the
+    # rebuilt ones are replaced, and readers resolve the key (SQLite and PostgreSQL)
+    first = publish.ensure(db, SETTINGS)
+    for _ in range(2):  # the second takes over a publication that took one over
+        with db.transaction() as conn:
+            statement, params = _observation("REC-HOM")
+            conn.execute(text(statement), params)
+        _bump(db)
+        key = publish.ensure(db, SETTINGS)
+        row = db.publication(key)
+        assert row["rebuilt"] == len(REC) and row["stored_as"] == first
+        full = publish.build(Inputs.from_db(db), SETTINGS)
+        pd.testing.assert_frame_equal(_normal(_stored(db, key)), _normal(full))
+        assert set(_stored(db, key)["publication_key"]) == {key}  # the key asked for
+        assert db.published_periods(key, "public") == sorted(set(full["period_label"]))
+        with db.reading() as conn:  # nothing of the earlier publications is left over
+            n = conn.execute(text("SELECT COUNT(*) FROM published_figures")).scalar()
+            assert n == len(full)
+            assert conn.execute(text("SELECT COUNT(*) FROM publications")).scalar() == 1
+
+
+def test_a_publication_taken_over_meanwhile_is_not_taken_over_twice(db):
+    from csa.db.published import StaleBase
+
+    earlier = publish.ensure(db, SETTINGS)
+    suffix = earlier[earlier.index("-") :]
+    old = db.latest_publication(suffix, before="")
+    rows = {c: n for c, (_d, n) in publish.json.loads(old["fingerprints"]).items()}
+    keep = sorted(set(rows) - set(REC))
+    figures = publish.build(publish._restricted(Inputs.from_db(db), set(REC)), SETTINGS)
+
+    def store(key):
+        db.store_publication(
+            key, figures, 0.1, fingerprints="{}", rebuilt=len(REC), copy_from=old["key"],
+            copy_indicators=keep, copy_rows=sum(rows[c] for c in keep),
+        )  # fmt: skip
+
+    assert db.claim_publication("v99" + suffix, 99)
+    store("v99" + suffix)
+    assert db.publication("v99" + suffix)["stored_as"] == earlier
+    # a second publication from the same earlier one (gone now): nothing is written, and
+    # the caller builds in full
+    assert db.claim_publication("v100" + suffix, 100)
+    with pytest.raises(StaleBase):
+        store("v100" + suffix)
+    assert not db.publication_ready("v100" + suffix)
+    first = db.publication("v99" + suffix)
+    assert first["ready"] and first["figures"] == len(_stored(db, first["key"]))
