@@ -1,6 +1,6 @@
 """Incremental publication: after a change, only the indicators (and offence families) whose
-inputs changed are computed, the others kept (in place: not copied), and the result is every row and column of a
-full build of the same data, both audiences."""
+inputs changed are computed, the others kept where they are stored (not copied), and the result
+is every row and column of a full build of the same data, both audiences."""
 
 import datetime as dt
 
