@@ -169,6 +169,11 @@ def chi_squared_trend_proportions(
             "a proportion of 0% or 100% has no log-odds, so Fingertips' "
             "trend test cannot be calculated"
         )
+    return _proportions_test(o, n)
+
+
+def _proportions_test(o: np.ndarray, n: np.ndarray) -> TrendTest:
+    """:func:`chi_squared_trend_proportions` of arguments already checked."""
     t = np.arange(1.0, len(o) + 1)
     big_n, big_o = n.sum(), o.sum()
     score = big_n * (o * t).sum() - big_o * (n * t).sum()
@@ -204,6 +209,11 @@ def weighted_trend_test(
         raise ValueError("values, lowers and uppers must have the same length")
     if len(y) < 3:
         raise ValueError(f"a test for trend needs at least 3 points, not {len(y)}")
+    return _weighted_test(y, lo, hi)
+
+
+def _weighted_test(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> TrendTest:
+    """:func:`weighted_trend_test` of finite arrays of the same length (3 or more)."""
     width = hi - lo
     if (width <= 0).any():
         raise ValueError("every confidence interval must have upper above lower")
@@ -308,14 +318,14 @@ def recent_trend(
                 "A percentage of 0% or 100% among the latest "
                 "points has no log-odds, so the trend cannot be calculated.",
             )
-        test = chi_squared_trend_proportions(o, n)
+        test = _proportions_test(o, n)
     else:
         cis = [stats.count_ci(x) for x in o]
         scale = np.ones_like(o) if dens is None else n
-        test = weighted_trend_test(
+        test = _weighted_test(
             o / scale,
-            [c[0] / s for c, s in zip(cis, scale, strict=True)],
-            [c[1] / s for c, s in zip(cis, scale, strict=True)],
+            np.array([c[0] for c in cis]) / scale,
+            np.array([c[1] for c in cis]) / scale,
         )
     significant = test.p_value < 1 - float(confidence) and test.consistent
     base = {
