@@ -438,9 +438,12 @@ class Publication(Base):
     seconds: Mapped[float | None] = mapped_column(Float)
     figures: Mapped[int] = mapped_column(Integer, default=0)
     #: JSON {indicator_code: [digest, rows]} (csa.publish.fingerprints), for incremental
-    #: publication; and how many indicators this publication computed (the rest copied).
+    #: publication; and how many indicators this publication computed (the rest kept).
     fingerprints: Mapped[str | None] = mapped_column(Text)
     rebuilt: Mapped[int | None] = mapped_column(Integer)
+    #: the ``published_figures.publication_key`` its figures are stored under: an incremental
+    #: publication keeps the earlier one's rows where they are (None: under its own key).
+    stored_as: Mapped[str | None] = mapped_column(String(64))
 
 
 class PublishedFigure(Base):

@@ -409,13 +409,43 @@ def build(inputs: Inputs, settings: dict) -> pd.DataFrame:
 # -- incremental publication -----------------------------------------------------------------
 def _digest(*frames: pd.DataFrame) -> str:
     """A digest of frames' columns and rows, in their order."""
+    return _digest_hashed(*((df.columns, _row_hashes(df)) for df in frames))
+
+
+def _row_hashes(df: pd.DataFrame) -> np.ndarray:
+    """One hash per row of ``df`` (its index left out). A row's hash depends on that row's
+    values and the columns' types only, so the hashes of some rows of a frame are those rows
+    of the whole frame's hashes: a frame is hashed once and sliced (:func:`fingerprints`)."""
+    if not len(df):
+        return np.empty(0, dtype=np.uint64)
+    return pd.util.hash_pandas_object(df, index=False).to_numpy()
+
+
+def _digest_hashed(*frames: tuple) -> str:
+    """:func:`_digest` of frames given as (columns, row hashes)."""
     h = hashlib.sha256()
-    for df in frames:
-        h.update(json.dumps([str(c) for c in df.columns]).encode())
-        h.update(str(len(df)).encode())
-        if len(df):
-            h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
+    for columns, hashes in frames:
+        h.update(json.dumps([str(c) for c in columns]).encode())
+        h.update(str(len(hashes)).encode())
+        if len(hashes):
+            h.update(hashes.tobytes())
     return h.hexdigest()[:16]
+
+
+def _indicator_row_hashes(indicators: pd.DataFrame) -> list[np.ndarray]:
+    """The row hash of each indicator as a one-row frame of its own (``pd.DataFrame([row])``,
+    whose column types are inferred from that row alone): the rows whose values have the same
+    Python types are framed together, which infers the same column types, and hashed once."""
+    records = indicators.to_dict("records")
+    kinds: dict[tuple, list[int]] = {}
+    for i, row in enumerate(records):
+        kinds.setdefault(tuple(type(v) for v in row.values()), []).append(i)
+    out: list = [None] * len(records)
+    for rows in kinds.values():
+        hashes = _row_hashes(pd.DataFrame([records[i] for i in rows]))
+        for i, h in zip(rows, hashes, strict=True):
+            out[i] = np.array([h], dtype=np.uint64)
+    return out
 
 
 def families(codes: Iterable[str]) -> dict[str, frozenset]:
@@ -459,28 +489,43 @@ def fingerprints(inputs: Inputs, settings: dict) -> dict[str, str]:
         inputs.areas.sort_values("code").reset_index(drop=True),
         inputs.area_members.sort_values(["group_code", "member_code"]).reset_index(drop=True),
     ) + publication_key(0, settings)
+    # each frame hashed once, then sliced per indicator (see _row_hashes)
     obs = inputs.observations[[c for c in _ASSESSED_COLUMNS if c in inputs.observations.columns]]
-    own_obs = dict(tuple(obs.groupby("indicator_code", sort=False)))
-    own_targets = dict(tuple(inputs.targets.groupby("indicator_code", sort=False)))
+    obs_hashes = _row_hashes(obs)
+    own_obs = obs.groupby("indicator_code", sort=False).indices
+    targets = inputs.targets
+    target_hashes = _row_hashes(targets)
+    own_targets = targets.groupby("indicator_code", sort=False).indices
     periods = inputs.periods
+    period_hashes = _row_hashes(periods)
+    by_frequency = {
+        f: (periods["frequency"] == f).to_numpy() for f in set(inputs.indicators["frequency"])
+    }
+    obs_labels = obs["period_label"].to_numpy()
+    bases_of = (
+        targets["baseline_period"].to_numpy() if "baseline_period" in targets else None
+    )  # fmt: skip
+    none = np.empty(0, dtype=np.intp)
     out = {}
-    for ind in inputs.indicators.to_dict("records"):
-        code = ind["code"]
-        o = own_obs.get(code, obs.iloc[:0])
-        t = own_targets.get(code, inputs.targets.iloc[:0])
-        bases = set(t["baseline_period"].dropna()) if "baseline_period" in t else set()
+    codes = inputs.indicators["code"].tolist()
+    frequencies = inputs.indicators["frequency"].tolist()
+    for code, frequency, row in zip(
+        codes, frequencies, _indicator_row_hashes(inputs.indicators), strict=True
+    ):
+        o = own_obs.get(code, none)
+        t = own_targets.get(code, none)
+        bases = set() if bases_of is None else set(pd.Series(bases_of[t]).dropna())
         used = (
-            (periods["frequency"] == ind["frequency"])
-            | periods["label"].isin(set(o["period_label"]))
-            | periods["label"].isin(bases)
-            | periods["financial_year"].isin(bases)
+            by_frequency[frequency]
+            | periods["label"].isin(set(obs_labels[o])).to_numpy()
+            | periods["label"].isin(bases).to_numpy()
+            | periods["financial_year"].isin(bases).to_numpy()
         )
-        row = pd.DataFrame([ind])
-        own = _digest(
-            row,
-            o.reset_index(drop=True),
-            t.reset_index(drop=True),
-            periods[used].reset_index(drop=True),
+        own = _digest_hashed(
+            (inputs.indicators.columns, row),
+            (obs.columns, obs_hashes[o]),
+            (targets.columns, target_hashes[t]),
+            (periods.columns, period_hashes[used]),
         )
         out[code] = hashlib.sha256((own + shared).encode()).hexdigest()[:16]
     return out

@@ -26,7 +26,8 @@ from numbers import Real
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, norm
+from scipy.special import gammaincinv
+from scipy.stats import norm
 
 EXACT_BELOW = 10
 """Counts below this use the exact Poisson interval; from it, Byar's method."""
@@ -144,10 +145,15 @@ def exact_poisson_ci(count: float, confidence: float = 0.95) -> tuple[float, flo
     Blackwell 2002. Garwood F. Fiducial limits for the Poisson distribution. Biometrika
     1936;28:437-442. PHEindicatormethods ``phe_rate`` (numerators below 10).
     """
-    o = _count("count", count)
-    alpha = 1 - _confidence(confidence)
-    lower = 0.0 if o == 0 else float(chi2.ppf(alpha / 2, 2 * o)) / 2
-    upper = float(chi2.ppf(1 - alpha / 2, 2 * o + 2)) / 2
+    return _exact_poisson(_count("count", count), 1 - _confidence(confidence))
+
+
+@lru_cache(maxsize=4096)
+def _exact_poisson(o: float, alpha: float) -> tuple[float, float]:
+    # chi2.ppf(p, 2k) / 2 is gammaincinv(k, p) (scipy's chi2._ppf is 2 * gammaincinv(df/2,
+    # p)): the same number without scipy.stats' per-call argument handling
+    lower = 0.0 if o == 0 else float(gammaincinv(o, alpha / 2))
+    upper = float(gammaincinv(o + 1, 1 - alpha / 2))
     return lower, upper
 
 
@@ -208,7 +214,12 @@ def count_ci(count: float, confidence: float = 0.95) -> tuple[float, float]:
     ----------
     PHEindicatormethods ``phe_rate`` (the same switch, applied to the count itself).
     """
-    o = _count("count", count)
+    return _count_ci(_count("count", count), _confidence(confidence))
+
+
+@lru_cache(maxsize=4096)
+def _count_ci(o: float, confidence: float) -> tuple[float, float]:
+    # counts repeat: the recent trend asks for each point's limits once per later period
     return exact_poisson_ci(o, confidence) if o < EXACT_BELOW else byars_ci(o, confidence)
 
 

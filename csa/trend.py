@@ -40,10 +40,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from numbers import Real
 
 import numpy as np
-from scipy.stats import chi2 as chi2_dist
+from scipy.special import chdtrc
 
 from csa import stats
 
@@ -112,6 +113,19 @@ def _wls(t: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
     return float((s1 * s2 - s3 * s4) / det), float(math.sqrt(s1 / det))
 
 
+def _chi2_sf(statistic: float) -> float:
+    """P(chi-squared on 1 df > statistic): scipy.stats.chi2.sf(statistic, 1), whose
+    ``_sf`` is ``chdtrc``, without scipy.stats' per-call argument handling."""
+    return float(chdtrc(1, statistic))
+
+
+@lru_cache(maxsize=64)
+def _leave_one_out(n: int) -> tuple[np.ndarray, ...]:
+    """For each of n positions, the indices of the others (``np.delete(x, i)`` is
+    ``x[_leave_one_out(n)[i]]``)."""
+    return tuple(np.delete(np.arange(n), i) for i in range(n))
+
+
 def _consistent(slopes: list[float]) -> bool:
     # Fingertips counts a slope of exactly 0 as positive.
     signs = [-1 if s < 0 else 1 for s in slopes]
@@ -155,6 +169,11 @@ def chi_squared_trend_proportions(
             "a proportion of 0% or 100% has no log-odds, so Fingertips' "
             "trend test cannot be calculated"
         )
+    return _proportions_test(o, n)
+
+
+def _proportions_test(o: np.ndarray, n: np.ndarray) -> TrendTest:
+    """:func:`chi_squared_trend_proportions` of arguments already checked."""
     t = np.arange(1.0, len(o) + 1)
     big_n, big_o = n.sum(), o.sum()
     score = big_n * (o * t).sum() - big_o * (n * t).sum()
@@ -164,12 +183,10 @@ def chi_squared_trend_proportions(
         / (big_o * (big_n - big_o) * (big_n * (n * t * t).sum() - (n * t).sum() ** 2))
     )
     logit = np.log(o / (n - o))
-    slopes = [_ols_slope(t, logit)] + [
-        _ols_slope(np.delete(t, i), np.delete(logit, i)) for i in range(len(o))
-    ]
+    slopes = [_ols_slope(t, logit)] + [_ols_slope(t[k], logit[k]) for k in _leave_one_out(len(o))]
     p = o / n
     slope = _wls(t, p, n)[0]
-    return TrendTest(statistic, float(chi2_dist.sf(statistic, 1)), slope, _consistent(slopes))
+    return TrendTest(statistic, _chi2_sf(statistic), slope, _consistent(slopes))
 
 
 def weighted_trend_test(
@@ -192,17 +209,20 @@ def weighted_trend_test(
         raise ValueError("values, lowers and uppers must have the same length")
     if len(y) < 3:
         raise ValueError(f"a test for trend needs at least 3 points, not {len(y)}")
+    return _weighted_test(y, lo, hi)
+
+
+def _weighted_test(y: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> TrendTest:
+    """:func:`weighted_trend_test` of finite arrays of the same length (3 or more)."""
     width = hi - lo
     if (width <= 0).any():
         raise ValueError("every confidence interval must have upper above lower")
     w = 1 / (width / CI_WIDTH_IN_SE) ** 2
     t = np.arange(1.0, len(y) + 1)
     slope, se = _wls(t, y, w)
-    slopes = [slope] + [
-        _wls(np.delete(t, i), np.delete(y, i), np.delete(w, i))[0] for i in range(len(y))
-    ]
+    slopes = [slope] + [_wls(t[k], y[k], w[k])[0] for k in _leave_one_out(len(y))]
     statistic = (slope / se) ** 2
-    return TrendTest(statistic, float(chi2_dist.sf(statistic, 1)), slope, _consistent(slopes))
+    return TrendTest(statistic, _chi2_sf(statistic), slope, _consistent(slopes))
 
 
 # -- the recent trend ----------------------------------------------------------------------
@@ -298,14 +318,14 @@ def recent_trend(
                 "A percentage of 0% or 100% among the latest "
                 "points has no log-odds, so the trend cannot be calculated.",
             )
-        test = chi_squared_trend_proportions(o, n)
+        test = _proportions_test(o, n)
     else:
         cis = [stats.count_ci(x) for x in o]
         scale = np.ones_like(o) if dens is None else n
-        test = weighted_trend_test(
+        test = _weighted_test(
             o / scale,
-            [c[0] / s for c, s in zip(cis, scale, strict=True)],
-            [c[1] / s for c, s in zip(cis, scale, strict=True)],
+            np.array([c[0] for c in cis]) / scale,
+            np.array([c[1] for c in cis]) / scale,
         )
     significant = test.p_value < 1 - float(confidence) and test.consistent
     base = {

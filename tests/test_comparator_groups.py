@@ -185,7 +185,7 @@ def test_bundled_or_missing_groups_cannot_be_deleted(db, data_dir, name, problem
 
 def test_the_migration_made_the_table(db):
     with db.reading() as conn:
-        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0008"
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0009"
         assert conn.execute(text("select count(*) from comparator_groups")).scalar() == 0
 
 

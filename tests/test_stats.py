@@ -216,3 +216,18 @@ def test_count_interval_brackets_the_count(count):
     lower, upper = count_ci(count)
     assert 0 <= lower <= count <= upper
     assert np.isfinite(upper)
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.99, 0.998])
+def test_exact_poisson_is_scipy_chi2_ppf_to_the_bit(confidence):
+    # the interval is computed by scipy.special.gammaincinv, not scipy.stats.chi2.ppf
+    # (the same function without its per-call overhead): the numbers must not move
+    from scipy.stats import chi2
+
+    alpha = 1 - confidence
+    for count in [*np.arange(0, 60, 0.5), 1e-9, 0.1, 123.456, 1e6]:
+        lower = 0.0 if count == 0 else float(chi2.ppf(alpha / 2, 2 * count)) / 2
+        upper = float(chi2.ppf(1 - alpha / 2, 2 * count + 2)) / 2
+        assert exact_poisson_ci(count, confidence) == (lower, upper)
+        if count < 10:
+            assert count_ci(count, confidence) == (lower, upper)

@@ -196,3 +196,11 @@ def test_bad_input_raises(kwargs, match):
     args = {"numerators": [1, 2, 3, 4, 5], "denominators": [10] * 5, "unit": "rate", **kwargs}
     with pytest.raises(ValueError, match=match):
         recent_trend(**args)
+
+
+def test_p_values_are_scipy_chi2_sf_to_the_bit():
+    # the p-value is scipy.special.chdtrc (what scipy.stats.chi2.sf calls)
+    from csa.trend import _chi2_sf
+
+    for x in [0.0, 1e-12, 0.5, 3.841458820694124, 9.5495, 50.0, 700.0]:
+        assert _chi2_sf(x) == float(chi2.sf(x, 1))

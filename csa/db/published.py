@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from csa.db.core import ReadOnlyDatabase, utcnow
@@ -14,6 +14,18 @@ from csa.models import Publication, PublishedFigure
 #: Rows written per INSERT: large enough to be quick, small enough for PostgreSQL's limit of
 #: 65,535 bound parameters (about 40 columns a row).
 _CHUNK = 1000
+
+
+def _stored_under(publication):
+    """The key a publication's figures are stored under (its own unless ``stored_as``)."""
+    return func.coalesce(publication.stored_as, publication.key)
+
+
+def _stored_key(key: str, *, ready: bool = False):
+    """SELECT the key publication ``key``'s figures are stored under (only when ready, if
+    ``ready``): as a scalar subquery, readers resolve it in the statement that reads."""
+    stmt = select(_stored_under(Publication)).where(Publication.key == key)
+    return stmt.where(Publication.ready.is_(True)) if ready else stmt
 
 
 class StaleBase(RuntimeError):
@@ -78,45 +90,69 @@ class PublishedGateway:
         figures of older publications are removed in the same transaction.
 
         Incremental: ``figures`` holds only the rebuilt indicators, and the rows of
-        ``copy_indicators`` are copied from the ready publication ``copy_from`` (first, in
-        the same transaction). Exactly ``copy_rows`` rows must be copied, else
-        :class:`StaleBase` is raised and nothing is written (the earlier publication went
-        away meanwhile: the caller builds in full).
+        ``copy_indicators`` are those of the ready publication ``copy_from``, taken over
+        where they are stored rather than copied: ``copy_from`` is removed, its other rows
+        replaced by ``figures``, and this publication records that its figures are stored
+        under the same key (``stored_as``; readers resolve it in the same statement,
+        :meth:`published_figures`). Exactly ``copy_rows`` rows must be kept, and
+        ``copy_from`` must still be there to take over, else :class:`StaleBase` is raised
+        and nothing is written (the earlier publication went away meanwhile, or another
+        publication took it over: the caller builds in full).
         """
         table = PublishedFigure.__table__
         columns = [c.name for c in table.columns]
+        copy_indicators = list(copy_indicators)
+        base = None  # the key the earlier publication's rows are stored under
+        if copy_from is not None and copy_indicators:
+            base = self.scalar(_stored_key(copy_from, ready=True))
+            if base is None:
+                raise StaleBase(f"publication {copy_from} is no longer there to copy from")
+        rows_key = key if base is None else base
         records = []
         if figures is not None and len(figures):
-            rows = figures.assign(publication_key=key)[columns]
+            rows = figures.assign(publication_key=rows_key)[columns]
             records = rows.astype(object).where(rows.notna(), None).to_dict("records")
-        copy_indicators = list(copy_indicators)
         with self.transaction() as conn:
-            copied = 0
-            if copy_from is not None and copy_indicators:
-                source = select(
-                    *[literal(key) if c == "publication_key" else table.c[c] for c in columns]
-                ).where(
-                    table.c.publication_key == copy_from,
-                    table.c.indicator_code.in_(copy_indicators),
+            kept = 0
+            if base is not None:
+                # take the earlier publication over: removing it first (a write, so a second
+                # publication taking it over at the same time waits here, then finds it gone)
+                taken = conn.execute(
+                    delete(Publication).where(
+                        Publication.key == copy_from,
+                        Publication.ready.is_(True),
+                        _stored_under(Publication) == base,
+                    )
+                ).rowcount
+                if taken != 1:
+                    raise StaleBase(f"publication {copy_from} went away or was taken over")
+                ours = table.c.publication_key == base
+                kept = conn.execute(
+                    select(func.count())
+                    .select_from(table)
+                    .where(ours, table.c.indicator_code.in_(copy_indicators))
+                ).scalar()
+                if kept != copy_rows:
+                    raise StaleBase(
+                        f"{kept} rows kept from publication {copy_from}, {copy_rows} expected"
+                    )
+                conn.execute(
+                    delete(table).where(ours, table.c.indicator_code.not_in(copy_indicators))
                 )
-                copied = conn.execute(insert(table).from_select(columns, source)).rowcount
-            if copy_from is not None and copied != copy_rows:
-                raise StaleBase(
-                    f"{copied} rows copied from publication {copy_from}, {copy_rows} expected"
-                )
-            conn.execute(delete(PublishedFigure).where(PublishedFigure.publication_key != key))
+            conn.execute(delete(table).where(table.c.publication_key != rows_key))
             conn.execute(delete(Publication).where(Publication.key != key, Publication.ready))
             for start in range(0, len(records), _CHUNK):
-                conn.execute(insert(PublishedFigure), records[start : start + _CHUNK])
+                conn.execute(insert(table), records[start : start + _CHUNK])
             conn.execute(
                 update(Publication)
                 .where(Publication.key == key)
                 .values(
                     ready=True,
                     seconds=seconds,
-                    figures=len(records) + copied,
+                    figures=len(records) + kept,
                     fingerprints=fingerprints,
                     rebuilt=rebuilt,
+                    stored_as=None if rows_key == key else rows_key,
                 )
             )
 
@@ -150,8 +186,14 @@ class PublishedGateway:
     ) -> pd.DataFrame:
         """The published figures of one audience, the slice asked for, oldest period first."""
         table = PublishedFigure.__table__
-        cols = [table.c[c] for c in columns] if columns else list(table.c)
-        stmt = select(*cols).where(table.c.publication_key == key, table.c.audience == audience)
+        cols = [
+            literal(key).label(c) if c == "publication_key" else table.c[c]
+            for c in (columns or [c.name for c in table.columns])
+        ]  # the key asked for, whichever key the rows are stored under
+        stmt = select(*cols).where(
+            table.c.publication_key == _stored_key(key).scalar_subquery(),
+            table.c.audience == audience,
+        )
         for col, wanted in (
             (table.c.indicator_code, indicators),
             (table.c.area_code, areas),
@@ -167,7 +209,10 @@ class PublishedGateway:
         table = PublishedFigure.__table__
         stmt = (
             select(table.c.period_label)
-            .where(table.c.publication_key == key, table.c.audience == audience)
+            .where(
+                table.c.publication_key == _stored_key(key).scalar_subquery(),
+                table.c.audience == audience,
+            )
             .distinct()
             .order_by(table.c.period_label)
         )
