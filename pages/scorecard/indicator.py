@@ -111,43 +111,55 @@ with c3:
 
 # -- the trend: the figure's published SPC chart --------------------------------------------------
 st.header("Trend and statistical process control")
-spc = publish.spc_chart(fig, series)
-target = None if pd.isna(fig["target"]) else float(fig["target"])  # never NaN
-trajectory = data.plan_trajectory(code, area) if ctx.audience == "signed_in" else None
-calendar = data.periods()
-calendar = list(
-    calendar[calendar["frequency"] == ind["frequency"]].sort_values("start_date")["label"]
-)
-if spc.empty:
+
+
+def _trend() -> dict:
+    """The SPC chart's spec and its words, from the published figures (made once per slice)."""
+    spc = publish.spc_chart(fig, series)
+    target = None if pd.isna(fig["target"]) else float(fig["target"])  # never NaN
+    trajectory = data.plan_trajectory(code, area) if ctx.audience == "signed_in" else None
+    calendar = data.periods()
+    calendar = list(
+        calendar[calendar["frequency"] == ind["frequency"]].sort_values("start_date")["label"]
+    )
     # no SPC published for this figure: the published values (hidden ones are None, drawn as
     # gaps), with why
-    source = upto[["period_label", "value"]]
-    if ctx.audience == "public" and (upto["hidden"] != "").any():
-        st.info(publish.HIDDEN_SPC)
-else:
-    source = spc
-options = dict(unit=unit, target=target, trajectory=trajectory, periods=calendar)
-point_kinds = dict(zip(upto["period_label"], kinds_of(upto), strict=True))
-trend_words = charts.spc_summary(source, f"{ind['title']} in {area_name}", **options)
-chart_specs.draw(  # built once per distinct figures, drawn on every rerun
-    chart_specs.built(
-        charts.spc_chart,
-        source,
-        f"{ind['title']}: {area_name}",
-        unit_title,
-        data_kinds=point_kinds,
-        key=(ctx.scope, code, area, period),  # everything the chart is made from
-        **options,
-    ),
-    alt=trend_words,
-)
-st.caption(trend_words)
-if "phase" in source and source["phase"].nunique() > 1 and "re-phased at" in ind["notes"]:
-    st.caption(
-        "Why the limits were re-calculated: "
-        + ind["notes"].split("re-phased at", 1)[-1].split(":", 1)[-1].strip()
+    source = upto[["period_label", "value"]] if spc.empty else spc
+    options = dict(unit=unit, target=target, trajectory=trajectory, periods=calendar)
+    point_kinds = dict(zip(upto["period_label"], kinds_of(upto), strict=True))
+    rephased = (
+        "phase" in source and source["phase"].nunique() > 1 and "re-phased at" in ind["notes"]
     )
-st.caption(charts.spc_key(source, target=target, trajectory=trajectory, data_kinds=point_kinds))
+    return {
+        "withheld": spc.empty and ctx.audience == "public" and (upto["hidden"] != "").any(),
+        "spec": chart_specs.vega_lite_spec(
+            charts.spc_chart(
+                source,
+                f"{ind['title']}: {area_name}",
+                unit_title,
+                data_kinds=point_kinds,
+                **options,
+            )  # fmt: skip
+        ),
+        "words": charts.spc_summary(source, f"{ind['title']} in {area_name}", **options),
+        "why_rephased": "Why the limits were re-calculated: "
+        + ind["notes"].split("re-phased at", 1)[-1].split(":", 1)[-1].strip()
+        if rephased
+        else "",
+        "key": charts.spc_key(source, target=target, trajectory=trajectory, data_kinds=point_kinds),
+    }
+
+
+# everything the chart and its words are made from: the viewer's publication (the data
+# version: plans' trajectories too), the indicator, area and period
+trend = data.shared((ctx.scope, code, area, period, "trend"), _trend)
+if trend["withheld"]:
+    st.info(publish.HIDDEN_SPC)
+chart_specs.draw(trend["spec"], alt=trend["words"])
+st.caption(trend["words"])
+if trend["why_rephased"]:
+    st.caption(trend["why_rephased"])
+st.caption(trend["key"])
 
 # -- the areas compared, for the period chosen ---------------------------------------------------
 st.header(f"Areas compared, {period}")
