@@ -56,6 +56,37 @@ def test_overview_shows_east_off_track_with_reasons(app_env):
     assert any("Off track:" in m.value for m in at.markdown)
 
 
+def _links(node) -> list:
+    """Every page link under ``node``, depth first."""
+    out = []
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "page_link":
+            out.append(child.proto)
+        out += _links(child)
+    return out
+
+
+@pytest.mark.parametrize(("viewer", "plans_links"), [(None, False), (BOARD, True)])
+def test_each_why_links_its_indicator_and_a_critical_one_the_plans_register(
+    app_env, viewer, plans_links
+):
+    """The links in the overview's "Why?"s go to the indicator page (the page of this run's
+    navigation, so the link needs no file lookup) for the indicator and area of the row; a
+    critical row's also to the recovery plans register, for those who may see plans."""
+    at = run_app(query={"area": "PA-EAST", "period": "2026-27 Q2"}, viewer=viewer)
+    whys = [_links(e) for e in at.expander if e.label.startswith("Why? ")]
+    assert whys
+    for links in whys:
+        assert links[0].label == "Open the indicator"
+        assert links[0].page == "indicator" and links[0].page_script_hash
+        assert "area=PA-EAST" in links[0].query_string and "indicator=" in links[0].query_string
+        assert [link.label for link in links[1:]] in ([], ["Recovery plans register"])
+    with_plans = [links for links in whys if len(links) == 2]
+    assert bool(with_plans) is plans_links  # VIO-01 is critical in the East
+    for links in with_plans:
+        assert links[1].page == "plans" and "period=2026-27" in links[1].query_string
+
+
 def test_overview_empty_state_for_a_period_not_yet_due(app_env):
     at = run_app(query={"period": "2026-27 Q3"})
     assert any(
