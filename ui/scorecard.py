@@ -307,20 +307,12 @@ def present_screens(themes: list[tuple[str, list[str]]], per_screen: int) -> lis
     return screens
 
 
-def overview_view(ctx, area: str, period: str) -> ScorecardView:
-    """The overview's :class:`ScorecardView` for this viewer's published figures, worked out
-    once per scope (:attr:`ui.context.Context.scope`), area, period and day, and shared by
-    every session (``st.cache_resource``: nothing is copied on a hit; it is never changed)."""
-    return _overview_view(
-        ctx.scope, area, period, data.today(), int(ctx.settings["return_due_days"]), ctx
-    )
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _overview_view(scope, area, period, today, due_days, _ctx):
+def _overview_view(ctx, area: str, period: str, today: date, due_days: int) -> ScorecardView:
+    """The :class:`ScorecardView` of this viewer's published figures for one area and period
+    (made for :func:`overview_page`, which keeps what it draws)."""
     from ui.context import LIST_COLUMNS
 
-    figures = _ctx.figures(areas=[area], columns=LIST_COLUMNS)
+    figures = ctx.figures(areas=[area], columns=LIST_COLUMNS)
     periods = data.periods()
     ends = dict(zip(periods["label"], periods["end_date"], strict=True))
     ind = data.indicators()
@@ -395,5 +387,5 @@ def overview_page(ctx, area: str, period: str, area_name: str) -> OverviewPage:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def _overview_page(scope, area, period, area_name, today, due_days, _ctx):
-    view = _overview_view(scope, area, period, today, due_days, _ctx)
+    view = _overview_view(_ctx, area, period, today, due_days)
     return overview_rows(_ctx.indicators, view, area_name, period)
