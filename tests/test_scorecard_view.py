@@ -90,3 +90,15 @@ def test_a_row_says_its_plan_and_leaves_out_what_is_not_there():
     assert "Plan in place: Approved, Violence &lt;Network&gt;; review 2027" in row.html
     assert "OUT OF DATE" not in row.html and "Out of date" not in row.why
     assert "latest:" not in row.html  # the figure is the period selected
+
+
+def test_summary_counts_each_indicator_once_and_critical_within_off_track():
+    from ui.scorecard import summary_counts
+
+    shown = pd.DataFrame(
+        {
+            "rag": ["red", "red", "amber", "green", "grey"],
+            "critical": [True, False, False, False, False],
+        }  # fmt: skip
+    )
+    assert summary_counts(shown) == {"off": 2, "critical": 1, "at_risk": 1, "on": 1}

@@ -179,13 +179,18 @@ def _periods_with_figures(frequency: str, version: tuple[str, int]) -> tuple[str
 
 def next_periods(label: str, n: int = 1) -> list[str]:
     """The ``n`` periods of the same frequency after ``label`` (e.g. the quarter now due)."""
+    return list(_next_periods(label, n, version()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _next_periods(label: str, n: int, version: tuple[str, int]) -> tuple[str, ...]:
     per = periods()
     freq = per.loc[per["label"] == label, "frequency"]
     if freq.empty:
-        return []
+        return ()
     same = per[per["frequency"] == freq.iloc[0]].sort_values("start_date")["label"].tolist()
     i = same.index(label)
-    return same[i + 1 : i + 1 + n]
+    return tuple(same[i + 1 : i + 1 + n])
 
 
 def plan_trajectory(indicator_code: str, area_code: str) -> dict[str, float] | None:

@@ -134,12 +134,22 @@ def scorecard_view(
     return ScorecardView(latest, figure, spark, stale)
 
 
-def summary_metrics(shown: pd.DataFrame) -> None:
+def summary_counts(shown: pd.DataFrame) -> dict[str, int]:
     """Counts of the verdicts shown; each indicator is counted once (critical ones are a
     part of the off-track count, not a second count)."""
-    judged = shown[shown["rag"] != "grey"]
-    off = int((judged["rag"] == "red").sum())
-    critical = int(shown["critical"].sum())
+    rag = shown["rag"]
+    return {
+        "off": int((rag == "red").sum()),
+        "critical": int(shown["critical"].sum()),
+        "at_risk": int((rag == "amber").sum()),
+        "on": int((rag == "green").sum()),
+    }
+
+
+def summary_metrics(shown: pd.DataFrame | dict) -> None:
+    """The verdicts shown, counted (:func:`summary_counts`, or its result)."""
+    counts = shown if isinstance(shown, dict) else summary_counts(shown)
+    off, critical = counts["off"], counts["critical"]
     cols = st.columns(3)
     cols[0].metric(
         "✖ Off track",
@@ -149,8 +159,8 @@ def summary_metrics(shown: pd.DataFrame) -> None:
     cols[0].caption(
         f"{critical} of them critical: a recovery plan is required" if critical else "None critical"
     )
-    cols[1].metric("▲ At risk", int((judged["rag"] == "amber").sum()))
-    cols[2].metric("✔ On track", int((judged["rag"] == "green").sum()))
+    cols[1].metric("▲ At risk", counts["at_risk"])
+    cols[2].metric("✔ On track", counts["on"])
 
 
 def plan_words(plan: dict) -> str:
@@ -330,6 +340,8 @@ class OverviewPage:
     the viewer): built once and drawn on every rerun."""
 
     shown: pd.DataFrame  # the key issues' and contributory factors' figures shown
+    counts: dict  # their verdicts counted (summary_counts)
+    kinds: tuple  # their data kinds, each once (for the DEMO DATA notice)
     sections: list  # [(heading, [(theme, [Row, or a caption for an indicator with none])])]
     context: list  # [(expander label, table)] of the context indicators
     parts: dict  # code -> indicator_row's arguments, to draw a row again with its plan
@@ -374,7 +386,8 @@ def overview_rows(indicators: pd.DataFrame, view: ScorecardView, area_name: str,
     ]
     key = indicators.loc[indicators["theme_kind"] != "context", "code"]
     shown = view.latest[view.latest["indicator_code"].isin(key)]
-    return OverviewPage(shown, sections, context, parts)
+    kinds = tuple(shown["data_kind"].unique())
+    return OverviewPage(shown, summary_counts(shown), kinds, sections, context, parts)
 
 
 def overview_page(ctx, area: str, period: str, area_name: str) -> OverviewPage:

@@ -28,8 +28,8 @@ if period is None or period not in quarters:
     st.stop()
 
 page = scorecard.overview_page(ctx, area, period, names.get(area, area))
-scorecard.demo_notice(page.shown["data_kind"])
-scorecard.summary_metrics(page.shown)
+scorecard.demo_notice(page.kinds)
+scorecard.summary_metrics(page.counts)
 
 # plan in place, for signed-in viewers who may see plans (plans are not public)
 plans = plan_views.plan_status(period, ctx)
