@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.conftest import free_port
 from tests.browser.helpers import ROOT, screenshot, wait_for_app
@@ -75,30 +76,54 @@ def test_no_axe_violations_in_the_embed(page, app_url, host_url, path, query, wi
     assert violations == []
 
 
+#: Elements that stick out to the right of the window (bar those that scroll by design).
+OVERFLOW = """() => [...document.querySelectorAll('[data-testid=stMain] *')]
+    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+        && getComputedStyle(e).overflowX !== 'auto' && !e.closest('[style*="overflow"]')
+        && !e.closest('[data-testid=stDataFrame], [data-testid=stTable], .stVegaLiteChart,'
+            + ' [data-testid=stDeckGlJsonChart], [data-testid=stExpanderDetails]'))
+    .slice(0, 5).map(e => e.tagName + ' ' + (e.getAttribute('data-testid') || '')
+        + ' ' + e.textContent.slice(0, 40))"""
+#: The app's stacked tables as laid out: row display, header height, headers, cell labels.
+STACKED = """() => [...document.querySelectorAll('table.csa-stack')].map(t => ({
+    rows: getComputedStyle(t.querySelector('tbody tr')).display,
+    head: t.querySelector('thead').getBoundingClientRect().height,
+    heads: t.querySelectorAll('thead th').length,
+    labels: [...t.querySelectorAll('tbody td')].every(td => td.dataset.label
+        && getComputedStyle(td, '::before').content.includes(td.dataset.label))}))"""
+#: Each spine chart's widest bar as a share of the chart's width.
+SPINE_PLOTS = """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
+    .filter(c => c.querySelector('.mark-text text') && c.querySelector('.mark-rect'))
+    .map(c => Math.max(0, ...[...c.querySelectorAll('.mark-rect path')]
+        .map(p => p.getBoundingClientRect().width)) / c.getBoundingClientRect().width)"""
+
+
+def _settled(frame, measure: str, ready: str, timeout: int = 20_000):
+    """``measure`` (a JS function) once ``ready`` (a JS expression of its result, ``found``)
+    holds, or after ``timeout`` ms: the caller asserts on what it returns either way."""
+    try:
+        frame.wait_for_function(f"() => {{ const found = ({measure})(); return {ready}; }}",
+                                timeout=timeout)  # fmt: skip
+    except PlaywrightTimeout:
+        pass
+    return frame.evaluate(measure)
+
+
 @pytest.mark.parametrize("width", [320, 390])
 @pytest.mark.parametrize(("path", "query"), PAGES, ids=[p or "overview" for p, _ in PAGES])
 def test_reflows_to_320_px_without_sideways_scrolling(page, app_url, host_url, path, query, width):
     frame = _framed(page, host_url, app_url, path, query, width)
-    overflow = frame.evaluate(
-        """() => [...document.querySelectorAll('[data-testid=stMain] *')]
-            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
-                && getComputedStyle(e).overflowX !== 'auto' && !e.closest('[style*="overflow"]')
-                && !e.closest('[data-testid=stDataFrame], [data-testid=stTable], .stVegaLiteChart,'
-                    + ' [data-testid=stDeckGlJsonChart], [data-testid=stExpanderDetails]'))
-            .slice(0, 5).map(e => e.tagName + ' ' + (e.getAttribute('data-testid') || '')
-                + ' ' + e.textContent.slice(0, 40))"""
-    )
+    # the script has finished, but the browser may still be laying the page out (styles,
+    # charts drawn after the run): each check waits for its condition, then asserts it
+    overflow = _settled(frame, OVERFLOW, "found.length === 0")
     scroll_width = frame.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width and overflow == []
     # the app's own tables are stacked rows: each row a card, each cell named by its column
     # (its data-label drawn before it), the header row out of sight but still in the page
-    stacked = frame.evaluate(
-        """() => [...document.querySelectorAll('table.csa-stack')].map(t => ({
-            rows: getComputedStyle(t.querySelector('tbody tr')).display,
-            head: t.querySelector('thead').getBoundingClientRect().height,
-            heads: t.querySelectorAll('thead th').length,
-            labels: [...t.querySelectorAll('tbody td')].every(td => td.dataset.label
-                && getComputedStyle(td, '::before').content.includes(td.dataset.label))}))"""
+    stacked = _settled(
+        frame,
+        STACKED,
+        f"found.length >= {5 if path == 'area' else 0} && found.every(t => t.rows === 'block')",
     )
     if path == "area":
         assert len(stacked) >= 5  # a table per theme
@@ -114,12 +139,7 @@ def test_reflows_to_320_px_without_sideways_scrolling(page, app_url, host_url, p
     )
     assert sidebar == 0 and frame.get_by_role("button", name="Menu").is_visible()
     if path == "area":  # the spine charts: names above the bars, the plot the chart's width
-        plots = frame.evaluate(
-            """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]
-                .filter(c => c.querySelector('.mark-text text') && c.querySelector('.mark-rect'))
-                .map(c => Math.max(0, ...[...c.querySelectorAll('.mark-rect path')]
-                    .map(p => p.getBoundingClientRect().width)) / c.getBoundingClientRect().width)"""
-        )
+        plots = _settled(frame, SPINE_PLOTS, "found.length >= 2 && found.every(s => s > 0.75)")
         assert len(plots) >= 2 and all(share > 0.75 for share in plots), plots
 
 
