@@ -71,8 +71,8 @@ def _keyed_page():
     st.session_state["same"] = same is first
     st.session_state["other"] = other is not first and "B" in str(other["title"])
     made = []
-    one = data.shared(("files", 1), lambda: made.append(1) or b"x")
-    two = data.shared(("files", 1), lambda: made.append(2) or b"y")
+    one = data.shared("files", (1,), lambda: made.append(1) or b"x")
+    two = data.shared("files", (1,), lambda: made.append(2) or b"y")
     st.session_state["shared"] = (one, two, made)
 
 

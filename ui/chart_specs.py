@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui import data
+
 
 def vega_lite_spec(chart) -> dict:
     """The Vega-Lite spec that ``st.altair_chart(chart)`` sends, made the way it makes it
@@ -37,15 +39,10 @@ def built(build, *args, key: tuple | None = None, **kwargs) -> dict:
     slice), so a rerun does not hash the frames again."""
     name = f"{build.__module__}.{build.__qualname__}"
     if key is not None:
-        return _built_for(name, key, args, kwargs, build)
+        return data.shared(name, key, lambda: vega_lite_spec(build(*args, **kwargs)))
     return _built(name, args, kwargs, build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
 def _built(name: str, args: tuple, kwargs: dict, _build) -> dict:
     return vega_lite_spec(_build(*args, **kwargs))
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _built_for(name: str, key: tuple, _args: tuple, _kwargs: dict, _build) -> dict:
-    return vega_lite_spec(_build(*_args, **_kwargs))

@@ -89,15 +89,15 @@ def _table(name: str, version: tuple[str, int]) -> pd.DataFrame:
     return _shared_table(name, version).copy(deep=False)
 
 
-def shared(key: tuple, make):
-    """``make()``, made once per ``key`` and shared by every session (``st.cache_resource``):
-    for results such as download files, whose key (e.g. :attr:`ui.context.Context.scope`
-    and the slice) names everything they are made from. Never change what it returns."""
-    return _shared(key, make)
+def shared(what: str, key: tuple, make):
+    """``make()``, made once per ``what`` (the kind of result, e.g. "indicator csv") and
+    ``key`` (everything it is made from, e.g. :attr:`ui.context.Context.scope` and the
+    slice), and shared by every session (``st.cache_resource``). Never change it."""
+    return _shared(what, key, make)
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _shared(key: tuple, _make):
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _shared(what: str, key: tuple, _make):
     return _make()
 
 

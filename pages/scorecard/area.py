@@ -277,7 +277,11 @@ for theme, group in themes.items():
     if not group:
         continue
     st.subheader(theme, anchor=False)
-    table = data.shared((ctx.scope, area, period, theme), lambda group=group: _theme_table(group))
+    table = data.shared(
+        "area theme table",
+        (ctx.scope, area, period, theme),
+        lambda group=group: _theme_table(group),
+    )
     st.markdown(table, unsafe_allow_html=True)
     for ind in group:
         row = mine_rows[ind["code"]]

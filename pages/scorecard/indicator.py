@@ -152,7 +152,7 @@ def _trend() -> dict:
 
 # everything the chart and its words are made from: the viewer's publication (the data
 # version: plans' trajectories too), the indicator, area and period
-trend = data.shared((ctx.scope, code, area, period, "trend"), _trend)
+trend = data.shared("indicator trend", (ctx.scope, code, area, period), _trend)
 if trend["withheld"]:
     st.info(publish.HIDDEN_SPC)
 chart_specs.draw(trend["spec"], alt=trend["words"])
@@ -286,14 +286,14 @@ stem = f"{code}_{area_name.replace(' ', '_')}"
 d1, d2 = st.columns(2)
 once = (ctx.scope, code, area, period)  # the files are made once for this slice
 d1.download_button(
-    "Download CSV", data.shared(once + ("csv",), lambda: csv_bytes(download)), f"{stem}.csv",
+    "Download CSV", data.shared("indicator csv", once, lambda: csv_bytes(download)), f"{stem}.csv",
     "text/csv",
 )  # fmt: skip
 note = f"DEMO DATA: {demo_words}" if demo_words else f"Source: {ind['source']}"
 d2.download_button(
     "Download Excel",
     data.shared(
-        once + ("xlsx",), lambda: excel_bytes({"Figures": download}, notes={"Figures": note})
+        "indicator xlsx", once, lambda: excel_bytes({"Figures": download}, notes={"Figures": note})
     ),
     f"{stem}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -79,10 +79,12 @@ if figures is None or figures.empty or (figures["value"].isna() & (figures["hidd
 
 # the rows and the map are made once for this slice (and serialised once), drawn every rerun
 once = (ctx.scope, code, period, level)
-rows = data.shared(once, lambda: maps.map_rows(figures, data.areas(), level, ind))
+rows = data.shared("map rows", once, lambda: maps.map_rows(figures, data.areas(), level, ind))
 rows = rows.copy(deep=False)
 deck, classes = data.shared(
-    once + (colour_by,), lambda: maps.build_deck(rows, level, colour_by, ind, period, frozen=True)
+    "map deck",
+    once + (colour_by,),
+    lambda: maps.build_deck(rows, level, colour_by, ind, period, frozen=True),
 )
 # the banner follows the figures drawn: a real return for a normally-demo indicator is real
 has_figure = ~rows["missing"]
