@@ -339,9 +339,8 @@ class OverviewPage:
     """Everything the overview draws for one area and period, but plans (which depend on
     the viewer): built once and drawn on every rerun."""
 
-    shown: pd.DataFrame  # the key issues' and contributory factors' figures shown
-    counts: dict  # their verdicts counted (summary_counts)
-    kinds: tuple  # their data kinds, each once (for the DEMO DATA notice)
+    counts: dict  # the key issues' and contributory factors' verdicts, counted
+    kinds: tuple  # those figures' data kinds, each once (for the DEMO DATA notice)
     sections: list  # [(heading, [(theme, [Row, or a caption for an indicator with none])])]
     context: list  # [(expander label, table)] of the context indicators
     parts: dict  # code -> indicator_row's arguments, to draw a row again with its plan
@@ -387,7 +386,7 @@ def overview_rows(indicators: pd.DataFrame, view: ScorecardView, area_name: str,
     key = indicators.loc[indicators["theme_kind"] != "context", "code"]
     shown = view.latest[view.latest["indicator_code"].isin(key)]
     kinds = tuple(shown["data_kind"].unique())
-    return OverviewPage(shown, summary_counts(shown), kinds, sections, context, parts)
+    return OverviewPage(summary_counts(shown), kinds, sections, context, parts)
 
 
 def overview_page(ctx, area: str, period: str, area_name: str) -> OverviewPage:
