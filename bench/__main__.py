@@ -304,6 +304,23 @@ def markdown(results: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def scaled(base: Path, tmp: Path, label: str, grow, factor: int, reruns: int) -> dict:
+    """The pages on a copy of the 1x database grown by ``grow(db, factor)`` (a generator of
+    :mod:`bench.scale`) and published again."""
+    path = tmp / f"{label.replace(' ', '-')}.db"
+    shutil.copy(base, path)
+    db = Database(f"sqlite:///{path}")
+    try:
+        print(f"making {label} through the gateway")
+        grow(db, factor)
+        t = time.perf_counter()
+        publish.ensure(db, csa_config.load())
+        print(f"  published {label} in {time.perf_counter() - t:.1f} s")
+        return pages(db, db.url, label, reruns)
+    finally:
+        db.dispose()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=int, nargs="*", default=[10],
@@ -329,28 +346,13 @@ def main(argv=None) -> int:
         db = Database(f"sqlite:///{base}")
         results["pages"]["1x"] = pages(db, db.url, "1x", args.reruns)
         for factor in args.scale:
-            path = tmp / f"{factor}x.db"
-            shutil.copy(base, path)
-            big = Database(f"sqlite:///{path}")
-            print(f"making {factor}x data through the gateway")
-            scale.multiply_indicators(big, factor)
-            t = time.perf_counter()
-            publish.ensure(big, csa_config.load())
-            print(f"  published {factor}x in {time.perf_counter() - t:.1f} s")
-            results["pages"][f"{factor}x"] = pages(big, big.url, f"{factor}x", args.reruns)
-            big.dispose()
+            results["pages"][f"{factor}x"] = scaled(
+                base, tmp, f"{factor}x", scale.multiply_indicators, factor, args.reruns
+            )
         for factor in args.history:
-            path = tmp / f"history-{factor}x.db"
-            shutil.copy(base, path)
-            long = Database(f"sqlite:///{path}")
-            print(f"making {factor}x the history through the gateway")
-            scale.extend_history(long, factor)
-            t = time.perf_counter()
-            publish.ensure(long, csa_config.load())
-            print(f"  published {factor}x the history in {time.perf_counter() - t:.1f} s")
-            label = f"{factor}x{HISTORY}"
-            results["pages"][label] = pages(long, long.url, label, args.reruns)
-            long.dispose()
+            results["pages"][f"{factor}x{HISTORY}"] = scaled(
+                base, tmp, f"{factor}x{HISTORY}", scale.extend_history, factor, args.reruns
+            )
         if args.sessions:
             print("concurrent sessions on the overview (1x)")
             results["concurrency"] = concurrency(db.url, tuple(args.sessions), servers=args.servers)
