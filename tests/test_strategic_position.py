@@ -4,9 +4,7 @@ benchmark, Lancashire ranked only against comparators that are given."""
 import pandas as pd
 import pytest
 
-from csa.strategic.population import area_populations
-from csa.strategic.position import band, relative_position
-from csa.strategic.rounds import partnership_codes
+from csa.strategic.position import band, position_from_database, relative_position
 
 MEMBERS = pd.DataFrame(
     {
@@ -111,15 +109,7 @@ def test_band(rank, n, words):
 
 def test_position_from_the_bundled_data(db):
     issues = pd.DataFrame({"code": ["VIOLENCE"], "indicator_codes": ["REC-VWI,REC-VWOI"]})
-    rec = [c for c in db.indicators()["code"] if c.startswith("REC-")]
-    members = db.area_members()
-    pos = relative_position(
-        issues,
-        db.observations(indicator_codes=rec),
-        area_populations(db.populations(), members),
-        partnership_codes(db),
-        members,
-    ).set_index("area_code")
+    pos = position_from_database(db, issues).set_index("area_code")
     # Ribble Valley has the lowest violence rate of the 14 and Blackpool the highest
     assert pos.loc["E07000124", "rank"] == 1
     assert pos.loc["E06000009", "rank"] == 14

@@ -24,8 +24,8 @@ from csa.catalogue import RECORDED_CRIME_PERIOD
 from csa.config import data_dir
 from csa.strategic import costs
 from csa.strategic.model import default_issues
-from csa.strategic.population import area_populations, population_year_used
-from csa.strategic.position import relative_position
+from csa.strategic.population import population_year_used
+from csa.strategic.position import position_from_database
 from csa.strategic.rounds import partnership_codes
 from csa.strategic.scoring import AssessmentError
 from ui import data, maps
@@ -270,16 +270,7 @@ def issue_position(version: tuple[str, int]) -> pd.DataFrame:
     issues = (
         db.assessment_issues(int(rounds.iloc[-1]["id"])) if not rounds.empty else default_issues()
     )
-    rec = [c for c in db.indicators()["code"] if str(c).startswith("REC-")]
-    members = db.area_members()
-    pos = relative_position(
-        issues,
-        db.observations(indicator_codes=rec),
-        area_populations(db.populations(), members),
-        partnership_codes(db),
-        members,
-    )
-    return pos.merge(
+    return position_from_database(db, issues).merge(
         issues[["code", "name", "indicator_codes"]].rename(
             columns={"code": "issue_code", "name": "issue"}
         ),

@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 from csa.areas import PAN_LANCASHIRE, POLICING_AREAS, UNASSIGNED
+from csa.strategic.population import area_populations
+from csa.strategic.rounds import partnership_codes
 
 POSITION_COLUMNS = [
     "issue_code",
@@ -162,3 +164,18 @@ def relative_position(
     if not rows:
         return pd.DataFrame(columns=POSITION_COLUMNS)
     return pd.concat(rows, ignore_index=True)[POSITION_COLUMNS]
+
+
+def position_from_database(db, issues: pd.DataFrame) -> pd.DataFrame:
+    """:func:`relative_position` of ``issues`` from the gateway ``db``: its current recorded
+    crime (the REC-* figures), populations by area (groupings included), partnerships and
+    area groupings."""
+    rec = [c for c in db.indicators()["code"] if str(c).startswith("REC-")]
+    members = db.area_members()
+    return relative_position(
+        issues,
+        db.observations(indicator_codes=rec),
+        area_populations(db.populations(), members),
+        partnership_codes(db),
+        members,
+    )
