@@ -26,6 +26,7 @@ class Setting:
     name: str
     default: Any
     help: str
+    minimum: Any = None  # the least value allowed, when there is one
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -71,6 +72,13 @@ SETTINGS: tuple[Setting, ...] = (
         True,
         "Also critical when the latest point is special-cause concern and SPC assurance "
         "against the target is 'fail'.",
+    ),
+    Setting(
+        "rows_per_page",
+        50,
+        "Indicators listed at a time on the overview and the area profile; with more, the "
+        "page offers the next ones (?page=2), and its summary still counts them all.",
+        minimum=1,
     ),
     Setting(
         "return_due_days",
@@ -144,15 +152,22 @@ def _coerce(setting: Setting, raw: Any, where: str) -> Any:
                 return False
             raise ValueError(raw)
         if isinstance(default, int):
-            return int(raw)
-        if isinstance(default, float):
-            return float(raw)
-        return str(raw)
+            value = int(raw)
+        elif isinstance(default, float):
+            value = float(raw)
+        else:
+            return str(raw)
     except (TypeError, ValueError):
         raise ConfigError(
             f"{where}: setting '{setting.name}' has value {raw!r}; expected a "
             f"{type(default).__name__} like {default!r}"
         ) from None
+    if setting.minimum is not None and value < setting.minimum:
+        raise ConfigError(
+            f"{where}: setting '{setting.name}' has value {raw!r}; it must be "
+            f"{setting.minimum} or more"
+        )
+    return value
 
 
 def config_path() -> Path:

@@ -44,6 +44,7 @@ def test_relative_sqlite_path_is_taken_from_the_repository_top(tmp_path):
         ("nonsense = 1\n", "unknown setting 'nonsense'"),
         ('suppression_threshold = "five"\n', "setting 'suppression_threshold' has value 'five'"),
         ("title = \n", "not valid TOML"),
+        ("rows_per_page = 0\n", "setting 'rows_per_page' has value 0; it must be 1 or more"),
     ],
 )
 def test_bad_config_gives_a_clear_error(tmp_path, text, message):

@@ -296,6 +296,42 @@ def test_area_profile_shows_every_indicator_against_lancashire(shared_db, observ
     assert 0 < compared <= 48
 
 
+def _whys(at) -> list[str]:
+    return [e.label for e in at.expander if e.label.startswith("Why?")]
+
+
+def test_a_long_area_profile_is_shown_a_page_at_a_time_and_counts_them_all(shared_db, monkeypatch):
+    query = {"area": BURNLEY, "period": QUARTER}
+    whole = run("pages/scorecard/area.py", query)
+    counts = {m.label: m.value for m in whole.metric}
+    assert len(_whys(whole)) == 48 and not [s for s in whole.selectbox if s.key == "qp_page"]
+
+    monkeypatch.setenv("CSA_ROWS_PER_PAGE", "20")
+    at = run("pages/scorecard/area.py", query)
+    picker = next(s for s in at.selectbox if s.key == "qp_page")
+    pages = len(picker.options)
+    assert pages >= 3 and picker.options[0].startswith("Indicators 1 to 20 of ")
+    seen = []
+    for n in range(1, pages + 1):
+        at = next(s for s in at.selectbox if s.key == "qp_page").select(str(n)).run()
+        assert not at.exception
+        whys = _whys(at)
+        assert len(whys) <= 20
+        # the spine charts in words follow the page: only its indicators
+        said = " ".join(
+            m.value
+            for e in at.expander
+            if e.label.startswith("The chart in words")
+            for m in e.markdown
+        )
+        codes = {w.split()[1] for w in whys}
+        assert set(re.findall(r"- ([A-Z]+-[A-Z0-9-]+) ", said)) <= codes
+        # the counts above are of every indicator, whichever page is shown
+        assert {m.label: m.value for m in at.metric} == counts
+        seen += whys
+    assert sorted(seen) == sorted(_whys(whole))  # every indicator's reasons once, on some page
+
+
 def test_area_profile_shows_monthly_indicators_at_their_latest_real_month(shared_db):
     at = run("pages/scorecard/area.py", {"area": BURNLEY, "period": QUARTER})
     published = published_figures(

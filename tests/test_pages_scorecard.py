@@ -9,7 +9,7 @@ from streamlit import dataframe_util
 
 from csa import config as csa_config
 from csa import exports, publish
-from tests.conftest import app_test, open_page, reachable
+from tests.conftest import app_test, open_page, reachable, row_title, scorecard_rows
 from ui import charts
 from ui.session import Viewer
 
@@ -592,3 +592,38 @@ def test_embed_has_its_own_menu_of_the_public_pages(app_env, embedded, expected)
     at = run_app(embedded=embedded)
     assert _menus(at) == expected
     assert not at.sidebar.children or not embedded  # nothing written to the sidebar
+
+
+def _listed(at) -> list[str]:
+    """The overview's indicators as listed: each row's title, or its "no figure" caption."""
+    rows = [row_title(cells) for cells in scorecard_rows(at)]
+    return rows + [c.value.split(":")[0] for c in at.caption if ": no figure for " in c.value]
+
+
+def test_a_long_overview_is_shown_a_page_at_a_time_and_counts_them_all(app_env, monkeypatch):
+    query = {"area": "PA-EAST", "period": "2026-27 Q2"}
+    whole = run_app(query=query)
+    everything = _listed(whole)
+    counts = {m.label: m.value for m in whole.metric}
+    assert not [s for s in whole.selectbox if s.key == "qp_page"]  # one page holds them all
+    assert len(everything) > 5
+
+    monkeypatch.setenv("CSA_ROWS_PER_PAGE", "5")
+    at = run_app(query=query)
+    picker = next(s for s in at.selectbox if s.key == "qp_page")
+    pages = -(-len(everything) // 5)
+    assert picker.options == [f"Indicators {n * 5 + 1} to {min(len(everything), n * 5 + 5)} "
+                              f"of {len(everything)}" for n in range(pages)]  # fmt: skip
+    seen = []
+    for n in range(1, pages + 1):
+        picker = next(s for s in at.selectbox if s.key == "qp_page")
+        at = picker.select(str(n)).run()
+        assert not at.exception
+        assert at.query_params["page"] in (str(n), [str(n)])  # the address bar holds it
+        listed = _listed(at)
+        assert 1 <= len(listed) <= 5
+        # the counts above are of every indicator, whichever page is shown
+        assert {m.label: m.value for m in at.metric} == counts
+        seen += listed
+    assert sorted(seen) == sorted(everything)  # every indicator once, on some page
+    assert any(f"(page {pages} of {pages})" in c.value for c in at.caption)

@@ -341,7 +341,7 @@ class OverviewPage:
 
     counts: dict  # the key issues' and contributory factors' verdicts, counted
     kinds: tuple  # those figures' data kinds, each once (for the DEMO DATA notice)
-    sections: list  # [(heading, [(theme, [Row, or a caption for an indicator with none])])]
+    entries: tuple  # ((heading, theme, Row or a caption for an indicator with none), ...)
     context: list  # [(expander label, table)] of the context indicators
     parts: dict  # code -> indicator_row's arguments, to draw a row again with its plan
 
@@ -349,20 +349,37 @@ class OverviewPage:
         ind, fig, values, kw = self.parts[code]
         return indicator_row(ind, fig, values, plan=plan, **kw)
 
+    @property
+    def total(self) -> int:
+        """How many indicators the page lists (those with no figure here too)."""
+        return len(self.entries)
+
+    def sections(self, rows: slice = slice(None)) -> list:
+        """The entries ``rows`` (a page of them: :mod:`csa.paging`) under their headings:
+        ``[(heading, [(theme, [Row or caption, ...])])]``, each heading and theme once."""
+        out: list = []
+        for heading, theme, row in self.entries[rows]:
+            if not out or out[-1][0] != heading:
+                out.append((heading, []))
+            themes = out[-1][1]
+            if not themes or themes[-1][0] != theme:
+                themes.append((theme, []))
+            themes[-1][1].append(row)
+        return out
+
 
 def overview_rows(indicators: pd.DataFrame, view: ScorecardView, area_name: str, period: str):
     """The :class:`OverviewPage` of a :class:`ScorecardView` (``indicators``: those the
     viewer may see, in order)."""
-    sections, parts = [], {}
+    entries, parts = [], {}
     for kind, heading in SECTIONS:
         themed = indicators[indicators["theme_kind"] == kind]
-        themes = []
         for theme, group in themed.groupby("theme_name", sort=False):
-            rows = []
             for ind in group.to_dict("records"):
                 code = ind["code"]
                 if code not in view.figure:
-                    rows.append(f"{ind['title']}: no figure for {area_name} up to {period}.")
+                    caption = f"{ind['title']}: no figure for {area_name} up to {period}."
+                    entries.append((heading, theme, caption))
                     continue
                 kw = {
                     "area_name": area_name,
@@ -370,10 +387,7 @@ def overview_rows(indicators: pd.DataFrame, view: ScorecardView, area_name: str,
                     "stale": view.stale.get(code, False),
                 }
                 parts[code] = (ind, view.figure[code], view.spark.get(code, []), kw)
-                rows.append(indicator_row(*parts[code][:3], **kw))
-            themes.append((theme, rows))
-        if themes:
-            sections.append((heading, themes))
+                entries.append((heading, theme, indicator_row(*parts[code][:3], **kw)))
     context = [
         (
             f"{theme} ({len(group)} indicators)",
@@ -386,7 +400,7 @@ def overview_rows(indicators: pd.DataFrame, view: ScorecardView, area_name: str,
     key = indicators.loc[indicators["theme_kind"] != "context", "code"]
     shown = view.latest[view.latest["indicator_code"].isin(key)]
     kinds = tuple(shown["data_kind"].unique())
-    return OverviewPage(summary_counts(shown), kinds, sections, context, parts)
+    return OverviewPage(summary_counts(shown), kinds, tuple(entries), context, parts)
 
 
 def overview_page(ctx, area: str, period: str, area_name: str) -> OverviewPage:

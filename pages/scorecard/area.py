@@ -23,6 +23,7 @@ from ui import (
     data,
     filters,
     navigation,
+    paging,
     relative_views,
     scorecard,
 )
@@ -164,13 +165,20 @@ st.caption(
     "compared: a district's count and Lancashire's total are not like for like)."
 )
 
+# the indicators below (spine charts, tables, reasons), in theme order: a page of them at a
+# time when there are many (the counts above are of them all)
+listed = [ind for ind in area_profile.records(ctx, indicators) if not pd.isna(ind["theme_name"])]
+shown_page = paging.pick(ctx, len(listed))
+listed = listed[shown_page.rows]
+on_page = indicators[indicators["code"].isin([ind["code"] for ind in listed])]
+
 SECTIONS = [("quarterly", f"CSA priorities, {period}")]
 if "monthly" in section_period:
     SECTIONS.append(("monthly", f"Police.uk crime and anti-social behaviour, {_latest('monthly')}"))
 if "annual" in section_period:
     SECTIONS.append(("annual", f"Police recorded crime, {_latest('annual')}"))
 for freq, heading in SECTIONS:
-    inds = indicators[indicators["frequency"] == freq]
+    inds = on_page[on_page["frequency"] == freq]
     # made once per publication, area and quarter (area_profile), drawn on every rerun
     frame, spec = area_profile.spine(
         ctx,
@@ -267,19 +275,18 @@ table.csa-profile th:nth-child(5) {width:15%} table.csa-profile td:nth-child(2) 
     unsafe_allow_html=True,
 )
 st.header(f"{name}: the figures")
-themes: dict[str, list[dict]] = {}  # each theme's indicators with a figure here, in order
-for ind in area_profile.records(ctx, indicators):
-    if not pd.isna(ind["theme_name"]):
-        got = themes.setdefault(ind["theme_name"], [])
-        if ind["code"] in mine_rows:
-            got.append(ind)
+themes: dict[str, list[dict]] = {}  # each theme's indicators on this page with a figure here
+for ind in listed:
+    got = themes.setdefault(ind["theme_name"], [])
+    if ind["code"] in mine_rows:
+        got.append(ind)
 for theme, group in themes.items():
     if not group:
         continue
     st.subheader(theme, anchor=False)
     table = data.shared(
         "area theme table",
-        (ctx.scope, area, period, theme),
+        (ctx.scope, area, period, theme, shown_page.start, shown_page.stop),
         lambda group=group: _theme_table(group),
     )
     st.markdown(table, unsafe_allow_html=True)
@@ -296,6 +303,7 @@ for theme, group in themes.items():
                 icon=":material/show_chart:",
                 query_params={"indicator": ind["code"], "area": area},
             )
+paging.caption(shown_page)
 
 # -- the area against England and Wales, and its context ----------------------------------
 data_dir = csa_config.data_dir(ctx.settings)

@@ -5,7 +5,7 @@ once per publication (ui.scorecard.overview_page) and drawn as one element."""
 import streamlit as st
 
 from csa.areas import PAN_LANCASHIRE
-from ui import context, data, filters, plan_views, scorecard
+from ui import context, data, filters, paging, plan_views, scorecard
 
 ctx = context.current()
 st.title("Community Safety Agreement scorecard")
@@ -31,9 +31,11 @@ page = scorecard.overview_page(ctx, area, period, names.get(area, area))
 scorecard.demo_notice(page.kinds)
 scorecard.summary_metrics(page.counts)
 
+# a page of the indicators when there are more than a screen of them (the counts are of all)
+shown = paging.pick(ctx, page.total)
 # plan in place, for signed-in viewers who may see plans (plans are not public)
 plans = plan_views.plan_status(period, ctx)
-for heading, themes in page.sections:
+for heading, themes in page.sections(shown.rows):
     st.header(heading)
     for theme, rows in themes:
         st.subheader(theme)
@@ -46,6 +48,7 @@ for heading, themes in page.sections:
                     row.code, plans[row.code] | {"state": plans[row.code]["state_words"]}
                 )
             scorecard.draw_row(row, ctx)
+paging.caption(shown)
 
 if page.context:
     st.header("Context: real police figures")
