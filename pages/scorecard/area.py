@@ -9,7 +9,6 @@ The quarterly CSA indicators follow the quarter chosen; each monthly (police.uk)
 
 import html
 
-import pandas as pd
 import streamlit as st
 
 from csa import config as csa_config
@@ -50,134 +49,36 @@ period = filters.period_select(
 )
 name = names.get(area, area)
 
-indicators = ctx.indicators.sort_values(["theme_order", "sort_order"])
-titles = dict(zip(indicators["code"], indicators["title"], strict=True))
-
-# each monthly or annual indicator at its own latest real period (its last period when it
-# has only demo figures); the quarterly CSA indicators at the quarter chosen
-own_period = area_profile.own_periods(ctx, indicators["code"])
-period_end = dict(
-    zip(data.periods()["label"], pd.to_datetime(data.periods()["end_date"]), strict=True)
-)
-
-
-def _age(label: str) -> str:
-    """How old a period is, from its end to today: "3 years 1 month old"."""
-    end = period_end.get(label)
-    if end is None or pd.isna(end):
-        return "age unknown"
-    today = pd.Timestamp(data.today())
-    years, months = divmod(max(0, (today.year - end.year) * 12 + today.month - end.month), 12)
-    words = [f"{years} year{'s' if years != 1 else ''}"] if years else []
-    if months or not years:
-        words.append(f"{months} month{'s' if months != 1 else ''}")
-    return " ".join(words) + " old"
-
-
-# the published figures shown: this viewer's audience, one query per section (read once per
-# publication: area_profile)
-frames, section_period = [], {}
-for freq in ("quarterly", "monthly", "annual"):
-    codes = list(indicators.loc[indicators["frequency"] == freq, "code"])
-    if freq == "quarterly":
-        if codes and period in quarters:
-            frames.append(area_profile.figures(ctx, indicators=codes, periods=[period]))
-        continue
-    own = {c: own_period[c] for c in codes if own_period.get(c)}
-    if not own:
-        continue
-    got = area_profile.figures(ctx, indicators=list(own), periods=sorted(set(own.values())))
-    frames.append(got[got["period_label"] == got["indicator_code"].map(own)])
-    labels = sorted(set(own.values()), key=lambda lb: period_end.get(lb, pd.Timestamp(0)))
-    section_period[freq] = labels[-1]
-figures = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+# everything above the list, and what the list draws from: made once per viewer's scope,
+# area, quarter and day (area_profile.glance), drawn on every rerun
+glance = area_profile.glance(ctx, area, period, quarters, name)
+titles, figures, hidden = glance.titles, glance.figures, set(glance.hidden)
+mine_rows, pan_rows = glance.mine_rows, glance.pan_rows
 if period is None or period not in quarters:
     scorecard.empty_state(period or "this quarter")
-mine_all = figures[figures["area_code"] == area] if not figures.empty else figures
-if mine_all.empty or (mine_all["value"].isna() & (mine_all["hidden"] == "")).all():
+if not glance.has_figures:
     st.info(f"There are no figures for {name} to show yet.")
     st.stop()
-
-scorecard.demo_notice(figures["data_kind"].unique())  # the kinds shown, each once
-hidden = set(
-    zip(
-        figures.loc[figures["hidden"] != "", "indicator_code"],
-        figures.loc[figures["hidden"] != "", "area_code"],
-        strict=True,
-    )
-)
-mine = mine_all.set_index("indicator_code")
-# the area's and Lancashire's figures by indicator, as records (made once per key)
-mine_rows = area_profile.by_code(ctx, figures, area, period)
-pan_rows = area_profile.by_code(ctx, figures, PAN_LANCASHIRE, period)
-
-
-def _latest(freq: str) -> str:
-    """A section's period in words and how old it is."""
-    label = section_period[freq]
-    words = scorecard.period_name(label, freq)
-    real = (figures.loc[figures["period_label"] == label, "data_kind"] == "real").any()
-    stale = scorecard.is_stale(
-        period_end.get(label), freq, data.today(), int(ctx.settings["return_due_days"])
-    )
-    return (
-        f"{words} ({'real figures; ' if real else ''}latest held, {_age(label)}"
-        + ("; out of date" if stale else "")
-        + ")"
-    )
-
+scorecard.demo_notice(glance.kinds)  # the kinds shown, each once
 
 # -- at a glance ----------------------------------------------------------------------------
 st.header(f"How {name} compares with Lancashire")
-shown = mine[[(c, area) not in hidden for c in mine.index]]
 if area == PAN_LANCASHIRE:
     st.caption(
         "Pan-Lancashire is the benchmark itself, so nothing is compared with it here; "
         "the spine chart shows where it sits among the 14 areas."
     )
-compared = shown[shown["comparison"].isin(["better", "similar", "worse", "higher", "lower"])]
-counts = compared["comparison"].value_counts()
-m = st.columns(5)
-m[0].metric("▼ Worse than Lancashire", int(counts.get("worse", 0)))
-m[1].metric("● Similar to Lancashire", int(counts.get("similar", 0)))
-m[2].metric("▲ Better than Lancashire", int(counts.get("better", 0)))
-m[3].metric("✖ Off track against a target", int((shown["target_status"] == "off track").sum()))
-m[4].metric("⚠ Critical: plan required", int(shown["critical"].sum()))
-periods_said = [
-    f"{period} for the quarterly CSA indicators"
-    if period in quarters
-    else f"no quarterly figures for {period} yet"
-]
-if "monthly" in section_period:
-    periods_said.append(
-        f"{scorecard.period_name(section_period['monthly'], 'monthly')} for police.uk crime "
-        "and anti-social behaviour"
-    )
-if "annual" in section_period:
-    periods_said.append(f"{section_period['annual']} for police recorded crime")
-said = (
-    periods_said[0]
-    if len(periods_said) == 1
-    else (", ".join(periods_said[:-1]) + " and " + periods_said[-1])
-)
-st.caption(
-    f"{name}, {said}. Compared: {len(compared)} of {len(shown)} indicators (counts are not "
-    "compared: a district's count and Lancashire's total are not like for like)."
-)
+for column, (label, count) in zip(st.columns(len(glance.metrics)), glance.metrics, strict=True):
+    column.metric(label, count)
+st.caption(glance.caption)
 
 # the indicators below (spine charts, tables, reasons), in theme order: a page of them at a
 # time when there are many (the counts above are of them all)
-listed = [ind for ind in area_profile.records(ctx, indicators) if not pd.isna(ind["theme_name"])]
-shown_page = paging.pick(ctx, len(listed))
-listed = listed[shown_page.rows]
-on_page = indicators[indicators["code"].isin([ind["code"] for ind in listed])]
+shown_page = paging.pick(ctx, len(glance.listed))
+listed = glance.listed[shown_page.rows]
+on_page = glance.indicators[glance.indicators["code"].isin([ind["code"] for ind in listed])]
 
-SECTIONS = [("quarterly", f"CSA priorities, {period}")]
-if "monthly" in section_period:
-    SECTIONS.append(("monthly", f"Police.uk crime and anti-social behaviour, {_latest('monthly')}"))
-if "annual" in section_period:
-    SECTIONS.append(("annual", f"Police recorded crime, {_latest('annual')}"))
-for freq, heading in SECTIONS:
+for freq, heading in glance.sections:
     inds = on_page[on_page["frequency"] == freq]
     # made once per publication, area and quarter (area_profile), drawn on every rerun
     frame, spec = area_profile.spine(
