@@ -387,14 +387,18 @@ def make_middleware(settings: dict, names: Callable[[], Iterable[str]]) -> list[
 
 @asynccontextmanager
 async def lifespan(_app):
-    """At start-up: refuse a spoofable proxy set-up, load the session secret, and tell the
-    pages that the session routes are served."""
+    """At start-up: refuse a spoofable proxy set-up, load the session secret, tell the
+    pages that the session routes are served, and make what every first session needs
+    (:mod:`ui.warm`)."""
     settings = services().settings
     check_listen(listen_host(), trusted_header_names(), settings["trusted_proxy_secret"])
     from ui import auth
 
     os.environ[auth.ROUTES_ENV] = "1"
     legacy_pages_off()
+    from ui import warm  # before uvicorn listens: a proxy sends nothing until it is ready
+
+    warm.warm(settings)
     yield
 
 

@@ -1,0 +1,40 @@
+"""A server's start-up work (ui.warm): it makes the caches its first session would have made,
+and a step that fails is logged, never fatal."""
+
+import logging
+import shutil
+
+from csa import config as csa_config
+from csa import publish
+from ui import data, warm
+
+
+def test_start_up_makes_what_the_first_session_needs(app_env):
+    settings = csa_config.load()
+    took = warm.warm(settings)
+    assert list(took) == ["libraries", "database", "publication", "national tables"]
+    db = data.database(settings)
+    assert db.url == app_env.url  # the very gateway the pages will be handed (cached)
+    key = publish.publication_key(db.figures_version(), settings)
+    assert (db.url, key) in data._published_keys()  # no page publishes it again
+    assert publish.ensure(db, settings) == key
+    rates = data.national_rates(str(csa_config.data_dir(settings)))
+    assert {"partnership", "force", "benchmark"} <= set(rates["level"])
+
+
+def test_a_step_that_fails_is_logged_and_the_others_still_run(
+    app_env, tmp_path, monkeypatch, caplog
+):
+    broken = tmp_path / "data"
+    shutil.copytree(csa_config.data_dir(), broken)
+    (broken / "prc_csp_ye_jun2025_tableC2.csv").unlink()  # a national table gone missing
+    monkeypatch.setenv("CSA_DATA_DIR", str(broken))
+    settings = csa_config.load()
+    with caplog.at_level(logging.WARNING, logger="ui.warm"):
+        took = warm.warm(settings)
+    assert set(took) == {"libraries", "database", "publication", "national tables"}
+    failed = [r for r in caplog.records if r.name == "ui.warm"]
+    assert [r.getMessage() for r in failed] == [
+        "warm-up step 'national tables' failed; the first page to need it will say why"
+    ]
+    assert "bundled national file is missing" in str(failed[0].exc_info[1])
