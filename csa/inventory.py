@@ -54,7 +54,7 @@ def series_periods(observations: pd.DataFrame, periods: pd.DataFrame) -> dict[st
 
 def latest_real_periods(db: Database) -> dict[str, str | None]:
     """Each indicator's latest period with a real figure (None if it has only demo ones)."""
-    spans = series_periods(db.observations(), db.periods())
+    spans = series_periods(db.series_kinds(), db.periods())
     return {code: span["latest_real"] for code, span in spans.items()}
 
 

@@ -48,3 +48,12 @@ def test_info_text_lists_frequency_periods_and_comparators(db, capsys, monkeypat
     assert "periods: 2019-12 .. 2022-10 (32)" in out
     assert "latest real period: none (demo only)" in out
     assert "comparators: Pan-Lancashire, England and Wales" in out
+
+
+def test_series_spans_from_the_distinct_query_equal_those_from_every_figure(db):
+    """ObservationGateway.series_kinds (one DISTINCT query) gives series_periods exactly
+    what reading every current figure would (SQLite and PostgreSQL)."""
+    kinds = db.series_kinds()
+    assert not kinds.duplicated().any()
+    assert len(kinds) < len(db.observations())
+    assert series_periods(kinds, db.periods()) == series_periods(db.observations(), db.periods())

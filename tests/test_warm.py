@@ -12,7 +12,7 @@ from ui import data, warm
 def test_start_up_makes_what_the_first_session_needs(app_env):
     settings = csa_config.load()
     took = warm.warm(settings)
-    assert list(took) == ["libraries", "database", "publication", "national tables"]
+    assert list(took) == ["libraries", "database", "publication", "national tables", "periods held"]
     db = data.database(settings)
     assert db.url == app_env.url  # the very gateway the pages will be handed (cached)
     key = publish.publication_key(db.figures_version(), settings)
@@ -32,9 +32,24 @@ def test_a_step_that_fails_is_logged_and_the_others_still_run(
     settings = csa_config.load()
     with caplog.at_level(logging.WARNING, logger="ui.warm"):
         took = warm.warm(settings)
-    assert set(took) == {"libraries", "database", "publication", "national tables"}
+    assert set(took) == {"libraries", "database", "publication", "national tables", "periods held"}
     failed = [r for r in caplog.records if r.name == "ui.warm"]
     assert [r.getMessage() for r in failed] == [
         "warm-up step 'national tables' failed; the first page to need it will say why"
     ]
     assert "bundled national file is missing" in str(failed[0].exc_info[1])
+
+
+def test_start_up_finds_each_indicators_periods_for_the_pages(app_env, monkeypatch):
+    from csa import inventory
+    from ui import sources
+
+    settings = csa_config.load()
+    warm.warm(settings)
+    db = data.database(settings)
+    worked_out = []
+    real = inventory.series_periods
+    monkeypatch.setattr(inventory, "series_periods", lambda *a: worked_out.append(a) or real(*a))
+    spans = sources.spans_of((db.url, db.data_version()))
+    assert worked_out == []  # made at start-up: the first page does not work them out
+    assert spans["VIO-01"]["first"] and spans["VIO-01"]["kind"] in ("demo", "real", "mixed")

@@ -84,14 +84,32 @@ class Context:
         return self.db.url, self.data_version
 
     @cached_property
+    def _seen(self) -> SeenIndicators:
+        # what the viewer may see depends on their role, organisation and audience, not on
+        # who they are: worked out once per data version for each such kind of viewer
+        actor = self.actor
+        key = (self.version_key, actor.role, actor.org_code, actor.disabled, self.audience)
+        return data.shared("viewer's indicators", key, lambda: _seen_indicators(self))
+
+    @property
     def indicators(self) -> pd.DataFrame:
         """The indicators this viewer may see (restricted ones only for those allowed)."""
-        ind = data.indicators()
-        keep = [
-            access.can_see_indicator(self.actor, p, o) and (p or self.audience != "public")
-            for p, o in zip(ind["public"], ind["lead_org_code"], strict=True)
-        ]
-        return ind[keep]
+        # a shallow copy: with pandas' copy-on-write a page's change never reaches the cache
+        return self._seen.frame.copy(deep=False)
+
+    @property
+    def indicator_codes(self) -> frozenset:
+        """The codes of :attr:`indicators`."""
+        return self._seen.codes
+
+    def indicator(self, code: str) -> dict:
+        """One of :attr:`indicators` as a record (KeyError when the viewer may not see it)."""
+        return self._seen.by_code[code]
+
+    @property
+    def indicators_by_code(self) -> dict:
+        """:attr:`indicators` as records by code, in their order (shared: never change it)."""
+        return self._seen.by_code
 
     @cached_property
     def scope(self) -> tuple:
@@ -99,12 +117,7 @@ class Context:
         data version, the publication, the audience and the indicators they may see (a
         digest). The key of results shared between sessions (``st.cache_resource``), so a
         viewer allowed a restricted indicator never shares one with a viewer who is not."""
-        return (
-            self.version_key,
-            self.publication,
-            self.audience,
-            digest(sorted(self.indicators["code"].tolist())),
-        )
+        return (self.version_key, self.publication, self.audience, self._seen.digest)
 
     # -- published figures -------------------------------------------------------------------
     def figures(self, *, indicators=None, areas=None, periods=None, columns=None) -> pd.DataFrame:
@@ -113,7 +126,7 @@ class Context:
         e.g. without the SPC chart: :data:`LIST_COLUMNS`)."""
         key = ("figures", key_of(indicators), key_of(areas), key_of(periods), key_of(columns))
         if key not in self._memo:
-            wanted = set(self.indicators["code"])
+            wanted = set(self.indicator_codes)
             if indicators is not None:
                 wanted &= set(indicators)
             self._memo[key] = publish.read(
@@ -126,6 +139,32 @@ class Context:
                 columns=columns,
             )
         return self._memo[key]
+
+
+@dataclass(frozen=True)
+class SeenIndicators:
+    """The indicators a kind of viewer may see: made once per data version (shared)."""
+
+    frame: pd.DataFrame
+    codes: frozenset
+    digest: str  # of the sorted codes: a short stand-in for them in cache keys
+    by_code: dict  # code -> the indicator as a record
+
+
+def _seen_indicators(ctx: Context) -> SeenIndicators:
+    ind = data.indicators()
+    keep = [
+        access.can_see_indicator(ctx.actor, p, o) and (p or ctx.audience != "public")
+        for p, o in zip(ind["public"], ind["lead_org_code"], strict=True)
+    ]
+    frame = ind[keep]
+    codes = frame["code"].tolist()
+    return SeenIndicators(
+        frame=frame,
+        codes=frozenset(codes),
+        digest=digest(sorted(codes)),
+        by_code=dict(zip(codes, frame.to_dict("records"), strict=True)),
+    )
 
 
 def key_of(values) -> tuple | None:

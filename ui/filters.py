@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from csa import demo_labels
 from ui import data
 
 AREA_GROUP_ORDER = {"pan": 0, "county": 1, "policing_area": 2, "unitary": 3, "district": 3}
@@ -38,6 +39,35 @@ def select(
     if st.query_params.get(key) != choice:
         st.query_params[key] = choice
     return choice
+
+
+#: The map's picker tags an indicator whose figures are demo, or partly demo.
+DEMO_TAGS = {demo_labels.DEMO: " (DEMO DATA)", "mixed": " (partly DEMO DATA)"}
+
+
+def indicator_select(ctx, container=st, demo_tags: bool = False) -> str | None:
+    """The indicator picker (``?indicator=``): every indicator the viewer may see, its
+    labels ("VIO-01: Violence with injury", or with ``demo_tags`` "VIO-01 · Violence with
+    injury (DEMO DATA)") made once per viewer's scope, not on every rerun."""
+    labels = data.shared(
+        "indicator menu", (ctx.scope, demo_tags), lambda: _indicator_labels(ctx, demo_tags)
+    )
+    return select(
+        "Indicator", "indicator", list(labels), format_func=labels.__getitem__, container=container
+    )
+
+
+def _indicator_labels(ctx, demo_tags: bool) -> dict[str, str]:
+    records = ctx.indicators_by_code
+    if not demo_tags:
+        return {code: f"{code}: {ind['title']}" for code, ind in records.items()}
+    from ui import sources  # sources reads through ui.data too
+
+    kinds = {code: span["kind"] for code, span in sources.spans(ctx).items()}
+    return {
+        code: f"{code} · {ind['title']}" + DEMO_TAGS.get(kinds.get(code), "")
+        for code, ind in records.items()
+    }
 
 
 def area_options(areas: pd.DataFrame) -> list[str]:

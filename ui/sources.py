@@ -16,14 +16,21 @@ from ui.format import md
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _spans(version: tuple[str, int]) -> dict[str, dict]:
-    return inventory.series_periods(data.observations(), data.periods())
+    # one DISTINCT query (each series's periods and kinds), not the whole observations table
+    return inventory.series_periods(data.database().series_kinds(), data.periods())
 
 
 def spans(ctx) -> dict[str, dict]:
     """Per indicator: its first, last and latest real period and what its figures are (demo,
     real or mixed): :func:`csa.inventory.series_periods`, worked out once per data version
     and shared (never change it)."""
-    return _spans(ctx.version_key)
+    return spans_of(ctx.version_key)
+
+
+def spans_of(version: tuple[str, int]) -> dict[str, dict]:
+    """:func:`spans` by data version (``(database url, data version)``), e.g. to make them
+    at start-up (:mod:`ui.warm`)."""
+    return _spans(version)
 
 
 def latest_real(ctx) -> dict[str, str | None]:

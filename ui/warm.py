@@ -2,7 +2,8 @@
 
 Every new process pays once for things no viewer should wait for: importing the chart and
 map libraries, creating (or migrating and seeding) the database, publishing the figures of
-its data version if no server has yet, and reading the Home Office tables. Done lazily, the
+its data version if no server has yet, reading the Home Office tables, and finding each
+indicator's periods (which a page opens on). Done lazily, the
 first visitor after a start or a deploy paid for all of it (an area profile took 2.3 s, the
 budget is 2 s). ``serve.py`` calls :func:`warm` in its start-up, before uvicorn listens, so
 a reverse proxy sends a restarting server nothing until it is ready (``deploy/``).
@@ -48,6 +49,12 @@ def warm(settings: dict) -> dict[str, float]:
         nonlocal db
         db = data.database(settings)
 
+    def periods_held() -> None:  # each indicator's periods, and its latest real one
+        from ui import sources
+
+        if db is not None:
+            sources.spans_of((db.url, db.data_version()))
+
     def publication() -> None:
         if db is not None:
             data.publication(db, settings, db.figures_version())  # as ui.context.build does
@@ -61,6 +68,7 @@ def warm(settings: dict) -> dict[str, float]:
         step("database", database)
         step("publication", publication)
         step("national tables", lambda: data.national_rates(str(csa_config.data_dir(settings))))
+        step("periods held", periods_held)
     finally:
         quiet.setLevel(level)
     log.info("warmed in %s", ", ".join(f"{k} {v:.2f} s" for k, v in took.items()))

@@ -81,6 +81,17 @@ class ObservationGateway:
         current = _current_statement().order_by(None).subquery()
         return set(self.read(select(current.c.period_label).distinct())["period_label"])
 
+    def series_kinds(self) -> pd.DataFrame:
+        """Each (indicator_code, period_label, data_kind) holding a current figure, once:
+        all :func:`csa.inventory.series_periods` needs. One DISTINCT query, not a read of
+        the whole table (a million rows at 100 times the indicators)."""
+        current = _current_statement().order_by(None).subquery()
+        return self.read(
+            select(current.c.indicator_code, current.c.period_label, current.c.data_kind)
+            .distinct()
+            .order_by(current.c.indicator_code, current.c.period_label, current.c.data_kind)
+        )
+
     def scalar_count_revisions(self) -> int:
         """Every stored revision, current or not."""
         return int(self.scalar(select(func.count(Observation.id))))

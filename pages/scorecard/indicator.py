@@ -20,22 +20,17 @@ from ui.format import badge, md
 REQUIRED = "a recovery plan is required"
 
 ctx = context.current()
-indicators = ctx.indicators
 areas = data.areas()
 names = dict(zip(areas["code"], areas["name"], strict=True))
-titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 
 left, middle, right = st.columns([2.2, 1.4, 1])
-code = filters.select(
-    "Indicator",
-    "indicator",
-    list(indicators["code"]),
-    format_func=lambda c: f"{c}: {titles[c]}",
-    container=left,
-)
+code = filters.indicator_select(ctx, container=left)
+if code is None:
+    st.info("No indicators to show yet: an analyst adds them on the indicators page.")
+    st.stop()
 area = filters.area_select(areas, container=middle)
 area_name = names.get(area, area)
-ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
+ind = ctx.indicator(code) | {"code": code}
 unit = ind["unit"]
 unit_words = formatting.unit_label(unit, int(ind["multiplier"]))
 unit_title = f"{ind['title']} ({unit_words})"

@@ -22,20 +22,10 @@ indicators = ctx.indicators
 if indicators.empty:
     st.info("No indicators to show yet: an analyst adds them on the indicators page.")
     st.stop()
-titles = dict(zip(indicators["code"], indicators["title"], strict=True))
-# what each indicator's current figures are (not its default): all demo, all real or mixed
-kinds = {code: span["kind"] for code, span in sources.spans(ctx).items()}
-PICKER_TAG = {demo_labels.DEMO: " (DEMO DATA)", "mixed": " (partly DEMO DATA)"}
-
 top = st.columns([3, 1.4, 1.6, 1.3])
-code = filters.select(
-    "Indicator",
-    "indicator",
-    list(indicators["code"]),
-    container=top[0],
-    format_func=lambda c: f"{c} · {titles[c]}" + PICKER_TAG.get(kinds.get(c), ""),
-)
-ind = indicators.set_index("code").loc[code].to_dict() | {"code": code}
+# tagged by what each indicator's current figures are (not its default): demo, real or mixed
+code = filters.indicator_select(ctx, container=top[0], demo_tags=True)
+ind = ctx.indicator(code) | {"code": code}
 labels = data.periods_with_figures(ind["frequency"])
 due = data.next_periods(labels[-1], 1) if labels and ind["frequency"] == "quarterly" else []
 # the indicator's latest real period (its latest when it has only demo figures)
