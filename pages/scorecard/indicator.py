@@ -41,8 +41,17 @@ def kinds_of(rows: pd.DataFrame) -> list:
     return demo_labels.series_kinds(rows, ind["data_kind"])
 
 
-series = ctx.figures(indicators=[code], areas=[area]).sort_values("period_start")
-series = series.reset_index(drop=True)
+# the area's published series, read once per publication, indicator and area (shared: the
+# page never changes it)
+series = data.shared(
+    "indicator series",
+    (ctx.scope, code, area),
+    lambda: (
+        ctx.figures(indicators=[code], areas=[area])
+        .sort_values("period_start")
+        .reset_index(drop=True)
+    ),
+)
 labels = list(series["period_label"])
 # the indicator's latest real period (its latest when it has only demo figures)
 latest = sources.default_period(ctx, code, labels)
@@ -164,89 +173,80 @@ level = filters.select(
     ["district", "policing"],
     format_func=lambda x: {"district": "The 14 areas", "policing": "Policing areas"}[x],
 )
-kinds = {"district": ["district", "unitary"], "policing": ["policing_area"]}[level]
-order = areas[areas["kind"].isin(kinds)].sort_values("name")["code"].tolist()
-rows = ctx.figures(indicators=[code], periods=[period])
-compared = rows.set_index("area_code").reindex(order).dropna(subset=["period_label"]).reset_index()
-if compared.empty:
-    st.info(f"No figures for {period}.")
-else:
-    compared["name"] = compared["area_code"].map(names)
-    compared["comparison_words"] = compared["comparison_text"]
-    compared["data"] = [demo_labels.word(k) for k in kinds_of(compared)]
+
+
+def _compared() -> dict:
+    """The areas compared at ``period``: their figures, Lancashire's, the chart in words,
+    the table and what kind of figures they are (made once per slice)."""
+    kinds = {"district": ["district", "unitary"], "policing": ["policing_area"]}[level]
+    order = areas[areas["kind"].isin(kinds)].sort_values("name")["code"].tolist()
+    rows = ctx.figures(indicators=[code], periods=[period], columns=context.LIST_COLUMNS)
+    at = {a: i for i, a in enumerate(order)}
+    compared = rows[rows["area_code"].isin(at)]
+    compared = compared.iloc[compared["area_code"].map(at).argsort()].reset_index(drop=True)
+    if compared.empty:
+        return {"empty": True}
+    compared = compared.assign(
+        name=compared["area_code"].map(names),
+        comparison_words=compared["comparison_text"],
+        data=[demo_labels.word(k) for k in kinds_of(compared)],
+    )
     pan = rows[rows["area_code"] == PAN_LANCASHIRE]
     bench = None if pan.empty or pd.isna(pan["value"].iloc[0]) else float(pan["value"].iloc[0])
     bench_text = None if bench is None else pan["value_text"].iloc[0]
-    compared_words = charts.comparison_summary(
-        compared, f"{ind['title']}, {period}", bench_text, unit
+    words = charts.comparison_summary(compared, f"{ind['title']}, {period}", bench_text, unit)
+    table = pd.DataFrame(
+        {
+            "Area": compared["name"],
+            unit_title: compared["value_text"],
+            "95% confidence interval": compared["interval_text"],
+            "Status": compared["status_text"],
+            "Compared with Lancashire": compared["comparison_text"],
+            "Data": compared["data"],
+        }
     )
-    chart_specs.draw(
-        chart_specs.built(
-            charts.comparison_chart,
+    kinds_note = ""
+    cmp_kinds = demo_labels.summary(compared["data"].str.lower())
+    if cmp_kinds == demo_labels.DEMO:
+        kinds_note = f"DEMO DATA: the figures for {period} are synthetic."
+    elif cmp_kinds == "mixed":
+        demo_areas = list(compared.loc[compared["data"] == "Demo", "name"])
+        real_areas = list(compared.loc[compared["data"] == "Real", "name"])
+        kinds_note = f"DEMO DATA for {period}: " + (
+            f"{', '.join(demo_areas)}; the other areas' figures are real returns."
+            if len(demo_areas) <= len(real_areas)
+            else f"every area except {', '.join(real_areas)} (real returns) is synthetic."
+        )
+    spec = chart_specs.vega_lite_spec(
+        charts.comparison_chart(
             compared,
             bench,
             f"{ind['title']}, {period}: areas with 95% confidence intervals",
             unit_title,
             benchmark_text=bench_text,
-            key=(ctx.scope, code, period, level),
-        ),
-        alt=compared_words,
+        )
     )
+    return {"empty": False, "spec": spec, "words": words, "bench": bench, "table": table,
+            "kinds_note": kinds_note}  # fmt: skip
+
+
+shown = data.shared("indicator compared", (ctx.scope, code, period, level), _compared)
+if shown["empty"]:
+    st.info(f"No figures for {period}.")
+else:
+    chart_specs.draw(shown["spec"], alt=shown["words"])
     st.caption(
-        compared_words
+        shown["words"]
         + " Lines: 95% confidence intervals"
-        + ("; red dashed line: Lancashire as a whole" if bench is not None else "")
+        + ("; red dashed line: Lancashire as a whole" if shown["bench"] is not None else "")
         + ". Marker shape says better, similar or worse."
     )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "Area": compared["name"],
-                unit_title: compared["value_text"],
-                "95% confidence interval": compared["interval_text"],
-                "Status": compared["status_text"],
-                "Compared with Lancashire": compared["comparison_text"],
-                "Data": compared["data"],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    cmp_kinds = demo_labels.summary(compared["data"].str.lower())
-    if cmp_kinds == demo_labels.DEMO:
-        st.caption(f"DEMO DATA: the figures for {period} are synthetic.")
-    elif cmp_kinds == "mixed":
-        demo_areas = list(compared.loc[compared["data"] == "Demo", "name"])
-        real_areas = list(compared.loc[compared["data"] == "Real", "name"])
-        st.caption(
-            f"DEMO DATA for {period}: "
-            + (
-                f"{', '.join(demo_areas)}; the other areas' figures are real returns."
-                if len(demo_areas) <= len(real_areas)
-                else f"every area except {', '.join(real_areas)} (real returns) is synthetic."
-            )
-        )
+    st.dataframe(shown["table"], hide_index=True, width="stretch")
+    if shown["kinds_note"]:
+        st.caption(shown["kinds_note"])
 
 # -- the figures and their downloads -----------------------------------------------------------
 st.header(f"The figures for {area_name}")
-series_kinds = kinds_of(series)
-st.dataframe(
-    pd.DataFrame(
-        {
-            "Period": series["period_label"],
-            unit_title: series["value_text"],
-            "95% confidence interval": series["interval_text"],
-            "Numerator": series["numerator_text"],
-            "Denominator": series["denominator_text"],
-            "Target": series["target_text"],
-            "Status": series["status_text"],
-            "SPC": series["variation_text"],
-            "Data": [demo_labels.word(k) for k in series_kinds],
-        }
-    ),
-    hide_index=True,
-    width="stretch",
-)
 
 
 def whole(values: pd.Series) -> pd.Series:
@@ -258,25 +258,46 @@ def whole(values: pd.Series) -> pd.Series:
     return pd.Series([None if pd.isna(x) else int(x) for x in numbers], dtype=object)
 
 
-download = pd.DataFrame(
-    {
-        "indicator": code,
-        "area_name": area_name,
-        "area_code": area,
-        "period": series["period_label"],
-        "value_text": series["value_text"],
-        "value": pd.to_numeric(series["value"], errors="coerce"),
-        "interval": series["interval_text"],
-        "lower": pd.to_numeric(series["lower"], errors="coerce"),
-        "upper": pd.to_numeric(series["upper"], errors="coerce"),
-        "numerator": whole(series["numerator"]),
-        "denominator": whole(series["denominator"]),
-        "target": pd.to_numeric(series["target"], errors="coerce"),
-        "status": series["status_text"],
-        "spc": series["variation_text"],
-        "data_kind": [k or "" for k in series_kinds],
-    }
-)
+def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The area's figures as shown, and as downloaded (made once per slice)."""
+    series_kinds = kinds_of(series)
+    shown = pd.DataFrame(
+        {
+            "Period": series["period_label"],
+            unit_title: series["value_text"],
+            "95% confidence interval": series["interval_text"],
+            "Numerator": series["numerator_text"],
+            "Denominator": series["denominator_text"],
+            "Target": series["target_text"],
+            "Status": series["status_text"],
+            "SPC": series["variation_text"],
+            "Data": [demo_labels.word(k) for k in series_kinds],
+        }
+    )
+    download = pd.DataFrame(
+        {
+            "indicator": code,
+            "area_name": area_name,
+            "area_code": area,
+            "period": series["period_label"],
+            "value_text": series["value_text"],
+            "value": pd.to_numeric(series["value"], errors="coerce"),
+            "interval": series["interval_text"],
+            "lower": pd.to_numeric(series["lower"], errors="coerce"),
+            "upper": pd.to_numeric(series["upper"], errors="coerce"),
+            "numerator": whole(series["numerator"]),
+            "denominator": whole(series["denominator"]),
+            "target": pd.to_numeric(series["target"], errors="coerce"),
+            "status": series["status_text"],
+            "spc": series["variation_text"],
+            "data_kind": [k or "" for k in series_kinds],
+        }
+    )
+    return shown, download
+
+
+table, download = data.shared("indicator tables", (ctx.scope, code, area), _tables)
+st.dataframe(table, hide_index=True, width="stretch")
 stem = f"{code}_{area_name.replace(' ', '_')}"
 d1, d2 = st.columns(2)
 once = (ctx.scope, code, area, period)  # the files are made once for this slice
