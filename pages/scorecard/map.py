@@ -62,7 +62,16 @@ if period is None:
     st.stop()
 
 # the published figures of this indicator and period, for this viewer's audience
-figures = ctx.figures(indicators=[code], periods=[period]) if period in labels else None
+# (read once per publication, indicator and period: shared, never changed)
+figures = (
+    data.shared(
+        "map figures",
+        (ctx.scope, code, period),
+        lambda: ctx.figures(indicators=[code], periods=[period], columns=context.LIST_COLUMNS),
+    )
+    if period in labels
+    else None
+)
 if figures is None or figures.empty or (figures["value"].isna() & (figures["hidden"] == "")).all():
     scorecard.empty_state(period)
     st.stop()
@@ -159,12 +168,18 @@ with right:
 
 st.subheader("The figures on the map")
 # the map in words (a real HTML table, which a screen reader reads; the map gives it nothing)
-table = maps.text_alternative(rows).rename(columns={"Value": f"Value ({unit})"})
-table["Data"] = [
-    demo_labels.word(k) if shown else ""
-    for k, shown in zip(rows["data_kind"], has_figure, strict=True)
-]
-st.table(table, hide_index=True)
+
+
+def _table():
+    table = maps.text_alternative(rows).rename(columns={"Value": f"Value ({unit})"})
+    table["Data"] = [
+        demo_labels.word(k) if shown else ""
+        for k, shown in zip(rows["data_kind"], has_figure, strict=True)
+    ]
+    return table
+
+
+st.table(data.shared("map table", once, _table), hide_index=True)
 
 pick = st.columns([2, 1, 3], vertical_alignment="bottom")
 names = dict(zip(rows.index, rows["name"], strict=True))
