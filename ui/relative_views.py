@@ -148,32 +148,25 @@ def relative_position(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _alcohol_latest(data_dir: str, which: str) -> pd.DataFrame:
     """Each area's latest period held with a value, England's value and Fingertips'
-    significance (read once per data directory)."""
+    significance (read once per data directory; shared, never changed)."""
     table = alcohol.significance_table(alcohol.read(data_dir, which))
     table = table[table["value"].notna()].sort_values("period")
     return table.groupby("area_code", sort=False).tail(1).reset_index(drop=True)
 
 
-def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
-    """Alcohol-related admissions and deaths for a district or unitary against England:
-    Fingertips' directly standardised rates and Fingertips' own significance."""
-    st.header("Context")
-    if kind not in ("district", "unitary"):
-        st.caption(
-            f"Alcohol-related admissions and deaths are shown for districts and unitaries "
-            f"only: they are directly age-standardised rates, which cannot be added up into "
-            f"{name} without the age-specific counts (not published with them)."
-        )
-        return
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _alcohol_rows(data_dir: str, area_code: str, name: str) -> pd.DataFrame | None:
+    """The area's alcohol table as shown (None when none is held): once per data directory
+    and area (shared, never changed)."""
     rows = []
     for which, title in (
         ("admissions", "Alcohol-related hospital admissions (narrow measure)"),
         ("mortality", "Alcohol-related deaths"),
     ):
-        table = _alcohol_latest(str(data_dir), which)
+        table = _alcohol_latest(data_dir, which)
         mine = table[table["area_code"] == area_code]
         if mine.empty:
             continue
@@ -187,10 +180,25 @@ def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
                 "Compared with England (Fingertips)": latest["fingertips"],
             }
         )
-    if not rows:
+    return pd.DataFrame(rows).set_index("Measure") if rows else None
+
+
+def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
+    """Alcohol-related admissions and deaths for a district or unitary against England:
+    Fingertips' directly standardised rates and Fingertips' own significance."""
+    st.header("Context")
+    if kind not in ("district", "unitary"):
+        st.caption(
+            f"Alcohol-related admissions and deaths are shown for districts and unitaries "
+            f"only: they are directly age-standardised rates, which cannot be added up into "
+            f"{name} without the age-specific counts (not published with them)."
+        )
+        return
+    table = _alcohol_rows(str(data_dir), area_code, name)
+    if table is None:
         st.caption(f"No alcohol figures are held for {name}.")
         return
-    st.table(pd.DataFrame(rows).set_index("Measure"))
+    st.table(table)
     st.caption(
         "OHID Fingertips, Local Alcohol Profiles for England: directly age-standardised rates "
         "per 100,000, latest period held, as published (not recomputed), with Fingertips' "

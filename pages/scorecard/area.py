@@ -211,13 +211,22 @@ data_dir = csa_config.data_dir(ctx.settings)
 level, csp_codes = national.members_for(area, areas, data.area_members())
 # the Home Office counts of this area are our published REC-* figures too: a group hidden from
 # this viewer there (small, or protecting a small one) is hidden here, its rate and rank too
-rec_titles = {code: title for _col, code, title in RECORDED_CRIME_GROUPS}
-rec = area_profile.figures(
-    ctx, indicators=list(rec_titles), areas=[area], periods=[RECORDED_CRIME_PERIOD]
-)
-withheld = {
-    rec_titles[r["indicator_code"]]: r["value_text"] for r in rec.to_dict("records") if r["hidden"]
-}
+
+
+def _withheld() -> dict[str, str]:
+    """{offence group title: why} of the groups hidden from this viewer here (made once)."""
+    rec_titles = {code: title for _col, code, title in RECORDED_CRIME_GROUPS}
+    rec = area_profile.figures(
+        ctx, indicators=list(rec_titles), areas=[area], periods=[RECORDED_CRIME_PERIOD]
+    )
+    return {
+        rec_titles[r["indicator_code"]]: r["value_text"]
+        for r in rec.to_dict("records")
+        if r["hidden"]
+    }
+
+
+withheld = data.shared("area withheld", (ctx.scope, area), _withheld)
 # (its data directory: the position is worked out once per area, not on every rerun)
 relative_views.relative_position(str(data_dir), level, csp_codes, name, withheld=withheld)
 relative_views.alcohol_context(data_dir, area, name, kinds.get(area, ""))
