@@ -65,10 +65,16 @@ def count(x) -> str:
     return MISSING if value is None else f"{round(value):,d}"
 
 
+def or_why(why, show, *columns) -> list[str]:
+    """Each row as ``show(*its values in columns)`` shows it, or, where ``why`` has words (why
+    the figure is hidden from this viewer, e.g. "fewer than 5"), those words instead: a
+    hidden figure is never worked out, so nothing of it can leak into its cell."""
+    return [w or show(*values) for w, *values in zip(why, *columns, strict=True)]
+
+
 def counts_or_why(why, values) -> list[str]:
-    """Each count as :func:`count` shows it, or, where ``why`` has words (why the figure is
-    hidden from this viewer, e.g. "fewer than 5"), those words instead."""
-    return [w or count(v) for w, v in zip(why, values, strict=True)]
+    """Each count as :func:`count` shows it, or, where ``why`` has words, those words."""
+    return or_why(why, count, values)
 
 
 def unit_label(unit: str, multiplier) -> str:

@@ -68,3 +68,17 @@ def test_counts_or_why_shows_the_reason_where_a_count_is_hidden():
         "–",
         "7",
     ]
+
+
+def test_or_why_never_works_out_a_hidden_figure():
+    from csa.formatting import or_why
+
+    seen = []
+
+    def show(rate, lower):
+        seen.append(rate)
+        return f"{rate} ({lower})"
+
+    got = or_why(["", "protects a small number", ""], show, [1.5, 2.5, 3.5], [1, 2, 3])
+    assert got == ["1.5 (1)", "protects a small number", "3.5 (3)"]
+    assert seen == [1.5, 3.5]  # the hidden row's values were never formatted

@@ -91,16 +91,15 @@ st.caption(
 
 shown = mine[mine["indicator_code"] != "REC-TOTAL"].copy()
 shown["Recorded crimes"] = formatting.counts_or_why(shown["hidden_text"], shown["count"])
-shown["Estimated cost (2024 prices)"] = [
-    why or _cost(v, ex)
-    for why, v, ex in zip(shown["cost_text"], shown["cost_2024"], shown["excluding"], strict=True)
-]
-shown["Per 1,000 people"] = [
-    why or _cost(v, ex, short=True)
-    for why, v, ex in zip(
-        shown["cost_text"], shown["cost_per_1000"], shown["excluding"], strict=True
-    )
-]
+shown["Estimated cost (2024 prices)"] = formatting.or_why(
+    shown["cost_text"], _cost, shown["cost_2024"], shown["excluding"]
+)
+shown["Per 1,000 people"] = formatting.or_why(
+    shown["cost_text"],
+    lambda v, ex: _cost(v, ex, short=True),
+    shown["cost_per_1000"],
+    shown["excluding"],
+)
 shown["Unit cost (2024 prices)"] = shown["unit_cost_2024"].map(lambda v: views.money(v, ""))
 st.header("By offence group")
 st.dataframe(
@@ -238,36 +237,38 @@ nat_why = group_views.why_hidden(
     nat_view["area_code"], nat_view["count"], withheld, public=public, threshold=threshold
 )
 nat_view["Recorded crimes"] = formatting.counts_or_why(nat_why, nat_view["count"])
-nat_view["Rate per 1,000 (95% CI)"] = [
-    why
-    or (
+nat_view["Rate per 1,000 (95% CI)"] = formatting.or_why(
+    nat_why,
+    lambda r, lo, hi: (
         f"{formatting.figure(r, 'rate')} ({formatting.interval(lo, hi, 'rate')})"
         if pd.notna(r)
         else "no population"
-    )
-    for why, r, lo, hi in zip(
-        nat_why, nat_view["rate"], nat_view["lower"], nat_view["upper"], strict=True
-    )
-]
-nat_view["Rank"] = [
-    why
-    or (
+    ),
+    nat_view["rate"],
+    nat_view["lower"],
+    nat_view["upper"],
+)
+nat_view["Rank"] = formatting.or_why(
+    nat_why,
+    lambda r, n, lv: (
         f"{int(r)} of {int(n)} {'forces' if lv == 'force' else 'partnerships'}"
         if pd.notna(r)
         else "not ranked"
-    )
-    for why, r, n, lv in zip(
-        nat_why, nat_view["rank"], nat_view["of"], nat_view["level"], strict=True
-    )
-]
+    ),
+    nat_view["rank"],
+    nat_view["of"],
+    nat_view["level"],
+)
 for code, bname in national.BENCHMARKS.items():
-    nat_view[f"Against {bname}"] = [
-        why
-        or compare_label(v, bname)
-        .replace("Significantly ", "")
-        .replace("Not significantly different from", "similar to")
-        for why, v in zip(nat_why, nat_view[f"vs_{code}"], strict=True)
-    ]
+    nat_view[f"Against {bname}"] = formatting.or_why(
+        nat_why,
+        lambda v, bname=bname: (
+            compare_label(v, bname)
+            .replace("Significantly ", "")
+            .replace("Not significantly different from", "similar to")
+        ),
+        nat_view[f"vs_{code}"],
+    )
 st.dataframe(
     nat_view.rename(columns={"area_name": "Area", "population": "Population"})[
         [
