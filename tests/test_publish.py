@@ -198,9 +198,17 @@ def test_the_versions_move_with_data_not_with_sign_ins_and_figures_only_with_fig
     sqlite_db.record_audit("admin@example.org", "user_add", "someone@example.org")
     assert sqlite_db.data_version() == before + 1
     assert sqlite_db.figures_version() == figures  # nothing published changed
+    assert sqlite_db.versions() == (before + 1, figures)  # both in one read, as a page runs
     sqlite_db.record_audit("analyst@example.org", "upload_return", "f.xlsx")
     assert sqlite_db.data_version() == before + 2
     assert sqlite_db.figures_version() == figures + 1
+    assert sqlite_db.versions() == (before + 2, figures + 1)
+
+
+def test_both_versions_in_one_read_on_every_backend(db):
+    assert db.versions() == (db.data_version(), db.figures_version())
+    db.record_audit("analyst@example.org", "upload_return", "f.xlsx")
+    assert db.versions() == (db.data_version(), db.figures_version())
 
 
 def test_unknown_audience_is_refused(published):

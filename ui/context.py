@@ -13,6 +13,7 @@ first use.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from contextvars import ContextVar
@@ -190,7 +191,7 @@ def settings_now() -> dict:
     return dict(_settings(str(path), stamp, env))
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@functools.lru_cache(maxsize=4)  # (not st.cache_resource: it hashed the key on every run)
 def _settings(path: str, stamp, env: tuple) -> dict:
     return csa_config.load(Path(path), dict(env))
 
@@ -201,8 +202,8 @@ def build() -> Context:
     db = data.database(settings)
     embedded = session.is_embedded()
     viewer = session.ANONYMOUS if embedded else auth.resolve_viewer()
-    version = db.data_version()
-    key = data.publication(db, settings, db.figures_version())
+    version, figures_version = db.versions()  # one read of both counters
+    key = data.publication(db, settings, figures_version)
     ctx = Context(
         viewer=viewer,
         settings=settings,

@@ -22,6 +22,8 @@ from csa.models import AuditEntry, DataVersion
 NON_DATA_ACTIONS = ("sign_in", "sign_out", "view_audit")
 #: The rows of the data_version table: every change of data; changes of published figures.
 DATA, FIGURES = 1, 2
+#: Both counters in one statement (:meth:`CoreGateway.versions`), built once.
+_VERSIONS = select(DataVersion.id, DataVersion.version).where(DataVersion.id.in_((DATA, FIGURES)))
 
 
 #: Audited actions that change what is published (figures, indicators, targets): they also
@@ -238,3 +240,10 @@ class CoreGateway:
         """A number that grows with every change of what is published (:data:`FIGURE_ACTIONS`):
         the publication is keyed on it, so a new user or a plan edit publishes nothing."""
         return int(self.scalar(select(DataVersion.version).where(DataVersion.id == FIGURES)) or 0)
+
+    def versions(self) -> tuple[int, int]:
+        """:meth:`data_version` and :meth:`figures_version` in one read (what every page run
+        needs): one round trip and one statement, built once."""
+        with self.reading() as conn:
+            held = dict(conn.execute(_VERSIONS).all())
+        return int(held.get(DATA) or 0), int(held.get(FIGURES) or 0)
