@@ -627,3 +627,10 @@ def test_a_long_overview_is_shown_a_page_at_a_time_and_counts_them_all(app_env, 
         seen += listed
     assert sorted(seen) == sorted(everything)  # every indicator once, on some page
     assert any(f"(page {pages} of {pages})" in c.value for c in at.caption)
+    # the context tables show their first rows too, and say where the rest are
+    assert [len(t.value) for t in whole.table] and max(len(t.value) for t in whole.table) > 5
+    assert all(len(t.value) <= 5 for t in at.table)
+    assert any(
+        c.value.startswith("The first 5 of ") and "the area profile lists every one" in c.value
+        for c in at.caption
+    )

@@ -54,4 +54,10 @@ if page.context:
     st.header("Context: real police figures")
     for label, table in page.context:
         with st.expander(label):
-            st.table(table)
+            # a long theme shows its first rows: the area profile lists every one, a page at a time
+            st.table(table.head(shown.size))
+            if len(table) > shown.size:
+                st.caption(
+                    f"The first {shown.size} of {len(table):,}: the area profile lists every "
+                    f"one, {shown.size} at a time."
+                )
