@@ -128,6 +128,13 @@ def require(actor: Actor, action: str, org_codes=None, *, db=None, target: str =
     raise PermissionDenied(message)
 
 
+def seeing_key(actor: Actor) -> tuple:
+    """All that :func:`can_see_indicator` reads of an actor: two actors with the same key
+    see the same indicators, so what is worked out from what an actor may see can be shared
+    by every actor with that key (never by one with another)."""
+    return (actor.role, actor.org_code, actor.disabled)
+
+
 def can_see_indicator(actor: Actor, public: bool, lead_org_code: str | None) -> bool:
     """Restricted indicators are for the board, analysts, admins and the leading officers.
 

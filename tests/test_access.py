@@ -23,6 +23,7 @@ from csa.access import (
     can_see_indicator,
     explain,
     require,
+    seeing_key,
 )
 from csa.db import Database
 from csa.seed import seed
@@ -156,6 +157,32 @@ def test_unknown_actions_and_roles_are_errors():
 )
 def test_restricted_indicators_are_seen_only_by_those_entitled(role, org, public, lead, visible):
     assert can_see_indicator(Actor("a@example.org", role, org), public, lead) is visible
+
+
+def test_actors_of_one_seeing_key_see_the_same_and_of_two_keys_may_not():
+    """What is worked out from what an actor may see is shared by seeing_key: it must hold
+    everything can_see_indicator reads (emails differ, keys and sight agree)."""
+    orgs = (None, OWN, OTHER)
+    actors = [
+        Actor(f"{n}@example.org", role, org, disabled)
+        for n, (role, org, disabled) in enumerate(
+            (r, o, d) for r in ROLES for o in orgs for d in (False, True)
+        )
+    ]
+    twins = [Actor("twin-" + a.email, a.role, a.org_code, a.disabled) for a in actors]
+    cases = [(p, lead) for p in (True, False) for lead in orgs]
+    for actor, twin in zip(actors, twins, strict=True):
+        assert seeing_key(actor) == seeing_key(twin)
+        assert [can_see_indicator(actor, p, o) for p, o in cases] == [
+            can_see_indicator(twin, p, o) for p, o in cases
+        ]
+    sights = {}
+    for actor in actors:
+        sights.setdefault(seeing_key(actor), set()).add(
+            tuple(can_see_indicator(actor, p, o) for p, o in cases)
+        )
+    assert all(len(seen) == 1 for seen in sights.values())
+    assert len({next(iter(s)) for s in sights.values()}) > 2  # the keys do tell kinds apart
 
 
 def test_restricted_indicator_in_the_bundled_data_is_hidden_from_the_public(db):

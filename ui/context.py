@@ -86,10 +86,9 @@ class Context:
 
     @cached_property
     def _seen(self) -> SeenIndicators:
-        # what the viewer may see depends on their role, organisation and audience, not on
-        # who they are: worked out once per data version for each such kind of viewer
-        actor = self.actor
-        key = (self.version_key, actor.role, actor.org_code, actor.disabled, self.audience)
+        # what the viewer may see depends on their kind (access.seeing_key) and audience,
+        # not on who they are: worked out once per data version for each such kind
+        key = (self.version_key, access.seeing_key(self.actor), self.audience)
         return data.shared("viewer's indicators", key, lambda: _seen_indicators(self))
 
     @property
