@@ -210,3 +210,23 @@ def test_sparkline_breaks_at_a_hidden_value_and_keeps_its_place():
     assert charts.sparkline_summary(series) == (
         "Trend of 3 figures, from 3 in Q1 to 6 in Q4; 1 period not shown."
     )
+
+
+def test_the_areas_compared_chart_has_a_row_for_each_area_beside_its_title_axis_and_legend():
+    """Streamlit fits title, axis and legend into the chart's height: 14 areas need their
+    rows on top of that, or Vega drops most of their names (seen at 1920 px: 4 of 14)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "name": [f"Area {i}" for i in range(14)],
+            "value": [float(i) for i in range(14)],
+            "lower": [i - 0.5 for i in range(14)],
+            "upper": [i + 0.5 for i in range(14)],
+            "comparison_words": ["Similar to Lancashire"] * 14,
+            "value_text": [str(i) for i in range(14)],
+            "interval_text": [""] * 14,
+        }
+    )
+    spec = charts.comparison_chart(frame, 7.0, "t", "rate").to_dict()
+    assert spec["height"] >= 14 * charts.AREA_ROW_HEIGHT + charts.COMPARISON_FRAME_HEIGHT

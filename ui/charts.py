@@ -39,6 +39,8 @@ from csa import demo_labels, formatting
 
 #: The least height of a chart (px), the overview's sparkline apart.
 MIN_HEIGHT = 260
+#: The areas-compared chart: pixels per area's row, and for its title, axis and legend.
+AREA_ROW_HEIGHT, COMPARISON_FRAME_HEIGHT = 26, 160
 SPC_HEIGHT = 340
 KEY_NARROW = 420  # px of plot below which a two-column key takes one column
 
@@ -692,7 +694,10 @@ def comparison_chart(
             .mark_rule(color="#D4351C", strokeDash=[6, 3], strokeWidth=2)
             .encode(x="benchmark:Q", tooltip=[alt.Tooltip("text:N", title="Lancashire")])
         )
-    return alt.layer(*layers).properties(title=title, height=max(MIN_HEIGHT, 26 * len(f)))
+    # Streamlit fits the whole chart (title, axis, legend) into the height: room for those
+    # beside a row per area, or the 14 areas' labels are squeezed and most are dropped
+    height = max(MIN_HEIGHT, AREA_ROW_HEIGHT * len(f) + COMPARISON_FRAME_HEIGHT)
+    return alt.layer(*layers).properties(title=title, height=height)
 
 
 def comparison_summary(
