@@ -43,21 +43,22 @@ def warm(settings: dict) -> dict[str, float]:
     from csa import config as csa_config
     from ui import data
 
-    db = None
+    db, versions = None, None
 
     def database() -> None:
-        nonlocal db
+        nonlocal db, versions
         db = data.database(settings)
+        versions = db.versions()  # (data, figures), read once as ui.context.build does
 
     def periods_held() -> None:  # each indicator's periods, and its latest real one
         from ui import sources
 
         if db is not None:
-            sources.spans_of((db.url, db.data_version()))
+            sources.spans_of((db.url, versions[0]))
 
     def publication() -> None:
         if db is not None:
-            data.publication(db, settings, db.figures_version())  # as ui.context.build does
+            data.publication(db, settings, versions[1])
 
     # outside a session Streamlit warns that there is no script run; none is needed here
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
