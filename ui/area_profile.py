@@ -63,7 +63,7 @@ def spine(
     inds: pd.DataFrame,
     area: str,
     base_codes: list[str],
-    hidden: set,
+    hidden: frozenset,
     *,
     period: str | None,
     heading: str,

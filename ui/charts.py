@@ -763,7 +763,7 @@ def spine_frame(
     indicators: pd.DataFrame,
     area_code: str,
     base_codes: list[str],
-    hidden: set | None = None,
+    hidden: set | frozenset | None = None,
 ) -> pd.DataFrame:
     """Positions for a spine chart of one area, one row per indicator.
 

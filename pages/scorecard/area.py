@@ -52,7 +52,7 @@ name = names.get(area, area)
 # everything above the list, and what the list draws from: made once per viewer's scope,
 # area, quarter and day (area_profile.glance), drawn on every rerun
 glance = area_profile.glance(ctx, area, period, quarters, name)
-titles, figures, hidden = glance.titles, glance.figures, set(glance.hidden)
+titles, figures, hidden = glance.titles, glance.figures, glance.hidden
 mine_rows, pan_rows = glance.mine_rows, glance.pan_rows
 if period is None or period not in quarters:
     scorecard.empty_state(period or "this quarter")
