@@ -146,9 +146,8 @@ def summary_counts(shown: pd.DataFrame) -> dict[str, int]:
     }
 
 
-def summary_metrics(shown: pd.DataFrame | dict) -> None:
-    """The verdicts shown, counted (:func:`summary_counts`, or its result)."""
-    counts = shown if isinstance(shown, dict) else summary_counts(shown)
+def summary_metrics(counts: dict) -> None:
+    """The verdicts shown, as :func:`summary_counts` counted them."""
     off, critical = counts["off"], counts["critical"]
     cols = st.columns(3)
     cols[0].metric(

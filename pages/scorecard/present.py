@@ -301,7 +301,7 @@ if slide == 0:
         scorecard.empty_state(period)
     left, right = st.columns([4, 6], gap="large")
     with left:
-        scorecard.summary_metrics(figures)
+        scorecard.summary_metrics(scorecard.summary_counts(figures))
         if plans:
             in_place = sum(1 for c in by_code.index if c in plans and plans[c]["in_place"])
             st.caption(f"Recovery plans in place for {in_place} of these indicators.")
