@@ -16,7 +16,7 @@ def test_start_up_makes_what_the_first_session_needs(app_env):
     db = data.database(settings)
     assert db.url == app_env.url  # the very gateway the pages will be handed (cached)
     key = publish.publication_key(db.figures_version(), settings)
-    assert (db.url, key) in data._published_keys()  # no page publishes it again
+    assert (db.url, key) in data._PUBLISHED  # no page publishes it again
     assert publish.ensure(db, settings) == key
     rates = data.national_rates(str(csa_config.data_dir(settings)))
     assert {"partnership", "force", "benchmark"} <= set(rates["level"])

@@ -5,7 +5,7 @@ A rerun of the page (a widget touched, another viewer on the same area) redrew e
 from scratch: it read its published figures again, worked out each indicator's latest
 period from the whole observations table, built each section's spine chart and had Altair
 validate it against the Vega-Lite schema. Here each is made once per process and key
-(``st.cache_resource``: shared, not pickled) and handed back for drawing. What is returned is
+(:func:`ui.data.shared`: shared, not pickled) and handed back for drawing. What is returned is
 shared between sessions: callers must not mutate it (frames come back as shallow copies,
 which copy-on-write keeps safe; a spec is copied where Streamlit would change it).
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 
 from csa import demo_labels
 from csa.areas import PAN_LANCASHIRE
@@ -30,24 +29,16 @@ def figures(ctx, *, indicators, periods, areas=None) -> pd.DataFrame:
     """:meth:`ui.context.Context.figures` (every column but the SPC chart, which the page
     does not draw), read once per publication and audience."""
     wanted = context.key_of(set(ctx.indicators["code"]) & set(indicators))
-    got = _figures(
-        ctx.scope,
-        context.digest(wanted),
-        context.key_of(areas),
-        context.key_of(periods),
-        wanted,
-        ctx,
-    )
-    return got.copy(deep=False)
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _figures(scope: tuple, wanted: str, areas, periods, _indicators, _ctx) -> pd.DataFrame:
     # the indicators asked for are already those the viewer may see: Context.figures
     # narrows them no further, and reads the same publication and audience
-    return _ctx.figures(
-        indicators=_indicators, areas=areas, periods=periods, columns=context.LIST_COLUMNS
+    got = data.shared(
+        "area figures",
+        (ctx.scope, context.digest(wanted), context.key_of(areas), context.key_of(periods)),
+        lambda: ctx.figures(
+            indicators=wanted, areas=areas, periods=periods, columns=context.LIST_COLUMNS
+        ),
     )
+    return got.copy(deep=False)
 
 
 def own_periods(ctx, codes) -> dict[str, str]:
@@ -83,12 +74,15 @@ def spine(
         heading,
         area_name,
     )
-    frame, spec = _spine(key, figures, inds, area, base_codes, hidden, heading, area_name)
+    frame, spec = data.shared(
+        "area spine",
+        key,
+        lambda: _spine(figures, inds, area, base_codes, hidden, heading, area_name),
+    )
     return frame.copy(deep=False), spec
 
 
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _spine(key: tuple, _figures, _inds, _area, _base_codes, _hidden, _heading, _name):
+def _spine(_figures, _inds, _area, _base_codes, _hidden, _heading, _name):
     frame = charts.spine_frame(_figures, _inds, _area, _base_codes, _hidden)
     if frame.empty:
         return frame, None
@@ -106,12 +100,11 @@ def records(ctx, indicators: pd.DataFrame) -> list[dict]:
     """``indicators`` (rows of this data version's indicators) as records, in their order:
     made once per data version and selection (a record at a time from the Arrow-backed
     columns is slow)."""
-    return _records((ctx.version_key, context.digest(indicators["code"].tolist())), indicators)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _records(key: tuple, _indicators: pd.DataFrame) -> list[dict]:
-    return _indicators.to_dict("records")
+    return data.shared(
+        "indicator records",
+        (ctx.version_key, context.digest(indicators["code"].tolist())),
+        lambda: indicators.to_dict("records"),
+    )
 
 
 #: The comparisons the at-a-glance counts count (a count is "not compared").

@@ -115,7 +115,7 @@ class Context:
     def scope(self) -> tuple:
         """What a result worked out from this viewer's published figures depends on: the
         data version, the publication, the audience and the indicators they may see (a
-        digest). The key of results shared between sessions (``st.cache_resource``), so a
+        digest). The key of results shared between sessions (:func:`ui.data.shared`), so a
         viewer allowed a restricted indicator never shares one with a viewer who is not."""
         return (self.version_key, self.publication, self.audience, self._seen.digest)
 
@@ -173,8 +173,8 @@ def key_of(values) -> tuple | None:
 
 
 def digest(values) -> str:
-    """A short stand-in for a long list of codes in a cache key (Streamlit hashes a key's
-    every element on every call)."""
+    """A short stand-in for a long list of codes in a cache key (a key is hashed on every
+    call: a digest, not hundreds of codes)."""
     return hashlib.sha256("\x1f".join(map(str, values)).encode()).hexdigest()
 
 

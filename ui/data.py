@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from csa import config as csa_config
 from csa import publish
 from csa.db import Database
 from csa.seed import seed
+from ui.shared_results import SharedResults
 
 
 def settings() -> dict:
@@ -36,13 +38,21 @@ def _context():
     return ctx if ctx is not None and context._same_run(ctx) else None
 
 
+#: The gateway per database url and data directory
+_DATABASES = SharedResults(max_entries=8)
+
+
 def database(s: dict | None = None) -> Database:
-    """The gateway on the configured database, created, migrated and seeded if new."""
+    """The gateway on the configured database, created, migrated and seeded if new (once per
+    process and database)."""
     s = s or settings()
-    return _database(s["database_url"], str(csa_config.data_dir(s)))
+    key = (s["database_url"], str(csa_config.data_dir(s)))
+    if key in _DATABASES or get_script_run_ctx() is None:
+        return _DATABASES.get(key, lambda: _database(*key))
+    with st.spinner("Preparing the database…"):
+        return _DATABASES.get(key, lambda: _database(*key))
 
 
-@st.cache_resource(show_spinner="Preparing the database…")
 def _database(url: str, data_dir: str) -> Database:
     db = Database(url)
     seed(db, Path(data_dir))
@@ -58,17 +68,16 @@ def version() -> tuple[str, int]:
     return db.url, db.data_version()
 
 
-@st.cache_resource(show_spinner=False)
-def _published_keys() -> set:
-    """Publication keys this process has seen ready (so a run checks none again)."""
-    return set()
+#: (database url, publication key) pairs this process has seen ready (so a run checks none
+#: again)
+_PUBLISHED: set = set()
 
 
 def publication(db: Database, s: dict, data_version: int) -> str:
     """The key of the published figures for this data version, publishing them first if no
     server has yet (:func:`csa.publish.ensure`)."""
     key = publish.publication_key(data_version, s)
-    seen = _published_keys()
+    seen = _PUBLISHED
     if (db.url, key) in seen:
         return key
     with st.spinner("Publishing the latest figures…"):
@@ -77,28 +86,25 @@ def publication(db: Database, s: dict, data_version: int) -> str:
     return key
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _shared_table(name: str, version: tuple[str, int]) -> pd.DataFrame:
-    """One copy per process and data version (``st.cache_resource``: a hit is not
-    unpickled, as an ``st.cache_data`` hit of the whole observations table was)."""
-    return getattr(database(), name)()
+#: Reference tables, one copy per process and data version (not unpickled on each hit, as
+#: an ``st.cache_data`` hit of the whole observations table was)
+_TABLES = SharedResults(max_entries=64)
+#: Results made once per kind and key and shared by every session (:func:`shared`)
+_SHARED = SharedResults(max_entries=512)
 
 
 def _table(name: str, version: tuple[str, int]) -> pd.DataFrame:
+    table = _TABLES.get((name, version), lambda: getattr(database(), name)())
     # a shallow copy: with pandas' copy-on-write a caller's change never reaches the cache
-    return _shared_table(name, version).copy(deep=False)
+    return table.copy(deep=False)
 
 
 def shared(what: str, key: tuple, make):
     """``make()``, made once per ``what`` (the kind of result, e.g. "indicator csv") and
     ``key`` (everything it is made from, e.g. :attr:`ui.context.Context.scope` and the
-    slice), and shared by every session (``st.cache_resource``). Never change it."""
-    return _shared(what, key, make)
-
-
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _shared(what: str, key: tuple, _make):
-    return _make()
+    slice: hashable values), and shared by every session of this server
+    (:class:`ui.shared_results.SharedResults`). Never change it."""
+    return _SHARED.get((what, key), make)
 
 
 def reference_table(name: str) -> pd.DataFrame:
@@ -166,11 +172,12 @@ def visible_indicators(viewer) -> pd.DataFrame:
 
 def periods_with_figures(frequency: str = "quarterly") -> list[str]:
     """Period labels of ``frequency`` that have any figure, oldest first."""
-    return list(_periods_with_figures(frequency, version()))
+    return list(
+        shared("periods with figures", (frequency, version()), lambda: _with_figures(frequency))
+    )
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _periods_with_figures(frequency: str, version: tuple[str, int]) -> tuple[str, ...]:
+def _with_figures(frequency: str) -> tuple[str, ...]:
     per = periods()
     labels = database().period_labels_with_figures()
     per = per[(per["frequency"] == frequency) & per["label"].isin(labels)]
@@ -179,11 +186,10 @@ def _periods_with_figures(frequency: str, version: tuple[str, int]) -> tuple[str
 
 def next_periods(label: str, n: int = 1) -> list[str]:
     """The ``n`` periods of the same frequency after ``label`` (e.g. the quarter now due)."""
-    return list(_next_periods(label, n, version()))
+    return list(shared("next periods", (label, n, version()), lambda: _next(label, n)))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _next_periods(label: str, n: int, version: tuple[str, int]) -> tuple[str, ...]:
+def _next(label: str, n: int) -> tuple[str, ...]:
     per = periods()
     freq = per.loc[per["label"] == label, "frequency"]
     if freq.empty:

@@ -77,16 +77,20 @@ def area_options(areas: pd.DataFrame) -> list[str]:
     return list(shown.sort_values(["_g", "sort_order", "name"])["code"])
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _area_choices(version, codes: tuple, _areas: pd.DataFrame) -> tuple[list[str], dict]:
-    """:func:`area_options` and the areas' names, once per data version and set of areas."""
-    return area_options(_areas), dict(zip(_areas["code"], _areas["name"], strict=True))
+def _area_choices(areas: pd.DataFrame) -> tuple[list[str], dict]:
+    """:func:`area_options` and the areas' names."""
+    return area_options(areas), dict(zip(areas["code"], areas["name"], strict=True))
 
 
 def area_select(
     areas: pd.DataFrame, container=st, default: str = "E23000003", label: str = "Area"
 ) -> str:
-    options, names = _area_choices(data.version(), tuple(areas["code"]), areas)
+    # once per data version and set of areas
+    options, names = data.shared(
+        "area choices",
+        (data.version(), tuple(areas["code"])),
+        lambda: _area_choices(areas),
+    )
     return select(
         label,
         "area",

@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import streamlit as st
-
 from csa import config as csa_config
 from csa import inventory, provenance
 from ui import data, scorecard
 from ui.format import md
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _spans(version: tuple[str, int]) -> dict[str, dict]:
+def _spans() -> dict[str, dict]:
     # one DISTINCT query (each series's periods and kinds), not the whole observations table
     return inventory.series_periods(data.database().series_kinds(), data.periods())
 
@@ -30,7 +27,7 @@ def spans(ctx) -> dict[str, dict]:
 def spans_of(version: tuple[str, int]) -> dict[str, dict]:
     """:func:`spans` by data version (``(database url, data version)``), e.g. to make them
     at start-up (:mod:`ui.warm`)."""
-    return _spans(version)
+    return data.shared("series spans", version, _spans)
 
 
 def latest_real(ctx) -> dict[str, str | None]:
@@ -46,14 +43,14 @@ def default_period(ctx, code: str, labels: list[str]) -> str | None:
     return labels[-1] if labels else None
 
 
-@st.cache_resource(show_spinner=False)
 def _sources(data_dir: str) -> dict[str, provenance.Source]:
     return provenance.by_id(provenance.read_sources(Path(data_dir)))
 
 
 def sources() -> dict[str, provenance.Source]:
     """The source register (data/sources.csv), by id."""
-    return _sources(str(csa_config.data_dir(data.settings())))
+    data_dir = str(csa_config.data_dir(data.settings()))
+    return data.shared("source register", data_dir, lambda: _sources(data_dir))
 
 
 def indicator_sources(ind: dict) -> list[provenance.Source]:

@@ -8,8 +8,8 @@ first visitor after a start or a deploy paid for all of it (an area profile took
 budget is 2 s). ``serve.py`` calls :func:`warm` in its start-up, before uvicorn listens, so
 a reverse proxy sends a restarting server nothing until it is ready (``deploy/``).
 
-The results are the same process-wide caches the pages use (``st.cache_resource``), so the
-first session finds them made. A failure here is logged, not fatal: the page that needs the
+The results go into the same process-wide stores the pages read (:func:`ui.data.shared`,
+``st.cache_resource``), so the first session finds them made. A failure here is logged, not fatal: the page that needs the
 thing says what went wrong, in words, as it always did.
 """
 
