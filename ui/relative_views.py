@@ -6,10 +6,14 @@ already published, so no disclosure control applies; numbers go through
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from csa import alcohol, formatting, national
+from ui import data, tables
 
 SHORT = {"K04000001": "England and Wales", "E92000001": "England", "E12000002": "North West"}
 MARKS = {"better": "▲ Lower", "worse": "▼ Higher", "similar": "● Similar"}
@@ -81,53 +85,57 @@ def _position(rates: pd.DataFrame, level: str, codes: list[str]) -> tuple[pd.Dat
     return pos, total.to_dict()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _position_of(data_dir: str, level: str, codes: tuple) -> tuple[pd.DataFrame, dict]:
-    from ui import data  # ui.data reads the tables once per data directory
-
-    return _position(data.national_rates(data_dir), level, list(codes))
-
-
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _position_table_of(data_dir: str, level: str, codes: tuple, withheld: tuple) -> pd.DataFrame:
-    """:func:`position_table` once per data directory, area and what is withheld (shared:
-    never changed)."""
-    return position_table(_position_of(data_dir, level, codes)[0], withheld)
-
-
 def relative_position(
     rates: pd.DataFrame | str, level: str, codes: list[str], name: str, withheld=None
 ) -> None:
     """The "Compared with England and Wales" section for one of our areas; ``withheld``
     ({offence group title: why}) the groups whose published figure this viewer may not see.
-    ``rates`` is :func:`ui.data.national_rates` or its data directory (then the position is
-    worked out once per process, data directory, level and area)."""
+    ``rates`` is :func:`ui.data.national_rates` or its data directory (then what is drawn is
+    worked out once per process, data directory, area and what is withheld)."""
     st.header("Compared with England and Wales")
     if level is None:
         st.info(f"{name} has no row in the Home Office tables, so it is not compared.")
         return
+    hidden = tuple(sorted(dict(withheld or {}).items()))
     if isinstance(rates, pd.DataFrame):
-        pos, total = _position(rates, level, codes)
+        view = _position_view(rates, level, codes, name, hidden)
     else:
-        pos, total = _position_of(str(rates), level, tuple(codes))
-    of = pos["of"].dropna()
-    of = int(of.iloc[0]) if not of.empty else 0
-    withheld = dict(withheld or {})
-    total_title = national.OFFENCE_GROUPS[national.TOTAL]
-    if total_title not in withheld:
-        st.markdown(sentence(pos, "Lancashire" if level == "force" else name))
-    hidden = tuple(sorted(withheld.items()))
-    if isinstance(rates, pd.DataFrame):
-        table = position_table(pos, hidden)
-    else:
-        table = _position_table_of(str(rates), level, tuple(codes), hidden)
+        data_dir = str(rates)  # ui.data reads the tables once per data directory
+        view = data.shared(
+            "national position",
+            (data_dir, level, tuple(codes), name, hidden),
+            lambda: _position_view(data.national_rates(data_dir), level, list(codes), name, hidden),
+        )
+    if view.sentence:
+        st.markdown(view.sentence)
     st.dataframe(
-        table,
+        view.table,
         hide_index=True,
         width="stretch",
-        height=(len(table) + 1) * 35 + 3,  # every offence group, no inner scroll
+        height=view.height,  # every offence group, no inner scroll
         column_config={"Offence group": st.column_config.TextColumn(pinned=True)},
     )
+    st.caption(view.caption)
+
+
+@dataclass(frozen=True)
+class PositionView:
+    """What :func:`relative_position` draws, made once (shared: never change it)."""
+
+    sentence: str  # the headline sentence ("" when the total is withheld from this viewer)
+    table: pa.Table  # :func:`position_table`, ready to draw
+    height: int  # of the table, in pixels: every offence group, no inner scroll
+    caption: str  # where the figures come from and how the area is ranked
+
+
+def _position_view(
+    rates: pd.DataFrame, level: str, codes: list[str], name: str, hidden: tuple
+) -> PositionView:
+    pos, total = _position(rates, level, codes)
+    of = pos["of"].dropna()
+    of = int(of.iloc[0]) if not of.empty else 0
+    total_title = national.OFFENCE_GROUPS[national.TOTAL]
+    table = position_table(pos, hidden)
     how = {
         "force": "Lancashire Constabulary's own row in Table P1, ranked among the "
         f"{of} of {total.get('force', 0)} forces whose population can be matched exactly",
@@ -138,13 +146,19 @@ def relative_position(
         "aggregate": f"the counts and populations of its {len(codes)} partnerships added up "
         "(not their rates averaged); " + national.NO_RANK.format(name=name),
     }[level]
-    st.caption(
-        f"Police recorded crime, {national.PERIOD}, published by the Home Office (Tables C2 "
-        f"and P1), per 1,000 residents ({national.POPULATION_VINTAGE}); {name}: {how}. "
-        "95% confidence intervals by Byar's method. ▲ Lower / ▼ Higher: significantly lower "
-        "or higher than the comparator (its rate in brackets), ● Similar: the comparator's "
-        "rate lies inside the interval (Fingertips' method). A rank or rate is blank where "
-        "the population cannot be matched exactly."
+    withheld_total = total_title in dict(hidden)
+    return PositionView(
+        sentence=""
+        if withheld_total
+        else sentence(pos, "Lancashire" if level == "force" else name),
+        table=tables.arrow(table),
+        height=(len(table) + 1) * 35 + 3,
+        caption=f"Police recorded crime, {national.PERIOD}, published by the Home Office "
+        f"(Tables C2 and P1), per 1,000 residents ({national.POPULATION_VINTAGE}); {name}: "
+        f"{how}. 95% confidence intervals by Byar's method. ▲ Lower / ▼ Higher: "
+        "significantly lower or higher than the comparator (its rate in brackets), "
+        "● Similar: the comparator's rate lies inside the interval (Fingertips' method). A "
+        "rank or rate is blank where the population cannot be matched exactly.",
     )
 
 
@@ -157,10 +171,8 @@ def _alcohol_latest(data_dir: str, which: str) -> pd.DataFrame:
     return table.groupby("area_code", sort=False).tail(1).reset_index(drop=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
 def _alcohol_rows(data_dir: str, area_code: str, name: str) -> pd.DataFrame | None:
-    """The area's alcohol table as shown (None when none is held): once per data directory
-    and area (shared, never changed)."""
+    """The area's alcohol table as shown (None when none is held)."""
     rows = []
     for which, title in (
         ("admissions", "Alcohol-related hospital admissions (narrow measure)"),
@@ -183,6 +195,11 @@ def _alcohol_rows(data_dir: str, area_code: str, name: str) -> pd.DataFrame | No
     return pd.DataFrame(rows).set_index("Measure") if rows else None
 
 
+def _alcohol_table(data_dir: str, area_code: str, name: str) -> pa.Table | None:
+    rows = _alcohol_rows(data_dir, area_code, name)
+    return None if rows is None else tables.arrow(rows)
+
+
 def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
     """Alcohol-related admissions and deaths for a district or unitary against England:
     Fingertips' directly standardised rates and Fingertips' own significance."""
@@ -194,11 +211,12 @@ def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:
             f"{name} without the age-specific counts (not published with them)."
         )
         return
-    table = _alcohol_rows(str(data_dir), area_code, name)
+    key = (str(data_dir), area_code, name)  # made once per data directory and area (shared)
+    table = data.shared("alcohol table", key, lambda: _alcohol_table(*key))
     if table is None:
         st.caption(f"No alcohol figures are held for {name}.")
         return
-    st.table(table)
+    st.table(table, hide_index=False)  # the index is the measure
     st.caption(
         "OHID Fingertips, Local Alcohol Profiles for England: directly age-standardised rates "
         "per 100,000, latest period held, as published (not recomputed), with Fingertips' "

@@ -8,14 +8,14 @@ nothing and computes no status, suppression or SPC class itself.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from csa import demo_labels
-from ui import data, navigation, sparkline
+from ui import data, navigation, sparkline, tables
 from ui.format import badge, md
 
 DEMO_TAG = (
@@ -343,10 +343,20 @@ class OverviewPage:
     entries: tuple  # ((heading, theme, Row or a caption for an indicator with none), ...)
     context: list  # [(expander label, table)] of the context indicators
     parts: dict  # code -> indicator_row's arguments, to draw a row again with its plan
+    _drawn: dict = field(default_factory=dict, compare=False, repr=False)  # size -> tables
 
     def row(self, code: str, plan: dict) -> Row:
         ind, fig, values, kw = self.parts[code]
         return indicator_row(ind, fig, values, plan=plan, **kw)
+
+    def context_tables(self, size: int) -> tuple:
+        """``[(expander label, the first ``size`` rows ready to draw (:func:`ui.tables.arrow`),
+        how many rows there are)]`` of :attr:`context`, made once per page size."""
+        made = self._drawn.get(size)
+        if made is None:
+            made = tuple((label, tables.arrow(t.head(size)), len(t)) for label, t in self.context)
+            self._drawn[size] = made
+        return made
 
     @property
     def total(self) -> int:
@@ -405,12 +415,11 @@ def overview_rows(indicators: pd.DataFrame, view: ScorecardView, area_name: str,
 def overview_page(ctx, area: str, period: str, area_name: str) -> OverviewPage:
     """The overview's :class:`OverviewPage`, once per scope, area, period and day (shared
     by every session, never changed)."""
-    return _overview_page(
-        ctx.scope, area, period, area_name, data.today(), int(ctx.settings["return_due_days"]), ctx
+    today, due_days = data.today(), int(ctx.settings["return_due_days"])
+    return data.shared(
+        "overview page",
+        (ctx.scope, area, period, area_name, today, due_days),
+        lambda: overview_rows(
+            ctx.indicators, _overview_view(ctx, area, period, today, due_days), area_name, period
+        ),
     )
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def _overview_page(scope, area, period, area_name, today, due_days, _ctx):
-    view = _overview_view(_ctx, area, period, today, due_days)
-    return overview_rows(_ctx.indicators, view, area_name, period)

@@ -31,9 +31,15 @@ from ui import format as fmt
 ctx = context.current()
 
 areas = data.areas()
-names = dict(zip(areas["code"], areas["name"], strict=True))
-kinds = dict(zip(areas["code"], areas["kind"], strict=True))
-base_codes = list(areas.loc[areas["kind"].isin(["district", "unitary"]), "code"])
+names, kinds, base_codes = data.shared(
+    "area names",
+    data.version(),
+    lambda: (
+        dict(zip(areas["code"], areas["name"], strict=True)),
+        dict(zip(areas["code"], areas["kind"], strict=True)),
+        list(areas.loc[areas["kind"].isin(["district", "unitary"]), "code"]),
+    ),
+)
 
 st.title("Area profile")
 left, right = st.columns(2)
@@ -76,39 +82,51 @@ st.caption(glance.caption)
 # time when there are many (the counts above are of them all)
 shown_page = paging.pick(ctx, len(glance.listed))
 listed = glance.listed[shown_page.rows]
-on_page = glance.indicators[glance.indicators["code"].isin([ind["code"] for ind in listed])]
 
-for freq, heading in glance.sections:
-    inds = on_page[on_page["frequency"] == freq]
-    # made once per publication, area and quarter (area_profile), drawn on every rerun
-    frame, spec = area_profile.spine(
-        ctx,
-        figures,
-        inds,
-        area,
-        base_codes,
-        hidden,
-        period=period,
-        heading=heading,
-        area_name=name,
-    )
-    if frame.empty:
-        continue
-    chart_specs.draw(spec)
-    # the chart in words, for a screen reader (the chart gives it nothing): the published texts
-    words = [
-        f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(row['value_text'])}"
-        + (
-            f", {html.escape(row['comparison_text'][:1].lower())}"
-            + html.escape(row["comparison_text"][1:])
-            if row["comparison_text"] not in ("", "Not compared")
-            else ""
+
+def _spines() -> list[tuple[str, dict, str]]:
+    """This page of indicators' spine charts: ``[(heading, spec, the chart in words)]``."""
+    on_page = glance.indicators[glance.indicators["code"].isin([ind["code"] for ind in listed])]
+    out = []
+    for freq, heading in glance.sections:
+        inds = on_page[on_page["frequency"] == freq]
+        frame, spec = area_profile.spine(
+            ctx,
+            figures,
+            inds,
+            area,
+            base_codes,
+            hidden,
+            period=period,
+            heading=heading,
+            area_name=name,
         )
-        for c in frame["indicator_code"].tolist()
-        if (row := mine_rows.get(c)) is not None
-    ]
+        if frame.empty:
+            continue
+        # the chart in words, for a screen reader (the chart gives it nothing): the published
+        # texts
+        words = [
+            f"- {html.escape(c)} {html.escape(titles[c])}: {html.escape(row['value_text'])}"
+            + (
+                f", {html.escape(row['comparison_text'][:1].lower())}"
+                + html.escape(row["comparison_text"][1:])
+                if row["comparison_text"] not in ("", "Not compared")
+                else ""
+            )
+            for c in frame["indicator_code"].tolist()
+            if (row := mine_rows.get(c)) is not None
+        ]
+        out.append((heading, spec, "\n".join(words)))
+    return out
+
+
+# made once per viewer's scope, area, quarter, day and page of the list; drawn on every rerun
+once = (ctx.scope, area, period, tuple(quarters), name, data.today(), shown_page.start,
+        shown_page.stop)  # fmt: skip
+for heading, spec, words in data.shared("area spines", once, _spines):
+    chart_specs.draw(spec)
     with st.expander(f"The chart in words: {name}, {heading}"):
-        st.markdown("\n".join(words))
+        st.markdown(words)
 
 
 # -- the figures, theme by theme -----------------------------------------------------------

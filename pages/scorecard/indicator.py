@@ -13,7 +13,7 @@ import streamlit as st
 from csa import demo_labels, formatting, publish
 from csa.areas import PAN_LANCASHIRE
 from csa.exports import csv_bytes, excel_bytes
-from ui import chart_specs, charts, context, data, filters, plan_views, scorecard, sources
+from ui import chart_specs, charts, context, data, filters, plan_views, scorecard, sources, tables
 from ui.format import badge, md
 
 #: The words of a critical figure's reason that a submitted plan answers.
@@ -67,10 +67,18 @@ if series.empty:
     st.markdown(ind["definition"])
     st.warning(f"No figures for {area_name} yet for this indicator.")
     st.stop()
-fig = series[series["period_label"] == period].iloc[0]
-upto = series[series["period_start"] <= fig["period_start"]]
+
+
+def _at_period() -> tuple:
+    """The figure for ``period``, the series up to it and what of it is demo data (made once
+    per slice: picking a row out of a wide frame is slow)."""
+    fig = series[series["period_label"] == period].iloc[0]
+    upto = series[series["period_start"] <= fig["period_start"]]
+    return fig, upto, demo_labels.describe_series(list(upto["period_label"]), kinds_of(upto))
+
+
+fig, upto, demo_words = data.shared("indicator figure", (ctx.scope, code, area, period), _at_period)
 hidden = bool(fig["hidden"])
-demo_words = demo_labels.describe_series(list(upto["period_label"]), kinds_of(upto))
 if demo_words:
     st.markdown(f"{scorecard.DEMO_TAG} {demo_words}", unsafe_allow_html=True)
 st.markdown(ind["definition"])
@@ -226,8 +234,8 @@ def _compared() -> dict:
             benchmark_text=bench_text,
         )
     )
-    return {"empty": False, "spec": spec, "words": words, "bench": bench, "table": table,
-            "kinds_note": kinds_note}  # fmt: skip
+    return {"empty": False, "spec": spec, "words": words, "bench": bench,
+            "table": tables.arrow(table), "kinds_note": kinds_note}  # fmt: skip
 
 
 shown = data.shared("indicator compared", (ctx.scope, code, period, level), _compared)
@@ -293,7 +301,7 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
             "data_kind": [k or "" for k in series_kinds],
         }
     )
-    return shown, download
+    return tables.arrow(shown), download
 
 
 table, download = data.shared("indicator tables", (ctx.scope, code, area), _tables)

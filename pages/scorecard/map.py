@@ -4,7 +4,7 @@ tooltips; click an area to open its profile. Drawn with no basemap, so it needs 
 import streamlit as st
 
 from csa import demo_labels, formatting
-from ui import context, data, filters, maps, scorecard, sources
+from ui import context, data, filters, maps, scorecard, sources, tables
 
 OPEN_KEY = "map_open_area"
 
@@ -61,60 +61,79 @@ if period is None:
     )
     st.stop()
 
-# the published figures of this indicator and period, for this viewer's audience
-# (read once per publication, indicator and period: shared, never changed)
-figures = (
-    data.shared(
-        "map figures",
-        (ctx.scope, code, period),
-        lambda: ctx.figures(indicators=[code], periods=[period], columns=context.LIST_COLUMNS),
-    )
+
+def _view() -> dict | None:
+    """Everything the page draws for this slice: the map (serialised once), its legend and
+    banner, and the map in words (None: no figures to show). Made once per viewer's scope,
+    indicator, period, level and colouring, drawn on every rerun."""
+    # the published figures of this indicator and period, for this viewer's audience
+    figures = ctx.figures(indicators=[code], periods=[period], columns=context.LIST_COLUMNS)
+    if figures.empty or (figures["value"].isna() & (figures["hidden"] == "")).all():
+        return None
+    rows = maps.map_rows(figures, data.areas(), level, ind)
+    deck, classes = maps.build_deck(rows, level, colour_by, ind, period, frozen=True)
+    # the banner follows the figures drawn: a real return for a normally-demo indicator is real
+    has_figure = ~rows["missing"]
+    drawn_kind = demo_labels.summary(rows.loc[has_figure, "data_kind"])
+    banner = ""
+    if drawn_kind == demo_labels.DEMO:
+        banner = f"These figures for {period} are synthetic, for demonstration only."
+    elif drawn_kind == "mixed":
+        demo_names = rows.loc[has_figure & (rows["data_kind"] == demo_labels.DEMO), "name"]
+        banner = (
+            f"Some figures for {period} are synthetic, for demonstration only: "
+            f"{', '.join(demo_names)}. The others are real returns; the Data column below "
+            "says which."
+        )
+    pan = figures[figures["area_code"] == "E23000003"]
+    # the map in words (a real HTML table, which a screen reader reads; the map gives it nothing)
+    table = maps.text_alternative(rows).rename(columns={"Value": f"Value ({unit})"})
+    table["Data"] = [
+        demo_labels.word(k) if shown else ""
+        for k, shown in zip(rows["data_kind"], has_figure, strict=True)
+    ]
+    return {
+        "deck": deck,
+        "banner": banner,
+        "pan_text": ""
+        if pan.empty
+        else f" Lancashire as a whole: **{pan['value_text'].iloc[0]}**.",
+        "legend": maps.legend_html(
+            colour_by,
+            classes,
+            ind["unit"],
+            int(ind["multiplier"]),
+            hidden_reasons=set(rows["hidden"]) - {""},
+            missing_any=bool((rows["missing"]).any()),
+            threshold=threshold,
+        ),
+        "table": tables.arrow(table),
+        "names": dict(zip(rows.index, rows["name"], strict=True)),
+    }
+
+
+unit = formatting.unit_label(ind["unit"], int(ind["multiplier"]))
+view = (
+    data.shared("map view", (ctx.scope, code, period, level, colour_by), _view)
     if period in labels
     else None
 )
-if figures is None or figures.empty or (figures["value"].isna() & (figures["hidden"] == "")).all():
+if view is None:
     scorecard.empty_state(period)
     st.stop()
+if view["banner"]:
+    st.markdown(f"{scorecard.DEMO_TAG} {view['banner']}", unsafe_allow_html=True)
 
-# the rows and the map are made once for this slice (and serialised once), drawn every rerun
-once = (ctx.scope, code, period, level)
-rows = data.shared("map rows", once, lambda: maps.map_rows(figures, data.areas(), level, ind))
-rows = rows.copy(deep=False)
-deck, classes = data.shared(
-    "map deck",
-    once + (colour_by,),
-    lambda: maps.build_deck(rows, level, colour_by, ind, period, frozen=True),
-)
-# the banner follows the figures drawn: a real return for a normally-demo indicator is real
-has_figure = ~rows["missing"]
-drawn_kind = demo_labels.summary(rows.loc[has_figure, "data_kind"])
-if drawn_kind == demo_labels.DEMO:
-    st.markdown(
-        f"{scorecard.DEMO_TAG} These figures for {period} are synthetic, for demonstration only.",
-        unsafe_allow_html=True,
-    )
-elif drawn_kind == "mixed":
-    demo_names = rows.loc[has_figure & (rows["data_kind"] == demo_labels.DEMO), "name"]
-    st.markdown(
-        f"{scorecard.DEMO_TAG} Some figures for {period} are synthetic, for "
-        f"demonstration only: {', '.join(demo_names)}. The others are real returns; "
-        "the Data column below says which.",
-        unsafe_allow_html=True,
-    )
-
-unit = formatting.unit_label(ind["unit"], int(ind["multiplier"]))
 st.header(f"{ind['title']}, {period}")
 # how old the indicator's latest figure is (flagged when older than its frequency allows)
 age_words, age_stale = sources.age(ctx, ind, latest)
 if age_words:
     st.markdown(sources.age_markdown(age_words, age_stale))
 source_links = sources.links(ind)
-pan = figures[figures["area_code"] == "E23000003"]
-pan_text = "" if pan.empty else f" Lancashire as a whole: **{pan['value_text'].iloc[0]}**."
 st.caption(
     f"Unit: {unit}. {maps.LEVELS[level].capitalize()}, coloured by "
-    f"{maps.COLOUR_BY[colour_by].lower()}.{pan_text} Hover over an area for its value, "
-    "95% confidence interval, rank and status; click it to open its profile."
+    f"{maps.COLOUR_BY[colour_by].lower()}.{view['pan_text']} Hover over an area for its "
+    "value, 95% confidence interval, rank and status; click it to open its profile."
     + (f" Sources, on About the data: {source_links}." if source_links else "")
 )
 
@@ -133,7 +152,7 @@ def _remember_click() -> None:
 left, right = st.columns([3, 1])
 with left:
     st.pydeck_chart(
-        deck,
+        view["deck"],
         on_select=_remember_click,
         selection_mode="single-object",
         key="map_deck",
@@ -143,18 +162,7 @@ with left:
         "below.",
     )
 with right:
-    st.markdown(
-        maps.legend_html(
-            colour_by,
-            classes,
-            ind["unit"],
-            int(ind["multiplier"]),
-            hidden_reasons=set(rows["hidden"]) - {""},
-            missing_any=bool((rows["missing"]).any()),
-            threshold=threshold,
-        ),
-        unsafe_allow_html=True,
-    )
+    st.markdown(view["legend"], unsafe_allow_html=True)
     if colour_by == "status":
         st.caption(
             "Status is the target status where a target is set, otherwise the "
@@ -167,24 +175,12 @@ with right:
         )
 
 st.subheader("The figures on the map")
-# the map in words (a real HTML table, which a screen reader reads; the map gives it nothing)
-
-
-def _table():
-    table = maps.text_alternative(rows).rename(columns={"Value": f"Value ({unit})"})
-    table["Data"] = [
-        demo_labels.word(k) if shown else ""
-        for k, shown in zip(rows["data_kind"], has_figure, strict=True)
-    ]
-    return table
-
-
-st.table(data.shared("map table", once, _table), hide_index=True)
+st.table(view["table"], hide_index=True)
 
 pick = st.columns([2, 1, 3], vertical_alignment="bottom")
-names = dict(zip(rows.index, rows["name"], strict=True))
+names = view["names"]
 chosen = pick[0].selectbox(
-    "Open the profile of", list(rows.index), format_func=names.get, key="map_profile_choice"
+    "Open the profile of", list(names), format_func=names.get, key="map_profile_choice"
 )
 if pick[1].button("Open profile", icon=":material/location_city:"):
     st.switch_page("pages/scorecard/area.py", query_params={"area": chosen})

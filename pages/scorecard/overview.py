@@ -52,12 +52,12 @@ paging.caption(shown)
 
 if page.context:
     st.header("Context: real police figures")
-    for label, table in page.context:
+    for label, table, length in page.context_tables(shown.size):
         with st.expander(label):
             # a long theme shows its first rows: the area profile lists every one, a page at a time
-            st.table(table.head(shown.size))
-            if len(table) > shown.size:
+            st.table(table, hide_index=False)  # the index is the indicator's name
+            if length > shown.size:
                 st.caption(
-                    f"The first {shown.size} of {len(table):,}: the area profile lists every "
+                    f"The first {shown.size} of {length:,}: the area profile lists every "
                     f"one, {shown.size} at a time."
                 )
