@@ -116,6 +116,22 @@ def make_engine(url: str, read_only: bool | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def records(df: pd.DataFrame) -> list[dict]:
+    """``df``'s rows as dicts of plain Python values for an insert, a blank (NaN, NA, None)
+    as None. Column by column: ``df.astype(object).where(df.notna(), None)`` built a new
+    object block for every column and ``to_dict`` boxed each value again (half the time of
+    storing a publication)."""
+    columns = [_plain(df[c]) for c in df.columns]
+    names = [str(c) for c in df.columns]
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _plain(column: pd.Series):
+    if column.dtype.kind in "mM":  # to_numpy's na_value leaves NaT as it is
+        return column.astype(object).where(column.notna(), None).to_numpy()
+    return column.to_numpy(dtype=object, na_value=None)
+
+
 def frame(conn: Connection, stmt: Executable, columns: list[str] | None = None) -> pd.DataFrame:
     """Run a statement and return its rows as a DataFrame (empty frames keep their columns)."""
     result = conn.execute(stmt)

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, insert, literal, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from csa.db.core import ReadOnlyDatabase, utcnow
+from csa.db.core import records as to_records
 from csa.models import Publication, PublishedFigure
 
 #: Rows written per INSERT: large enough to be quick, small enough for PostgreSQL's limit of
@@ -111,7 +112,7 @@ class PublishedGateway:
         records = []
         if figures is not None and len(figures):
             rows = figures.assign(publication_key=rows_key)[columns]
-            records = rows.astype(object).where(rows.notna(), None).to_dict("records")
+            records = to_records(rows)
         with self.transaction() as conn:
             kept = 0
             if base is not None:
