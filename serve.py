@@ -29,6 +29,7 @@ And middleware, outermost first:
 
 from __future__ import annotations
 
+import gc
 import hmac
 import ipaddress
 import os
@@ -399,7 +400,19 @@ async def lifespan(_app):
     from ui import warm  # before uvicorn listens: a proxy sends nothing until it is ready
 
     warm.warm(settings)
+    settle_heap()
     yield
+
+
+def settle_heap() -> None:
+    """Keep what start-up loaded (libraries, the database's reference tables, the Home
+    Office tables) out of Python's cycle collector from now on: collect once, then freeze
+    (``gc.freeze``). Those objects live as long as the server, yet every full collection
+    walked them all again, on whichever viewer's rerun set it off; frozen, a server spends
+    about a tenth less CPU under 100 viewers (``bench/``). They are still freed as usual
+    when nothing refers to them."""
+    gc.collect()
+    gc.freeze()
 
 
 def legacy_pages_off() -> None:

@@ -53,3 +53,35 @@ def test_start_up_finds_each_indicators_periods_for_the_pages(app_env, monkeypat
     spans = sources.spans_of((db.url, db.data_version()))
     assert worked_out == []  # made at start-up: the first page does not work them out
     assert spans["VIO-01"]["first"] and spans["VIO-01"]["kind"] in ("demo", "real", "mixed")
+
+
+def test_a_server_freezes_what_start_up_loaded_after_the_warm_up(app_env, monkeypatch):
+    """What start-up loads lives as long as the server: after the warm-up it is kept out of
+    the cycle collector (serve.settle_heap), so no viewer's rerun walks it again."""
+    import gc
+
+    from streamlit.runtime.pages_manager import PagesManager
+
+    import serve
+    from tests.conftest import run_async
+    from ui import auth
+
+    # what the start-up also changes, put back afterwards (monkeypatch.undo)
+    monkeypatch.delenv(auth.ROUTES_ENV, raising=False)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", PagesManager.uses_pages_directory)
+    order = []
+    monkeypatch.setattr(warm, "warm", lambda settings: order.append("warm") or {})
+    monkeypatch.setattr(serve, "settle_heap", lambda: order.append("settle"))
+
+    async def start():
+        async with serve.lifespan(None):
+            order.append("serving")
+
+    run_async(start())
+    assert order == ["warm", "settle", "serving"]
+    monkeypatch.undo()
+    try:
+        serve.settle_heap()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
