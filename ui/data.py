@@ -179,9 +179,23 @@ def periods_with_figures(frequency: str = "quarterly") -> list[str]:
 
 def _with_figures(frequency: str) -> tuple[str, ...]:
     per = periods()
-    labels = database().period_labels_with_figures()
+    labels = set(series_kinds()["period_label"])
     per = per[(per["frequency"] == frequency) & per["label"].isin(labels)]
     return tuple(per.sort_values("start_date")["label"])
+
+
+def series_kinds() -> pd.DataFrame:
+    """Each (indicator_code, period_label, data_kind) holding a current figure
+    (:meth:`csa.db.observations.ObservationGateway.series_kinds`): one DISTINCT query per
+    data version, from which the periods held and each series' span are both worked out
+    (at 100 times the indicators it is seconds: start-up makes it, :mod:`ui.warm`). Shared:
+    never change it."""
+    return series_kinds_of(version())
+
+
+def series_kinds_of(version: tuple[str, int]) -> pd.DataFrame:
+    """:func:`series_kinds` by data version (``(database url, data version)``)."""
+    return shared("series kinds", version, lambda: database().series_kinds())
 
 
 def next_periods(label: str, n: int = 1) -> list[str]:

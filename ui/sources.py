@@ -12,11 +12,6 @@ from ui import data, scorecard
 from ui.format import md
 
 
-def _spans() -> dict[str, dict]:
-    # one DISTINCT query (each series's periods and kinds), not the whole observations table
-    return inventory.series_periods(data.database().series_kinds(), data.periods())
-
-
 def spans(ctx) -> dict[str, dict]:
     """Per indicator: its first, last and latest real period and what its figures are (demo,
     real or mixed): :func:`csa.inventory.series_periods`, worked out once per data version
@@ -27,7 +22,12 @@ def spans(ctx) -> dict[str, dict]:
 def spans_of(version: tuple[str, int]) -> dict[str, dict]:
     """:func:`spans` by data version (``(database url, data version)``), e.g. to make them
     at start-up (:mod:`ui.warm`)."""
-    return data.shared("series spans", version, _spans)
+    # from one DISTINCT query (each series's periods and kinds), not the observations table
+    return data.shared(
+        "series spans",
+        version,
+        lambda: inventory.series_periods(data.series_kinds_of(version), data.periods()),
+    )
 
 
 def latest_real(ctx) -> dict[str, str | None]:

@@ -75,12 +75,6 @@ class ObservationGateway:
             _current_statement(indicator_codes, area_codes, period_labels, include_withdrawn)
         )
 
-    def period_labels_with_figures(self) -> set[str]:
-        """Labels of the periods holding any current figure: one DISTINCT query, not a read
-        of the whole table."""
-        current = _current_statement().order_by(None).subquery()
-        return set(self.read(select(current.c.period_label).distinct())["period_label"])
-
     def series_kinds(self) -> pd.DataFrame:
         """Each (indicator_code, period_label, data_kind) holding a current figure, once:
         all :func:`csa.inventory.series_periods` needs. One DISTINCT query, not a read of
