@@ -43,6 +43,24 @@ def test_sparkline_keeps_the_last_twelve_and_staleness_follows_today():
     assert len(view.latest) == 3
 
 
+def test_the_figures_shown_read_in_full_apart_give_the_same_view():
+    """The overview reads the area's values for the sparklines and every column only of
+    the figures shown (_overview_view): the same view as every column of every figure."""
+    full = figures().assign(value_text=lambda f: f["value"].map("{:.1f}".format))
+    series = full[["indicator_code", "period_label", "period_start", "value"]]
+    latest = {("QTR", "Q2"), ("MON", "2025-06"), ("OLD", "Q1")}
+    keys = list(zip(full["indicator_code"], full["period_label"], strict=True))
+    shown = full[[k in latest for k in keys]].iloc[::-1]  # read in any order
+    whole = scorecard_view(full, ENDS["Q2"], ENDS, FREQ, date(2025, 7, 1), 30)
+    apart = scorecard_view(series, ENDS["Q2"], ENDS, FREQ, date(2025, 7, 1), 30, shown=shown)
+    assert apart.figure == whole.figure
+    assert apart.spark == whole.spark and apart.stale == whole.stale
+    pd.testing.assert_frame_equal(
+        apart.latest.reset_index(drop=True),
+        whole.latest[apart.latest.columns].reset_index(drop=True),
+    )
+
+
 def test_no_figures():
     empty = figures().iloc[0:0]
     view = scorecard_view(empty, ENDS["Q4"], ENDS, FREQ, date(2026, 6, 1), 30)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from csa import demo_labels
+from csa import demo_labels, publish
 from ui import data, navigation, sparkline, tables
 from ui.format import badge, md
 
@@ -94,7 +94,8 @@ def latest_figures(figures: pd.DataFrame, upto_end, ends: dict) -> pd.DataFrame:
         return figures
     f = figures.assign(_end=figures["period_label"].map(ends))
     f = f[f["_end"].notna() & (pd.to_datetime(f["_end"]) <= pd.Timestamp(upto_end))]
-    return f.sort_values("period_start").groupby("indicator_code", sort=False).tail(1)
+    latest = f.sort_values("period_start").groupby("indicator_code", sort=False).tail(1)
+    return latest.drop(columns="_end")
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,22 @@ class ScorecardView:
 
 
 def scorecard_view(
-    figures: pd.DataFrame, upto_end, ends: dict, frequency: dict, today: date, due_days: int
+    figures: pd.DataFrame,
+    upto_end,
+    ends: dict,
+    frequency: dict,
+    today: date,
+    due_days: int,
+    shown: pd.DataFrame | None = None,
 ) -> ScorecardView:
+    """``figures``: the area's published figures (at least :data:`csa.publish.SERIES_COLUMNS`
+    when ``shown`` holds every column of the figures shown, each indicator's latest up to
+    ``upto_end``; else every column)."""
     latest = latest_figures(figures, upto_end, ends)
+    if shown is not None:  # the latest rows in full, in the same order
+        latest = latest[["indicator_code", "period_label"]].merge(
+            shown, on=["indicator_code", "period_label"], how="left"
+        )
     figure = {r["indicator_code"]: r for r in latest.to_dict("records")}
     if figures.empty:
         return ScorecardView(latest, figure, {}, {})
@@ -321,12 +335,17 @@ def _overview_view(ctx, area: str, period: str, today: date, due_days: int) -> S
     (made for :func:`overview_page`, which keeps what it draws)."""
     from ui.context import LIST_COLUMNS
 
-    figures = ctx.figures(areas=[area], columns=LIST_COLUMNS)
     periods = data.periods()
     ends = dict(zip(periods["label"], periods["end_date"], strict=True))
     ind = data.indicators()
     frequency = dict(zip(ind["code"], ind["frequency"], strict=True))
-    return scorecard_view(figures, ends[period], ends, frequency, today, due_days)
+    # the sparklines need every figure of the area, but only its values: every other column
+    # is read for the figures shown (each indicator's latest), not for whole histories (at
+    # 100 times the indicators the cold overview read 100,000 full rows)
+    series = ctx.figures(areas=[area], columns=publish.SERIES_COLUMNS)
+    labels = set(latest_figures(series, ends[period], ends)["period_label"])
+    shown = ctx.figures(areas=[area], periods=sorted(labels), columns=LIST_COLUMNS)
+    return scorecard_view(series, ends[period], ends, frequency, today, due_days, shown=shown)
 
 
 #: The overview's sections: indicator kind -> heading (context indicators are tables).
