@@ -89,6 +89,11 @@ a:focus-visible, button:focus-visible, summary:focus-visible, [tabindex]:focus-v
 input:focus-visible, [role="combobox"]:focus-visible {
   outline: 3px solid #FFDD00 !important; outline-offset: 0; box-shadow: 0 0 0 5px #0B0C0C;
 }
+/* a metric's label and value wrap in a narrow column rather than end in "…" ("no target"
+   on the indicator page, the area profile's counts at 1000 px) */
+[data-testid="stMetric"] .stMarkdownEllipsis, [data-testid="stMetric"] .stMarkdownEllipsis p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  overflow-wrap: break-word; }
 /* a scorecard row (ui.scorecard.indicator_row): the columns title, figure, target, sparkline
    and status in one block, stacked on a phone as Streamlit stacks st.columns */
 .csa-row { display: grid; column-gap: 1rem; align-items: start; line-height: 1.5;

@@ -87,6 +87,29 @@ def test_the_spc_chart_shows_its_title_and_a_plot_of_full_height(page, app_url, 
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.parametrize("width", [1000, 390])
+@pytest.mark.parametrize(
+    "path",
+    ["indicator?indicator=VIO-02&area=E07000124", "area?area=E07000124&period=2026-27+Q1"],
+    ids=["indicator with no target", "area profile counts"],
+)
+def test_metric_labels_and_values_wrap_rather_than_end_in_an_ellipsis(page, app_url, width, path):
+    """In a narrow column Streamlit cut a metric's label and value short with "…" ("no t…"
+    for the target, "Worse than …" on the area profile at 1000 px): they wrap instead."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    open_page(page, app_url, path)
+    page.wait_for_selector("[data-testid=stMetric]", timeout=30_000)
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stMetric] .stMarkdownEllipsis')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+    )
+    texts = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stMetric]')].map(e => e.innerText)"
+    )
+    assert texts and cut == [], texts
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
 def test_map_draws_its_canvas_with_no_network(page, app_url):
     outside = []
     page.on(
