@@ -6,6 +6,7 @@ so new figures show on the next rerun, on every server, without clearing caches 
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
@@ -47,10 +48,11 @@ def database(s: dict | None = None) -> Database:
     process and database)."""
     s = s or settings()
     key = (s["database_url"], str(csa_config.data_dir(s)))
-    if key in _DATABASES or get_script_run_ctx() is None:
-        return _DATABASES.get(key, lambda: _database(*key))
+    make = functools.partial(_database, *key)
+    if key in _DATABASES or get_script_run_ctx() is None:  # no spinner outside a page run
+        return _DATABASES.get(key, make)
     with st.spinner("Preparing the database…"):
-        return _DATABASES.get(key, lambda: _database(*key))
+        return _DATABASES.get(key, make)
 
 
 def _database(url: str, data_dir: str) -> Database:
@@ -77,12 +79,11 @@ def publication(db: Database, s: dict, data_version: int) -> str:
     """The key of the published figures for this data version, publishing them first if no
     server has yet (:func:`csa.publish.ensure`)."""
     key = publish.publication_key(data_version, s)
-    seen = _PUBLISHED
-    if (db.url, key) in seen:
+    if (db.url, key) in _PUBLISHED:
         return key
     with st.spinner("Publishing the latest figures…"):
         key = publish.ensure(db, s)
-    seen.add((db.url, key))
+    _PUBLISHED.add((db.url, key))
     return key
 
 
@@ -114,6 +115,16 @@ def reference_table(name: str) -> pd.DataFrame:
 
 def areas() -> pd.DataFrame:
     return _table("areas", version())
+
+
+def area_names() -> dict[str, str]:
+    """{area code: name}, once per data version (shared: never change it)."""
+
+    def make() -> dict[str, str]:
+        table = areas()
+        return dict(zip(table["code"], table["name"], strict=True))
+
+    return shared("area names", version(), make)
 
 
 def area_members() -> pd.DataFrame:

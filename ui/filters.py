@@ -77,20 +77,14 @@ def area_options(areas: pd.DataFrame) -> list[str]:
     return list(shown.sort_values(["_g", "sort_order", "name"])["code"])
 
 
-def _area_choices(areas: pd.DataFrame) -> tuple[list[str], dict]:
-    """:func:`area_options` and the areas' names."""
-    return area_options(areas), dict(zip(areas["code"], areas["name"], strict=True))
-
-
 def area_select(
     areas: pd.DataFrame, container=st, default: str = "E23000003", label: str = "Area"
 ) -> str:
     # once per data version and set of areas
-    options, names = data.shared(
-        "area choices",
-        (data.version(), tuple(areas["code"])),
-        lambda: _area_choices(areas),
+    options = data.shared(
+        "area choices", (data.version(), tuple(areas["code"])), lambda: area_options(areas)
     )
+    names = data.area_names()
     return select(
         label,
         "area",

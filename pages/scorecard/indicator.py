@@ -21,7 +21,7 @@ REQUIRED = "a recovery plan is required"
 
 ctx = context.current()
 areas = data.areas()
-names = dict(zip(areas["code"], areas["name"], strict=True))
+names = data.area_names()
 
 left, middle, right = st.columns([2.2, 1.4, 1])
 code = filters.indicator_select(ctx, container=left)

@@ -10,7 +10,7 @@ from ui import context, data, filters, paging, plan_views, scorecard
 ctx = context.current()
 st.title("Community Safety Agreement scorecard")
 areas = data.areas()
-names = dict(zip(areas["code"], areas["name"], strict=True))
+names = data.area_names()
 quarters = data.periods_with_figures("quarterly")
 open_quarters = data.next_periods(quarters[-1], 1) if quarters else []  # due, not yet in
 left, right = st.columns(2)

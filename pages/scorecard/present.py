@@ -28,7 +28,7 @@ indicators = ctx.indicators
 indicators = indicators[indicators["theme_kind"].isin(["key_issue", "contributory_factor"])]
 titles = dict(zip(indicators["code"], indicators["title"], strict=True))
 areas = data.areas()
-names = dict(zip(areas["code"], areas["name"], strict=True))
+names = data.area_names()
 quarters = data.periods_with_figures("quarterly")
 period = st.query_params.get("period", quarters[-1] if quarters else None)
 if period not in quarters:
