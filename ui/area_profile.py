@@ -49,50 +49,31 @@ def own_periods(ctx, codes) -> dict[str, str]:
 
 
 def spine(
-    ctx,
     figures: pd.DataFrame,
     inds: pd.DataFrame,
     area: str,
     base_codes: list[str],
     hidden: frozenset,
     *,
-    period: str | None,
     heading: str,
     area_name: str,
 ) -> tuple[pd.DataFrame, dict | None]:
     """One section's spine chart: its frame (:func:`ui.charts.spine_frame`) and the
     Vega-Lite spec of :func:`ui.charts.spine_chart` titled ``heading`` and, when the figures
-    it draws are demo, a DEMO tag (None when the frame is empty), made once per key.
-    ``figures`` and ``hidden`` must be the page's for ``period`` (the quarter chosen; the
-    monthly and annual sections' periods follow the data version)."""
-    key = (
-        ctx.scope,
-        context.digest(inds["code"].tolist()),
-        period,
-        area,
-        context.digest(base_codes),
-        heading,
-        area_name,
-    )
-    frame, spec = data.shared(
-        "area spine",
-        key,
-        lambda: _spine(figures, inds, area, base_codes, hidden, heading, area_name),
-    )
-    return frame.copy(deep=False), spec
-
-
-def _spine(_figures, _inds, _area, _base_codes, _hidden, _heading, _name):
-    frame = charts.spine_frame(_figures, _inds, _area, _base_codes, _hidden)
+    it draws are demo, a DEMO tag (None when the frame is empty). ``figures`` and ``hidden``
+    must be the page's for the quarter chosen (the monthly and annual sections' periods
+    follow the data version). The page makes its spines once per page of the list and
+    shares them (:func:`ui.data.shared`)."""
+    frame = charts.spine_frame(figures, inds, area, base_codes, hidden)
     if frame.empty:
         return frame, None
     # the figures this chart draws: every area's, for these indicators (not their defaults)
-    drawn = _figures[_figures["indicator_code"].isin(frame["indicator_code"])]
+    drawn = figures[figures["indicator_code"].isin(frame["indicator_code"])]
     kind = demo_labels.summary(drawn["data_kind"])
-    title = _heading + {demo_labels.DEMO: " · DEMO DATA", "mixed": " · includes DEMO DATA"}.get(
+    title = heading + {demo_labels.DEMO: " · DEMO DATA", "mixed": " · includes DEMO DATA"}.get(
         kind, ""
     )
-    chart = charts.spine_chart(frame, title, _name, n_areas=len(_base_codes))
+    chart = charts.spine_chart(frame, title, area_name, n_areas=len(base_codes))
     return frame, chart_specs.vega_lite_spec(chart)
 
 

@@ -86,26 +86,22 @@ def _position(rates: pd.DataFrame, level: str, codes: list[str]) -> tuple[pd.Dat
 
 
 def relative_position(
-    rates: pd.DataFrame | str, level: str, codes: list[str], name: str, withheld=None
+    data_dir: str, level: str, codes: list[str], name: str, withheld=None
 ) -> None:
-    """The "Compared with England and Wales" section for one of our areas; ``withheld``
-    ({offence group title: why}) the groups whose published figure this viewer may not see.
-    ``rates`` is :func:`ui.data.national_rates` or its data directory (then what is drawn is
-    worked out once per process, data directory, area and what is withheld)."""
+    """The "Compared with England and Wales" section for one of our areas, from the Home
+    Office tables in ``data_dir`` (:func:`ui.data.national_rates`); ``withheld`` ({offence
+    group title: why}) the groups whose published figure this viewer may not see. What is
+    drawn is worked out once per process, data directory, area and what is withheld."""
     st.header("Compared with England and Wales")
     if level is None:
         st.info(f"{name} has no row in the Home Office tables, so it is not compared.")
         return
     hidden = tuple(sorted(dict(withheld or {}).items()))
-    if isinstance(rates, pd.DataFrame):
-        view = _position_view(rates, level, codes, name, hidden)
-    else:
-        data_dir = str(rates)  # ui.data reads the tables once per data directory
-        view = data.shared(
-            "national position",
-            (data_dir, level, tuple(codes), name, hidden),
-            lambda: _position_view(data.national_rates(data_dir), level, list(codes), name, hidden),
-        )
+    view = data.shared(
+        "national position",
+        (data_dir, level, tuple(codes), name, hidden),
+        lambda: _position_view(data.national_rates(data_dir), level, list(codes), name, hidden),
+    )
     if view.sentence:
         st.markdown(view.sentence)
     st.dataframe(
@@ -171,8 +167,8 @@ def _alcohol_latest(data_dir: str, which: str) -> pd.DataFrame:
     return table.groupby("area_code", sort=False).tail(1).reset_index(drop=True)
 
 
-def _alcohol_rows(data_dir: str, area_code: str, name: str) -> pd.DataFrame | None:
-    """The area's alcohol table as shown (None when none is held)."""
+def _alcohol_table(data_dir: str, area_code: str, name: str) -> pa.Table | None:
+    """The area's alcohol table as shown, ready to draw (None when none is held)."""
     rows = []
     for which, title in (
         ("admissions", "Alcohol-related hospital admissions (narrow measure)"),
@@ -192,12 +188,7 @@ def _alcohol_rows(data_dir: str, area_code: str, name: str) -> pd.DataFrame | No
                 "Compared with England (Fingertips)": latest["fingertips"],
             }
         )
-    return pd.DataFrame(rows).set_index("Measure") if rows else None
-
-
-def _alcohol_table(data_dir: str, area_code: str, name: str) -> pa.Table | None:
-    rows = _alcohol_rows(data_dir, area_code, name)
-    return None if rows is None else tables.arrow(rows)
+    return tables.arrow(pd.DataFrame(rows).set_index("Measure")) if rows else None
 
 
 def alcohol_context(data_dir, area_code: str, name: str, kind: str) -> None:

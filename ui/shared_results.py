@@ -60,7 +60,3 @@ class SharedResults:
                 while len(self._items) > self.max_entries:
                     self._items.popitem(last=False)
             return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()

@@ -9,8 +9,8 @@ budget is 2 s). ``serve.py`` calls :func:`warm` in its start-up, before uvicorn 
 a reverse proxy sends a restarting server nothing until it is ready (``deploy/``).
 
 The results go into the same process-wide stores the pages read (:func:`ui.data.shared`,
-``st.cache_resource``), so the first session finds them made. A failure here is logged, not fatal: the page that needs the
-thing says what went wrong, in words, as it always did.
+``st.cache_resource``), so the first session finds them made. A failure here is logged, not
+fatal: the page that needs the thing says what went wrong, in words, as it always did.
 """
 
 from __future__ import annotations

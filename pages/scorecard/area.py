@@ -31,11 +31,11 @@ from ui import format as fmt
 ctx = context.current()
 
 areas = data.areas()
-names, kinds, base_codes = data.shared(
-    "area names",
+names = data.area_names()
+kinds, base_codes = data.shared(
+    "area kinds",
     data.version(),
     lambda: (
-        dict(zip(areas["code"], areas["name"], strict=True)),
         dict(zip(areas["code"], areas["kind"], strict=True)),
         list(areas.loc[areas["kind"].isin(["district", "unitary"]), "code"]),
     ),
@@ -91,15 +91,7 @@ def _spines() -> list[tuple[str, dict, str]]:
     for freq, heading in glance.sections:
         inds = on_page[on_page["frequency"] == freq]
         frame, spec = area_profile.spine(
-            ctx,
-            figures,
-            inds,
-            area,
-            base_codes,
-            hidden,
-            period=period,
-            heading=heading,
-            area_name=name,
+            figures, inds, area, base_codes, hidden, heading=heading, area_name=name
         )
         if frame.empty:
             continue
